@@ -1,0 +1,41 @@
+// `protobed bench <target>`: throughput measurements.
+#include <iostream>
+
+#include "bin/cli/app.hpp"
+#include "bin/cli/commands.hpp"
+
+namespace protobed::cli {
+
+int bench_crypto_command(const args& a);
+
+namespace {
+
+const std::vector<command>& bench_targets() {
+  static const std::vector<command> table = {
+    {"crypto", "ops/s and µs/op of every crypto primitive on this machine", bench_crypto_command},
+  };
+  return table;
+}
+
+void print_bench_usage(std::ostream& out) {
+  out << "Usage: protobed bench <target> [<args>...]\n\nTargets:\n"
+      << command_list(bench_targets())
+      << "\nRun 'protobed bench <target> --help' for a target's options.\n";
+}
+
+} // namespace
+
+int bench_command(const args& a) {
+  if (a.empty()) {
+    print_bench_usage(std::cerr);
+    return exit_bad_input;
+  }
+  if (a[0] == "-h" || a[0] == "--help") {
+    print_bench_usage(std::cout);
+    return exit_ok;
+  }
+  const auto& target = find_command("bench", bench_targets(), a[0]);
+  return target.run(args(a.begin() + 1, a.end()));
+}
+
+} // namespace protobed::cli
