@@ -6,17 +6,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/core/suggest.hpp"
 #include "benchmarks/crypto_costs.hpp"
 #include "benchmarks/machine.hpp"
 #include "bin/cli/app.hpp"
 #include "bin/cli/command.hpp"
-#include "bin/cli/suggest.hpp"
 #include "bin/cli/terminal.hpp"
 #include "protobed/version.hpp"
 
 namespace po = boost::program_options;
 
 namespace protobed::cli {
+using protobed::did_you_mean;
 
 namespace {
 

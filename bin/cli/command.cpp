@@ -2,11 +2,12 @@
 
 #include <sstream>
 
-#include "bin/cli/suggest.hpp"
+#include "actors/core/suggest.hpp"
 
 namespace po = boost::program_options;
 
 namespace protobed::cli {
+using protobed::did_you_mean;
 
 po::variables_map parse_args(const std::string& cmd, const args& a,
                              const po::options_description& desc,

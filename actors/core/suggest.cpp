@@ -1,9 +1,9 @@
-#include "bin/cli/suggest.hpp"
+#include "actors/core/suggest.hpp"
 
 #include <algorithm>
 #include <numeric>
 
-namespace protobed::cli {
+namespace protobed {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -38,4 +38,4 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return c.empty() ? std::string{} : " (did you mean '" + c + "'?)";
 }
 
-} // namespace protobed::cli
+} // namespace protobed

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace protobed::cli {
+namespace protobed {
 
 /// Levenshtein distance between two strings.
 std::size_t edit_distance(std::string_view a, std::string_view b);
@@ -16,4 +16,4 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
 /// " (did you mean 'x'?)" or "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
-} // namespace protobed::cli
+} // namespace protobed

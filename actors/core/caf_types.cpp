@@ -1,0 +1,12 @@
+#include "actors/core/caf_types.hpp"
+
+namespace protobed {
+
+void register_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<packet>("protobed.packet");
+  cfg.add_message_type<event>("protobed.event");
+  cfg.add_message_type<command>("protobed.command");
+  cfg.add_message_type<observation>("protobed.observation");
+}
+
+} // namespace protobed

@@ -1,0 +1,48 @@
+// Everything protobed sends between actors, registered with CAF in one place.
+// CAF 0.17 silently empties messages of unregistered types, so every process
+// (driver, nodes) calls register_types() on its config before starting.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/core/event.hpp"
+#include "actors/core/observation.hpp"
+#include "actors/core/packet.hpp"
+#include "actors/core/participant.hpp"
+
+namespace protobed {
+
+// Atoms are at most 10 characters; the pb_ prefix keeps clear of CAF's own.
+using pb_start_atom = caf::atom_constant<caf::atom("pb_start")>;
+using pb_deliver_atom = caf::atom_constant<caf::atom("pb_deliver")>;
+using pb_timer_atom = caf::atom_constant<caf::atom("pb_timer")>;
+using pb_cmd_atom = caf::atom_constant<caf::atom("pb_cmd")>;
+using pb_send_atom = caf::atom_constant<caf::atom("pb_send")>;
+using pb_event_atom = caf::atom_constant<caf::atom("pb_event")>;
+using pb_attach_atom = caf::atom_constant<caf::atom("pb_attach")>;
+using pb_flush_atom = caf::atom_constant<caf::atom("pb_flush")>;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, packet& x) {
+  return f(caf::meta::type_name("protobed.packet"), x.id, x.from, x.to, x.kind, x.bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event& x) {
+  return f(caf::meta::type_name("protobed.event"), x.name, x.details);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, command& x) {
+  return f(caf::meta::type_name("protobed.command"), x.verb, x.args);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, observation& x) {
+  return f(caf::meta::type_name("protobed.observation"), x.numbers, x.texts);
+}
+
+/// Registers every message type above with `cfg`.
+void register_types(caf::actor_system_config& cfg);
+
+} // namespace protobed

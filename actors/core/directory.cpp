@@ -1,0 +1,36 @@
+#include "actors/core/directory.hpp"
+
+namespace protobed {
+
+void directory::add_participant(const std::string& name, const std::string& role) {
+  roles_[name] = role;
+}
+
+void directory::add_public_key(const std::string& name, crypto::rsa_public_key key) {
+  keys_.insert_or_assign(name, std::move(key));
+}
+
+void directory::add_phone(const std::string& phone, const std::string& owner) {
+  phones_[phone] = owner;
+}
+
+bool directory::has(const std::string& name) const {
+  return roles_.count(name) != 0;
+}
+
+std::string directory::role_of(const std::string& name) const {
+  auto i = roles_.find(name);
+  return i == roles_.end() ? std::string{} : i->second;
+}
+
+const crypto::rsa_public_key* directory::public_key(const std::string& name) const {
+  auto i = keys_.find(name);
+  return i == keys_.end() ? nullptr : &i->second;
+}
+
+std::string directory::phone_owner(const std::string& phone) const {
+  auto i = phones_.find(phone);
+  return i == phones_.end() ? std::string{} : i->second;
+}
+
+} // namespace protobed

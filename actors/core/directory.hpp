@@ -1,0 +1,37 @@
+// What every participant may know about the others before a run starts: names
+// and roles, long-term public keys (like installed certificates) and phone
+// numbers. Built once per run, then read-only (safe to share across threads).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "crypto/rsa.hpp"
+
+namespace protobed {
+
+class directory {
+public:
+  void add_participant(const std::string& name, const std::string& role);
+  void add_public_key(const std::string& name, crypto::rsa_public_key key);
+  void add_phone(const std::string& phone, const std::string& owner);
+
+  bool has(const std::string& name) const;
+  /// Role of `name`, or "" if there is no such participant.
+  std::string role_of(const std::string& name) const;
+  /// Long-term public key of `name`, if it has one.
+  const crypto::rsa_public_key* public_key(const std::string& name) const;
+  /// The participant whose phone has this number, or "".
+  std::string phone_owner(const std::string& phone) const;
+  const std::map<std::string, std::string>& participants() const {
+    return roles_;
+  }
+
+private:
+  std::map<std::string, std::string> roles_;
+  std::map<std::string, crypto::rsa_public_key> keys_;
+  std::map<std::string, std::string> phones_;
+};
+
+} // namespace protobed

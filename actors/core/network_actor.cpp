@@ -1,0 +1,70 @@
+#include "actors/core/network_actor.hpp"
+
+#include "actors/core/caf_types.hpp"
+
+namespace protobed {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<network_state>*;
+
+sim_time now_of(self_ptr self) {
+  return std::chrono::duration_cast<sim_time>(self->clock().now() - self->state.setup.start);
+}
+
+void deliver(self_ptr self, delivery d, sim_time now) {
+  auto& st = self->state;
+  auto i = st.participants.find(d.p.to);
+  self->delayed_send(i->second, d.at - now, pb_deliver_atom::value, std::move(d.p));
+}
+
+void route(self_ptr self, packet p) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  if (st.participants.count(p.to) == 0) {
+    p.id = st.setup.core->take_id();
+    st.setup.trace->packet_undeliverable(now, p);
+    st.setup.activity->done();
+    return;
+  }
+  auto r = st.setup.core->route(std::move(p), now);
+  st.setup.trace->packet_routed(now, r);
+  // One unit of activity per copy in flight and per held packet; a released
+  // held packet turns its hold into a delivery.
+  std::int64_t released = 0;
+  for (const auto& d : r.deliveries)
+    released += d.p.id != r.p.id ? 1 : 0;
+  std::int64_t in_flight =
+    static_cast<std::int64_t>(r.deliveries.size()) - released + (r.hold_until ? 1 : 0);
+  st.setup.activity->add(in_flight);
+  st.setup.activity->done(); // the send itself
+  for (auto& d : r.deliveries)
+    deliver(self, std::move(d), now);
+  if (r.hold_until)
+    self->delayed_send(self, *r.hold_until - now, pb_flush_atom::value, r.p.id);
+}
+
+} // namespace
+
+caf::behavior network_actor(self_ptr self, network_setup setup) {
+  self->state.setup = std::move(setup);
+  return {
+    [=](pb_attach_atom, const std::string& name, const caf::actor& who) {
+      self->state.participants[name] = who;
+    },
+    [=](pb_send_atom, packet& p) { route(self, std::move(p)); },
+    [=](pb_event_atom, const std::string& who, const event& e) {
+      self->state.setup.trace->event_recorded(now_of(self), who, e);
+      self->state.setup.activity->done();
+    },
+    [=](pb_flush_atom, std::uint64_t id) {
+      auto now = now_of(self);
+      if (auto d = self->state.setup.core->flush(id, now)) {
+        self->state.setup.trace->packet_flushed(now, *d);
+        deliver(self, std::move(*d), now); // the hold's unit becomes the delivery's
+      }
+    },
+  };
+}
+
+} // namespace protobed

@@ -1,0 +1,108 @@
+// The sans-IO interface every protocol role implements. A core holds protocol
+// state and is driven by calls (a packet arrived, a timer fired, a scenario
+// step commands it); it answers through its context with effects: packets to
+// send, timers to set or cancel, events to record. It takes time and
+// randomness from the context and does no I/O, so it runs unchanged in unit
+// tests, in virtual time and on the real clock.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/core/event.hpp"
+#include "actors/core/observation.hpp"
+#include "actors/core/packet.hpp"
+#include "actors/core/time.hpp"
+#include "crypto/rng.hpp"
+
+namespace protobed {
+
+/// A scenario step addressed to one participant: `alice: {buy: book}` is
+/// verb "buy" with args {item: book}.
+struct command {
+  std::string verb;
+  std::map<std::string, std::string> args;
+
+  std::string arg(const std::string& key, const std::string& fallback = {}) const {
+    auto i = args.find(key);
+    return i == args.end() ? fallback : i->second;
+  }
+};
+
+struct outgoing {
+  std::string to;
+  std::string kind;
+  std::vector<std::uint8_t> bytes;
+};
+
+struct timer_request {
+  std::string name;
+  sim_time after;
+};
+
+/// Everything one call into a core asked for, in order.
+struct effects {
+  std::vector<outgoing> sends;
+  std::vector<timer_request> timers;
+  std::vector<std::string> cancels;
+  std::vector<event> events;
+};
+
+/// What a core sees of the world during one call, and where its effects go.
+class context {
+public:
+  context(const std::string& self, sim_time now, crypto::rng& r)
+    : self_(self)
+    , now_(now)
+    , rng_(r) {}
+
+  const std::string& self() const {
+    return self_;
+  }
+  sim_time now() const {
+    return now_;
+  }
+  crypto::rng& rng() {
+    return rng_;
+  }
+
+  void send(std::string to, std::string kind, std::vector<std::uint8_t> bytes) {
+    out_.sends.push_back({std::move(to), std::move(kind), std::move(bytes)});
+  }
+  /// (Re)arms timer `name`; a timer set again replaces the earlier one.
+  void set_timer(std::string name, sim_time after) {
+    out_.timers.push_back({std::move(name), after});
+  }
+  void cancel_timer(std::string name) {
+    out_.cancels.push_back(std::move(name));
+  }
+  void emit(std::string name, std::vector<std::pair<std::string, std::string>> details = {}) {
+    out_.events.push_back({std::move(name), std::move(details)});
+  }
+
+  effects& out() {
+    return out_;
+  }
+
+private:
+  const std::string& self_;
+  sim_time now_;
+  crypto::rng& rng_;
+  effects out_;
+};
+
+class participant_core {
+public:
+  virtual ~participant_core() = default;
+
+  virtual void on_start(context&) {}
+  virtual void on_packet(const packet& p, context& ctx) = 0;
+  virtual void on_timer(const std::string& name, context& ctx);
+  virtual void on_command(const command& c, context& ctx);
+  /// State for expectations and reports.
+  virtual observation observe() const = 0;
+};
+
+} // namespace protobed

@@ -1,0 +1,77 @@
+#include "actors/core/participant_actor.hpp"
+
+#include "actors/core/caf_types.hpp"
+
+namespace protobed {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<participant_state>*;
+
+sim_time now_of(self_ptr self) {
+  return std::chrono::duration_cast<sim_time>(self->clock().now() - self->state.setup.start);
+}
+
+void arm_timer(self_ptr self, const timer_request& t) {
+  auto& st = self->state;
+  auto [it, fresh] = st.live_timers.insert_or_assign(t.name, st.next_generation++);
+  if (fresh)
+    st.setup.activity->add(); // a replaced timer was already counted
+  self->delayed_send(self, t.after, pb_timer_atom::value, t.name, it->second);
+}
+
+void cancel_timer(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  if (st.live_timers.erase(name) != 0)
+    st.setup.activity->done();
+}
+
+/// Runs one call into the core and carries out what it asked for.
+template <class F>
+void step(self_ptr self, F&& call) {
+  auto& s = self->state.setup;
+  context ctx(s.name, now_of(self), *s.rng);
+  call(*s.core, ctx);
+  auto& fx = ctx.out();
+  for (auto& e : fx.events) {
+    s.activity->add();
+    self->send(s.network, pb_event_atom::value, s.name, std::move(e));
+  }
+  for (auto& o : fx.sends) {
+    s.activity->add();
+    packet p{0, s.name, std::move(o.to), std::move(o.kind), std::move(o.bytes)};
+    self->send(s.network, pb_send_atom::value, std::move(p));
+  }
+  for (const auto& name : fx.cancels)
+    cancel_timer(self, name);
+  for (const auto& t : fx.timers)
+    arm_timer(self, t);
+}
+
+} // namespace
+
+caf::behavior participant_actor(self_ptr self, participant_setup setup) {
+  self->state.setup = std::move(setup);
+  return {
+    [=](pb_start_atom) { step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); }); },
+    [=](pb_deliver_atom, const packet& p) {
+      step(self, [&](participant_core& c, context& ctx) { c.on_packet(p, ctx); });
+      self->state.setup.activity->done();
+    },
+    [=](pb_cmd_atom, const command& cmd) {
+      step(self, [&](participant_core& c, context& ctx) { c.on_command(cmd, ctx); });
+      self->state.setup.activity->done();
+    },
+    [=](pb_timer_atom, const std::string& name, std::uint64_t generation) {
+      auto& live = self->state.live_timers;
+      auto i = live.find(name);
+      if (i == live.end() || i->second != generation)
+        return; // cancelled or re-armed since: stale
+      live.erase(i);
+      step(self, [&](participant_core& c, context& ctx) { c.on_timer(name, ctx); });
+      self->state.setup.activity->done();
+    },
+  };
+}
+
+} // namespace protobed

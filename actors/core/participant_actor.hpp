@@ -1,0 +1,34 @@
+// The one thin actor shell around every participant core: feeds it packets,
+// timers and commands, and carries out the effects it returns.
+#pragma once
+
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "actors/core/activity.hpp"
+#include "actors/core/participant.hpp"
+
+namespace protobed {
+
+struct participant_setup {
+  std::string name;
+  std::shared_ptr<participant_core> core;
+  std::shared_ptr<crypto::rng> rng;
+  caf::actor network;
+  caf::actor_clock::time_point start; ///< time zero of the run
+  std::shared_ptr<protobed::activity> activity;
+};
+
+struct participant_state {
+  participant_setup setup;
+  std::map<std::string, std::uint64_t> live_timers; ///< name -> generation
+  std::uint64_t next_generation = 1;
+
+  static inline const char* name = "protobed.participant";
+};
+
+caf::behavior participant_actor(caf::stateful_actor<participant_state>* self,
+                                participant_setup setup);
+
+} // namespace protobed

@@ -1,0 +1,97 @@
+#include "actors/core/registry.hpp"
+
+#include "actors/core/suggest.hpp"
+
+namespace protobed {
+
+void role_registry::add(role_info r) {
+  roles_.push_back(std::move(r));
+}
+
+const role_info* role_registry::find(const std::string& name) const {
+  for (const auto& r : roles_)
+    if (r.name == name)
+      return &r;
+  return nullptr;
+}
+
+std::vector<std::string> role_registry::names() const {
+  std::vector<std::string> out;
+  for (const auto& r : roles_)
+    out.push_back(r.name);
+  return out;
+}
+
+std::string participant_ref(const option_reader& opts, const std::string& option,
+                            const directory& dir, const std::string& role) {
+  const auto& node = opts.need(option);
+  auto name = as_string(node, option);
+  if (dir.role_of(name) == role)
+    return name;
+  std::vector<std::string> candidates;
+  for (const auto& [n, r] : dir.participants())
+    if (r == role)
+      candidates.push_back(n);
+  if (dir.has(name))
+    throw config_error(node.pos,
+                       option + " '" + name + "' is a " + dir.role_of(name) + ", not a " + role);
+  throw config_error(node.pos, option + " names unknown participant '" + name + "'" +
+                                 did_you_mean(name, candidates));
+}
+
+namespace {
+
+/// Checks an argument's text against its declared type.
+void check_arg(const option_doc& doc, const config_node& value) {
+  if (doc.type == "duration")
+    as_duration(value, doc.name);
+  else if (doc.type == "amount")
+    as_amount(value, doc.name);
+  else if (doc.type == "bool")
+    as_bool(value, doc.name);
+  else
+    as_string(value, doc.name);
+}
+
+const option_doc* find_arg(const command_doc& c, const std::string& name) {
+  for (const auto& a : c.args)
+    if (a.name == name)
+      return &a;
+  return nullptr;
+}
+
+} // namespace
+
+command parse_command(const role_info& role, const std::string& verb, source_pos verb_pos,
+                      const config_node& value) {
+  const command_doc* doc = nullptr;
+  std::vector<std::string> verbs;
+  for (const auto& c : role.commands) {
+    verbs.push_back(c.verb);
+    if (c.verb == verb)
+      doc = &c;
+  }
+  if (!doc)
+    throw config_error(verb_pos, "role " + role.name + " has no command '" + verb + "'" +
+                                   (verbs.empty() ? std::string(" (it takes no commands)")
+                                                  : did_you_mean(verb, verbs)));
+  command cmd{verb, {}};
+  if (value.is_scalar()) {
+    if (doc->primary.empty())
+      throw config_error(value.pos, "command '" + verb + "' takes a map of arguments");
+    check_arg(*find_arg(*doc, doc->primary), value);
+    cmd.args[doc->primary] = value.scalar;
+  } else if (value.is_map() || value.kind == config_node::type::null) {
+    option_reader args(value, "command '" + verb + "'", doc->args);
+    for (const auto& e : value.entries) {
+      check_arg(*find_arg(*doc, e.key), e.value);
+      cmd.args[e.key] = e.value.scalar;
+    }
+  } else {
+    throw config_error(value.pos,
+                       "command '" + verb + "' takes a value or a map, not " + value.type_name());
+  }
+  return cmd;
+}
+
+} // namespace protobed

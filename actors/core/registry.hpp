@@ -1,0 +1,80 @@
+// The role registry: the only way the scenario engine knows protocols. A role
+// is a name ("ecommerce.bank"), documented options and commands, a parser
+// that checks a participant's options against the whole scenario, and a
+// factory for its core. Adding a protocol = a folder + one registration.
+#pragma once
+
+#include <any>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/core/config.hpp"
+#include "actors/core/directory.hpp"
+#include "actors/core/participant.hpp"
+
+namespace protobed {
+
+/// A verb a scenario step may send to a role: `alice: {buy: book}` uses verb
+/// "buy" whose primary argument is "item".
+struct command_doc {
+  std::string verb;
+  std::string doc;
+  std::string primary;          ///< the argument a bare scalar fills
+  std::vector<option_doc> args; ///< all arguments, typed as in option_doc
+};
+
+/// What a role's factory gets when the run is built.
+struct role_setup {
+  std::string name;
+  const directory& dir;
+  /// This participant's long-term key pair, if its role has one.
+  std::optional<crypto::rsa_private_key> long_term_key;
+};
+
+struct role_info {
+  std::string name;
+  std::string summary;
+  std::vector<option_doc> options;
+  std::vector<command_doc> commands;
+  /// The run makes this participant an RSA key pair and publishes the public
+  /// half in the directory (like an installed certificate).
+  bool long_term_key = false;
+  /// Options -> the role's config; throws config_error. `dir` knows every
+  /// participant's name and role (no keys yet).
+  std::function<std::any(const option_reader& opts, const directory& dir)> parse;
+  /// The phone number this participant answers, if any (for SMS delivery).
+  std::function<std::string(const std::any& config)> phone;
+  std::function<std::unique_ptr<participant_core>(const std::any& config, const role_setup& s)>
+    build;
+};
+
+class role_registry {
+public:
+  void add(role_info r);
+  const role_info* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+  const std::vector<role_info>& all() const {
+    return roles_;
+  }
+
+private:
+  std::vector<role_info> roles_;
+};
+
+/// Every role protobed ships (see actors/all_roles.cpp).
+const role_registry& builtin_roles();
+
+/// Reads a participant-valued option: it must name a participant whose role
+/// is `role`. Errors carry a did-you-mean among participants of that role.
+std::string participant_ref(const option_reader& opts, const std::string& option,
+                            const directory& dir, const std::string& role);
+
+/// Turns a step's value into a command for `role`, checking the verb and its
+/// arguments against the role's command_doc. Throws config_error.
+command parse_command(const role_info& role, const std::string& verb, source_pos verb_pos,
+                      const config_node& value);
+
+} // namespace protobed

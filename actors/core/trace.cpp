@@ -1,0 +1,99 @@
+#include "actors/core/trace.hpp"
+
+namespace protobed {
+
+namespace {
+
+trace_record base(sim_time t, const char* type) {
+  trace_record r;
+  r["t"] = t.count();
+  r["type"] = type;
+  return r;
+}
+
+} // namespace
+
+void trace::append(trace_record r) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  records_.push_back(std::move(r));
+}
+
+void trace::packet_routed(sim_time t, const route_result& res) {
+  auto r = base(t, "packet");
+  r["id"] = res.p.id;
+  r["from"] = res.p.from;
+  r["to"] = res.p.to;
+  r["kind"] = res.p.kind;
+  r["bytes"] = res.p.bytes.size();
+  r["fate"] = res.fate;
+  auto at = trace_record::array();
+  auto released = trace_record::array();
+  for (const auto& d : res.deliveries) {
+    if (d.p.id == res.p.id)
+      at.push_back(d.at.count());
+    else
+      released.push_back(d.p.id);
+  }
+  r["deliver_at"] = std::move(at);
+  if (res.hold_until)
+    r["hold_until"] = res.hold_until->count();
+  if (!released.empty())
+    r["releases"] = std::move(released);
+  append(std::move(r));
+}
+
+void trace::packet_flushed(sim_time t, const delivery& d) {
+  auto r = base(t, "release");
+  r["id"] = d.p.id;
+  r["deliver_at"] = d.at.count();
+  append(std::move(r));
+}
+
+void trace::packet_undeliverable(sim_time t, const packet& p) {
+  auto r = base(t, "packet");
+  r["id"] = p.id;
+  r["from"] = p.from;
+  r["to"] = p.to;
+  r["kind"] = p.kind;
+  r["bytes"] = p.bytes.size();
+  r["fate"] = "undeliverable";
+  append(std::move(r));
+}
+
+void trace::event_recorded(sim_time t, const std::string& who, const event& e) {
+  auto r = base(t, "event");
+  r["who"] = who;
+  r["name"] = e.name;
+  if (!e.details.empty()) {
+    trace_record d;
+    for (const auto& [k, v] : e.details)
+      d[k] = v;
+    r["details"] = std::move(d);
+  }
+  append(std::move(r));
+}
+
+void trace::step_played(sim_time t, const std::string& who, const std::string& verb) {
+  auto r = base(t, "step");
+  r["who"] = who;
+  r["command"] = verb;
+  append(std::move(r));
+}
+
+std::vector<trace_record> trace::records() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return records_;
+}
+
+void trace::write_jsonl(std::ostream& out) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  for (const auto& r : records_)
+    out << r.dump() << '\n';
+}
+
+std::size_t trace::size() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return records_.size();
+}
+
+} // namespace protobed

@@ -1,0 +1,266 @@
+#include "actors/ecommerce/bank.hpp"
+
+#include "actors/core/otp_provider.hpp"
+#include "actors/ecommerce/sealing.hpp"
+#include "crypto/envelope.hpp"
+#include "crypto/hash.hpp"
+
+namespace protobed::ecommerce {
+
+namespace {
+
+std::string hex(const bytes& b) {
+  return crypto::to_hex(b);
+}
+
+std::string otp_failure(crypto::errc e) {
+  switch (e) {
+  case crypto::errc::expired:
+    return "otp-expired";
+  case crypto::errc::exhausted:
+    return "otp-exhausted";
+  case crypto::errc::not_issued:
+  case crypto::errc::already_used:
+    return "otp-missing";
+  default:
+    return "otp-wrong";
+  }
+}
+
+} // namespace
+
+bank::bank(bank_config cfg, crypto::rsa_private_key key, const directory& dir)
+  : cfg_(std::move(cfg))
+  , key_(std::move(key))
+  , dir_(dir) {
+  for (const auto& a : cfg_.accounts)
+    initial_total_ += a.balance;
+}
+
+void bank::on_packet(const packet& p, context& ctx) {
+  if (p.kind == kind::otp_request)
+    on_otp_request(p, ctx);
+  else if (p.kind == kind::pm_forward)
+    on_pm_forward(p, ctx);
+  else if (p.kind == kind::resolve)
+    on_resolve(p, ctx);
+  else
+    ctx.emit("UnexpectedPacket", {{"kind", p.kind}, {"from", p.from}});
+}
+
+account* bank::find_card(const std::string& card, const std::string& expiry) {
+  for (auto& a : cfg_.accounts)
+    if (!a.card.empty() && a.card == card && a.expiry == expiry)
+      return &a;
+  return nullptr;
+}
+
+account* bank::find_holder(const std::string& holder) {
+  for (auto& a : cfg_.accounts)
+    if (a.holder == holder)
+      return &a;
+  return nullptr;
+}
+
+void bank::on_otp_request(const packet& p, context& ctx) {
+  auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::otp_request);
+  auto req = body ? decode_otp_request(*body) : result<otp_request>(body.error());
+  if (!req) {
+    ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", req.error().message()}});
+    return;
+  }
+  std::string status = "sent";
+  auto* acct = find_card(req->card, req->expiry);
+  const auto* gateway = dir_.public_key(cfg_.otp_provider);
+  if (!acct) {
+    status = "refused: unknown-card";
+  } else if (acct->phone.empty() || !gateway) {
+    status = "refused: no-phone";
+  } else {
+    auto code = crypto::random_otp(ctx.rng());
+    otps_.insert_or_assign(acct->card, crypto::otp_verifier(cfg_.otp))
+      .first->second.issue(code, ctx.now());
+    auto sms = encode_sms_request(ctx.rng(), *gateway, acct->phone,
+                                  "Your " + ctx.self() + " code is " + code + ". Valid for " +
+                                    format_duration(cfg_.otp.lifetime) + ".");
+    if (sms)
+      ctx.send(cfg_.otp_provider, sms_request_kind, std::move(*sms));
+    ctx.emit("OtpIssued", {{"holder", acct->holder}});
+  }
+  if (status != "sent")
+    ctx.emit("OtpRefused", {{"client", req->client}, {"reason", status.substr(9)}});
+  auto reply = sign_blob(ctx.rng(), key_, encode(otp_status{req->nonce, status}));
+  if (auto bytes = reply ? encode(*reply) : result<ecommerce::bytes>(reply.error()))
+    ctx.send(p.from, kind::otp_reply, std::move(*bytes));
+}
+
+std::string bank::check_signatures(const pm_forward& fwd, const payment_info& pm, context& ctx) {
+  auto client_key = crypto::rsa_public_key::from_der(pm.session_key);
+  const auto* merchant_key = dir_.public_key(pm.merchant);
+  auto claim = decode_merchant_claim(fwd.claim.payload);
+  std::string why;
+  if (!client_key)
+    why = "bad-client-key";
+  else if (!merchant_key)
+    why = "merchant-unknown";
+  else if (!verify_blob(*merchant_key, fwd.claim) || !claim)
+    why = "bad-merchant-signature";
+  else if (claim->tid != pm.tid || claim->amount != pm.amount || claim->merchant != pm.merchant ||
+           claim->client_key_fingerprint != client_key->fingerprint())
+    why = "claim-mismatch";
+  if (!why.empty())
+    ctx.emit("SignatureInvalid", {{"tid", hex(pm.tid)}, {"reason", why}});
+  return why.empty() ? "" : "aborted: " + why;
+}
+
+std::string bank::check_funds(const payment_info& pm, const account& payer, context& ctx) {
+  if (pm.amount <= 0)
+    return "aborted: bad-amount";
+  if (!find_holder(pm.merchant))
+    return "aborted: merchant-unknown";
+  if (pm.amount > payer.balance) {
+    ctx.emit("InsufficientFunds", {{"tid", hex(pm.tid)}, {"holder", payer.holder}});
+    return "aborted: insufficient-funds";
+  }
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(find_holder(pm.merchant)->balance, pm.amount, &sum))
+    return "aborted: overflow";
+  return "";
+}
+
+std::string bank::check_payment(const pm_forward& fwd, const payment_info& pm, context& ctx) {
+  // The merchant's claim binds the client's session key to this tid and
+  // amount; without it, anyone could seal a PM for the bank.
+  if (cfg_.verify_signatures)
+    if (auto why = check_signatures(fwd, pm, ctx); !why.empty())
+      return why;
+  auto* payer = find_card(pm.card, pm.expiry);
+  if (!payer)
+    return "aborted: unknown-card";
+  if (cfg_.check_otp) {
+    auto i = otps_.find(payer->card);
+    auto st = i == otps_.end() ? crypto::status(crypto::make_error(crypto::errc::not_issued))
+                               : i->second.verify(pm.otp, ctx.now());
+    if (!st) {
+      auto reason = otp_failure(st.error().code);
+      ctx.emit("OtpRejected", {{"tid", hex(pm.tid)}, {"reason", reason}});
+      return "aborted: " + reason;
+    }
+  }
+  return check_funds(pm, *payer, ctx);
+}
+
+std::string bank::commit(const payment_info& pm, account& payer, context& ctx) {
+  // One actor, one message at a time: the debit and credit cannot interleave
+  // with another payment, so the transfer is atomic.
+  auto* payee = find_holder(pm.merchant);
+  payer.balance -= pm.amount;
+  payee->balance += pm.amount;
+  ++charges_[pm.tid];
+  ctx.emit("PaymentCommitted", {{"tid", hex(pm.tid)},
+                                {"amount", std::to_string(pm.amount)},
+                                {"payer", payer.holder},
+                                {"payee", payee->holder}});
+  return "committed";
+}
+
+void bank::on_pm_forward(const packet& p, context& ctx) {
+  auto fwd = decode_pm_forward(p.bytes);
+  auto body = fwd ? crypto::open(ctx.rng(), key_, fwd->sealed_pm, "ecommerce.pm")
+                  : result<bytes>(fwd.error());
+  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());
+  auto pm = blob ? decode_payment_info(blob->payload) : result<payment_info>(blob.error());
+  if (!pm) {
+    ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", pm.error().message()}});
+    return;
+  }
+  if (cfg_.verify_signatures) {
+    auto client_key = crypto::rsa_public_key::from_der(pm->session_key);
+    if (!client_key || !verify_blob(*client_key, *blob)) {
+      ctx.emit("SignatureInvalid", {{"tid", hex(pm->tid)}, {"reason", "bad-client-signature"}});
+      record_and_reply(p, *pm, "aborted: bad-client-signature", ctx);
+      return;
+    }
+  }
+  if (auto i = decisions_.find(pm->tid); cfg_.unique_tids && i != decisions_.end()) {
+    ctx.emit("ReplayRejected", {{"tid", hex(pm->tid)}, {"recorded", i->second.outcome}});
+    reply_outcome(p.from, kind::bank_reply,
+                  {pm->tid, i->second.amount, i->second.nonce, i->second.outcome}, ctx);
+    return;
+  }
+  auto outcome = check_payment(*fwd, *pm, ctx);
+  if (outcome.empty())
+    outcome = commit(*pm, *find_card(pm->card, pm->expiry), ctx);
+  else
+    ctx.emit("PaymentAborted", {{"tid", hex(pm->tid)}, {"reason", outcome.substr(9)}});
+  record_and_reply(p, *pm, outcome, ctx);
+}
+
+void bank::record_and_reply(const packet& p, const payment_info& pm, const std::string& outcome,
+                            context& ctx) {
+  auto key = crypto::rsa_public_key::from_der(pm.session_key);
+  bytes fp = key ? key->fingerprint() : bytes{};
+  decisions_.insert_or_assign(pm.tid, decision{outcome, pm.amount, pm.nonce, fp});
+  reply_outcome(p.from, kind::bank_reply, {pm.tid, pm.amount, pm.nonce, outcome}, ctx);
+}
+
+void bank::reply_outcome(const std::string& to, const char* k, const outcome_statement& s,
+                         context& ctx) {
+  auto reply = sign_blob(ctx.rng(), key_, encode(s));
+  if (auto b = reply ? encode(*reply) : result<bytes>(reply.error()))
+    ctx.send(to, k, std::move(*b));
+}
+
+void bank::on_resolve(const packet& p, context& ctx) {
+  auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::resolve);
+  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());
+  auto req = blob ? decode_resolve_request(blob->payload) : result<resolve_request>(blob.error());
+  if (!req) {
+    ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", req.error().message()}});
+    return;
+  }
+  auto client_key = crypto::rsa_public_key::from_der(req->session_key);
+  if (!client_key || (cfg_.verify_signatures && !verify_blob(*client_key, *blob))) {
+    ctx.emit("SignatureInvalid", {{"tid", hex(req->tid)}, {"reason", "bad-resolve-signature"}});
+    return;
+  }
+  auto i = decisions_.find(req->tid);
+  if (i == decisions_.end()) {
+    // No payment seen: abort the tid for good, so a late PM is refused.
+    i = decisions_
+          .insert_or_assign(req->tid, decision{"aborted: resolved-without-payment", req->amount,
+                                               req->nonce, client_key->fingerprint()})
+          .first;
+  } else if (i->second.client_key_fingerprint != client_key->fingerprint()) {
+    ctx.emit("ResolutionRefused", {{"tid", hex(req->tid)}, {"reason", "not-the-payer"}});
+    return;
+  }
+  ctx.emit("ResolutionAnswered", {{"tid", hex(req->tid)}, {"outcome", i->second.outcome}});
+  reply_outcome(p.from, kind::resolve_reply,
+                {req->tid, i->second.amount, i->second.nonce, i->second.outcome}, ctx);
+}
+
+observation bank::observe() const {
+  observation o;
+  std::int64_t total = 0;
+  for (const auto& a : cfg_.accounts) {
+    o.numbers["balance." + a.holder] = a.balance;
+    total += a.balance;
+  }
+  o.numbers["total"] = total;
+  o.numbers["initial_total"] = initial_total_;
+  for (const auto& [tid, n] : charges_)
+    o.numbers["charges." + crypto::to_hex(tid)] = n;
+  for (const auto& [tid, d] : decisions_)
+    o.texts["outcome." + crypto::to_hex(tid)] = d.outcome;
+  return o;
+}
+
+std::int64_t bank::balance(const std::string& holder) const {
+  for (const auto& a : cfg_.accounts)
+    if (a.holder == holder)
+      return a.balance;
+  return 0;
+}
+
+} // namespace protobed::ecommerce

@@ -1,0 +1,79 @@
+// The bank (PROTOCOLS.md §1, steps 1, 4, 5): issues OTPs through the
+// otp_provider, decides payments atomically, records every outcome under its
+// tid, and answers resolution requests with the recorded outcome.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/core/directory.hpp"
+#include "actors/core/participant.hpp"
+#include "actors/ecommerce/messages.hpp"
+#include "crypto/otp.hpp"
+#include "crypto/rsa.hpp"
+
+namespace protobed::ecommerce {
+
+struct account {
+  std::string holder;
+  std::string card; ///< empty for accounts that only receive (merchants)
+  std::string expiry;
+  std::string phone;
+  std::int64_t balance = 0;
+};
+
+struct bank_config {
+  std::vector<account> accounts;
+  std::string otp_provider;      ///< participant that texts codes
+  crypto::otp_policy otp;        ///< lifetime and attempt limit
+  bool verify_signatures = true; ///< client's PM signature + merchant's claim
+  bool check_otp = true;         ///< the PM's OTP against the code issued
+  bool unique_tids = true;       ///< refuse a tid that was already decided
+};
+
+class bank final : public participant_core {
+public:
+  bank(bank_config cfg, crypto::rsa_private_key key, const directory& dir);
+
+  void on_packet(const packet& p, context& ctx) override;
+  observation observe() const override;
+
+  std::int64_t balance(const std::string& holder) const;
+
+private:
+  struct decision {
+    std::string outcome;
+    std::int64_t amount = 0;
+    bytes nonce;
+    bytes client_key_fingerprint;
+  };
+
+  void on_otp_request(const packet& p, context& ctx);
+  void on_pm_forward(const packet& p, context& ctx);
+  void on_resolve(const packet& p, context& ctx);
+
+  /// Checks a payment; "" if it may be committed, else "aborted: <reason>".
+  std::string check_payment(const pm_forward& fwd, const payment_info& pm, context& ctx);
+  std::string check_signatures(const pm_forward& fwd, const payment_info& pm, context& ctx);
+  std::string check_funds(const payment_info& pm, const account& payer, context& ctx);
+  std::string commit(const payment_info& pm, account& payer, context& ctx);
+  void record_and_reply(const packet& p, const payment_info& pm, const std::string& outcome,
+                        context& ctx);
+  void reply_outcome(const std::string& to, const char* kind, const outcome_statement& s,
+                     context& ctx);
+
+  account* find_card(const std::string& card, const std::string& expiry);
+  account* find_holder(const std::string& holder);
+
+  bank_config cfg_;
+  crypto::rsa_private_key key_;
+  const directory& dir_;
+  std::map<std::string, crypto::otp_verifier> otps_; ///< card -> last code issued
+  std::map<bytes, decision> decisions_;              ///< tid -> recorded outcome
+  std::map<bytes, std::int64_t> charges_;            ///< tid -> debits made
+  std::int64_t initial_total_ = 0;
+};
+
+} // namespace protobed::ecommerce

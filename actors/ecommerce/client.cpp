@@ -1,0 +1,276 @@
+#include "actors/ecommerce/client.hpp"
+
+#include "actors/core/otp_provider.hpp"
+#include "actors/ecommerce/sealing.hpp"
+#include "crypto/envelope.hpp"
+
+namespace protobed::ecommerce {
+
+namespace {
+
+constexpr const char* timeout_timer = "timeout.";
+constexpr const char* otp_entry_timer = "otp-entry.";
+
+} // namespace
+
+client::client(client_config cfg, const directory& dir)
+  : cfg_(std::move(cfg))
+  , dir_(dir) {}
+
+std::string client::timer_name(const char* prefix, const purchase& pu) {
+  return prefix + std::to_string(pu.number);
+}
+
+client::purchase* client::by_nonce(const bytes& nonce) {
+  for (auto& pu : purchases_)
+    if (pu.nonce == nonce)
+      return &pu;
+  return nullptr;
+}
+
+client::purchase* client::by_number(const std::string& name, const char* prefix) {
+  auto n = std::stoul(name.substr(std::char_traits<char>::length(prefix)));
+  return n >= 1 && n <= purchases_.size() ? &purchases_[n - 1] : nullptr;
+}
+
+bool client::signed_by(const std::string& who, const signed_blob& blob) const {
+  if (!cfg_.verify_signatures)
+    return true;
+  const auto* key = dir_.public_key(who);
+  return key && verify_blob(*key, blob);
+}
+
+void client::on_command(const command& c, context& ctx) {
+  if (c.verb == "buy")
+    return buy(c, ctx);
+  participant_core::on_command(c, ctx);
+}
+
+void client::buy(const command& c, context& ctx) {
+  auto& pu = purchases_.emplace_back();
+  pu.number = purchases_.size();
+  pu.item = c.arg("item");
+  if (auto a = c.arg("amount"); !a.empty())
+    pu.amount_override = std::stoll(a);
+  if (auto o = c.arg("otp"); !o.empty())
+    pu.otp_override = o;
+  pu.otp_delay = parse_duration(c.arg("otp_delay")).value_or(cfg_.otp_entry_delay);
+  pu.session_key = crypto::rsa_private_key::generate(ctx.rng(), cfg_.session_key_bits);
+  pu.nonce = ctx.rng().generate(nonce_size);
+  pu.reply_key = ctx.rng().generate(reply_key_size);
+  ctx.emit("PurchaseStarted", {{"purchase", std::to_string(pu.number)}, {"item", pu.item}});
+
+  const auto* bank_key = dir_.public_key(cfg_.bank);
+  const auto* merchant_key = dir_.public_key(cfg_.merchant);
+  auto otp_req = encode(otp_request{cfg_.card, cfg_.expiry, pu.nonce, ctx.self()});
+  auto sealed_otp =
+    otp_req ? crypto::seal(ctx.rng(), *bank_key, *otp_req, kind::otp_request) : otp_req;
+  auto setup = encode(setup_request{pu.session_key->public_key().to_der(), pu.reply_key, pu.nonce,
+                                    pu.item, ctx.self()});
+  auto sealed_setup = setup ? crypto::seal(ctx.rng(), *merchant_key, *setup, kind::setup) : setup;
+  if (!sealed_otp || !sealed_setup)
+    return finish(pu, "aborted: encoding-failed", "client", ctx);
+  ctx.send(cfg_.bank, kind::otp_request, std::move(*sealed_otp));
+  ctx.send(cfg_.merchant, kind::setup, std::move(*sealed_setup));
+  ctx.set_timer(timer_name(timeout_timer, pu), cfg_.timeout);
+}
+
+void client::on_packet(const packet& p, context& ctx) {
+  if (p.kind == kind::otp_reply)
+    on_otp_reply(p, ctx);
+  else if (p.kind == sms_kind)
+    on_sms(p, ctx);
+  else if (p.kind == kind::setup_reply)
+    on_setup_reply(p, ctx);
+  else if (p.kind == kind::outcome)
+    on_outcome(p, ctx);
+  else if (p.kind == kind::resolve_reply)
+    on_resolve_reply(p, ctx);
+  else
+    ctx.emit("UnexpectedPacket", {{"kind", p.kind}, {"from", p.from}});
+}
+
+void client::on_otp_reply(const packet& p, context& ctx) {
+  auto blob = decode_signed_blob(p.bytes);
+  if (!blob || !signed_by(cfg_.bank, *blob)) {
+    ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
+    return;
+  }
+  auto st = decode_otp_status(blob->payload);
+  auto* pu = st ? by_nonce(st->nonce) : nullptr;
+  if (!pu || pu->ph != phase::awaiting)
+    return;
+  if (st->status != "sent") {
+    ctx.emit("OtpRefused", {{"purchase", std::to_string(pu->number)}, {"reason", st->status}});
+    finish(*pu, "aborted: " + st->status.substr(st->status.find(' ') + 1), "bank", ctx);
+  }
+}
+
+void client::on_sms(const packet& p, context& ctx) {
+  auto code = code_in_sms(std::string(p.bytes.begin(), p.bytes.end()));
+  if (!code)
+    return;
+  // The code belongs to the oldest purchase still waiting for one.
+  for (auto& pu : purchases_) {
+    if (pu.ph == phase::awaiting && !pu.otp) {
+      pu.otp = pu.otp_override.value_or(*code);
+      ctx.emit("OtpReceived", {{"purchase", std::to_string(pu.number)}});
+      ctx.set_timer(timer_name(otp_entry_timer, pu), pu.otp_delay);
+      return;
+    }
+  }
+}
+
+void client::on_setup_reply(const packet& p, context& ctx) {
+  auto outer = decode_keyed_body(p.bytes);
+  auto* pu = outer ? by_nonce(outer->nonce) : nullptr;
+  if (!pu || pu->ph != phase::awaiting || !pu->tid.empty())
+    return;
+  auto body = open_keyed(pu->reply_key, kind::setup_reply, *outer);
+  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());
+  auto st = blob ? decode_tid_statement(blob->payload) : result<tid_statement>(blob.error());
+  bool ok = st && signed_by(cfg_.merchant, *blob) && st->item == pu->item &&
+            st->client_key_fingerprint == pu->session_key->public_key().fingerprint();
+  if (!ok) {
+    ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
+    return;
+  }
+  pu->tid = st->tid;
+  pu->amount = pu->amount_override.value_or(st->amount);
+  ctx.emit("SetupComplete", {{"purchase", std::to_string(pu->number)},
+                             {"tid", crypto::to_hex(pu->tid)},
+                             {"amount", std::to_string(st->amount)}});
+  try_pay(*pu, ctx);
+}
+
+void client::try_pay(purchase& pu, context& ctx) {
+  // Ready when the tid is known and the user has typed the code.
+  if (pu.ph == phase::awaiting && !pu.tid.empty() && pu.otp_typed)
+    pay(pu, ctx);
+}
+
+void client::pay(purchase& pu, context& ctx) {
+  const auto& key = *pu.session_key;
+  payment_info pm{
+    cfg_.card,    cfg_.expiry, *pu.otp, pu.amount, pu.tid, pu.nonce, key.public_key().to_der(),
+    cfg_.merchant};
+  auto signed_pm = sign_blob(ctx.rng(), key, encode(pm));
+  auto pm_bytes = signed_pm ? encode(*signed_pm) : result<bytes>(signed_pm.error());
+  auto sealed_pm =
+    pm_bytes ? crypto::seal(ctx.rng(), *dir_.public_key(cfg_.bank), *pm_bytes, "ecommerce.pm")
+             : pm_bytes;
+  auto po = sign_blob(ctx.rng(), key, encode(purchase_order{pu.item, pu.amount, pu.tid, pu.nonce}));
+  if (!sealed_pm || !po)
+    return finish(pu, "aborted: encoding-failed", "client", ctx);
+  auto msg = seal_keyed(ctx.rng(), pu.reply_key, kind::pm_po, pu.nonce,
+                        encode(pm_po{std::move(*sealed_pm), std::move(*po)}));
+  if (!msg)
+    return finish(pu, "aborted: encoding-failed", "client", ctx);
+  pu.ph = phase::paid;
+  ctx.emit("PaymentSent", {{"tid", crypto::to_hex(pu.tid)}, {"amount", std::to_string(pu.amount)}});
+  ctx.send(cfg_.merchant, kind::pm_po, std::move(*msg));
+  ctx.set_timer(timer_name(timeout_timer, pu), cfg_.timeout);
+}
+
+void client::on_outcome(const packet& p, context& ctx) {
+  auto outer = decode_keyed_body(p.bytes);
+  auto* pu = outer ? by_nonce(outer->nonce) : nullptr;
+  if (!pu)
+    return;
+  auto body = open_keyed(pu->reply_key, kind::outcome, *outer);
+  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());
+  if (!blob) {
+    ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
+    return;
+  }
+  accept_outcome(*blob, "merchant", ctx);
+}
+
+void client::on_resolve_reply(const packet& p, context& ctx) {
+  auto blob = decode_signed_blob(p.bytes);
+  if (!blob) {
+    ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
+    return;
+  }
+  accept_outcome(*blob, "resolution", ctx);
+}
+
+void client::accept_outcome(const signed_blob& blob, const char* via, context& ctx) {
+  auto st = decode_outcome_statement(blob.payload);
+  auto* pu = st ? by_nonce(st->nonce) : nullptr;
+  if (!st || !signed_by(cfg_.bank, blob) || !pu || st->tid != pu->tid || st->amount != pu->amount) {
+    ctx.emit("SignatureInvalid", {{"kind", "outcome"}, {"via", via}});
+    return;
+  }
+  finish(*pu, st->outcome, via, ctx);
+}
+
+void client::resolve(purchase& pu, context& ctx) {
+  const auto& key = *pu.session_key;
+  auto req =
+    sign_blob(ctx.rng(), key,
+              encode(resolve_request{pu.tid, pu.amount, pu.nonce, key.public_key().to_der()}));
+  auto body = req ? encode(*req) : result<bytes>(req.error());
+  auto sealed =
+    body ? crypto::seal(ctx.rng(), *dir_.public_key(cfg_.bank), *body, kind::resolve) : body;
+  if (!sealed)
+    return;
+  ++pu.resolutions;
+  ctx.emit(pu.resolutions == 1 ? "ResolutionUsed" : "ResolutionRetried",
+           {{"tid", crypto::to_hex(pu.tid)}, {"attempt", std::to_string(pu.resolutions)}});
+  pu.ph = phase::resolving;
+  ctx.send(cfg_.bank, kind::resolve, std::move(*sealed));
+  ctx.set_timer(timer_name(timeout_timer, pu), cfg_.timeout);
+}
+
+void client::on_timer(const std::string& name, context& ctx) {
+  if (name.rfind(otp_entry_timer, 0) == 0) {
+    if (auto* pu = by_number(name, otp_entry_timer)) {
+      pu->otp_typed = true;
+      try_pay(*pu, ctx);
+    }
+    return;
+  }
+  auto* pu = by_number(name, timeout_timer);
+  if (!pu || pu->ph == phase::done)
+    return;
+  if (pu->ph == phase::awaiting)
+    return finish(*pu, pu->tid.empty() ? "aborted: setup-timeout" : "aborted: otp-timeout",
+                  "client", ctx);
+  if (pu->resolutions <= cfg_.resolution_retries)
+    return resolve(*pu, ctx);
+  ctx.emit("ResolutionFailed", {{"tid", crypto::to_hex(pu->tid)}});
+  finish(*pu, "unknown", "client", ctx);
+}
+
+void client::finish(purchase& pu, const std::string& outcome, const char* via, context& ctx) {
+  if (pu.ph == phase::done) {
+    bool same = pu.outcome == outcome;
+    ctx.emit(same ? "DuplicateOutcomeIgnored" : "OutcomeConflict",
+             {{"purchase", std::to_string(pu.number)}, {"outcome", outcome}, {"via", via}});
+    return;
+  }
+  pu.ph = phase::done;
+  pu.outcome = outcome;
+  pu.session_key.reset(); // the session is over; its key is not needed again
+  ctx.cancel_timer(timer_name(timeout_timer, pu));
+  ctx.cancel_timer(timer_name(otp_entry_timer, pu));
+  ctx.emit("OutcomeReceived", {{"purchase", std::to_string(pu.number)},
+                               {"tid", crypto::to_hex(pu.tid)},
+                               {"outcome", outcome},
+                               {"via", via}});
+}
+
+observation client::observe() const {
+  observation o;
+  o.numbers["purchases"] = static_cast<std::int64_t>(purchases_.size());
+  o.texts["outcome"] = "none";
+  for (const auto& pu : purchases_) {
+    auto outcome = pu.outcome.empty() ? std::string("pending") : pu.outcome;
+    o.texts["outcome." + std::to_string(pu.number)] = outcome;
+    o.texts["outcome"] = outcome;
+  }
+  return o;
+}
+
+} // namespace protobed::ecommerce

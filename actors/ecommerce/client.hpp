@@ -1,0 +1,85 @@
+// The client (PROTOCOLS.md §1): for each purchase, a fresh RSA session key;
+// asks the bank for an OTP and the merchant for a tid; pays with a PM sealed
+// for the bank and a signed PO; ends with the bank's signed outcome, through
+// the merchant or, after a timeout, by asking the bank directly.
+//
+//   buy ──> awaiting (OTP + tid) ──> paid ──timeout──> resolving ──> done
+//               └─ refusal/timeout ───────────────────────────────> done
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/core/directory.hpp"
+#include "actors/core/participant.hpp"
+#include "actors/ecommerce/messages.hpp"
+#include "crypto/rsa.hpp"
+
+namespace protobed::ecommerce {
+
+struct client_config {
+  std::string merchant;
+  std::string bank;
+  std::string card;
+  std::string expiry;
+  std::string phone;
+  sim_time timeout = std::chrono::seconds(5);         ///< before resolution
+  std::int64_t resolution_retries = 2;                ///< further resolve attempts
+  sim_time otp_entry_delay = std::chrono::seconds(1); ///< user reads + types the code
+  unsigned session_key_bits = 2048;
+  bool verify_signatures = true; ///< merchant's tid signature and the bank's outcome
+};
+
+class client final : public participant_core {
+public:
+  client(client_config cfg, const directory& dir);
+
+  void on_packet(const packet& p, context& ctx) override;
+  void on_timer(const std::string& name, context& ctx) override;
+  void on_command(const command& c, context& ctx) override;
+  observation observe() const override;
+
+private:
+  enum class phase : std::uint8_t { awaiting, paid, resolving, done };
+  struct purchase {
+    std::size_t number = 0;
+    std::string item;
+    std::optional<std::int64_t> amount_override;
+    std::optional<std::string> otp_override;
+    sim_time otp_delay{0};
+    std::optional<crypto::rsa_private_key> session_key;
+    bytes nonce;
+    bytes reply_key;
+    std::optional<std::string> otp;
+    bool otp_typed = false; ///< the user has entered the code
+    bytes tid;
+    std::int64_t amount = 0;
+    phase ph = phase::awaiting;
+    std::string outcome; ///< "" while pending
+    std::int64_t resolutions = 0;
+  };
+
+  void buy(const command& c, context& ctx);
+  void on_otp_reply(const packet& p, context& ctx);
+  void on_sms(const packet& p, context& ctx);
+  void on_setup_reply(const packet& p, context& ctx);
+  void on_outcome(const packet& p, context& ctx);
+  void on_resolve_reply(const packet& p, context& ctx);
+  void accept_outcome(const signed_blob& blob, const char* via, context& ctx);
+  void try_pay(purchase& pu, context& ctx);
+  void pay(purchase& pu, context& ctx);
+  void resolve(purchase& pu, context& ctx);
+  void finish(purchase& pu, const std::string& outcome, const char* via, context& ctx);
+
+  purchase* by_nonce(const bytes& nonce);
+  purchase* by_number(const std::string& timer_name, const char* prefix);
+  bool signed_by(const std::string& who, const signed_blob& blob) const;
+  static std::string timer_name(const char* prefix, const purchase& pu);
+
+  client_config cfg_;
+  const directory& dir_;
+  std::vector<purchase> purchases_;
+};
+
+} // namespace protobed::ecommerce

@@ -1,0 +1,132 @@
+#include "actors/ecommerce/merchant.hpp"
+
+#include "actors/ecommerce/sealing.hpp"
+#include "crypto/envelope.hpp"
+
+namespace protobed::ecommerce {
+
+merchant::merchant(merchant_config cfg, crypto::rsa_private_key key, const directory& dir)
+  : cfg_(std::move(cfg))
+  , key_(std::move(key))
+  , dir_(dir) {}
+
+void merchant::on_packet(const packet& p, context& ctx) {
+  if (p.kind == kind::setup)
+    on_setup(p, ctx);
+  else if (p.kind == kind::pm_po)
+    on_pm_po(p, ctx);
+  else if (p.kind == kind::bank_reply)
+    on_bank_reply(p, ctx);
+  else
+    ctx.emit("UnexpectedPacket", {{"kind", p.kind}, {"from", p.from}});
+}
+
+void merchant::on_setup(const packet& p, context& ctx) {
+  auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::setup);
+  auto req = body ? decode_setup_request(*body) : result<setup_request>(body.error());
+  auto client_key = req ? crypto::rsa_public_key::from_der(req->session_key)
+                        : result<crypto::rsa_public_key>(req.error());
+  if (!client_key) {
+    ctx.emit("SetupRejected", {{"from", p.from}, {"reason", client_key.error().message()}});
+    return;
+  }
+  auto price = cfg_.catalogue.find(req->item);
+  if (price == cfg_.catalogue.end()) {
+    ctx.emit("SetupRejected", {{"client", req->client}, {"reason", "unknown-item"}});
+    return;
+  }
+  if (sessions_.count(req->nonce)) {
+    ctx.emit("ReplayRejected", {{"kind", p.kind}, {"reason", "nonce-seen"}});
+    return;
+  }
+  auto tid = ctx.rng().generate(tid_size);
+  tid_statement st{tid, req->item, price->second, client_key->fingerprint(), ctx.self()};
+  auto signed_tid = sign_blob(ctx.rng(), key_, encode(st));
+  if (!signed_tid)
+    return;
+  auto reply =
+    seal_keyed(ctx.rng(), req->reply_key, kind::setup_reply, req->nonce, encode(*signed_tid));
+  if (!reply)
+    return;
+  sessions_.emplace(req->nonce, session{p.from, *client_key, req->reply_key, req->nonce, tid,
+                                        req->item, price->second, state::open});
+  tids_[tid] = req->nonce;
+  ctx.emit("TidIssued", {{"tid", crypto::to_hex(tid)},
+                         {"client", req->client},
+                         {"item", req->item},
+                         {"amount", std::to_string(price->second)}});
+  ctx.send(p.from, kind::setup_reply, std::move(*reply));
+}
+
+void merchant::reject_po(const std::string& why, const bytes& nonce, context& ctx) {
+  ctx.emit("PoRejected", {{"nonce", crypto::to_hex(nonce)}, {"reason", why}});
+}
+
+std::string merchant::check_po(const session& s, const pm_po& msg, const purchase_order& po) {
+  if (cfg_.verify_signatures && !verify_blob(s.client_key, msg.po))
+    return "bad-signature";
+  if (cfg_.check_tid && (po.tid != s.tid || s.st != state::open))
+    return po.tid != s.tid ? "unknown-tid" : "tid-not-open";
+  if (po.item != s.item || po.amount != s.amount)
+    return "amount-mismatch";
+  return "";
+}
+
+void merchant::on_pm_po(const packet& p, context& ctx) {
+  auto outer = decode_keyed_body(p.bytes);
+  auto sit = outer ? sessions_.find(outer->nonce) : sessions_.end();
+  if (sit == sessions_.end()) {
+    ctx.emit("PoRejected", {{"from", p.from}, {"reason", "unknown-session"}});
+    return;
+  }
+  auto& s = sit->second;
+  auto body = open_keyed(s.reply_key, kind::pm_po, *outer);
+  auto msg = body ? decode_pm_po(*body) : result<pm_po>(body.error());
+  auto po = msg ? decode_purchase_order(msg->po.payload) : result<purchase_order>(msg.error());
+  if (!po)
+    return reject_po("malformed: " + po.error().message(), s.nonce, ctx);
+  if (auto why = check_po(s, *msg, *po); !why.empty())
+    return reject_po(why, s.nonce, ctx);
+  merchant_claim claim{po->tid, po->amount, s.client_key.fingerprint(), ctx.self()};
+  auto signed_claim = sign_blob(ctx.rng(), key_, encode(claim));
+  auto fwd = signed_claim ? encode(pm_forward{msg->sealed_pm, *signed_claim})
+                          : result<bytes>(signed_claim.error());
+  if (!fwd)
+    return;
+  s.st = state::forwarded;
+  ++forwarded_;
+  ctx.emit("PaymentForwarded",
+           {{"tid", crypto::to_hex(po->tid)}, {"amount", std::to_string(po->amount)}});
+  ctx.send(cfg_.bank, kind::pm_forward, std::move(*fwd));
+}
+
+void merchant::on_bank_reply(const packet& p, context& ctx) {
+  auto blob = decode_signed_blob(p.bytes);
+  const auto* bank_key = dir_.public_key(cfg_.bank);
+  if (!blob || (cfg_.verify_signatures && (!bank_key || !verify_blob(*bank_key, *blob)))) {
+    ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
+    return;
+  }
+  auto st = decode_outcome_statement(blob->payload);
+  auto tid = st ? tids_.find(st->tid) : tids_.end();
+  if (tid == tids_.end()) {
+    ctx.emit("UnknownTid", {{"kind", p.kind}});
+    return;
+  }
+  auto& s = sessions_.at(tid->second);
+  auto relay = seal_keyed(ctx.rng(), s.reply_key, kind::outcome, s.nonce, encode(*blob));
+  if (!relay)
+    return;
+  s.st = state::closed;
+  ctx.emit("OutcomeRelayed", {{"tid", crypto::to_hex(st->tid)}, {"outcome", st->outcome}});
+  ctx.send(s.client, kind::outcome, std::move(*relay));
+}
+
+observation merchant::observe() const {
+  observation o;
+  o.numbers["sessions"] = static_cast<std::int64_t>(sessions_.size());
+  o.numbers["forwarded"] = forwarded_;
+  return o;
+}
+
+} // namespace protobed::ecommerce

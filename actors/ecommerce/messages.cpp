@@ -1,0 +1,253 @@
+#include "actors/ecommerce/messages.hpp"
+
+#include "crypto/codec.hpp"
+
+namespace protobed::ecommerce {
+
+namespace {
+
+using crypto::reader;
+using crypto::writer;
+
+constexpr std::size_t small = 256;    // names, cards, items, outcomes
+constexpr std::size_t key_max = 1024; // a DER public key or a signature
+constexpr std::size_t blob_max = 16384;
+
+/// Reads a labelled payload: checks the label, runs `body`, requires the end.
+template <class T, class F>
+result<T> decode_labelled(byte_view in, const char* label, F body) {
+  reader r(in);
+  if (r.str(small) != label && r.ok())
+    return crypto::make_error(crypto::errc::malformed, std::string("expected ") + label);
+  T x{};
+  body(r, x);
+  if (auto st = r.finish(); !st)
+    return st.error();
+  return x;
+}
+
+template <class F>
+result<bytes> encode_labelled(const char* label, F body) {
+  writer w;
+  w.str(label);
+  body(w);
+  return std::move(w).finish();
+}
+
+bool exact(const bytes& b, std::size_t n) {
+  return b.size() == n;
+}
+
+} // namespace
+
+result<bytes> encode(const signed_blob& x) {
+  return encode_labelled("signed", [&](writer& w) { w.field(x.payload).field(x.signature); });
+}
+
+result<signed_blob> decode_signed_blob(byte_view in) {
+  return decode_labelled<signed_blob>(in, "signed", [](reader& r, signed_blob& x) {
+    x.payload = r.field(blob_max);
+    x.signature = r.field(key_max);
+  });
+}
+
+result<bytes> encode(const keyed_body& x) {
+  return encode_labelled("keyed", [&](writer& w) { w.field(x.nonce).field(x.sealed); });
+}
+
+result<keyed_body> decode_keyed_body(byte_view in) {
+  auto x = decode_labelled<keyed_body>(in, "keyed", [](reader& r, keyed_body& x) {
+    x.nonce = r.field(nonce_size);
+    x.sealed = r.field(crypto::max_message_size);
+  });
+  if (x && !exact(x->nonce, nonce_size))
+    return crypto::make_error(crypto::errc::malformed, "nonce must be 16 bytes");
+  return x;
+}
+
+result<bytes> encode(const otp_request& x) {
+  return encode_labelled(kind::otp_request, [&](writer& w) {
+    w.str(x.card).str(x.expiry).field(x.nonce).str(x.client);
+  });
+}
+
+result<otp_request> decode_otp_request(byte_view in) {
+  return decode_labelled<otp_request>(in, kind::otp_request, [](reader& r, otp_request& x) {
+    x.card = r.str(small);
+    x.expiry = r.str(small);
+    x.nonce = r.field(nonce_size);
+    x.client = r.str(small);
+  });
+}
+
+result<bytes> encode(const otp_status& x) {
+  return encode_labelled(kind::otp_reply, [&](writer& w) { w.field(x.nonce).str(x.status); });
+}
+
+result<otp_status> decode_otp_status(byte_view in) {
+  return decode_labelled<otp_status>(in, kind::otp_reply, [](reader& r, otp_status& x) {
+    x.nonce = r.field(nonce_size);
+    x.status = r.str(small);
+  });
+}
+
+result<bytes> encode(const setup_request& x) {
+  return encode_labelled(kind::setup, [&](writer& w) {
+    w.field(x.session_key).field(x.reply_key).field(x.nonce).str(x.item).str(x.client);
+  });
+}
+
+result<setup_request> decode_setup_request(byte_view in) {
+  auto x = decode_labelled<setup_request>(in, kind::setup, [](reader& r, setup_request& x) {
+    x.session_key = r.field(key_max);
+    x.reply_key = r.field(reply_key_size);
+    x.nonce = r.field(nonce_size);
+    x.item = r.str(small);
+    x.client = r.str(small);
+  });
+  if (x && (!exact(x->reply_key, reply_key_size) || !exact(x->nonce, nonce_size)))
+    return crypto::make_error(crypto::errc::malformed, "reply key or nonce has the wrong size");
+  return x;
+}
+
+result<bytes> encode(const tid_statement& x) {
+  return encode_labelled("ecommerce.tid", [&](writer& w) {
+    w.field(x.tid).str(x.item).i64(x.amount).field(x.client_key_fingerprint).str(x.merchant);
+  });
+}
+
+result<tid_statement> decode_tid_statement(byte_view in) {
+  return decode_labelled<tid_statement>(in, "ecommerce.tid", [](reader& r, tid_statement& x) {
+    x.tid = r.field(tid_size);
+    x.item = r.str(small);
+    x.amount = r.i64();
+    x.client_key_fingerprint = r.field(32);
+    x.merchant = r.str(small);
+  });
+}
+
+result<bytes> encode(const payment_info& x) {
+  return encode_labelled("ecommerce.pm", [&](writer& w) {
+    w.str(x.card).str(x.expiry).str(x.otp).i64(x.amount).field(x.tid).field(x.nonce);
+    w.field(x.session_key).str(x.merchant);
+  });
+}
+
+result<payment_info> decode_payment_info(byte_view in) {
+  return decode_labelled<payment_info>(in, "ecommerce.pm", [](reader& r, payment_info& x) {
+    x.card = r.str(small);
+    x.expiry = r.str(small);
+    x.otp = r.str(small);
+    x.amount = r.i64();
+    x.tid = r.field(tid_size);
+    x.nonce = r.field(nonce_size);
+    x.session_key = r.field(key_max);
+    x.merchant = r.str(small);
+  });
+}
+
+result<bytes> encode(const purchase_order& x) {
+  return encode_labelled(
+    "ecommerce.po", [&](writer& w) { w.str(x.item).i64(x.amount).field(x.tid).field(x.nonce); });
+}
+
+result<purchase_order> decode_purchase_order(byte_view in) {
+  return decode_labelled<purchase_order>(in, "ecommerce.po", [](reader& r, purchase_order& x) {
+    x.item = r.str(small);
+    x.amount = r.i64();
+    x.tid = r.field(tid_size);
+    x.nonce = r.field(nonce_size);
+  });
+}
+
+result<bytes> encode(const pm_po& x) {
+  auto po = encode(x.po);
+  if (!po)
+    return po;
+  return encode_labelled(kind::pm_po, [&](writer& w) { w.field(x.sealed_pm).field(*po); });
+}
+
+result<pm_po> decode_pm_po(byte_view in) {
+  bytes po;
+  auto x = decode_labelled<pm_po>(in, kind::pm_po, [&](reader& r, pm_po& x) {
+    x.sealed_pm = r.field(blob_max);
+    po = r.field(blob_max);
+  });
+  if (!x)
+    return x;
+  auto blob = decode_signed_blob(po);
+  if (!blob)
+    return blob.error();
+  x->po = std::move(*blob);
+  return x;
+}
+
+result<bytes> encode(const merchant_claim& x) {
+  return encode_labelled("ecommerce.claim", [&](writer& w) {
+    w.field(x.tid).i64(x.amount).field(x.client_key_fingerprint).str(x.merchant);
+  });
+}
+
+result<merchant_claim> decode_merchant_claim(byte_view in) {
+  return decode_labelled<merchant_claim>(in, "ecommerce.claim", [](reader& r, merchant_claim& x) {
+    x.tid = r.field(tid_size);
+    x.amount = r.i64();
+    x.client_key_fingerprint = r.field(32);
+    x.merchant = r.str(small);
+  });
+}
+
+result<bytes> encode(const pm_forward& x) {
+  auto claim = encode(x.claim);
+  if (!claim)
+    return claim;
+  return encode_labelled(kind::pm_forward, [&](writer& w) { w.field(x.sealed_pm).field(*claim); });
+}
+
+result<pm_forward> decode_pm_forward(byte_view in) {
+  bytes claim;
+  auto x = decode_labelled<pm_forward>(in, kind::pm_forward, [&](reader& r, pm_forward& x) {
+    x.sealed_pm = r.field(blob_max);
+    claim = r.field(blob_max);
+  });
+  if (!x)
+    return x;
+  auto blob = decode_signed_blob(claim);
+  if (!blob)
+    return blob.error();
+  x->claim = std::move(*blob);
+  return x;
+}
+
+result<bytes> encode(const outcome_statement& x) {
+  return encode_labelled("ecommerce.outcome", [&](writer& w) {
+    w.field(x.tid).i64(x.amount).field(x.nonce).str(x.outcome);
+  });
+}
+
+result<outcome_statement> decode_outcome_statement(byte_view in) {
+  return decode_labelled<outcome_statement>(in, "ecommerce.outcome",
+                                            [](reader& r, outcome_statement& x) {
+                                              x.tid = r.field(tid_size);
+                                              x.amount = r.i64();
+                                              x.nonce = r.field(nonce_size);
+                                              x.outcome = r.str(small);
+                                            });
+}
+
+result<bytes> encode(const resolve_request& x) {
+  return encode_labelled(kind::resolve, [&](writer& w) {
+    w.field(x.tid).i64(x.amount).field(x.nonce).field(x.session_key);
+  });
+}
+
+result<resolve_request> decode_resolve_request(byte_view in) {
+  return decode_labelled<resolve_request>(in, kind::resolve, [](reader& r, resolve_request& x) {
+    x.tid = r.field(tid_size);
+    x.amount = r.i64();
+    x.nonce = r.field(nonce_size);
+    x.session_key = r.field(key_max);
+  });
+}
+
+} // namespace protobed::ecommerce

@@ -1,0 +1,10 @@
+// Registers the e-commerce roles: ecommerce.client, ecommerce.merchant, ecommerce.bank.
+#pragma once
+
+#include "actors/core/registry.hpp"
+
+namespace protobed::ecommerce {
+
+void register_roles(role_registry& r);
+
+} // namespace protobed::ecommerce

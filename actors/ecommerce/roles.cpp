@@ -1,0 +1,175 @@
+// The e-commerce roles as the scenario engine sees them: documented options,
+// commands, and factories from options to cores.
+#include <set>
+
+#include "actors/ecommerce/bank.hpp"
+#include "actors/ecommerce/client.hpp"
+#include "actors/ecommerce/merchant.hpp"
+#include "actors/ecommerce/register.hpp"
+
+namespace protobed::ecommerce {
+
+namespace {
+
+const std::vector<option_doc> account_schema = {
+  {"holder", "string", "", "account holder: a client's or merchant's participant name"},
+  {"card", "string", "none", "card number; accounts without one only receive payments"},
+  {"expiry", "string", "none", "card expiry, e.g. \"12/29\""},
+  {"phone", "string", "none", "phone that receives this card's OTPs"},
+  {"balance", "amount", "0", "opening balance in the smallest currency unit"},
+};
+
+account parse_account(const config_node& n, std::set<std::string>& holders,
+                      std::set<std::string>& cards) {
+  option_reader o(n, "an account", account_schema);
+  account a{o.str("holder"), o.str("card", ""), o.str("expiry", ""), o.str("phone", ""),
+            o.amount("balance", 0)};
+  if (!holders.insert(a.holder).second)
+    throw config_error(o.need("holder").pos, "duplicate account holder '" + a.holder + "'");
+  if (!a.card.empty() && !cards.insert(a.card).second)
+    throw config_error(o.need("card").pos, "duplicate card '" + a.card + "'");
+  if (!a.card.empty() && a.expiry.empty())
+    throw config_error(n.pos, "account '" + a.holder + "' has a card but no expiry");
+  return a;
+}
+
+std::any parse_bank(const option_reader& o, const directory& dir) {
+  bank_config c;
+  const auto& accounts = o.need("accounts");
+  if (!accounts.is_list())
+    throw config_error(accounts.pos, "accounts must be a list of maps");
+  std::set<std::string> holders, cards;
+  for (const auto& a : accounts.items)
+    c.accounts.push_back(parse_account(a, holders, cards));
+  c.otp_provider = participant_ref(o, "otp_provider", dir, "otp_provider");
+  c.otp.lifetime = o.duration("otp_lifetime", std::chrono::minutes(5));
+  auto attempts = o.integer("otp_attempts", 3);
+  if (attempts < 1 || attempts > 100)
+    throw config_error(o.need("otp_attempts").pos, "otp_attempts must be 1..100");
+  c.otp.max_attempts = static_cast<unsigned>(attempts);
+  c.verify_signatures = o.flag("verify_signatures", true);
+  c.check_otp = o.flag("check_otp", true);
+  c.unique_tids = o.flag("unique_tids", true);
+  return c;
+}
+
+std::any parse_merchant(const option_reader& o, const directory& dir) {
+  merchant_config c;
+  c.bank = participant_ref(o, "bank", dir, "ecommerce.bank");
+  const auto& cat = o.need("catalogue");
+  if (!cat.is_map() || cat.entries.empty())
+    throw config_error(cat.pos, "catalogue must be a map of item: price with at least one item");
+  for (const auto& e : cat.entries) {
+    auto price = as_amount(e.value, "price of '" + e.key + "'");
+    if (price == 0)
+      throw config_error(e.value.pos, "price of '" + e.key + "' must be above 0");
+    c.catalogue[e.key] = price;
+  }
+  c.verify_signatures = o.flag("verify_signatures", true);
+  c.check_tid = o.flag("check_tid", true);
+  return c;
+}
+
+std::any parse_client(const option_reader& o, const directory& dir) {
+  client_config c;
+  c.merchant = participant_ref(o, "merchant", dir, "ecommerce.merchant");
+  c.bank = participant_ref(o, "bank", dir, "ecommerce.bank");
+  c.card = o.str("card");
+  c.expiry = o.str("expiry");
+  c.phone = o.str("phone", "");
+  c.timeout = o.duration("timeout", std::chrono::seconds(5));
+  if (c.timeout.count() <= 0)
+    throw config_error(o.need("timeout").pos, "timeout must be above 0");
+  c.resolution_retries = o.integer("resolution_retries", 2);
+  if (c.resolution_retries < 0 || c.resolution_retries > 100)
+    throw config_error(o.need("resolution_retries").pos, "resolution_retries must be 0..100");
+  c.otp_entry_delay = o.duration("otp_entry_delay", std::chrono::seconds(1));
+  auto bits = o.integer("session_key_bits", 2048);
+  if (bits != 1024 && bits != 2048 && bits != 3072 && bits != 4096)
+    throw config_error(o.need("session_key_bits").pos,
+                       "session_key_bits must be 1024, 2048, 3072 or 4096");
+  c.session_key_bits = static_cast<unsigned>(bits);
+  c.verify_signatures = o.flag("verify_signatures", true);
+  return c;
+}
+
+role_info bank_role() {
+  role_info r;
+  r.name = "ecommerce.bank";
+  r.summary = "issues OTPs, decides payments atomically, answers resolution requests";
+  r.long_term_key = true;
+  r.options = {
+    {"accounts", "list of accounts", "", "holder, card, expiry, phone, balance for each"},
+    {"otp_provider", "participant(otp_provider)", "", "the SMS gateway that texts OTPs"},
+    {"otp_lifetime", "duration", "5min", "how long an OTP stays valid"},
+    {"otp_attempts", "integer", "3", "wrong OTPs allowed before the code is destroyed"},
+    {"verify_signatures", "bool", "true",
+     "check the client's PM signature and the merchant's claim"},
+    {"check_otp", "bool", "true", "check the PM's OTP against the code issued"},
+    {"unique_tids", "bool", "true", "refuse a PM whose tid was already decided"},
+  };
+  r.parse = parse_bank;
+  r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
+    return std::make_unique<bank>(std::any_cast<bank_config>(c), *s.long_term_key, s.dir);
+  };
+  return r;
+}
+
+role_info merchant_role() {
+  role_info r;
+  r.name = "ecommerce.merchant";
+  r.summary = "opens transactions (signed tid), checks POs, forwards PMs, relays outcomes";
+  r.long_term_key = true;
+  r.options = {
+    {"bank", "participant(ecommerce.bank)", "", "the bank that holds the merchant's account"},
+    {"catalogue", "map item: price", "", "what the merchant sells, prices in the smallest unit"},
+    {"verify_signatures", "bool", "true", "check the client's PO signature and the bank's outcome"},
+    {"check_tid", "bool", "true", "accept a PO only for an open tid of this merchant"},
+  };
+  r.parse = parse_merchant;
+  r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
+    return std::make_unique<merchant>(std::any_cast<merchant_config>(c), *s.long_term_key, s.dir);
+  };
+  return r;
+}
+
+role_info client_role() {
+  role_info r;
+  r.name = "ecommerce.client";
+  r.summary = "buys with card + OTP; resolves with the bank on timeout";
+  r.options = {
+    {"merchant", "participant(ecommerce.merchant)", "", "where the client shops"},
+    {"bank", "participant(ecommerce.bank)", "", "the bank that issued the card"},
+    {"card", "string", "", "card number"},
+    {"expiry", "string", "", "card expiry"},
+    {"phone", "string", "none", "the phone that receives OTPs"},
+    {"timeout", "duration", "5s", "wait for an outcome before asking the bank (resolution)"},
+    {"resolution_retries", "integer", "2", "further resolution attempts if the bank is silent"},
+    {"otp_entry_delay", "duration", "1s", "time the user takes to read and type the OTP"},
+    {"session_key_bits", "integer", "2048", "size of the fresh RSA session key per purchase"},
+    {"verify_signatures", "bool", "true", "check the merchant's tid and the bank's outcome"},
+  };
+  r.commands = {{"buy",
+                 "start a purchase",
+                 "item",
+                 {{"item", "string", "", "catalogue item"},
+                  {"amount", "amount", "catalogue price", "pay this amount instead"},
+                  {"otp", "string", "the SMS code", "type this code instead of the SMS one"},
+                  {"otp_delay", "duration", "otp_entry_delay", "time before typing the code"}}}};
+  r.parse = parse_client;
+  r.phone = [](const std::any& c) { return std::any_cast<const client_config&>(c).phone; };
+  r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
+    return std::make_unique<client>(std::any_cast<client_config>(c), s.dir);
+  };
+  return r;
+}
+
+} // namespace
+
+void register_roles(role_registry& r) {
+  r.add(client_role());
+  r.add(merchant_role());
+  r.add(bank_role());
+}
+
+} // namespace protobed::ecommerce
