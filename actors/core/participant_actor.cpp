@@ -53,7 +53,10 @@ void step(self_ptr self, F&& call) {
 caf::behavior participant_actor(self_ptr self, participant_setup setup) {
   self->state.setup = std::move(setup);
   return {
-    [=](pb_start_atom) { step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); }); },
+    [=](pb_start_atom) {
+      step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); });
+      self->state.setup.activity->done();
+    },
     [=](pb_deliver_atom, const packet& p) {
       step(self, [&](participant_core& c, context& ctx) { c.on_packet(p, ctx); });
       self->state.setup.activity->done();

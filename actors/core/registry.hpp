@@ -39,6 +39,8 @@ struct role_info {
   std::string summary;
   std::vector<option_doc> options;
   std::vector<command_doc> commands;
+  /// Packet kinds this role sends or receives (fault and tap rules may name them).
+  std::vector<std::string> kinds;
   /// The run makes this participant an RSA key pair and publishes the public
   /// half in the directory (like an installed certificate).
   bool long_term_key = false;

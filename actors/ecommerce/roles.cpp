@@ -11,6 +11,10 @@ namespace protobed::ecommerce {
 
 namespace {
 
+const std::vector<std::string> ecommerce_kinds = {
+  kind::otp_request, kind::otp_reply,  kind::setup,   kind::setup_reply, kind::pm_po,
+  kind::pm_forward,  kind::bank_reply, kind::outcome, kind::resolve,     kind::resolve_reply};
+
 const std::vector<option_doc> account_schema = {
   {"holder", "string", "", "account holder: a client's or merchant's participant name"},
   {"card", "string", "none", "card number; accounts without one only receive payments"},
@@ -95,6 +99,7 @@ std::any parse_client(const option_reader& o, const directory& dir) {
 
 role_info bank_role() {
   role_info r;
+  r.kinds = ecommerce_kinds;
   r.name = "ecommerce.bank";
   r.summary = "issues OTPs, decides payments atomically, answers resolution requests";
   r.long_term_key = true;
@@ -117,6 +122,7 @@ role_info bank_role() {
 
 role_info merchant_role() {
   role_info r;
+  r.kinds = ecommerce_kinds;
   r.name = "ecommerce.merchant";
   r.summary = "opens transactions (signed tid), checks POs, forwards PMs, relays outcomes";
   r.long_term_key = true;
@@ -135,6 +141,7 @@ role_info merchant_role() {
 
 role_info client_role() {
   role_info r;
+  r.kinds = ecommerce_kinds;
   r.name = "ecommerce.client";
   r.summary = "buys with card + OTP; resolves with the bank on timeout";
   r.options = {

@@ -49,6 +49,9 @@ int dispatch(int argc, char** argv) {
 
 const std::vector<command>& top_level_commands() {
   static const std::vector<command> table = {
+    {"run", "play scenario files and check their expectations", run_command},
+    {"validate", "check scenario files without running them", validate_command},
+    {"list", "list roles (options, commands) and scenarios", list_command},
     {"bench", "measure throughput: 'bench crypto' for the primitives", bench_command},
   };
   return table;

@@ -6,6 +6,9 @@
 namespace protobed::cli {
 
 int bench_command(const args& a);
+int list_command(const args& a);
+int run_command(const args& a);
+int validate_command(const args& a);
 
 /// The table `protobed` dispatches on, in the order --help lists them.
 const std::vector<command>& top_level_commands();

@@ -1,0 +1,124 @@
+// `protobed run FILE...`: play scenarios, check their expectations, report.
+#include <fstream>
+#include <iostream>
+
+#include "bin/cli/app.hpp"
+#include "bin/cli/commands.hpp"
+#include "bin/cli/scenario_files.hpp"
+#include "bin/cli/terminal.hpp"
+#include "scenarios/engine/report.hpp"
+
+namespace po = boost::program_options;
+
+namespace protobed::cli {
+
+namespace {
+
+struct run_cli_options {
+  std::vector<std::string> files;
+  std::int64_t seed = -1;
+  std::string trace_file;
+  std::string report_file;
+  bool real = false;
+  bool sim = false;
+};
+
+po::options_description describe(run_cli_options& o) {
+  po::options_description d(
+    "Usage: protobed run FILE... [options]\n\n"
+    "Plays each scenario (in virtual time unless it says mode: real), checks\n"
+    "its expectations and prints a summary per scenario.\n"
+    "Exit codes: 0 every expectation held, 1 some failed, 2 bad input,\n"
+    "3 a run could not complete (time limit reached, stuck).\n\nOptions");
+  d.add_options()("help,h", "show this help")("seed", po::value(&o.seed)->value_name("N"),
+                                              "override the scenario's seed")(
+    "trace", po::value(&o.trace_file)->value_name("FILE"),
+    "write the trace as JSON lines (one scenario only)")(
+    "report", po::value(&o.report_file)->value_name("FILE"), "write a JSON report")(
+    "real", po::bool_switch(&o.real), "real scheduler, real clock, OS randomness")(
+    "sim", po::bool_switch(&o.sim), "virtual time even if the file says mode: real")(
+    "file", po::value(&o.files)->value_name("FILE"), "scenario files");
+  return d;
+}
+
+void validate(const run_cli_options& o) {
+  if (o.files.empty())
+    throw usage_error("run: no scenario file given (see 'protobed run --help')");
+  if (!o.trace_file.empty() && o.files.size() != 1)
+    throw usage_error("run: --trace takes exactly one scenario file");
+  if (o.real && o.sim)
+    throw usage_error("run: --real and --sim exclude each other");
+  if (o.seed < -1)
+    throw usage_error("run: --seed must not be negative");
+}
+
+void write_file(const std::string& path, const std::string& what,
+                const std::function<void(std::ostream&)>& body) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out)
+    throw usage_error("run: cannot write " + what + " to '" + path + "'");
+  body(out);
+}
+
+int exit_code_of(const std::vector<scenario_report>& reports) {
+  bool incomplete = false, failed = false;
+  for (const auto& r : reports) {
+    incomplete = incomplete || !r.run.completed;
+    failed = failed || !r.passed();
+  }
+  return incomplete ? exit_incomplete : failed ? exit_failed : exit_ok;
+}
+
+} // namespace
+
+int run_command(const args& a) {
+  run_cli_options o;
+  auto desc = describe(o);
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  auto vm = parse_args("run", a, desc, pos);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return exit_ok;
+  }
+  validate(o);
+  bool ok = true;
+  auto scenarios = load_all(o.files, std::cerr, ok);
+  if (!ok)
+    return exit_bad_input;
+  run_options opts;
+  if (o.seed >= 0)
+    opts.seed = static_cast<std::uint64_t>(o.seed);
+  if (o.real || o.sim)
+    opts.real = o.real;
+  std::vector<scenario_report> reports;
+  bool color = is_terminal(stdout);
+  progress_line progress;
+  for (const auto& s : scenarios) {
+    progress.show("running " + s.name + " …");
+    auto run = run_scenario(s, opts);
+    auto checks = check_expectations(s, run);
+    progress.clear();
+    reports.push_back({&s, std::move(run), std::move(checks)});
+    if (reports.size() > 1)
+      std::cout << "\n";
+    print_report(std::cout, reports.back(), color);
+  }
+  if (reports.size() > 1) {
+    std::size_t passed = 0;
+    for (const auto& r : reports)
+      passed += r.passed() ? 1 : 0;
+    std::cout << "\n"
+              << reports.size() << " scenarios: " << passed << " passed, "
+              << reports.size() - passed << " failed\n";
+  }
+  if (!o.trace_file.empty())
+    write_file(o.trace_file, "the trace",
+               [&](std::ostream& out) { reports.front().run.trace->write_jsonl(out); });
+  if (!o.report_file.empty())
+    write_file(o.report_file, "the report",
+               [&](std::ostream& out) { out << report_json(reports).dump(2) << "\n"; });
+  return exit_code_of(reports);
+}
+
+} // namespace protobed::cli

@@ -1,0 +1,17 @@
+// Loading the scenario files named on a command line, all before any runs.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "scenarios/engine/schema.hpp"
+
+namespace protobed::cli {
+
+/// Loads every file; prints one "file:line:col: why" line per bad file to
+/// `err`. Returns the good ones; `all_ok` tells whether any failed.
+std::vector<scenario> load_all(const std::vector<std::string>& files, std::ostream& err,
+                               bool& all_ok);
+
+} // namespace protobed::cli

@@ -1,0 +1,174 @@
+#include "scenarios/engine/director.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include "actors/core/caf_types.hpp"
+#include "actors/core/network_actor.hpp"
+#include "actors/core/participant_actor.hpp"
+
+namespace protobed {
+
+namespace {
+
+/// Cores, keys and randomness for one run, made before any actor exists.
+struct world {
+  directory dir;
+  std::map<std::string, std::shared_ptr<participant_core>> cores;
+  std::map<std::string, std::shared_ptr<crypto::rng>> rngs;
+  std::shared_ptr<network_core> network;
+};
+
+crypto::rng stream(const run_result& r, const std::string& label) {
+  return r.real ? crypto::rng::os() : crypto::rng::deterministic(r.seed, label);
+}
+
+void build_world(const scenario& s, const run_result& r, world& w) {
+  for (const auto& p : s.participants) {
+    w.dir.add_participant(p.name, p.role->name);
+    if (!p.phone.empty())
+      w.dir.add_phone(p.phone, p.name);
+  }
+  std::map<std::string, crypto::rsa_private_key> keys;
+  for (const auto& p : s.participants) {
+    if (!p.role->long_term_key)
+      continue;
+    auto key_rng = stream(r, "keys." + p.name);
+    auto key = crypto::rsa_private_key::generate(key_rng);
+    w.dir.add_public_key(p.name, key.public_key());
+    keys.emplace(p.name, std::move(key));
+  }
+  for (const auto& p : s.participants) {
+    role_setup setup{p.name, w.dir, std::nullopt};
+    if (auto k = keys.find(p.name); k != keys.end())
+      setup.long_term_key = k->second;
+    w.cores[p.name] = p.role->build(p.config, setup);
+    w.rngs[p.name] = std::make_shared<crypto::rng>(stream(r, "participant." + p.name));
+  }
+  w.network = std::make_shared<network_core>(s.network, stream(r, "network"));
+}
+
+struct actors {
+  caf::actor network;
+  std::map<std::string, caf::actor> participants;
+};
+
+actors spawn_all(caf::actor_system& sys, world& w, run_result& r, std::shared_ptr<activity> act) {
+  auto start = sys.clock().now();
+  actors a;
+  a.network = sys.spawn(network_actor, network_setup{w.network, r.trace, start, act});
+  for (auto& [name, core] : w.cores) {
+    auto actor = sys.spawn(participant_actor,
+                           participant_setup{name, core, w.rngs[name], a.network, start, act});
+    caf::anon_send(a.network, pb_attach_atom::value, name, actor);
+    a.participants.emplace(name, actor);
+  }
+  for (auto& [name, actor] : a.participants) {
+    act->add();
+    caf::anon_send(actor, pb_start_atom::value);
+  }
+  return a;
+}
+
+void schedule_steps(const scenario& s, const actors& a, activity& act) {
+  for (const auto& st : s.steps) {
+    act.add();
+    caf::delayed_anon_send(a.participants.at(st.who), st.at, pb_cmd_atom::value, st.cmd);
+  }
+}
+
+void stop_all(const actors& a) {
+  for (const auto& [name, actor] : a.participants)
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(a.network, caf::exit_reason::user_shutdown);
+}
+
+sim_time since(caf::actor_clock::time_point t0, caf::actor_clock::time_point t) {
+  return std::chrono::duration_cast<sim_time>(t - t0);
+}
+
+/// Plays the run in virtual time until nothing is pending or the limit is hit.
+void play_sim(const scenario& s, world& w, run_result& r) {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.policy", caf::atom("testing"));
+  register_types(cfg);
+  caf::actor_system sys{cfg};
+  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  auto act = std::make_shared<activity>();
+  auto t0 = sys.clock().now();
+  auto a = spawn_all(sys, w, r, act);
+  schedule_steps(s, a, *act);
+  sched.run();
+  while (!act->quiet()) {
+    if (!sched.has_pending_timeout()) {
+      r.completed = false;
+      r.incomplete_reason = "the run is stuck: work is pending but nothing is scheduled";
+      break;
+    }
+    auto next = sched.clock().schedule().begin()->first;
+    if (since(t0, next) > s.time_limit) {
+      r.completed = false;
+      r.incomplete_reason =
+        "time_limit " + format_duration(s.time_limit) + " reached with work still pending";
+      break;
+    }
+    sched.trigger_timeout();
+    sched.run();
+  }
+  r.end = since(t0, sched.clock().now());
+  stop_all(a);
+  sched.run();
+}
+
+/// Plays the run on the real clock; polls the exact activity count.
+void play_real(const scenario& s, world& w, run_result& r) {
+  caf::actor_system_config cfg;
+  auto threads = std::max(1u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
+  register_types(cfg);
+  caf::actor_system sys{cfg};
+  auto act = std::make_shared<activity>();
+  auto t0 = sys.clock().now();
+  auto a = spawn_all(sys, w, r, act);
+  schedule_steps(s, a, *act);
+  while (!act->quiet()) {
+    if (since(t0, sys.clock().now()) > s.time_limit) {
+      r.completed = false;
+      r.incomplete_reason =
+        "time_limit " + format_duration(s.time_limit) + " reached with work still pending";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  r.end = since(t0, sys.clock().now());
+  stop_all(a);
+  sys.await_all_actors_done();
+}
+
+} // namespace
+
+run_result run_scenario(const scenario& s, const run_options& opts) {
+  auto wall0 = std::chrono::steady_clock::now();
+  run_result r;
+  r.seed = opts.seed.value_or(s.seed);
+  r.real = opts.real.value_or(s.real_mode);
+  r.trace = std::make_shared<protobed::trace>();
+  world w;
+  build_world(s, r, w);
+  for (const auto& [name, core] : w.cores)
+    r.initial[name] = core->observe();
+  if (r.real)
+    play_real(s, w, r);
+  else
+    play_sim(s, w, r);
+  // Every actor has stopped: the cores are ours alone again.
+  for (const auto& [name, core] : w.cores)
+    r.final[name] = core->observe();
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  return r;
+}
+
+} // namespace protobed

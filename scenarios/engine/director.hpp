@@ -1,0 +1,38 @@
+// The director: turns a scenario into actors and plays it. In sim mode
+// (default) CAF's test_coordinator runs every actor on one thread in virtual
+// time, all randomness comes from DRBG streams derived from the seed, and the
+// same file + seed give a byte-identical trace. In real mode the work-stealing
+// scheduler and the real clock run the same participants.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "actors/core/observation.hpp"
+#include "actors/core/trace.hpp"
+#include "scenarios/engine/schema.hpp"
+
+namespace protobed {
+
+struct run_options {
+  std::optional<std::uint64_t> seed; ///< overrides the file's seed
+  std::optional<bool> real;          ///< overrides the file's mode
+};
+
+struct run_result {
+  std::uint64_t seed = 0;
+  bool real = false;
+  bool completed = true;
+  std::string incomplete_reason; ///< why the run could not complete
+  sim_time end{0};               ///< time of the last activity (virtual in sim)
+  double wall_seconds = 0;
+  std::shared_ptr<protobed::trace> trace;
+  std::map<std::string, observation> initial; ///< before the first step
+  std::map<std::string, observation> final;   ///< after the run
+};
+
+run_result run_scenario(const scenario& s, const run_options& opts = {});
+
+} // namespace protobed

@@ -1,0 +1,165 @@
+#include "scenarios/engine/loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "actors/core/suggest.hpp"
+#include "scenarios/engine/load_parts.hpp"
+#include "scenarios/engine/yaml_tree.hpp"
+
+namespace protobed {
+
+namespace {
+
+std::string where(const std::string& file, source_pos pos) {
+  if (pos.line == 0)
+    return file;
+  return file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
+}
+
+const std::vector<option_doc> top_level = {
+  {"scenario", "string", "", "the scenario's name"},
+  {"description", "string", "", "one line on what it shows"},
+  {"seed", "integer", "1", "seed of every random stream in sim mode"},
+  {"mode", "sim | real", "sim", "virtual time (deterministic) or the real clock"},
+  {"time_limit", "duration", "1h", "longest (virtual) time the run may take"},
+  {"network", "map", "latency 1ms", "latency, per-link latencies"},
+  {"participants", "map", "", "name: {role: …, options…}"},
+  {"faults", "list", "none", "drop, delay, duplicate, reorder rules"},
+  {"steps", "list", "none", "{at: 1s, <participant>: {<command>: …}}"},
+  {"expect", "list", "none", "outcome, balance, event, no_event, invariant"},
+};
+
+bool valid_name(const std::string& s) {
+  if (s.empty() || s.size() > 64)
+    return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
+}
+
+/// The participant's options without its `role` key.
+config_node options_without_role(const config_node& n) {
+  config_node out = n;
+  out.entries.erase(std::remove_if(out.entries.begin(), out.entries.end(),
+                                   [](const config_entry& e) { return e.key == "role"; }),
+                    out.entries.end());
+  if (out.entries.empty() && n.is_map())
+    out.kind = config_node::type::map;
+  return out;
+}
+
+void load_participants(scenario& s, const config_node& node, const role_registry& roles) {
+  if (!node.is_map() || node.entries.empty())
+    throw config_error(node.pos, "participants must be a map with at least one participant");
+  directory dir;
+  for (const auto& e : node.entries) {
+    if (!valid_name(e.key) || e.key == "*")
+      throw config_error(e.key_pos, "participant name '" + e.key +
+                                      "' must be 1-64 letters, digits, '_', '-' or '.'");
+    if (!e.value.is_map())
+      throw config_error(e.value.pos, "participant '" + e.key + "' must be a map with a role");
+    const auto* role_node = e.value.find("role");
+    if (!role_node)
+      throw config_error(e.value.pos, "participant '" + e.key + "' needs a role");
+    auto role_name = as_string(*role_node, "role");
+    const auto* role = roles.find(role_name);
+    if (!role)
+      throw config_error(role_node->pos, "unknown role '" + role_name + "'" +
+                                           did_you_mean(role_name, roles.names()));
+    dir.add_participant(e.key, role_name);
+    s.participants.push_back({e.key, role, {}, {}, e.key_pos});
+  }
+  std::map<std::string, std::string> phones;
+  for (std::size_t i = 0; i < s.participants.size(); ++i) {
+    auto& p = s.participants[i];
+    auto opts = options_without_role(node.entries[i].value);
+    option_reader reader(opts, "participant '" + p.name + "' (" + p.role->name + ")",
+                         p.role->options);
+    p.config = p.role->parse(reader, dir);
+    p.phone = p.role->phone ? p.role->phone(p.config) : std::string{};
+    if (!p.phone.empty() && !phones.emplace(p.phone, p.name).second)
+      throw config_error(opts.find("phone")->pos,
+                         "phone " + p.phone + " already belongs to '" + phones[p.phone] + "'");
+  }
+}
+
+void load_steps(scenario& s, const config_node& node) {
+  if (!node.is_list())
+    throw config_error(node.pos, "steps must be a list");
+  for (const auto& item : node.items) {
+    if (!item.is_map())
+      throw config_error(item.pos, "a step must be a map like {at: 1s, alice: {buy: book}}");
+    const auto* at = item.find("at");
+    if (!at)
+      throw config_error(item.pos, "a step needs 'at' (when it happens, e.g. 1s)");
+    auto when = as_duration(*at, "at");
+    for (const auto& e : item.entries)
+      if (e.key != "at")
+        s.steps.push_back(load_step(s, when, e));
+    if (item.entries.size() < 2)
+      throw config_error(item.pos, "a step names at least one participant and its command");
+  }
+  std::stable_sort(s.steps.begin(), s.steps.end(),
+                   [](const step_spec& a, const step_spec& b) { return a.at < b.at; });
+}
+
+scenario load_tree(const config_node& root, const std::string& file, const role_registry& roles) {
+  if (!root.is_map())
+    throw config_error(root.pos, "a scenario file must be a map (scenario:, participants:, …)");
+  option_reader top(root, "the scenario", top_level);
+  scenario s;
+  s.file = file;
+  s.name = top.str("scenario");
+  s.description = top.str("description");
+  auto seed = top.integer("seed", 1);
+  if (seed < 0)
+    throw config_error(top.need("seed").pos, "seed must not be negative");
+  s.seed = static_cast<std::uint64_t>(seed);
+  auto mode = top.str("mode", "sim");
+  if (mode != "sim" && mode != "real")
+    throw config_error(top.need("mode").pos, "mode must be sim or real, not '" + mode + "'");
+  s.real_mode = mode == "real";
+  s.time_limit = top.duration("time_limit", std::chrono::hours(1));
+  if (s.time_limit.count() <= 0)
+    throw config_error(top.need("time_limit").pos, "time_limit must be above 0");
+  load_participants(s, top.need("participants"), roles);
+  if (auto n = top.get("network"))
+    load_network(s, *n);
+  if (auto n = top.get("faults"))
+    load_faults(s, *n);
+  if (auto n = top.get("steps"))
+    load_steps(s, *n);
+  if (auto n = top.get("expect"))
+    load_expectations(s, *n);
+  return s;
+}
+
+} // namespace
+
+load_error::load_error(const std::string& file, source_pos pos, const std::string& why)
+  : std::runtime_error(where(file, pos) + ": " + why) {}
+
+scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const role_registry& roles) {
+  try {
+    return load_tree(parse_yaml(text), name, roles);
+  } catch (const config_error& e) {
+    throw load_error(name, e.pos(), e.what());
+  }
+}
+
+scenario load_scenario(const std::string& path, const role_registry& roles) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw load_error(path, {}, "cannot read the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (4u << 20))
+    throw load_error(path, {}, "file larger than 4 MiB");
+  return load_scenario_text(text.str(), path, roles);
+}
+
+} // namespace protobed

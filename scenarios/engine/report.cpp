@@ -1,0 +1,105 @@
+#include "scenarios/engine/report.hpp"
+
+#include <cstdio>
+
+namespace protobed {
+
+namespace {
+
+std::size_t count_type(const run_result& r, const char* type) {
+  std::size_t n = 0;
+  for (const auto& rec : r.trace->records())
+    n += rec["type"] == type ? 1 : 0;
+  return n;
+}
+
+std::string paint(const char* text, const char* code, bool color) {
+  return color ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
+}
+
+std::string wall(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3fs", seconds);
+  return buf;
+}
+
+} // namespace
+
+bool scenario_report::passed() const {
+  return run.completed && failures() == 0;
+}
+
+std::size_t scenario_report::failures() const {
+  std::size_t n = 0;
+  for (const auto& c : checks)
+    n += c.passed ? 0 : 1;
+  return n;
+}
+
+std::string replay_command(const scenario_report& r) {
+  return "protobed run " + r.s->file + " --seed " + std::to_string(r.run.seed) +
+         (r.run.real ? " --real" : "");
+}
+
+void print_report(std::ostream& out, const scenario_report& r, bool color) {
+  out << "scenario  " << r.s->name << " — " << r.s->description << "\n"
+      << "file      " << r.s->file << "\n"
+      << "run       seed " << r.run.seed << ", " << (r.run.real ? "real" : "sim") << " mode, "
+      << (r.run.real ? "elapsed " : "virtual ") << format_seconds(r.run.end) << ", wall "
+      << wall(r.run.wall_seconds) << ", " << count_type(r.run, "packet") << " packets, "
+      << count_type(r.run, "event") << " events\n";
+  for (const auto& c : r.checks) {
+    out << "  " << (c.passed ? paint("PASS", "32", color) : paint("FAIL", "31;1", color)) << "  "
+        << c.text << "  (observed: " << c.observed << ")\n";
+  }
+  if (!r.run.completed)
+    out << "  " << paint("INCOMPLETE", "33;1", color) << "  " << r.run.incomplete_reason << "\n";
+  auto held = r.checks.size() - r.failures();
+  out << "result    "
+      << (r.passed() ? paint("PASS", "32;1", color)
+                     : paint(r.run.completed ? "FAIL" : "INCOMPLETE", "31;1", color))
+      << " (" << held << "/" << r.checks.size() << " expectations held)";
+  if (!r.passed())
+    out << "; replay: " << replay_command(r);
+  out << "\n";
+}
+
+nlohmann::ordered_json report_json(const std::vector<scenario_report>& reports) {
+  auto scenarios = nlohmann::ordered_json::array();
+  for (const auto& r : reports) {
+    auto checks = nlohmann::ordered_json::array();
+    for (const auto& c : r.checks)
+      checks.push_back({{"expectation", c.text},
+                        {"passed", c.passed},
+                        {"observed", c.observed},
+                        {"line", c.pos.line}});
+    nlohmann::ordered_json observations;
+    for (const auto& [who, o] : r.run.final)
+      observations[who] = {{"numbers", o.numbers}, {"texts", o.texts}};
+    scenarios.push_back({{"scenario", r.s->name},
+                         {"description", r.s->description},
+                         {"file", r.s->file},
+                         {"seed", r.run.seed},
+                         {"mode", r.run.real ? "real" : "sim"},
+                         {"passed", r.passed()},
+                         {"completed", r.run.completed},
+                         {"incomplete_reason", r.run.incomplete_reason},
+                         {"end_ns", r.run.end.count()},
+                         {"wall_seconds", r.run.wall_seconds},
+                         {"packets", count_type(r.run, "packet")},
+                         {"events", count_type(r.run, "event")},
+                         {"replay", replay_command(r)},
+                         {"expectations", checks},
+                         {"observations", observations}});
+  }
+  std::size_t passed = 0;
+  for (const auto& r : reports)
+    passed += r.passed() ? 1 : 0;
+  return {
+    {"format", 1},
+    {"summary",
+     {{"scenarios", reports.size()}, {"passed", passed}, {"failed", reports.size() - passed}}},
+    {"scenarios", scenarios}};
+}
+
+} // namespace protobed

@@ -1,0 +1,65 @@
+// A scenario as plain structs: what the loader produces from YAML and what
+// the director plays. See docs/scenario-format.md for the file format.
+#pragma once
+
+#include <any>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/core/config.hpp"
+#include "actors/core/network.hpp"
+#include "actors/core/participant.hpp"
+#include "actors/core/registry.hpp"
+
+namespace protobed {
+
+struct participant_spec {
+  std::string name;
+  const role_info* role = nullptr;
+  std::any config; ///< parsed by the role
+  std::string phone;
+  source_pos pos;
+};
+
+struct step_spec {
+  sim_time at{0};
+  std::string who;
+  command cmd;
+  source_pos pos;
+};
+
+enum class expectation_type : std::uint8_t { outcome, balance, event, no_event, invariant };
+
+struct expectation {
+  expectation_type type = expectation_type::outcome;
+  std::string who;         ///< client (outcome), bank (balance), participant (event) or "*"
+  std::string subject;     ///< account holder (balance), event name, invariant name
+  std::string expected;    ///< outcome text
+  std::int64_t number = 0; ///< balance
+  std::optional<std::int64_t> count;          ///< event: exact number of occurrences
+  std::map<std::string, std::string> details; ///< event: details that must match
+  source_pos pos;
+};
+
+/// Invariants a scenario may demand.
+const std::vector<std::string>& invariant_names();
+
+struct scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  bool real_mode = false;
+  sim_time time_limit = std::chrono::hours(1);
+  network_config network;
+  std::vector<participant_spec> participants;
+  std::vector<step_spec> steps; ///< in time order (stable for equal times)
+  std::vector<expectation> expect;
+
+  const participant_spec* find(const std::string& name) const;
+};
+
+} // namespace protobed
