@@ -115,7 +115,7 @@ void client::on_sms(const packet& p, context& ctx) {
     if (pu.ph == phase::awaiting && !pu.otp) {
       pu.otp = pu.otp_override.value_or(*code);
       ctx.emit("OtpReceived", {{"purchase", std::to_string(pu.number)}});
-      ctx.set_timer(timer_name(otp_entry_timer, pu), pu.otp_delay);
+      start_typing_when_ready(pu, ctx);
       return;
     }
   }
@@ -140,13 +140,17 @@ void client::on_setup_reply(const packet& p, context& ctx) {
   ctx.emit("SetupComplete", {{"purchase", std::to_string(pu->number)},
                              {"tid", crypto::to_hex(pu->tid)},
                              {"amount", std::to_string(st->amount)}});
-  try_pay(*pu, ctx);
+  start_typing_when_ready(*pu, ctx);
 }
 
-void client::try_pay(purchase& pu, context& ctx) {
-  // Ready when the tid is known and the user has typed the code.
-  if (pu.ph == phase::awaiting && !pu.tid.empty() && pu.otp_typed)
-    pay(pu, ctx);
+void client::start_typing_when_ready(purchase& pu, context& ctx) {
+  // With the tid and the code in hand nothing more is awaited from the
+  // network: the timeout stops while the user types.
+  if (pu.ph != phase::awaiting || pu.tid.empty() || !pu.otp || pu.typing)
+    return;
+  pu.typing = true;
+  ctx.cancel_timer(timer_name(timeout_timer, pu));
+  ctx.set_timer(timer_name(otp_entry_timer, pu), pu.otp_delay);
 }
 
 void client::pay(purchase& pu, context& ctx) {
@@ -225,18 +229,16 @@ void client::resolve(purchase& pu, context& ctx) {
 
 void client::on_timer(const std::string& name, context& ctx) {
   if (name.rfind(otp_entry_timer, 0) == 0) {
-    if (auto* pu = by_number(name, otp_entry_timer)) {
-      pu->otp_typed = true;
-      try_pay(*pu, ctx);
-    }
+    if (auto* pu = by_number(name, otp_entry_timer); pu && pu->ph == phase::awaiting)
+      pay(*pu, ctx);
     return;
   }
   auto* pu = by_number(name, timeout_timer);
   if (!pu || pu->ph == phase::done)
     return;
   if (pu->ph == phase::awaiting)
-    return finish(*pu, pu->tid.empty() ? "aborted: setup-timeout" : "aborted: otp-timeout",
-                  "client", ctx);
+    return finish(*pu, pu->tid.empty() ? "aborted: setup-timeout" : "aborted: no-otp", "client",
+                  ctx);
   if (pu->resolutions <= cfg_.resolution_retries)
     return resolve(*pu, ctx);
   ctx.emit("ResolutionFailed", {{"tid", crypto::to_hex(pu->tid)}});

@@ -3,8 +3,9 @@
 // for the bank and a signed PO; ends with the bank's signed outcome, through
 // the merchant or, after a timeout, by asking the bank directly.
 //
-//   buy ──> awaiting (OTP + tid) ──> paid ──timeout──> resolving ──> done
-//               └─ refusal/timeout ───────────────────────────────> done
+//   buy ──> awaiting (tid + SMS) ──> typing ──> paid ──timeout──> resolving ──> done
+//               └─ refusal/timeout ─────────────────────────────────────────> done
+// The timeout covers waiting on the network, never the user's typing.
 #pragma once
 
 #include <optional>
@@ -51,8 +52,8 @@ private:
     std::optional<crypto::rsa_private_key> session_key;
     bytes nonce;
     bytes reply_key;
-    std::optional<std::string> otp;
-    bool otp_typed = false; ///< the user has entered the code
+    std::optional<std::string> otp; ///< the code from the SMS (or the override)
+    bool typing = false;            ///< the user is entering the code
     bytes tid;
     std::int64_t amount = 0;
     phase ph = phase::awaiting;
@@ -67,7 +68,7 @@ private:
   void on_outcome(const packet& p, context& ctx);
   void on_resolve_reply(const packet& p, context& ctx);
   void accept_outcome(const signed_blob& blob, const char* via, context& ctx);
-  void try_pay(purchase& pu, context& ctx);
+  void start_typing_when_ready(purchase& pu, context& ctx);
   void pay(purchase& pu, context& ctx);
   void resolve(purchase& pu, context& ctx);
   void finish(purchase& pu, const std::string& outcome, const char* via, context& ctx);
