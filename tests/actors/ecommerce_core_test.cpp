@@ -1,0 +1,272 @@
+// The e-commerce cores with both peers in one process, no CAF.
+#include <catch2/catch.hpp>
+
+#include "actors/ecommerce/messages.hpp"
+#include "tests/actors/ecommerce_world.hpp"
+
+using namespace protobed;
+using namespace protobed::ecommerce;
+using namespace std::chrono_literals;
+using protobed::test::ecommerce_world;
+
+namespace {
+
+/// Flips one byte of the merchant's signature on every forwarded PM.
+bool tamper_claim(packet& p) {
+  if (p.kind != kind::pm_forward)
+    return true;
+  auto fwd = decode_pm_forward(p.bytes);
+  REQUIRE(fwd);
+  fwd->claim.signature[7] ^= 0x01;
+  p.bytes = *encode(*fwd);
+  return true;
+}
+
+} // namespace
+
+TEST_CASE("a purchase commits and moves the money exactly once", "[ecommerce]") {
+  ecommerce_world w;
+  w.build();
+  w.buy();
+  w.h.run();
+  CHECK(w.outcome() == "committed");
+  CHECK(w.balance("alice") == 75);
+  CHECK(w.balance("shop") == 25);
+  CHECK(w.h.count("bank", "PaymentCommitted") == 1);
+  CHECK(w.h.count("alice", "ResolutionUsed") == 0);
+}
+
+TEST_CASE("the bank refuses a PM whose merchant claim was tampered with", "[ecommerce][bank]") {
+  ecommerce_world w;
+  w.build();
+  w.h.on_wire = tamper_claim;
+  w.buy();
+  w.h.run();
+  CHECK(w.outcome() == "aborted: bad-merchant-signature");
+  CHECK(w.balance("alice") == 100);
+  CHECK(w.h.count("bank", "SignatureInvalid") == 1);
+}
+
+TEST_CASE("verify_signatures: false lets the tampered claim through, nothing else changes",
+          "[ecommerce][bank]") {
+  ecommerce_world w;
+  w.bank_cfg.verify_signatures = false;
+  w.build();
+  w.h.on_wire = tamper_claim;
+  w.buy();
+  w.h.run();
+  CHECK(w.outcome() == "committed");
+  CHECK(w.balance("alice") == 75);
+  CHECK(w.h.count("bank", "SignatureInvalid") == 0);
+}
+
+TEST_CASE("the bank refuses a tampered sealed PM even with verify_signatures off",
+          "[ecommerce][bank]") {
+  for (bool verify : {true, false}) {
+    ecommerce_world w;
+    w.bank_cfg.verify_signatures = verify;
+    w.build();
+    w.h.on_wire = [](packet& p) {
+      if (p.kind == kind::pm_forward) {
+        auto fwd = decode_pm_forward(p.bytes);
+        fwd->sealed_pm[fwd->sealed_pm.size() / 2] ^= 0x01;
+        p.bytes = *encode(*fwd);
+      }
+      return true;
+    };
+    w.buy();
+    w.h.run();
+    INFO("verify_signatures " << verify);
+    CHECK(w.h.count("bank", "EnvelopeRejected") == 1);
+    CHECK(w.h.count("bank", "PaymentCommitted") == 0);
+    CHECK(w.balance("alice") == 100);
+    // The client hears nothing from the merchant and resolves: aborted, no charge.
+    CHECK(w.outcome() == "aborted: resolved-without-payment");
+  }
+}
+
+namespace {
+
+/// Delivers the first forwarded PM to the bank a second time, 50 ms later.
+void replay_first_forward(ecommerce_world& w) {
+  auto replayed = std::make_shared<bool>(false);
+  w.h.on_wire = [&w, replayed](packet& p) {
+    if (p.kind == kind::pm_forward && !*replayed) {
+      *replayed = true;
+      w.h.inject(p, w.h.now() + 50ms);
+    }
+    return true;
+  };
+}
+
+} // namespace
+
+TEST_CASE("the bank answers a replayed PM with its record and charges once", "[ecommerce][bank]") {
+  ecommerce_world w;
+  w.build();
+  replay_first_forward(w);
+  w.buy();
+  w.h.run();
+  CHECK(w.h.count("bank", "PaymentCommitted") == 1);
+  CHECK(w.h.count("bank", "ReplayRejected") == 1);
+  CHECK(w.balance("alice") == 75);
+  CHECK(w.outcome() == "committed");
+  CHECK(w.h.count("alice", "DuplicateOutcomeIgnored") == 1);
+}
+
+TEST_CASE("without unique_tids the single-use OTP still stops a replayed PM", "[ecommerce][bank]") {
+  ecommerce_world w;
+  w.bank_cfg.unique_tids = false;
+  w.build();
+  replay_first_forward(w);
+  w.buy();
+  w.h.run();
+  CHECK(w.h.count("bank", "PaymentCommitted") == 1);
+  CHECK(w.h.count("bank", "ReplayRejected") == 0);
+  CHECK(w.h.count("bank", "OtpRejected") == 1);
+  CHECK(w.balance("alice") == 75);
+}
+
+TEST_CASE("with unique_tids and check_otp both off a replayed PM charges twice",
+          "[ecommerce][bank]") {
+  ecommerce_world w;
+  w.bank_cfg.unique_tids = false;
+  w.bank_cfg.check_otp = false;
+  w.build();
+  replay_first_forward(w);
+  w.buy();
+  w.h.run();
+  CHECK(w.h.count("bank", "PaymentCommitted") == 2);
+  CHECK(w.balance("alice") == 50);
+  CHECK(w.balance("shop") == 50);
+}
+
+TEST_CASE("the bank refuses a wrong OTP; check_otp: false accepts it", "[ecommerce][bank]") {
+  for (bool check : {true, false}) {
+    ecommerce_world w;
+    w.bank_cfg.check_otp = check;
+    w.build();
+    w.buy({{"item", "book"}, {"otp", "000000"}});
+    w.h.run();
+    INFO("check_otp " << check);
+    CHECK(w.outcome() == (check ? "aborted: otp-wrong" : "committed"));
+  }
+}
+
+TEST_CASE("an OTP typed after its lifetime is refused as expired", "[ecommerce][bank]") {
+  ecommerce_world w;
+  w.build();
+  w.buy({{"item", "book"}, {"otp_delay", "6min"}});
+  w.h.run();
+  CHECK(w.outcome() == "aborted: otp-expired");
+  CHECK(w.h.now() > 6min);
+}
+
+TEST_CASE("the bank refuses a payment above the balance", "[ecommerce][bank]") {
+  ecommerce_world w;
+  w.bank_cfg.accounts[0].balance = 10;
+  w.build();
+  w.buy();
+  w.h.run();
+  CHECK(w.outcome() == "aborted: insufficient-funds");
+  CHECK(w.balance("alice") == 10);
+}
+
+TEST_CASE("an unknown card is refused at the OTP step and no payment is sent",
+          "[ecommerce][bank]") {
+  ecommerce_world w;
+  w.alice_cfg.card = "5500000000000004";
+  w.build();
+  w.buy();
+  w.h.run();
+  CHECK(w.outcome() == "aborted: unknown-card");
+  CHECK(w.h.sent(kind::pm_po).empty());
+}
+
+TEST_CASE("a lost bank reply is recovered by resolution: committed, charged once",
+          "[ecommerce][client]") {
+  ecommerce_world w;
+  w.build();
+  w.h.on_wire = [](packet& p) { return p.kind != kind::bank_reply; };
+  w.buy();
+  w.h.run();
+  CHECK(w.outcome() == "committed");
+  CHECK(w.h.count("alice", "ResolutionUsed") == 1);
+  CHECK(w.balance("alice") == 75);
+}
+
+TEST_CASE("a lost payment is aborted by resolution and a late copy is refused",
+          "[ecommerce][client][bank]") {
+  ecommerce_world w;
+  w.build();
+  std::optional<packet> held;
+  w.h.on_wire = [&](packet& p) {
+    if (p.kind == kind::pm_po && !held) {
+      held = p;
+      return false; // lost now ...
+    }
+    return true;
+  };
+  w.buy();
+  w.h.run(30s);
+  CHECK(w.outcome() == "aborted: resolved-without-payment");
+  w.h.inject(*held, w.h.now() + 1s); // ... and delivered late
+  w.h.run();
+  CHECK(w.h.count("bank", "ReplayRejected") == 1);
+  CHECK(w.h.count("bank", "PaymentCommitted") == 0);
+  CHECK(w.balance("alice") == 100);
+  CHECK(w.h.count("alice", "OutcomeConflict") == 0);
+}
+
+TEST_CASE("the merchant refuses a replayed PO for a closed tid; check_tid: false forwards it",
+          "[ecommerce][merchant]") {
+  for (bool check : {true, false}) {
+    ecommerce_world w;
+    w.shop_cfg.check_tid = check;
+    w.build();
+    w.buy();
+    w.h.run();
+    REQUIRE(w.outcome() == "committed");
+    auto po = w.h.sent(kind::pm_po).front();
+    w.h.inject(po, w.h.now() + 1s);
+    w.h.run();
+    INFO("check_tid " << check);
+    CHECK(w.h.count("shop", "PoRejected") == (check ? 1u : 0u));
+    CHECK(w.h.count("shop", "PaymentForwarded") == (check ? 1u : 2u));
+    // Either way the bank's unique tids stop a second charge.
+    CHECK(w.balance("alice") == 75);
+  }
+}
+
+TEST_CASE("the client rejects an outcome the bank did not sign", "[ecommerce][client]") {
+  ecommerce_world w;
+  w.shop_cfg.verify_signatures = false; // let the forged reply reach the client
+  w.build();
+  w.h.on_wire = [](packet& p) {
+    if (p.kind == kind::bank_reply) {
+      auto blob = decode_signed_blob(p.bytes);
+      auto st = decode_outcome_statement(blob->payload);
+      st->outcome = "aborted: forged";
+      blob->payload = *encode(*st);
+      p.bytes = *encode(*blob);
+    }
+    return true;
+  };
+  w.buy();
+  w.h.run();
+  CHECK(w.h.count("alice", "SignatureInvalid") >= 1);
+  // Resolution gets the true, signed outcome from the bank.
+  CHECK(w.outcome() == "committed");
+}
+
+TEST_CASE("e-commerce messages reject truncated and trailing bytes", "[ecommerce][messages]") {
+  outcome_statement st{bytes(16, 1), 25, bytes(16, 2), "committed"};
+  auto enc = *encode(st);
+  CHECK(decode_outcome_statement(enc)->outcome == "committed");
+  for (std::size_t n = 0; n < enc.size(); ++n)
+    CHECK_FALSE(decode_outcome_statement(crypto::byte_view(enc).sub(0, n)));
+  enc.push_back(0);
+  CHECK_FALSE(decode_outcome_statement(enc));
+  // A payload of another type is refused by its label.
+  CHECK_FALSE(decode_purchase_order(*encode(st)));
+}

@@ -1,0 +1,148 @@
+// The network's fault decisions, without CAF.
+#include <catch2/catch.hpp>
+
+#include "actors/core/network.hpp"
+
+using namespace protobed;
+using namespace std::chrono_literals;
+
+namespace {
+
+packet pkt(const char* from, const char* to, const char* kind = "ecommerce.pm_po") {
+  return packet{0, from, to, kind, {1, 2, 3}};
+}
+
+network_core make(std::vector<fault_rule> faults, sim_time latency = 1ms) {
+  network_config cfg;
+  cfg.latency = latency;
+  cfg.faults = std::move(faults);
+  return network_core(cfg, crypto::rng::deterministic(1, "network"));
+}
+
+fault_rule rule(fault_type t, const char* from = "*", const char* to = "*",
+                const char* kind = "*") {
+  fault_rule r;
+  r.type = t;
+  r.on = {from, to, kind};
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("without faults every packet is delivered after the latency", "[network]") {
+  auto net = make({}, 5ms);
+  auto r = net.route(pkt("a", "b"), 1s);
+  CHECK(r.fate == "delivered");
+  REQUIRE(r.deliveries.size() == 1);
+  CHECK(r.deliveries[0].at == 1s + 5ms);
+  CHECK(r.p.id == 1);
+  CHECK(net.route(pkt("a", "b"), 1s).p.id == 2);
+}
+
+TEST_CASE("per-link latency overrides the default", "[network]") {
+  network_config cfg;
+  cfg.latency = 1ms;
+  cfg.links.push_back({{"a", "b", "*"}, 40ms});
+  network_core net(cfg, crypto::rng::deterministic(1, "n"));
+  CHECK(net.route(pkt("a", "b"), 0s).deliveries[0].at == 40ms);
+  CHECK(net.route(pkt("b", "a"), 0s).deliveries[0].at == 1ms);
+}
+
+TEST_CASE("drop with a count drops only that many matching packets", "[network]") {
+  auto r = rule(fault_type::drop, "bank", "shop", "ecommerce.bank_reply");
+  r.count = 1;
+  auto net = make({r});
+  CHECK(net.route(pkt("bank", "shop", "ecommerce.bank_reply"), 0s).fate == "dropped");
+  CHECK(net.route(pkt("bank", "shop", "ecommerce.bank_reply"), 0s).fate == "delivered");
+  CHECK(net.route(pkt("bank", "alice", "ecommerce.bank_reply"), 0s).fate == "delivered");
+}
+
+TEST_CASE("after lets the first matching packets pass", "[network]") {
+  auto r = rule(fault_type::drop, "a", "b");
+  r.after = 2;
+  auto net = make({r});
+  CHECK(net.route(pkt("a", "b"), 0s).fate == "delivered");
+  CHECK(net.route(pkt("a", "b"), 0s).fate == "delivered");
+  CHECK(net.route(pkt("a", "b"), 0s).fate == "dropped");
+}
+
+TEST_CASE("probabilistic drops follow the seed and the probability", "[network]") {
+  auto r = rule(fault_type::drop);
+  r.probability = 0.3;
+  auto run = [&](std::uint64_t seed) {
+    network_config cfg;
+    cfg.faults = {r};
+    network_core net(cfg, crypto::rng::deterministic(seed, "network"));
+    std::string fates;
+    for (int i = 0; i < 1000; ++i)
+      fates += net.route(pkt("a", "b"), 0s).fate == "dropped" ? 'x' : '.';
+    return fates;
+  };
+  auto a = run(1);
+  CHECK(a == run(1));
+  CHECK(a != run(2));
+  auto drops = std::count(a.begin(), a.end(), 'x');
+  CHECK(drops > 240);
+  CHECK(drops < 360);
+}
+
+TEST_CASE("delay adds to the latency", "[network]") {
+  auto r = rule(fault_type::delay, "a", "b");
+  r.delay = 10s;
+  auto net = make({r});
+  auto res = net.route(pkt("a", "b"), 1s);
+  CHECK(res.fate == "delayed");
+  CHECK(res.deliveries[0].at == 11s + 1ms);
+}
+
+TEST_CASE("duplicate delivers extra copies, spaced", "[network]") {
+  auto r = rule(fault_type::duplicate);
+  r.copies = 2;
+  r.spacing = 100ms;
+  auto net = make({r});
+  auto res = net.route(pkt("a", "b"), 0s);
+  CHECK(res.fate == "duplicated");
+  REQUIRE(res.deliveries.size() == 3);
+  CHECK(res.deliveries[0].at == 1ms);
+  CHECK(res.deliveries[2].at == 201ms);
+  CHECK(res.deliveries[1].p.id == res.p.id);
+}
+
+TEST_CASE("reorder holds a packet until the next one on its link overtakes it", "[network]") {
+  auto r = rule(fault_type::reorder, "a", "b");
+  r.count = 1;
+  auto net = make({r});
+  auto first = net.route(pkt("a", "b"), 0s);
+  CHECK(first.fate == "reordered");
+  CHECK(first.deliveries.empty());
+  REQUIRE(first.hold_until);
+  auto other_link = net.route(pkt("a", "c"), 1ms);
+  CHECK(other_link.deliveries.size() == 1); // does not release it
+  auto second = net.route(pkt("a", "b"), 2ms);
+  REQUIRE(second.deliveries.size() == 2);
+  CHECK(second.deliveries[0].p.id == second.p.id);
+  CHECK(second.deliveries[1].p.id == first.p.id);
+  CHECK(second.deliveries[1].at > second.deliveries[0].at);
+  CHECK_FALSE(net.flush(first.p.id, 2s)); // already released
+}
+
+TEST_CASE("a held packet nobody overtakes is flushed when its hold ends", "[network]") {
+  auto r = rule(fault_type::reorder);
+  r.delay = 500ms;
+  auto net = make({r});
+  auto res = net.route(pkt("a", "b"), 0s);
+  CHECK(*res.hold_until == 501ms);
+  auto d = net.flush(res.p.id, 501ms);
+  REQUIRE(d);
+  CHECK(d->p.id == res.p.id);
+}
+
+TEST_CASE("several faults combine on one packet", "[network]") {
+  auto d = rule(fault_type::delay);
+  d.delay = 2s;
+  auto net = make({d, rule(fault_type::duplicate)});
+  auto res = net.route(pkt("a", "b"), 0s);
+  CHECK(res.fate == "delayed+duplicated");
+  CHECK(res.deliveries.size() == 2);
+  CHECK(res.deliveries[0].at == 2s + 1ms);
+}

@@ -1,0 +1,124 @@
+// The director: determinism, time limits, and faults applied by the network actor.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "scenarios/engine/checks.hpp"
+#include "scenarios/engine/director.hpp"
+#include "scenarios/engine/loader.hpp"
+
+using namespace protobed;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string scenario_text(const std::string& extra) {
+  return R"(scenario: t
+description: one purchase
+seed: 5
+participants:
+  bank:
+    role: ecommerce.bank
+    otp_provider: sms
+    accounts: [{holder: alice, card: "1", expiry: "1", phone: "+1", balance: 100}, {holder: shop}]
+  shop: {role: ecommerce.merchant, bank: bank, catalogue: {book: 25}}
+  sms: {role: otp_provider}
+  alice: {role: ecommerce.client, merchant: shop, bank: bank, card: "1", expiry: "1", phone: "+1", session_key_bits: 1024}
+steps:
+  - {at: 1s, alice: {buy: book}}
+)" + extra;
+}
+
+std::string trace_of(const run_result& r) {
+  std::ostringstream out;
+  r.trace->write_jsonl(out);
+  return out.str();
+}
+
+std::size_t packets_with(const run_result& r, const std::string& kind, const std::string& fate) {
+  std::size_t n = 0;
+  for (const auto& rec : r.trace->records())
+    n += rec["type"] == "packet" && rec["kind"] == kind && rec["fate"] == fate ? 1 : 0;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("the same scenario and seed give a byte-identical trace", "[director]") {
+  auto s = load_scenario_text(scenario_text(""), "t.yaml");
+  auto a = run_scenario(s);
+  auto b = run_scenario(s);
+  REQUIRE(a.completed);
+  CHECK(trace_of(a) == trace_of(b));
+  CHECK(trace_of(a).size() > 1000);
+  run_options other;
+  other.seed = 6;
+  CHECK(trace_of(run_scenario(s, other)) != trace_of(a));
+}
+
+TEST_CASE("the run ends when nothing is pending, in virtual time", "[director]") {
+  auto s = load_scenario_text(scenario_text(""), "t.yaml");
+  auto r = run_scenario(s);
+  CHECK(r.completed);
+  CHECK_FALSE(r.real);
+  CHECK(r.end == 2007ms); // 1s + 1ms hops + the 1s the user takes to type the OTP
+  CHECK(r.final.at("alice").texts.at("outcome") == "committed");
+  CHECK(r.initial.at("bank").numbers.at("balance.alice") == 100);
+  CHECK(r.final.at("bank").numbers.at("balance.alice") == 75);
+}
+
+TEST_CASE("a time limit ends the run as incomplete", "[director]") {
+  auto s = load_scenario_text(scenario_text("time_limit: 1500ms\n"), "t.yaml");
+  auto r = run_scenario(s);
+  CHECK_FALSE(r.completed);
+  CHECK(r.incomplete_reason.find("time_limit 1500ms") != std::string::npos);
+}
+
+TEST_CASE("the network actor applies the scenario's faults and records fates", "[director]") {
+  auto s = load_scenario_text(
+    scenario_text("faults:\n"
+                  "  - drop: {from: bank, to: shop, kind: ecommerce.bank_reply}\n"
+                  "  - duplicate: {from: alice, to: bank, kind: ecommerce.resolve}\n"
+                  "  - delay: {from: shop, to: alice, kind: ecommerce.setup_reply, by: 2s}\n"),
+    "t.yaml");
+  auto r = run_scenario(s);
+  REQUIRE(r.completed);
+  CHECK(packets_with(r, "ecommerce.bank_reply", "dropped") == 1);
+  CHECK(packets_with(r, "ecommerce.resolve", "duplicated") == 1);
+  CHECK(packets_with(r, "ecommerce.setup_reply", "delayed") == 1);
+  CHECK(r.final.at("alice").texts.at("outcome") == "committed");
+  // The duplicated resolve request is answered twice; the client ignores the copy.
+  std::size_t ignored = 0;
+  for (const auto& rec : r.trace->records())
+    ignored += rec["type"] == "event" && rec["name"] == "DuplicateOutcomeIgnored" ? 1 : 0;
+  CHECK(ignored == 1);
+}
+
+TEST_CASE("real mode runs the same file on the real clock", "[director][real]") {
+  auto s = load_scenario_text(scenario_text("network: {latency: 0}\n"), "t.yaml");
+  run_options o;
+  o.real = true;
+  auto r = run_scenario(s, o);
+  CHECK(r.completed);
+  CHECK(r.real);
+  CHECK(r.final.at("alice").texts.at("outcome") == "committed");
+}
+
+TEST_CASE("expectations report what they observed", "[director][checks]") {
+  auto s =
+    load_scenario_text(scenario_text("expect:\n"
+                                     "  - outcome: {alice: aborted}\n"
+                                     "  - balance: {bank: {alice: 75}}\n"
+                                     "  - event: {who: bank, name: PaymentCommitted, count: 2}\n"
+                                     "  - invariant: money_conserved\n"),
+                       "t.yaml");
+  auto checks = check_expectations(s, run_scenario(s));
+  REQUIRE(checks.size() == 4);
+  CHECK_FALSE(checks[0].passed);
+  CHECK(checks[0].observed == "committed");
+  CHECK(checks[1].passed);
+  CHECK_FALSE(checks[2].passed);
+  CHECK(checks[2].observed == "1 time(s)");
+  CHECK(checks[3].passed);
+  CHECK(checks[3].observed == "total 100 -> 100");
+}

@@ -1,0 +1,108 @@
+#include "tests/support/core_harness.hpp"
+
+#include <stdexcept>
+
+namespace protobed::test {
+
+core_harness::core_harness(std::uint64_t seed)
+  : seed_(seed) {}
+
+crypto::rsa_private_key core_harness::long_term_key(const std::string& name) {
+  auto i = keys_.find(name);
+  if (i == keys_.end()) {
+    auto r = crypto::rng::deterministic(seed_, "keys." + name);
+    i = keys_.emplace(name, crypto::rsa_private_key::generate(r)).first;
+    dir.add_public_key(name, i->second.public_key());
+  }
+  return i->second;
+}
+
+void core_harness::add(const std::string& name, std::unique_ptr<participant_core> c) {
+  members_[name] =
+    member{std::move(c),
+           std::make_unique<crypto::rng>(crypto::rng::deterministic(seed_, "participant." + name)),
+           {}};
+}
+
+participant_core& core_harness::core(const std::string& name) {
+  return *members_.at(name).core;
+}
+
+void core_harness::schedule(sim_time at, std::function<void()> action) {
+  queue_.push(item{at, seq_++, std::move(action)});
+}
+
+template <class F>
+void core_harness::call(const std::string& name, F&& f) {
+  auto& m = members_.at(name);
+  context ctx(name, now_, *m.rng);
+  f(*m.core, ctx);
+  apply(name, ctx.out());
+}
+
+void core_harness::apply(const std::string& name, effects& fx) {
+  for (auto& e : fx.events)
+    events_.emplace_back(name, std::move(e));
+  for (auto& o : fx.sends)
+    inject(packet{0, name, std::move(o.to), std::move(o.kind), std::move(o.bytes)},
+           now_ + std::chrono::milliseconds(1));
+  auto& timers = members_.at(name).timers;
+  for (const auto& c : fx.cancels)
+    timers.erase(c);
+  for (const auto& t : fx.timers) {
+    auto gen = next_generation_++;
+    timers[t.name] = gen;
+    schedule(now_ + t.after, [this, name, t, gen] {
+      auto& live = members_.at(name).timers;
+      auto i = live.find(t.name);
+      if (i == live.end() || i->second != gen)
+        return;
+      live.erase(i);
+      call(name, [&](participant_core& c, context& ctx) { c.on_timer(t.name, ctx); });
+    });
+  }
+}
+
+void core_harness::inject(packet p, sim_time at) {
+  p.id = next_packet_++;
+  schedule(at, [this, p]() mutable {
+    wire_.push_back(p);
+    if (on_wire && !on_wire(p))
+      return;
+    if (members_.count(p.to) == 0)
+      return;
+    call(p.to, [&](participant_core& c, context& ctx) { c.on_packet(p, ctx); });
+  });
+}
+
+void core_harness::command(const std::string& name, protobed::command c, sim_time at) {
+  schedule(at, [this, name, c] {
+    call(name, [&](participant_core& core, context& ctx) { core.on_command(c, ctx); });
+  });
+}
+
+void core_harness::run(sim_time limit) {
+  while (!queue_.empty() && queue_.top().at <= limit) {
+    auto it = queue_.top();
+    queue_.pop();
+    now_ = it.at;
+    it.action();
+  }
+}
+
+std::size_t core_harness::count(const std::string& who, const std::string& name) const {
+  std::size_t n = 0;
+  for (const auto& [w, e] : events_)
+    n += (w == who && e.name == name) ? 1 : 0;
+  return n;
+}
+
+std::vector<packet> core_harness::sent(const std::string& kind) const {
+  std::vector<packet> out;
+  for (const auto& p : wire_)
+    if (p.kind == kind)
+      out.push_back(p);
+  return out;
+}
+
+} // namespace protobed::test
