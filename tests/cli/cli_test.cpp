@@ -1,6 +1,9 @@
 // The command line as a user meets it: help texts, exit codes, one-line errors.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/run_process.hpp"
@@ -26,7 +29,8 @@ TEST_CASE("protobed --help lists the commands and exits 0", "[cli]") {
   auto r = run_protobed({"--help"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("Usage: protobed") != std::string::npos);
-  CHECK(r.out.find("bench") != std::string::npos);
+  for (auto cmd : {"run", "validate", "list", "bench"})
+    CHECK(r.out.find(std::string("  ") + cmd + " ") != std::string::npos);
   CHECK(r.out.find("Exit codes") != std::string::npos);
 }
 
@@ -97,4 +101,107 @@ TEST_CASE("bench crypto prints a table with a header and the machine", "[cli][be
   CHECK(r.out.find("machine:") != std::string::npos);
   CHECK(r.out.find("ops/s") != std::string::npos);
   CHECK(r.out.find("cbc_hmac.open") != std::string::npos);
+}
+
+namespace {
+
+std::string data(const std::string& name) {
+  return std::string(PROTOBED_TEST_DATA_DIR) + "/scenarios/" + name;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+} // namespace
+
+TEST_CASE("run exits 0 when every expectation holds and prints a summary", "[cli][run]") {
+  auto r = run_protobed({"run", std::string(PROTOBED_SCENARIO_DIR) + "/ecommerce/happy-path.yaml"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("scenario  ecommerce-happy-path") != std::string::npos);
+  CHECK(r.out.find("seed 7, sim mode, virtual 2.007s") != std::string::npos);
+  CHECK(r.out.find("PASS  outcome of alice is committed  (observed: committed)") !=
+        std::string::npos);
+  CHECK(r.out.find("result    PASS (8/8 expectations held)") != std::string::npos);
+}
+
+TEST_CASE("run exits 1 when an expectation fails and shows how to replay", "[cli][run]") {
+  auto r = run_protobed({"run", data("cli/failing.yaml"), "--seed", "9"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("FAIL  balance of alice at bank is 99  (observed: 75)") != std::string::npos);
+  CHECK(r.out.find("replay: protobed run " + data("cli/failing.yaml") + " --seed 9") !=
+        std::string::npos);
+}
+
+TEST_CASE("run exits 3 when the run cannot complete", "[cli][run]") {
+  auto r = run_protobed({"run", data("cli/incomplete.yaml")});
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("INCOMPLETE  time_limit 1500ms reached") != std::string::npos);
+}
+
+TEST_CASE("run exits 2 with one line per bad file and runs nothing", "[cli][run]") {
+  auto r = run_protobed({"run", data("cli/failing.yaml"), data("bad/unknown-role.yaml")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err_lines() == 1);
+  CHECK(r.err.find("unknown-role.yaml:6:16: unknown role") != std::string::npos);
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("run --trace writes the same JSON lines for the same seed", "[cli][run]") {
+  auto file = data("cli/failing.yaml");
+  run_protobed({"run", file, "--trace", "/tmp/protobed-cli-trace-a.jsonl"});
+  run_protobed({"run", file, "--trace", "/tmp/protobed-cli-trace-b.jsonl"});
+  run_protobed({"run", file, "--seed", "4", "--trace", "/tmp/protobed-cli-trace-c.jsonl"});
+  auto a = slurp("/tmp/protobed-cli-trace-a.jsonl");
+  CHECK(a.size() > 1000);
+  CHECK(a == slurp("/tmp/protobed-cli-trace-b.jsonl"));
+  CHECK(a != slurp("/tmp/protobed-cli-trace-c.jsonl"));
+  std::istringstream lines(a);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto rec = nlohmann::ordered_json::parse(line);
+    CHECK(rec.begin().key() == "t"); // virtual time first
+  }
+}
+
+TEST_CASE("run --report writes a versioned JSON report", "[cli][run]") {
+  auto r = run_protobed({"run", data("cli/failing.yaml"), "--report", "/tmp/protobed-cli-report.json"});
+  CHECK(r.exit_code == 1);
+  auto doc = nlohmann::json::parse(slurp("/tmp/protobed-cli-report.json"));
+  CHECK(doc["format"] == 1);
+  CHECK(doc["summary"]["failed"] == 1);
+  auto s = doc["scenarios"][0];
+  CHECK(s["scenario"] == "cli-failing");
+  CHECK(s["seed"] == 3);
+  CHECK(s["expectations"][1]["passed"] == false);
+  CHECK(s["expectations"][1]["observed"] == "75");
+  CHECK(s["observations"]["bank"]["numbers"]["balance.alice"] == 75);
+}
+
+TEST_CASE("run rejects --trace with several files and contradictory modes", "[cli][run]") {
+  check_one_line_error({"run", data("cli/failing.yaml"), data("cli/failing.yaml"), "--trace", "x"},
+                       "--trace takes exactly one scenario file");
+  check_one_line_error({"run", data("cli/failing.yaml"), "--real", "--sim"}, "exclude each other");
+  check_one_line_error({"run"}, "no scenario file given");
+}
+
+TEST_CASE("validate prints one line per file and exits 2 on a bad one", "[cli][validate]") {
+  auto ok = run_protobed({"validate", data("cli/failing.yaml")});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("ok  ") == 0);
+  auto bad = run_protobed({"validate", data("bad/unknown-fault.yaml")});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("unknown-fault.yaml:6:5: unknown fault 'dorp' (did you mean 'drop'?)") !=
+        std::string::npos);
+}
+
+TEST_CASE("list shows every role with its options and the scenarios", "[cli][list]") {
+  auto r = run_protobed({"list", "--scenarios", PROTOBED_SCENARIO_DIR});
+  CHECK(r.exit_code == 0);
+  for (auto s : {"ecommerce.bank", "ecommerce.merchant", "ecommerce.client", "otp_provider",
+                 "verify_signatures", "unique_tids", "command buy", "happy-path.yaml"})
+    CHECK(r.out.find(s) != std::string::npos);
 }
