@@ -1,5 +1,6 @@
 // Every protocol protobed ships, registered in one place: adding a protocol
 // is its folder plus one line here.
+#include "actors/attack/register.hpp"
 #include "actors/core/otp_provider.hpp"
 #include "actors/core/registry.hpp"
 #include "actors/ecommerce/register.hpp"
@@ -24,6 +25,8 @@ role_info otp_provider_role() {
 role_registry make_registry() {
   role_registry r;
   r.add(otp_provider_role());
+  r.add_analyzer(analyze_sms);
+  attack::register_roles(r);
   ecommerce::register_roles(r);
   return r;
 }

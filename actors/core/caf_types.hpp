@@ -24,7 +24,7 @@ using pb_flush_atom = caf::atom_constant<caf::atom("pb_flush")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, packet& x) {
-  return f(caf::meta::type_name("protobed.packet"), x.id, x.from, x.to, x.kind, x.bytes);
+  return f(caf::meta::type_name("protobed.packet"), x.id, x.from, x.to, x.kind, x.bytes, x.via);
 }
 
 template <class Inspector>

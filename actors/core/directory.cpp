@@ -14,6 +14,14 @@ void directory::add_phone(const std::string& phone, const std::string& owner) {
   phones_[phone] = owner;
 }
 
+void directory::add_kind(const std::string& kind) {
+  kinds_.insert(kind);
+}
+
+bool directory::knows_kind(const std::string& kind) const {
+  return kinds_.count(kind) != 0;
+}
+
 bool directory::has(const std::string& name) const {
   return roles_.count(name) != 0;
 }

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "crypto/rsa.hpp"
@@ -16,6 +17,12 @@ public:
   void add_participant(const std::string& name, const std::string& role);
   void add_public_key(const std::string& name, crypto::rsa_public_key key);
   void add_phone(const std::string& phone, const std::string& owner);
+  void add_kind(const std::string& kind);
+  /// Whether some role in the run sends or receives packets of this kind.
+  bool knows_kind(const std::string& kind) const;
+  const std::set<std::string>& kinds() const {
+    return kinds_;
+  }
 
   bool has(const std::string& name) const;
   /// Role of `name`, or "" if there is no such participant.
@@ -32,6 +39,7 @@ private:
   std::map<std::string, std::string> roles_;
   std::map<std::string, crypto::rsa_public_key> keys_;
   std::map<std::string, std::string> phones_;
+  std::set<std::string> kinds_;
 };
 
 } // namespace protobed

@@ -59,9 +59,22 @@ sim_time network_core::latency_of(const packet& p) const {
   return cfg_.latency;
 }
 
+const tap* network_core::tapped_by(const packet& p) const {
+  for (const auto& t : cfg_.taps)
+    if (t.on.matches(p) && p.via != t.attacker && p.from != t.attacker && p.to != t.attacker)
+      return &t;
+  return nullptr;
+}
+
 route_result network_core::route(packet p, sim_time now) {
   p.id = take_id();
   route_result r{std::move(p), {}, {}, std::nullopt};
+  // An attacker on the path sees the packet first, as it leaves the sender.
+  if (const auto* t = tapped_by(r.p)) {
+    r.fate = "intercepted";
+    r.deliveries.push_back({r.p, now, t->attacker});
+    return r;
+  }
   const auto link = r.p.from + "->" + r.p.to;
   sim_time at = now + latency_of(r.p);
   std::vector<std::string> fates;
@@ -101,7 +114,7 @@ route_result network_core::route(packet p, sim_time now) {
     r.hold_until = at + hold_for;
   } else {
     for (std::uint32_t c = 0; c <= copies; ++c)
-      r.deliveries.push_back({r.p, at + spacing * c});
+      r.deliveries.push_back({r.p, at + spacing * c, r.p.to});
   }
   release_held(link, at, r);
   if (fates.empty())
@@ -114,7 +127,8 @@ route_result network_core::route(packet p, sim_time now) {
 void network_core::release_held(const std::string& link, sim_time after, route_result& r) {
   for (auto i = held_.begin(); i != held_.end();) {
     if (i->link == link && i->p.id != r.p.id) {
-      r.deliveries.push_back({std::move(i->p), after + sim_time{1}});
+      auto target = i->p.to;
+      r.deliveries.push_back({std::move(i->p), after + sim_time{1}, std::move(target)});
       i = held_.erase(i);
     } else {
       ++i;
@@ -126,7 +140,8 @@ std::optional<delivery> network_core::flush(std::uint64_t id, sim_time now) {
   auto i = std::find_if(held_.begin(), held_.end(), [&](const held& h) { return h.p.id == id; });
   if (i == held_.end())
     return std::nullopt;
-  delivery d{std::move(i->p), now};
+  auto target = i->p.to;
+  delivery d{std::move(i->p), now, std::move(target)};
   held_.erase(i);
   return d;
 }

@@ -41,6 +41,13 @@ struct fault_rule {
   source_pos pos;                     ///< where the scenario declared it
 };
 
+/// An attacker's tap: matching packets go to `attacker` instead of their
+/// recipient; what the attacker puts back on the wire is not tapped again by it.
+struct tap {
+  link_filter on;
+  std::string attacker;
+};
+
 /// Link latency: a default, overridden per link.
 struct link_latency {
   link_filter on;
@@ -51,12 +58,15 @@ struct network_config {
   sim_time latency = std::chrono::milliseconds(1);
   std::vector<link_latency> links;
   std::vector<fault_rule> faults;
+  std::vector<tap> taps;
 };
 
-/// One copy of a packet to hand over at absolute time `at`.
+/// One copy of a packet to hand over at absolute time `at` to `target`
+/// (the recipient, or the attacker that intercepts it).
 struct delivery {
   packet p;
   sim_time at;
+  std::string target;
 };
 
 struct route_result {
@@ -91,6 +101,15 @@ private:
   };
 
   bool fires(std::size_t rule, const packet& p);
+  const tap* tapped_by(const packet& p) const;
+
+public:
+  /// Whether an attacker's tap takes this packet (even to a recipient that does not exist).
+  bool tapped(const packet& p) const {
+    return tapped_by(p) != nullptr;
+  }
+
+private:
   sim_time latency_of(const packet& p) const;
   void release_held(const std::string& link, sim_time after, route_result& r);
 

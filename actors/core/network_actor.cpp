@@ -14,14 +14,14 @@ sim_time now_of(self_ptr self) {
 
 void deliver(self_ptr self, delivery d, sim_time now) {
   auto& st = self->state;
-  auto i = st.participants.find(d.p.to);
+  auto i = st.participants.find(d.target);
   self->delayed_send(i->second, d.at - now, pb_deliver_atom::value, std::move(d.p));
 }
 
 void route(self_ptr self, packet p) {
   auto& st = self->state;
   auto now = now_of(self);
-  if (st.participants.count(p.to) == 0) {
+  if (st.participants.count(p.to) == 0 && !st.setup.core->tapped(p)) {
     p.id = st.setup.core->take_id();
     st.setup.trace->packet_undeliverable(now, p);
     st.setup.activity->done();

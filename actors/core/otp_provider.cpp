@@ -30,6 +30,24 @@ std::optional<std::string> code_in_sms(const std::string& text, std::size_t digi
   return std::nullopt;
 }
 
+void analyze_sms(const packet& p, knowledge& k, crypto::rng& r) {
+  std::string text;
+  if (p.kind == sms_kind) {
+    text.assign(p.bytes.begin(), p.bytes.end());
+  } else if (p.kind == sms_request_kind) {
+    for (const auto& [owner, key] : k.private_keys) {
+      auto body = crypto::open(r, key, p.bytes, sms_request_kind);
+      if (!body)
+        continue;
+      crypto::reader rd(*body);
+      rd.str(64);
+      text = rd.str(480);
+    }
+  }
+  if (auto code = code_in_sms(text))
+    k.learn({"otp", *code, describe_source(p)});
+}
+
 otp_provider::otp_provider(crypto::rsa_private_key key, const directory& dir)
   : key_(std::move(key))
   , dir_(dir) {}

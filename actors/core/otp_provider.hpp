@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "actors/core/directory.hpp"
+#include "actors/core/knowledge.hpp"
 #include "actors/core/participant.hpp"
 
 namespace protobed {
@@ -24,6 +25,10 @@ crypto::result<crypto::bytes> encode_sms_request(crypto::rng& r,
 
 /// The first run of `digits` consecutive digits in an SMS text, if any.
 std::optional<std::string> code_in_sms(const std::string& text, std::size_t digits = 6);
+
+/// What an observer learns from SMS traffic: the text of otp.sms in the clear,
+/// and otp.deliver requests if it holds the gateway's key.
+void analyze_sms(const packet& p, knowledge& k, crypto::rng& r);
 
 class otp_provider final : public participant_core {
 public:

@@ -15,6 +15,9 @@ struct packet {
   std::string to;       ///< recipient's participant name
   std::string kind;     ///< "<protocol>.<message>", e.g. "ecommerce.pm_po"
   std::vector<std::uint8_t> bytes;
+  /// Who really put it on the wire when that is not `from`: the attacker
+  /// that forwarded, replayed, tampered or injected it. Empty otherwise.
+  std::string via;
 };
 
 } // namespace protobed

@@ -35,6 +35,7 @@ struct outgoing {
   std::string to;
   std::string kind;
   std::vector<std::uint8_t> bytes;
+  std::string from; ///< claimed sender; empty = the participant itself
 };
 
 struct timer_request {
@@ -69,7 +70,13 @@ public:
   }
 
   void send(std::string to, std::string kind, std::vector<std::uint8_t> bytes) {
-    out_.sends.push_back({std::move(to), std::move(kind), std::move(bytes)});
+    out_.sends.push_back({std::move(to), std::move(kind), std::move(bytes), {}});
+  }
+  /// Puts a packet on the wire in someone else's name (what an attacker on
+  /// the path can do). The trace records who really sent it.
+  void send_as(std::string from, std::string to, std::string kind,
+               std::vector<std::uint8_t> bytes) {
+    out_.sends.push_back({std::move(to), std::move(kind), std::move(bytes), std::move(from)});
   }
   /// (Re)arms timer `name`; a timer set again replaces the earlier one.
   void set_timer(std::string name, sim_time after) {

@@ -39,7 +39,13 @@ void step(self_ptr self, F&& call) {
   }
   for (auto& o : fx.sends) {
     s.activity->add();
-    packet p{0, s.name, std::move(o.to), std::move(o.kind), std::move(o.bytes)};
+    bool spoofed = !o.from.empty();
+    packet p{0,
+             spoofed ? std::move(o.from) : s.name,
+             std::move(o.to),
+             std::move(o.kind),
+             std::move(o.bytes),
+             spoofed ? s.name : std::string{}};
     self->send(s.network, pb_send_atom::value, std::move(p));
   }
   for (const auto& name : fx.cancels)

@@ -13,6 +13,8 @@
 
 #include "actors/core/config.hpp"
 #include "actors/core/directory.hpp"
+#include "actors/core/knowledge.hpp"
+#include "actors/core/network.hpp"
 #include "actors/core/participant.hpp"
 
 namespace protobed {
@@ -32,6 +34,11 @@ struct role_setup {
   const directory& dir;
   /// This participant's long-term key pair, if its role has one.
   std::optional<crypto::rsa_private_key> long_term_key;
+  /// Every long-term private key of the run: only the attacker gets this,
+  /// and uses a key only once a scripted `compromise` hands it over.
+  const std::map<std::string, crypto::rsa_private_key>* vault = nullptr;
+  /// How each protocol's packets can be read (for the attacker).
+  const std::vector<analyzer>* analyzers = nullptr;
 };
 
 struct role_info {
@@ -47,6 +54,8 @@ struct role_info {
   /// Options -> the role's config; throws config_error. `dir` knows every
   /// participant's name and role (no keys yet).
   std::function<std::any(const option_reader& opts, const directory& dir)> parse;
+  /// Links this participant taps (attackers only).
+  std::function<std::vector<link_filter>(const std::any& config)> taps;
   /// The phone number this participant answers, if any (for SMS delivery).
   std::function<std::string(const std::any& config)> phone;
   std::function<std::unique_ptr<participant_core>(const std::any& config, const role_setup& s)>
@@ -56,6 +65,12 @@ struct role_info {
 class role_registry {
 public:
   void add(role_info r);
+  void add_analyzer(analyzer a) {
+    analyzers_.push_back(std::move(a));
+  }
+  const std::vector<analyzer>& analyzers() const {
+    return analyzers_;
+  }
   const role_info* find(const std::string& name) const;
   std::vector<std::string> names() const;
   const std::vector<role_info>& all() const {
@@ -64,6 +79,7 @@ public:
 
 private:
   std::vector<role_info> roles_;
+  std::vector<analyzer> analyzers_;
 };
 
 /// Every role protobed ships (see actors/all_roles.cpp).

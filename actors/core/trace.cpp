@@ -25,7 +25,11 @@ void trace::packet_routed(sim_time t, const route_result& res) {
   r["to"] = res.p.to;
   r["kind"] = res.p.kind;
   r["bytes"] = res.p.bytes.size();
+  if (!res.p.via.empty())
+    r["via"] = res.p.via;
   r["fate"] = res.fate;
+  if (res.fate == "intercepted")
+    r["by"] = res.deliveries.front().target;
   auto at = trace_record::array();
   auto released = trace_record::array();
   for (const auto& d : res.deliveries) {

@@ -69,6 +69,12 @@ void bank::on_otp_request(const packet& p, context& ctx) {
     ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", req.error().message()}});
     return;
   }
+  // A replayed request would make a fresh code replace the one the user is
+  // typing: a denial of service. The nonce makes the replay detectable.
+  if (!otp_nonces_.insert(req->nonce).second && cfg_.unique_nonces) {
+    ctx.emit("ReplayRejected", {{"kind", p.kind}, {"reason", "nonce-seen"}});
+    return;
+  }
   std::string status = "sent";
   auto* acct = find_card(req->card, req->expiry);
   const auto* gateway = dir_.public_key(cfg_.otp_provider);

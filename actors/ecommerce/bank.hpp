@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct bank_config {
   bool verify_signatures = true; ///< client's PM signature + merchant's claim
   bool check_otp = true;         ///< the PM's OTP against the code issued
   bool unique_tids = true;       ///< refuse a tid that was already decided
+  bool unique_nonces = true;     ///< refuse a replayed OTP request (seen nonce)
 };
 
 class bank final : public participant_core {
@@ -73,6 +75,7 @@ private:
   std::map<std::string, crypto::otp_verifier> otps_; ///< card -> last code issued
   std::map<bytes, decision> decisions_;              ///< tid -> recorded outcome
   std::map<bytes, std::int64_t> charges_;            ///< tid -> debits made
+  std::set<bytes> otp_nonces_;                       ///< OTP requests answered
   std::int64_t initial_total_ = 0;
 };
 

@@ -52,8 +52,10 @@ void client::buy(const command& c, context& ctx) {
   pu.item = c.arg("item");
   if (auto a = c.arg("amount"); !a.empty())
     pu.amount_override = std::stoll(a);
-  if (auto o = c.arg("otp"); !o.empty())
+  if (auto o = c.arg("otp"); !o.empty()) {
     pu.otp_override = o;
+    pu.otp = o; // typed from memory (or guessed): no SMS needed
+  }
   pu.otp_delay = parse_duration(c.arg("otp_delay")).value_or(cfg_.otp_entry_delay);
   pu.session_key = crypto::rsa_private_key::generate(ctx.rng(), cfg_.session_key_bits);
   pu.nonce = ctx.rng().generate(nonce_size);
@@ -271,6 +273,11 @@ observation client::observe() const {
     auto outcome = pu.outcome.empty() ? std::string("pending") : pu.outcome;
     o.texts["outcome." + std::to_string(pu.number)] = outcome;
     o.texts["outcome"] = outcome;
+    // What the client itself started, for no_unauthorised_payment and
+    // outcome_agreement: "tid amount merchant".
+    if (!pu.tid.empty())
+      o.texts["purchase." + std::to_string(pu.number)] =
+        crypto::to_hex(pu.tid) + " " + std::to_string(pu.amount) + " " + cfg_.merchant;
   }
   return o;
 }

@@ -2,6 +2,7 @@
 // commands, and factories from options to cores.
 #include <set>
 
+#include "actors/ecommerce/analysis.hpp"
 #include "actors/ecommerce/bank.hpp"
 #include "actors/ecommerce/client.hpp"
 #include "actors/ecommerce/merchant.hpp"
@@ -54,6 +55,7 @@ std::any parse_bank(const option_reader& o, const directory& dir) {
   c.verify_signatures = o.flag("verify_signatures", true);
   c.check_otp = o.flag("check_otp", true);
   c.unique_tids = o.flag("unique_tids", true);
+  c.unique_nonces = o.flag("unique_nonces", true);
   return c;
 }
 
@@ -112,6 +114,7 @@ role_info bank_role() {
      "check the client's PM signature and the merchant's claim"},
     {"check_otp", "bool", "true", "check the PM's OTP against the code issued"},
     {"unique_tids", "bool", "true", "refuse a PM whose tid was already decided"},
+    {"unique_nonces", "bool", "true", "refuse a replayed OTP request (its nonce was seen)"},
   };
   r.parse = parse_bank;
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
@@ -177,6 +180,7 @@ void register_roles(role_registry& r) {
   r.add(client_role());
   r.add(merchant_role());
   r.add(bank_role());
+  r.add_analyzer(analyze);
 }
 
 } // namespace protobed::ecommerce

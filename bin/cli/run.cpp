@@ -21,6 +21,7 @@ struct run_cli_options {
   std::string report_file;
   bool real = false;
   bool sim = false;
+  std::vector<std::string> sets;
 };
 
 po::options_description describe(run_cli_options& o) {
@@ -37,6 +38,8 @@ po::options_description describe(run_cli_options& o) {
     "report", po::value(&o.report_file)->value_name("FILE"), "write a JSON report")(
     "real", po::bool_switch(&o.real), "real scheduler, real clock, OS randomness")(
     "sim", po::bool_switch(&o.sim), "virtual time even if the file says mode: real")(
+    "set", po::value(&o.sets)->composing()->value_name("P.OPTION=V"),
+    "set a participant's option, e.g. bank.unique_tids=false (repeatable)")(
     "file", po::value(&o.files)->value_name("FILE"), "scenario files");
   return d;
 }
@@ -83,7 +86,7 @@ int run_command(const args& a) {
   }
   validate(o);
   bool ok = true;
-  auto scenarios = load_all(o.files, std::cerr, ok);
+  auto scenarios = load_all(o.files, std::cerr, ok, parse_overrides(o.sets));
   if (!ok)
     return exit_bad_input;
   run_options opts;

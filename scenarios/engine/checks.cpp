@@ -1,5 +1,7 @@
 #include "scenarios/engine/checks.hpp"
 
+#include "scenarios/engine/security_checks.hpp"
+
 namespace protobed {
 
 namespace {
@@ -103,6 +105,18 @@ check_result charged_at_most_once(const expectation& x, const run_result& r) {
   return {"charged_at_most_once", worst <= 1, observed, x.pos};
 }
 
+check_result check_invariant(const expectation& x, const run_result& r) {
+  if (x.subject == "money_conserved")
+    return money_conserved(x, r);
+  if (x.subject == "charged_at_most_once")
+    return charged_at_most_once(x, r);
+  if (x.subject == "no_unauthorised_payment")
+    return no_unauthorised_payment(x, r);
+  if (x.subject == "secrecy")
+    return secrecy(x, r);
+  return outcome_agreement(x, r);
+}
+
 check_result check_one(const expectation& x, const run_result& r) {
   switch (x.type) {
   case expectation_type::outcome:
@@ -113,7 +127,14 @@ check_result check_one(const expectation& x, const run_result& r) {
   case expectation_type::no_event:
     return check_event(x, r);
   case expectation_type::invariant:
-    return x.subject == "money_conserved" ? money_conserved(x, r) : charged_at_most_once(x, r);
+    return check_invariant(x, r);
+  case expectation_type::broken: {
+    // The attack is expected to succeed: the invariant must fail.
+    auto c = check_invariant(x, r);
+    c.text = c.text + " is broken";
+    c.passed = !c.passed;
+    return c;
+  }
   }
   return {};
 }

@@ -17,6 +17,7 @@ namespace {
 /// Cores, keys and randomness for one run, made before any actor exists.
 struct world {
   directory dir;
+  std::map<std::string, crypto::rsa_private_key> keys; ///< the vault, for the attacker
   std::map<std::string, std::shared_ptr<participant_core>> cores;
   std::map<std::string, std::shared_ptr<crypto::rng>> rngs;
   std::shared_ptr<network_core> network;
@@ -32,23 +33,26 @@ void build_world(const scenario& s, const run_result& r, world& w) {
     if (!p.phone.empty())
       w.dir.add_phone(p.phone, p.name);
   }
-  std::map<std::string, crypto::rsa_private_key> keys;
   for (const auto& p : s.participants) {
     if (!p.role->long_term_key)
       continue;
     auto key_rng = stream(r, "keys." + p.name);
     auto key = crypto::rsa_private_key::generate(key_rng);
     w.dir.add_public_key(p.name, key.public_key());
-    keys.emplace(p.name, std::move(key));
+    w.keys.emplace(p.name, std::move(key));
   }
+  auto net = s.network;
   for (const auto& p : s.participants) {
-    role_setup setup{p.name, w.dir, std::nullopt};
-    if (auto k = keys.find(p.name); k != keys.end())
+    role_setup setup{p.name, w.dir, std::nullopt, &w.keys, &builtin_roles().analyzers()};
+    if (auto k = w.keys.find(p.name); k != w.keys.end())
       setup.long_term_key = k->second;
     w.cores[p.name] = p.role->build(p.config, setup);
     w.rngs[p.name] = std::make_shared<crypto::rng>(stream(r, "participant." + p.name));
+    if (p.role->taps)
+      for (const auto& link : p.role->taps(p.config))
+        net.taps.push_back({link, p.name});
   }
-  w.network = std::make_shared<network_core>(s.network, stream(r, "network"));
+  w.network = std::make_shared<network_core>(net, stream(r, "network"));
 }
 
 struct actors {

@@ -6,8 +6,8 @@ namespace protobed {
 
 namespace {
 
-const std::vector<std::string> expectation_keys = {"outcome", "balance", "event", "no_event",
-                                                   "invariant"};
+const std::vector<std::string> expectation_keys = {"outcome",  "balance",   "event",
+                                                   "no_event", "invariant", "broken"};
 
 const std::vector<option_doc> event_schema = {
   {"who", "participant or *", "*", "who recorded the event"},
@@ -68,13 +68,13 @@ void load_event(scenario& s, const config_entry& e, bool absent) {
   s.expect.push_back(std::move(x));
 }
 
-void load_invariant(scenario& s, const config_entry& e) {
+void load_invariant(scenario& s, const config_entry& e, bool broken) {
   auto name = as_string(e.value, "invariant");
   const auto& names = invariant_names();
   if (std::find(names.begin(), names.end(), name) == names.end())
     throw config_error(e.value.pos, "unknown invariant '" + name + "'" + did_you_mean(name, names));
   expectation x;
-  x.type = expectation_type::invariant;
+  x.type = broken ? expectation_type::broken : expectation_type::invariant;
   x.subject = name;
   x.pos = e.value.pos;
   s.expect.push_back(std::move(x));
@@ -88,7 +88,7 @@ void load_expectations(scenario& s, const config_node& node) {
   for (const auto& item : node.items) {
     if (!item.is_map() || item.entries.size() != 1)
       throw config_error(item.pos, "an expectation is a map with one key: outcome, balance, "
-                                   "event, no_event or invariant");
+                                   "event, no_event, invariant or broken");
     const auto& e = item.entries.front();
     if (e.key == "outcome")
       load_outcomes(s, e);
@@ -96,8 +96,8 @@ void load_expectations(scenario& s, const config_node& node) {
       load_balances(s, e);
     else if (e.key == "event" || e.key == "no_event")
       load_event(s, e, e.key == "no_event");
-    else if (e.key == "invariant")
-      load_invariant(s, e);
+    else if (e.key == "invariant" || e.key == "broken")
+      load_invariant(s, e, e.key == "broken");
     else
       throw config_error(e.key_pos, "unknown expectation '" + e.key + "'" +
                                       did_you_mean(e.key, expectation_keys));

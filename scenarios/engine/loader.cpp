@@ -70,6 +70,8 @@ void load_participants(scenario& s, const config_node& node, const role_registry
       throw config_error(role_node->pos, "unknown role '" + role_name + "'" +
                                            did_you_mean(role_name, roles.names()));
     dir.add_participant(e.key, role_name);
+    for (const auto& k : role->kinds)
+      dir.add_kind(k);
     s.participants.push_back({e.key, role, {}, {}, e.key_pos});
   }
   std::map<std::string, std::string> phones;
@@ -104,6 +106,34 @@ void load_steps(scenario& s, const config_node& node) {
   }
   std::stable_sort(s.steps.begin(), s.steps.end(),
                    [](const step_spec& a, const step_spec& b) { return a.at < b.at; });
+}
+
+/// Writes each override into the participant's options (replacing or adding
+/// the key); an unknown participant is an error at the participants map.
+void apply_overrides(config_node& root, const std::vector<option_override>& overrides) {
+  for (const auto& o : overrides) {
+    config_node* participants = nullptr;
+    for (auto& e : root.entries)
+      if (e.key == "participants")
+        participants = &e.value;
+    config_node* target = nullptr;
+    if (participants)
+      for (auto& e : participants->entries)
+        if (e.key == o.participant)
+          target = &e.value;
+    if (!target || !target->is_map())
+      throw config_error(participants ? participants->pos : root.pos,
+                         "--set names unknown participant '" + o.participant + "'");
+    auto value = config_node::make_scalar(o.value, target->pos);
+    bool replaced = false;
+    for (auto& e : target->entries)
+      if (e.key == o.option) {
+        e.value = value;
+        replaced = true;
+      }
+    if (!replaced)
+      target->entries.push_back({o.option, target->pos, value});
+  }
 }
 
 scenario load_tree(const config_node& root, const std::string& file, const role_registry& roles) {
@@ -142,16 +172,32 @@ scenario load_tree(const config_node& root, const std::string& file, const role_
 load_error::load_error(const std::string& file, source_pos pos, const std::string& why)
   : std::runtime_error(where(file, pos) + ": " + why) {}
 
+std::optional<option_override> parse_override(const std::string& text) {
+  auto dot = text.find('.');
+  auto eq = text.find('=');
+  if (dot == std::string::npos || eq == std::string::npos || dot == 0 || eq < dot + 2)
+    return std::nullopt;
+  return option_override{text.substr(0, dot), text.substr(dot + 1, eq - dot - 1),
+                         text.substr(eq + 1)};
+}
+
 scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const std::vector<option_override>& overrides,
                             const role_registry& roles) {
   try {
-    return load_tree(parse_yaml(text), name, roles);
+    auto root = parse_yaml(text);
+    apply_overrides(root, overrides);
+    auto s = load_tree(root, name, roles);
+    for (const auto& o : overrides)
+      s.overrides.push_back(o.participant + "." + o.option + "=" + o.value);
+    return s;
   } catch (const config_error& e) {
     throw load_error(name, e.pos(), e.what());
   }
 }
 
-scenario load_scenario(const std::string& path, const role_registry& roles) {
+scenario load_scenario(const std::string& path, const std::vector<option_override>& overrides,
+                       const role_registry& roles) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw load_error(path, {}, "cannot read the file");
@@ -159,7 +205,7 @@ scenario load_scenario(const std::string& path, const role_registry& roles) {
   text << in.rdbuf();
   if (text.str().size() > (4u << 20))
     throw load_error(path, {}, "file larger than 4 MiB");
-  return load_scenario_text(text.str(), path, roles);
+  return load_scenario_text(text.str(), path, overrides, roles);
 }
 
 } // namespace protobed

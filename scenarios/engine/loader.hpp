@@ -2,8 +2,10 @@
 // mistake is a load_error that prints as "file:line:col: why".
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "actors/core/registry.hpp"
 #include "scenarios/engine/schema.hpp"
@@ -15,11 +17,24 @@ public:
   load_error(const std::string& file, source_pos pos, const std::string& why);
 };
 
+/// An option set from the command line: `participant.option=value`
+/// (e.g. `bank.unique_tids=false`), applied before the file is checked.
+struct option_override {
+  std::string participant;
+  std::string option;
+  std::string value;
+};
+
+/// Parses "bank.unique_tids=false"; nullopt if it is not of that form.
+std::optional<option_override> parse_override(const std::string& text);
+
 /// Loads and checks `path` against the roles in `roles`. Throws load_error.
-scenario load_scenario(const std::string& path, const role_registry& roles = builtin_roles());
+scenario load_scenario(const std::string& path, const std::vector<option_override>& overrides = {},
+                       const role_registry& roles = builtin_roles());
 
 /// Same, from text (`name` stands in for the file name in errors).
 scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const std::vector<option_override>& overrides = {},
                             const role_registry& roles = builtin_roles());
 
 } // namespace protobed

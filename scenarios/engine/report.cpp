@@ -37,8 +37,11 @@ std::size_t scenario_report::failures() const {
 }
 
 std::string replay_command(const scenario_report& r) {
-  return "protobed run " + r.s->file + " --seed " + std::to_string(r.run.seed) +
-         (r.run.real ? " --real" : "");
+  auto cmd = "protobed run " + r.s->file + " --seed " + std::to_string(r.run.seed) +
+             (r.run.real ? " --real" : "");
+  for (const auto& o : r.s->overrides)
+    cmd += " --set " + o;
+  return cmd;
 }
 
 void print_report(std::ostream& out, const scenario_report& r, bool color) {

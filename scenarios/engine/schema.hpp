@@ -31,7 +31,7 @@ struct step_spec {
   source_pos pos;
 };
 
-enum class expectation_type : std::uint8_t { outcome, balance, event, no_event, invariant };
+enum class expectation_type : std::uint8_t { outcome, balance, event, no_event, invariant, broken };
 
 struct expectation {
   expectation_type type = expectation_type::outcome;
@@ -58,6 +58,7 @@ struct scenario {
   std::vector<participant_spec> participants;
   std::vector<step_spec> steps; ///< in time order (stable for equal times)
   std::vector<expectation> expect;
+  std::vector<std::string> overrides; ///< --set values it was loaded with, for replay
 
   const participant_spec* find(const std::string& name) const;
 };

@@ -9,7 +9,7 @@ using namespace std::chrono_literals;
 namespace {
 
 packet pkt(const char* from, const char* to, const char* kind = "ecommerce.pm_po") {
-  return packet{0, from, to, kind, {1, 2, 3}};
+  return packet{0, from, to, kind, {1, 2, 3}, {}};
 }
 
 network_core make(std::vector<fault_rule> faults, sim_time latency = 1ms) {

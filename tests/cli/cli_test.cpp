@@ -168,7 +168,8 @@ TEST_CASE("run --trace writes the same JSON lines for the same seed", "[cli][run
 }
 
 TEST_CASE("run --report writes a versioned JSON report", "[cli][run]") {
-  auto r = run_protobed({"run", data("cli/failing.yaml"), "--report", "/tmp/protobed-cli-report.json"});
+  auto r =
+    run_protobed({"run", data("cli/failing.yaml"), "--report", "/tmp/protobed-cli-report.json"});
   CHECK(r.exit_code == 1);
   auto doc = nlohmann::json::parse(slurp("/tmp/protobed-cli-report.json"));
   CHECK(doc["format"] == 1);

@@ -44,7 +44,8 @@ void core_harness::apply(const std::string& name, effects& fx) {
   for (auto& e : fx.events)
     events_.emplace_back(name, std::move(e));
   for (auto& o : fx.sends)
-    inject(packet{0, name, std::move(o.to), std::move(o.kind), std::move(o.bytes)},
+    inject(packet{0, o.from.empty() ? name : o.from, std::move(o.to), std::move(o.kind),
+                  std::move(o.bytes), o.from.empty() ? std::string{} : name},
            now_ + std::chrono::milliseconds(1));
   auto& timers = members_.at(name).timers;
   for (const auto& c : fx.cancels)

@@ -1,0 +1,207 @@
+#include "actors/attack/attacker.hpp"
+
+namespace protobed::attack {
+
+namespace {
+
+constexpr const char* send_timer = "send.";
+constexpr const char* action_timer = "action.";
+
+std::size_t index_after(const std::string& name, const char* prefix) {
+  return std::stoul(name.substr(std::char_traits<char>::length(prefix)));
+}
+
+} // namespace
+
+attacker::attacker(attacker_config cfg, const std::map<std::string, crypto::rsa_private_key>* vault,
+                   const std::vector<analyzer>* analyzers)
+  : cfg_(std::move(cfg))
+  , vault_(vault)
+  , analyzers_(analyzers)
+  , matched_(cfg_.actions.size()) {}
+
+void attacker::on_start(context& ctx) {
+  for (std::size_t i = 0; i < cfg_.actions.size(); ++i)
+    if (cfg_.actions[i].at)
+      ctx.set_timer(action_timer + std::to_string(i), *cfg_.actions[i].at);
+}
+
+bool attacker::fires(std::size_t i, const packet& p) {
+  const auto& a = cfg_.actions[i];
+  if (a.at || !a.match.on.matches(p))
+    return false;
+  auto n = ++matched_[i];
+  return a.match.occurrence == 0 || a.match.occurrence == n;
+}
+
+void attacker::on_packet(const packet& p, context& ctx) {
+  ++counts_["intercepted"];
+  recorded_.push_back(p);
+  analyze(p, ctx);
+  packet out = p;
+  sim_time hold{0};
+  if (!apply_actions(out, hold, ctx))
+    return;
+  if (hold.count() > 0)
+    schedule_send(std::move(out), hold, ctx);
+  else
+    ctx.send_as(out.from, out.to, out.kind, std::move(out.bytes));
+}
+
+bool attacker::apply_actions(packet& out, sim_time& hold, context& ctx) {
+  bool forward = true;
+  for (std::size_t i = 0; i < cfg_.actions.size(); ++i) {
+    if (!fires(i, out))
+      continue;
+    const auto& a = cfg_.actions[i];
+    std::vector<std::pair<std::string, std::string>> d = {
+      {"packet", std::to_string(out.id)}, {"kind", out.kind}, {"link", out.from + "->" + out.to}};
+    switch (a.type) {
+    case action_type::observe:
+      ctx.emit("AttackObserved", d);
+      break;
+    case action_type::drop:
+      forward = false;
+      ctx.emit("AttackDropped", d);
+      break;
+    case action_type::delay:
+      hold += a.by;
+      d.emplace_back("by", format_duration(a.by));
+      ctx.emit("AttackDelayed", d);
+      break;
+    case action_type::tamper:
+      tamper(a, out, ctx);
+      break;
+    case action_type::replay:
+      for (std::uint32_t k = 1; k <= a.times; ++k) {
+        packet copy = out;
+        if (!a.to.empty())
+          copy.to = a.to;
+        schedule_send(std::move(copy), a.by * k, ctx);
+      }
+      d.emplace_back("times", std::to_string(a.times));
+      ctx.emit("AttackReplayed", d);
+      break;
+    default:
+      break;
+    }
+    ++counts_[to_string(a.type)];
+  }
+  return forward;
+}
+
+void attacker::tamper(const action& a, packet& p, context& ctx) {
+  auto size = static_cast<std::int64_t>(p.bytes.size());
+  std::int64_t at = a.offset < 0 ? size + a.offset : a.offset;
+  if (a.random)
+    at = size > 0 ? ctx.rng().uniform(0, static_cast<std::uint32_t>(size - 1)) : 0;
+  auto width = static_cast<std::int64_t>(a.random ? 1 : std::max(a.xor_mask.size(), a.set.size()));
+  if (at < 0 || at + width > size) {
+    ctx.emit("AttackActionFailed",
+             {{"action", "tamper"},
+              {"reason", "offset " + std::to_string(a.offset) + " is beyond the " +
+                           std::to_string(size) + "-byte packet"}});
+    return;
+  }
+  for (std::int64_t k = 0; k < width; ++k) {
+    auto& b = p.bytes[static_cast<std::size_t>(at + k)];
+    if (a.random)
+      b ^= static_cast<std::uint8_t>(ctx.rng().uniform(1, 255));
+    else if (!a.xor_mask.empty())
+      b ^= a.xor_mask[static_cast<std::size_t>(k)];
+    else
+      b = a.set[static_cast<std::size_t>(k)];
+  }
+  ctx.emit("AttackTampered",
+           {{"packet", std::to_string(p.id)}, {"kind", p.kind}, {"offset", std::to_string(at)}});
+}
+
+void attacker::schedule_send(packet p, sim_time after, context& ctx) {
+  pending_.push_back(std::move(p));
+  ctx.set_timer(send_timer + std::to_string(pending_.size() - 1), after);
+}
+
+void attacker::on_timer(const std::string& name, context& ctx) {
+  if (name.rfind(send_timer, 0) == 0) {
+    auto& p = pending_.at(index_after(name, send_timer));
+    ctx.send_as(p.from, p.to, p.kind, p.bytes);
+    return;
+  }
+  run_timed(cfg_.actions.at(index_after(name, action_timer)), ctx);
+}
+
+void attacker::run_timed(const action& a, context& ctx) {
+  ++counts_[to_string(a.type)];
+  if (a.type == action_type::inject)
+    inject(a, ctx);
+  else if (a.type == action_type::compromise)
+    compromise(a, ctx);
+}
+
+void attacker::inject(const action& a, context& ctx) {
+  packet p;
+  if (a.raw.empty()) {
+    std::uint64_t seen = 0;
+    const packet* found = nullptr;
+    for (const auto& r : recorded_)
+      if (a.match.on.matches(r) && ++seen == a.match.occurrence && !found)
+        found = &r;
+    if (!found) {
+      ctx.emit("AttackActionFailed",
+               {{"action", "inject"}, {"reason", "nothing recorded to copy"}});
+      return;
+    }
+    p = *found;
+  } else {
+    p.bytes = a.raw;
+  }
+  if (!a.from.empty())
+    p.from = a.from;
+  if (!a.to.empty())
+    p.to = a.to;
+  if (!a.kind.empty())
+    p.kind = a.kind;
+  if (p.from.empty())
+    p.from = ctx.self();
+  ctx.emit("AttackInjected", {{"kind", p.kind}, {"link", p.from + "->" + p.to}});
+  ctx.send_as(p.from, p.to, p.kind, std::move(p.bytes));
+}
+
+void attacker::compromise(const action& a, context& ctx) {
+  if (!vault_ || vault_->count(a.participant) == 0) {
+    ctx.emit("AttackActionFailed",
+             {{"action", "compromise"}, {"reason", a.participant + " has no long-term key"}});
+    return;
+  }
+  known_.private_keys.insert_or_assign(a.participant, vault_->at(a.participant));
+  ctx.emit("KeyCompromised", {{"owner", a.participant}});
+  // Everything recorded so far can now be read with the new key.
+  for (const auto& p : recorded_)
+    analyze(p, ctx);
+}
+
+void attacker::analyze(const packet& p, context& ctx) {
+  if (!analyzers_)
+    return;
+  auto before = known_.secrets().size();
+  for (const auto& a : *analyzers_)
+    a(p, known_, ctx.rng());
+  for (auto i = before; i < known_.secrets().size(); ++i) {
+    const auto& s = known_.secrets()[i];
+    ctx.emit("SecretLearned", {{"what", s.what}, {"source", s.source}});
+  }
+}
+
+observation attacker::observe() const {
+  observation o;
+  for (const auto& [k, v] : counts_)
+    o.numbers["attack." + k] = v;
+  o.numbers["secrets"] = static_cast<std::int64_t>(known_.secrets().size());
+  for (std::size_t i = 0; i < known_.secrets().size(); ++i) {
+    const auto& s = known_.secrets()[i];
+    o.texts["secret." + std::to_string(i + 1)] = s.what + " " + s.value + " from " + s.source;
+  }
+  return o;
+}
+
+} // namespace protobed::attack

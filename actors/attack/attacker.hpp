@@ -1,0 +1,52 @@
+// The Dolev-Yao attacker: sits on the links it taps, sees every packet on
+// them first, and by default records it and passes it on unchanged. Its
+// script can drop, delay, tamper with, replay or inject packets, and a
+// `compromise` hands it a participant's long-term private key, after which it
+// reads (also retroactively) everything that key opens. It knows nothing else.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "actors/attack/actions.hpp"
+#include "actors/core/knowledge.hpp"
+#include "actors/core/participant.hpp"
+
+namespace protobed::attack {
+
+class attacker final : public participant_core {
+public:
+  attacker(attacker_config cfg, const std::map<std::string, crypto::rsa_private_key>* vault,
+           const std::vector<analyzer>* analyzers);
+
+  void on_start(context& ctx) override;
+  void on_packet(const packet& p, context& ctx) override;
+  void on_timer(const std::string& name, context& ctx) override;
+  observation observe() const override;
+
+  const knowledge& known() const {
+    return known_;
+  }
+
+private:
+  bool fires(std::size_t i, const packet& p);
+  /// Applies the packet actions; returns false if the packet must not go on.
+  bool apply_actions(packet& out, sim_time& hold, context& ctx);
+  void tamper(const action& a, packet& p, context& ctx);
+  void schedule_send(packet p, sim_time after, context& ctx);
+  void run_timed(const action& a, context& ctx);
+  void inject(const action& a, context& ctx);
+  void compromise(const action& a, context& ctx);
+  void analyze(const packet& p, context& ctx);
+
+  attacker_config cfg_;
+  const std::map<std::string, crypto::rsa_private_key>* vault_;
+  const std::vector<analyzer>* analyzers_;
+  knowledge known_;
+  std::vector<packet> recorded_;
+  std::vector<std::uint64_t> matched_; ///< per action: packets it matched so far
+  std::vector<packet> pending_;        ///< sends waiting for a timer
+  std::map<std::string, std::int64_t> counts_;
+};
+
+} // namespace protobed::attack

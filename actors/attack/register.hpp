@@ -1,0 +1,10 @@
+// Registers the attacker role.
+#pragma once
+
+#include "actors/core/registry.hpp"
+
+namespace protobed::attack {
+
+void register_roles(role_registry& r);
+
+} // namespace protobed::attack

@@ -1,0 +1,66 @@
+#include "actors/ecommerce/analysis.hpp"
+
+#include "actors/ecommerce/messages.hpp"
+#include "actors/ecommerce/sealing.hpp"
+#include "crypto/envelope.hpp"
+
+namespace protobed::ecommerce {
+
+namespace {
+
+/// Opens an envelope with any private key the observer holds.
+std::optional<bytes> open_any(const knowledge& k, crypto::rng& r, byte_view env, const char* ad) {
+  for (const auto& [owner, key] : k.private_keys)
+    if (auto pt = crypto::open(r, key, env, ad))
+      return std::move(*pt);
+  return std::nullopt;
+}
+
+void learn_pm(byte_view sealed_pm, const packet& p, knowledge& k, crypto::rng& r) {
+  auto body = open_any(k, r, sealed_pm, "ecommerce.pm");
+  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(crypto::error{});
+  auto pm = blob ? decode_payment_info(blob->payload) : result<payment_info>(blob.error());
+  if (!pm)
+    return;
+  k.learn({"card", pm->card + " " + pm->expiry, describe_source(p)});
+  k.learn({"otp", pm->otp, describe_source(p)});
+}
+
+/// Opens a body under a reply key the observer has learned.
+std::optional<bytes> open_keyed_any(const knowledge& k, const char* kind, byte_view in) {
+  auto outer = decode_keyed_body(in);
+  if (!outer)
+    return std::nullopt;
+  for (const auto& key : k.symmetric_keys)
+    if (auto pt = open_keyed(key, kind, *outer))
+      return std::move(*pt);
+  return std::nullopt;
+}
+
+} // namespace
+
+void analyze(const packet& p, knowledge& k, crypto::rng& r) {
+  if (p.kind == kind::otp_request) {
+    auto body = open_any(k, r, p.bytes, kind::otp_request);
+    auto req = body ? decode_otp_request(*body) : result<otp_request>(crypto::error{});
+    if (req)
+      k.learn({"card", req->card + " " + req->expiry, describe_source(p)});
+  } else if (p.kind == kind::setup) {
+    auto body = open_any(k, r, p.bytes, kind::setup);
+    auto req = body ? decode_setup_request(*body) : result<setup_request>(crypto::error{});
+    if (req) {
+      k.learn({"session_key", crypto::to_hex(req->reply_key), describe_source(p)});
+      k.learn_key(req->reply_key);
+    }
+  } else if (p.kind == kind::pm_po) {
+    auto body = open_keyed_any(k, kind::pm_po, p.bytes);
+    auto msg = body ? decode_pm_po(*body) : result<pm_po>(crypto::error{});
+    if (msg)
+      learn_pm(msg->sealed_pm, p, k, r);
+  } else if (p.kind == kind::pm_forward) {
+    if (auto fwd = decode_pm_forward(p.bytes))
+      learn_pm(fwd->sealed_pm, p, k, r);
+  }
+}
+
+} // namespace protobed::ecommerce
