@@ -1,6 +1,7 @@
 #include "scenarios/engine/report.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 namespace protobed {
 
@@ -21,6 +22,44 @@ std::string wall(double seconds) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.3fs", seconds);
   return buf;
+}
+
+/// "intercepted 3, replay 1; learned 2 secret(s)" for each attacker.
+std::vector<std::string> attacker_lines(const run_result& r) {
+  std::vector<std::string> out;
+  for (const auto& [who, o] : r.final) {
+    auto secrets = o.numbers.find("secrets");
+    if (secrets == o.numbers.end())
+      continue;
+    std::string line = who + ":";
+    std::string sep = " ";
+    for (const auto& [key, n] : o.numbers) {
+      if (key.rfind("attack.", 0) != 0)
+        continue;
+      line += sep + key.substr(7) + " " + std::to_string(n);
+      sep = ", ";
+    }
+    line += "; learned " + std::to_string(secrets->second) + " secret(s)";
+    out.push_back(line);
+  }
+  return out;
+}
+
+bool is_detection(const std::string& name) {
+  for (const char* suffix : {"Rejected", "Invalid", "Refused"})
+    if (name.size() > std::strlen(suffix) &&
+        name.compare(name.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+      return true;
+  return false;
+}
+
+/// How often each participant reported each detection event.
+std::map<std::string, std::int64_t> detections(const run_result& r) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& rec : r.trace->records())
+    if (rec["type"] == "event" && is_detection(rec["name"]))
+      ++out[rec["name"].get<std::string>() + " at " + rec["who"].get<std::string>()];
+  return out;
 }
 
 } // namespace
@@ -51,6 +90,20 @@ void print_report(std::ostream& out, const scenario_report& r, bool color) {
       << (r.run.real ? "elapsed " : "virtual ") << format_seconds(r.run.end) << ", wall "
       << wall(r.run.wall_seconds) << ", " << count_type(r.run, "packet") << " packets, "
       << count_type(r.run, "event") << " events\n";
+  for (const auto& line : attacker_lines(r.run))
+    out << "attacker  " << line << "\n";
+  auto detected = detections(r.run);
+  if (!detected.empty() || !attacker_lines(r.run).empty()) {
+    out << "detected  ";
+    if (detected.empty())
+      out << "nothing";
+    std::string sep;
+    for (const auto& [what, n] : detected) {
+      out << sep << what << (n > 1 ? " x" + std::to_string(n) : std::string{});
+      sep = ", ";
+    }
+    out << "\n";
+  }
   for (const auto& c : r.checks) {
     out << "  " << (c.passed ? paint("PASS", "32", color) : paint("FAIL", "31;1", color)) << "  "
         << c.text << "  (observed: " << c.observed << ")\n";
@@ -92,6 +145,8 @@ nlohmann::ordered_json report_json(const std::vector<scenario_report>& reports) 
                          {"packets", count_type(r.run, "packet")},
                          {"events", count_type(r.run, "event")},
                          {"replay", replay_command(r)},
+                         {"attackers", attacker_lines(r.run)},
+                         {"detections", detections(r.run)},
                          {"expectations", checks},
                          {"observations", observations}});
   }

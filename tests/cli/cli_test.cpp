@@ -1,6 +1,8 @@
 // The command line as a user meets it: help texts, exit codes, one-line errors.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -205,4 +207,47 @@ TEST_CASE("list shows every role with its options and the scenarios", "[cli][lis
   for (auto s : {"ecommerce.bank", "ecommerce.merchant", "ecommerce.client", "otp_provider",
                  "verify_signatures", "unique_tids", "command buy", "happy-path.yaml"})
     CHECK(r.out.find(s) != std::string::npos);
+}
+
+namespace {
+
+/// The safe halves of the attack matrix (files without ".unprotected").
+std::vector<std::string> safe_halves() {
+  std::vector<std::string> out;
+  auto dir = std::string(PROTOBED_SCENARIO_DIR) + "/attacks/ecommerce";
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    auto name = e.path().filename().string();
+    if (e.path().extension() == ".yaml" && name.find(".unprotected.") == std::string::npos)
+      out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("the attack matrix's safe halves all hold with every check on", "[cli][attacks]") {
+  auto args = safe_halves();
+  REQUIRE(args.size() >= 10);
+  args.insert(args.begin(), "run");
+  auto r = run_protobed(args);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("turning off any single check makes a safe half of the matrix fail", "[cli][attacks]") {
+  // Every named check a role offers, as participant.option in the matrix files.
+  const std::vector<std::string> checks = {
+    "bank.verify_signatures", "bank.check_otp", "bank.unique_tids",       "bank.unique_nonces",
+    "shop.verify_signatures", "shop.check_tid", "alice.verify_signatures"};
+  for (const auto& check : checks) {
+    auto args = safe_halves();
+    args.insert(args.begin(), "run");
+    args.push_back("--set");
+    args.push_back(check + "=false");
+    auto r = run_protobed(args);
+    INFO("with " << check << "=false");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("FAIL") != std::string::npos);
+  }
 }
