@@ -25,12 +25,12 @@ bytes hmac(byte_view key, byte_view msg) {
 
 bytes otp_hmac(otp_hash h, byte_view key, byte_view msg) {
   switch (h) {
-  case otp_hash::sha256:
-    return hmac<CryptoPP::SHA256>(key, msg);
-  case otp_hash::sha512:
-    return hmac<CryptoPP::SHA512>(key, msg);
-  case otp_hash::sha1:
-    break;
+    case otp_hash::sha256:
+      return hmac<CryptoPP::SHA256>(key, msg);
+    case otp_hash::sha512:
+      return hmac<CryptoPP::SHA512>(key, msg);
+    case otp_hash::sha1:
+      break;
   }
   return hmac<CryptoPP::SHA1>(key, msg);
 }
@@ -72,16 +72,16 @@ void otp_verifier::issue(std::string code, std::chrono::nanoseconds now) {
 
 status otp_verifier::verify(std::string_view code, std::chrono::nanoseconds now) {
   switch (state_) {
-  case state::none:
-    return make_error(errc::not_issued, "no code was issued");
-  case state::used:
-    return make_error(errc::already_used, "code was already used");
-  case state::exhausted:
-    return make_error(errc::exhausted, "no attempts left");
-  case state::expired:
-    return make_error(errc::expired, "code expired");
-  case state::live:
-    break;
+    case state::none:
+      return make_error(errc::not_issued, "no code was issued");
+    case state::used:
+      return make_error(errc::already_used, "code was already used");
+    case state::exhausted:
+      return make_error(errc::exhausted, "no attempts left");
+    case state::expired:
+      return make_error(errc::expired, "code expired");
+    case state::live:
+      break;
   }
   if (now - issued_at_ > policy_.lifetime)
     return retire(state::expired, errc::expired, "code expired");

@@ -17,33 +17,33 @@ std::vector<option_doc> schema_for(action_type t) {
     {"occurrence", "integer", "every", "only the n-th matching packet (1 = the first)"},
   };
   switch (t) {
-  case action_type::observe:
-  case action_type::drop:
-    return match;
-  case action_type::delay:
-    match.push_back({"by", "duration", "", "hold the packet this long"});
-    return match;
-  case action_type::replay:
-    match.push_back({"after", "duration", "1s", "time before each copy"});
-    match.push_back({"times", "integer", "1", "copies to send"});
-    match.push_back({"to", "participant", "the original recipient", "send copies here"});
-    return match;
-  case action_type::tamper:
-    match.push_back({"offset", "integer", "0", "byte offset; negative counts from the end"});
-    match.push_back({"xor", "hex", "none", "bytes to XOR in at the offset"});
-    match.push_back({"set", "hex", "none", "bytes to write at the offset"});
-    match.push_back({"random", "bool", "false", "flip one random byte instead"});
-    return match;
-  case action_type::inject:
-    return {{"at", "duration", "", "when to inject"},
-            {"copy_of", "map", "none", "{link, kind, occurrence} of a recorded packet"},
-            {"bytes", "hex", "none", "literal bytes instead of a copy"},
-            {"from", "participant", "the copy's sender", "claimed sender"},
-            {"to", "participant", "the copy's recipient", "recipient"},
-            {"kind", "packet kind", "the copy's kind", "packet kind"}};
-  case action_type::compromise:
-    return {{"at", "duration", "", "when the key is handed over"},
-            {"participant", "participant", "", "whose long-term private key"}};
+    case action_type::observe:
+    case action_type::drop:
+      return match;
+    case action_type::delay:
+      match.push_back({"by", "duration", "", "hold the packet this long"});
+      return match;
+    case action_type::replay:
+      match.push_back({"after", "duration", "1s", "time before each copy"});
+      match.push_back({"times", "integer", "1", "copies to send"});
+      match.push_back({"to", "participant", "the original recipient", "send copies here"});
+      return match;
+    case action_type::tamper:
+      match.push_back({"offset", "integer", "0", "byte offset; negative counts from the end"});
+      match.push_back({"xor", "hex", "none", "bytes to XOR in at the offset"});
+      match.push_back({"set", "hex", "none", "bytes to write at the offset"});
+      match.push_back({"random", "bool", "false", "flip one random byte instead"});
+      return match;
+    case action_type::inject:
+      return {{"at", "duration", "", "when to inject"},
+              {"copy_of", "map", "none", "{link, kind, occurrence} of a recorded packet"},
+              {"bytes", "hex", "none", "literal bytes instead of a copy"},
+              {"from", "participant", "the copy's sender", "claimed sender"},
+              {"to", "participant", "the copy's recipient", "recipient"},
+              {"kind", "packet kind", "the copy's kind", "packet kind"}};
+    case action_type::compromise:
+      return {{"at", "duration", "", "when the key is handed over"},
+              {"participant", "participant", "", "whose long-term private key"}};
   }
   return {};
 }
@@ -139,15 +139,15 @@ action parse_action(const config_node& item, const directory& dir) {
   a.pos = e.key_pos;
   option_reader o(e.value, "action '" + e.key + "'", schema_for(a.type));
   switch (a.type) {
-  case action_type::inject:
-    parse_inject(a, o, dir);
-    return a;
-  case action_type::compromise:
-    a.at = o.duration("at", sim_time{0});
-    a.participant = participant(o, "participant", dir);
-    return a;
-  default:
-    break;
+    case action_type::inject:
+      parse_inject(a, o, dir);
+      return a;
+    case action_type::compromise:
+      a.at = o.duration("at", sim_time{0});
+      a.participant = participant(o, "participant", dir);
+      return a;
+    default:
+      break;
   }
   a.match = parse_match(o, dir);
   if (a.type == action_type::delay)

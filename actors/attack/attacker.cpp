@@ -57,33 +57,33 @@ bool attacker::apply_actions(packet& out, sim_time& hold, context& ctx) {
     std::vector<std::pair<std::string, std::string>> d = {
       {"packet", std::to_string(out.id)}, {"kind", out.kind}, {"link", out.from + "->" + out.to}};
     switch (a.type) {
-    case action_type::observe:
-      ctx.emit("AttackObserved", d);
-      break;
-    case action_type::drop:
-      forward = false;
-      ctx.emit("AttackDropped", d);
-      break;
-    case action_type::delay:
-      hold += a.by;
-      d.emplace_back("by", format_duration(a.by));
-      ctx.emit("AttackDelayed", d);
-      break;
-    case action_type::tamper:
-      tamper(a, out, ctx);
-      break;
-    case action_type::replay:
-      for (std::uint32_t k = 1; k <= a.times; ++k) {
-        packet copy = out;
-        if (!a.to.empty())
-          copy.to = a.to;
-        schedule_send(std::move(copy), a.by * k, ctx);
-      }
-      d.emplace_back("times", std::to_string(a.times));
-      ctx.emit("AttackReplayed", d);
-      break;
-    default:
-      break;
+      case action_type::observe:
+        ctx.emit("AttackObserved", d);
+        break;
+      case action_type::drop:
+        forward = false;
+        ctx.emit("AttackDropped", d);
+        break;
+      case action_type::delay:
+        hold += a.by;
+        d.emplace_back("by", format_duration(a.by));
+        ctx.emit("AttackDelayed", d);
+        break;
+      case action_type::tamper:
+        tamper(a, out, ctx);
+        break;
+      case action_type::replay:
+        for (std::uint32_t k = 1; k <= a.times; ++k) {
+          packet copy = out;
+          if (!a.to.empty())
+            copy.to = a.to;
+          schedule_send(std::move(copy), a.by * k, ctx);
+        }
+        d.emplace_back("times", std::to_string(a.times));
+        ctx.emit("AttackReplayed", d);
+        break;
+      default:
+        break;
     }
     ++counts_[to_string(a.type)];
   }

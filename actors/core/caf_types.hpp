@@ -21,6 +21,8 @@ using pb_send_atom = caf::atom_constant<caf::atom("pb_send")>;
 using pb_event_atom = caf::atom_constant<caf::atom("pb_event")>;
 using pb_attach_atom = caf::atom_constant<caf::atom("pb_attach")>;
 using pb_flush_atom = caf::atom_constant<caf::atom("pb_flush")>;
+using pb_crash_atom = caf::atom_constant<caf::atom("pb_crash")>;
+using pb_restart_atom = caf::atom_constant<caf::atom("pb_restart")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, packet& x) {

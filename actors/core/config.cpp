@@ -8,14 +8,14 @@ namespace protobed {
 
 const char* config_node::type_name() const {
   switch (kind) {
-  case type::null:
-    return "nothing";
-  case type::scalar:
-    return "a scalar";
-  case type::list:
-    return "a list";
-  case type::map:
-    return "a map";
+    case type::null:
+      return "nothing";
+    case type::scalar:
+      return "a scalar";
+    case type::list:
+      return "a list";
+    case type::map:
+      return "a map";
   }
   return "?";
 }

@@ -1,6 +1,7 @@
 #include "actors/core/network.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace protobed {
 
@@ -15,14 +16,16 @@ std::string link_filter::describe() const {
 
 const char* to_string(fault_type t) {
   switch (t) {
-  case fault_type::drop:
-    return "drop";
-  case fault_type::delay:
-    return "delay";
-  case fault_type::duplicate:
-    return "duplicate";
-  case fault_type::reorder:
-    return "reorder";
+    case fault_type::drop:
+      return "drop";
+    case fault_type::delay:
+      return "delay";
+    case fault_type::duplicate:
+      return "duplicate";
+    case fault_type::reorder:
+      return "reorder";
+    case fault_type::corrupt:
+      return "corrupt";
   }
   return "?";
 }
@@ -37,6 +40,10 @@ bool network_core::fires(std::size_t i, const packet& p) {
   auto& st = state_[i];
   if (!rule.on.matches(p))
     return false;
+  if (st.burst_left > 0) { // the rest of a burst: no draw, no count
+    --st.burst_left;
+    return true;
+  }
   if (++st.matched <= rule.after)
     return false;
   if (rule.count && st.applied >= *rule.count)
@@ -49,7 +56,34 @@ bool network_core::fires(std::size_t i, const packet& p) {
       return false;
   }
   ++st.applied;
+  if (rule.type == fault_type::drop)
+    st.burst_left = rule.burst - 1;
   return true;
+}
+
+std::string network_core::unreachable(const packet& p, sim_time now) const {
+  for (const auto& o : cfg_.outages)
+    if ((o.participant == p.from || o.participant == p.to) && o.when.contains(now))
+      return o.crash ? "crashed" : "offline";
+  for (const auto& part : cfg_.partitions) {
+    if (!part.when.contains(now))
+      continue;
+    auto in = [&](const std::string& n) {
+      return std::find(part.side.begin(), part.side.end(), n) != part.side.end();
+    };
+    if (in(p.from) != in(p.to))
+      return "partitioned";
+  }
+  return {};
+}
+
+void network_core::corrupt(packet& p, std::uint32_t bytes) {
+  if (p.bytes.empty())
+    return;
+  for (std::uint32_t i = 0; i < bytes; ++i) {
+    auto at = rng_.uniform(0, static_cast<std::uint32_t>(p.bytes.size() - 1));
+    p.bytes[at] ^= static_cast<std::uint8_t>(rng_.uniform(1, 255));
+  }
 }
 
 sim_time network_core::latency_of(const packet& p) const {
@@ -69,6 +103,10 @@ const tap* network_core::tapped_by(const packet& p) const {
 route_result network_core::route(packet p, sim_time now) {
   p.id = take_id();
   route_result r{std::move(p), {}, {}, std::nullopt};
+  if (auto why = unreachable(r.p, now); !why.empty()) {
+    r.fate = why;
+    return r;
+  }
   // An attacker on the path sees the packet first, as it leaves the sender.
   if (const auto* t = tapped_by(r.p)) {
     r.fate = "intercepted";
@@ -87,25 +125,34 @@ route_result network_core::route(packet p, sim_time now) {
       continue;
     const auto& rule = cfg_.faults[i];
     switch (rule.type) {
-    case fault_type::drop:
-      r.fate = "dropped";
-      release_held(link, at, r);
-      return r;
-    case fault_type::delay:
-      at += rule.delay;
-      fates.push_back("delayed");
-      break;
-    case fault_type::duplicate:
-      copies += rule.copies;
-      spacing = rule.spacing;
-      fates.push_back("duplicated");
-      break;
-    case fault_type::reorder:
-      hold = true;
-      if (rule.delay.count() > 0)
-        hold_for = rule.delay;
-      fates.push_back("reordered");
-      break;
+      case fault_type::drop:
+        r.fate = "dropped";
+        release_held(link, at, r);
+        return r;
+      case fault_type::delay:
+        at += rule.delay;
+        if (rule.jitter.count() > 0) {
+          auto us = std::chrono::duration_cast<std::chrono::microseconds>(rule.jitter).count();
+          at += std::chrono::microseconds(
+            rng_.uniform(0, static_cast<std::uint32_t>(std::min<std::int64_t>(us, UINT32_MAX))));
+        }
+        fates.push_back("delayed");
+        break;
+      case fault_type::corrupt:
+        corrupt(r.p, rule.bytes);
+        fates.push_back("corrupted");
+        break;
+      case fault_type::duplicate:
+        copies += rule.copies;
+        spacing = rule.spacing;
+        fates.push_back("duplicated");
+        break;
+      case fault_type::reorder:
+        hold = true;
+        if (rule.delay.count() > 0)
+          hold_for = rule.delay;
+        fates.push_back("reordered");
+        break;
     }
   }
   if (hold) {

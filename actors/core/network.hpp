@@ -26,7 +26,7 @@ struct link_filter {
   std::string describe() const; ///< "bank->shop ecommerce.bank_reply"
 };
 
-enum class fault_type : std::uint8_t { drop, delay, duplicate, reorder };
+enum class fault_type : std::uint8_t { drop, delay, duplicate, reorder, corrupt };
 const char* to_string(fault_type t);
 
 struct fault_rule {
@@ -38,7 +38,34 @@ struct fault_rule {
   sim_time delay{0};                  ///< delay: extra time; reorder: longest hold (default 1s)
   std::uint32_t copies = 1;           ///< duplicate: extra copies
   sim_time spacing{0};                ///< duplicate: each copy this much after the previous one
+  std::uint32_t burst = 1;            ///< drop: once it fires, this many matching packets in a row
+  sim_time jitter{0};                 ///< delay: plus a uniform random extra in [0, jitter]
+  std::uint32_t bytes = 1;            ///< corrupt: random bytes to flip
   source_pos pos;                     ///< where the scenario declared it
+};
+
+/// [from, until); no `until` = to the end of the run.
+struct time_window {
+  sim_time from{0};
+  std::optional<sim_time> until;
+  bool contains(sim_time t) const {
+    return t >= from && (!until || t < *until);
+  }
+};
+
+/// Participants cut off from everyone else for a while, then healed.
+struct partition_rule {
+  std::vector<std::string> side;
+  time_window when;
+};
+
+/// A participant unreachable for a while: offline (a phone out of coverage)
+/// or crashed (its process is down; timers lost, state lost or kept).
+struct outage {
+  std::string participant;
+  time_window when;
+  bool crash = false;
+  bool keep_state = false; ///< crash: restart with the state it had
 };
 
 /// An attacker's tap: matching packets go to `attacker` instead of their
@@ -59,6 +86,8 @@ struct network_config {
   std::vector<link_latency> links;
   std::vector<fault_rule> faults;
   std::vector<tap> taps;
+  std::vector<partition_rule> partitions;
+  std::vector<outage> outages;
 };
 
 /// One copy of a packet to hand over at absolute time `at` to `target`
@@ -94,6 +123,7 @@ private:
   struct rule_state {
     std::uint64_t matched = 0;
     std::uint64_t applied = 0;
+    std::uint32_t burst_left = 0;
   };
   struct held {
     packet p;
@@ -101,6 +131,9 @@ private:
   };
 
   bool fires(std::size_t rule, const packet& p);
+  /// "offline", "crashed" or "partitioned" if the packet cannot travel now.
+  std::string unreachable(const packet& p, sim_time now) const;
+  void corrupt(packet& p, std::uint32_t bytes);
   const tap* tapped_by(const packet& p) const;
 
 public:

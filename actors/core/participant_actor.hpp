@@ -2,6 +2,7 @@
 // timers and commands, and carries out the effects it returns.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <caf/all.hpp>
@@ -11,9 +12,16 @@
 
 namespace protobed {
 
+/// The core a participant runs, shared with the director (which reads it
+/// after the run); a restart that loses state puts a freshly built core here.
+struct core_slot {
+  std::shared_ptr<participant_core> core;
+  std::function<std::shared_ptr<participant_core>()> rebuild;
+};
+
 struct participant_setup {
   std::string name;
-  std::shared_ptr<participant_core> core;
+  std::shared_ptr<core_slot> slot;
   std::shared_ptr<crypto::rng> rng;
   caf::actor network;
   caf::actor_clock::time_point start; ///< time zero of the run
@@ -24,6 +32,7 @@ struct participant_state {
   participant_setup setup;
   std::map<std::string, std::uint64_t> live_timers; ///< name -> generation
   std::uint64_t next_generation = 1;
+  bool crashed = false;
 
   static inline const char* name = "protobed.participant";
 };

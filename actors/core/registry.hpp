@@ -48,6 +48,8 @@ struct role_info {
   std::vector<command_doc> commands;
   /// Packet kinds this role sends or receives (fault and tap rules may name them).
   std::vector<std::string> kinds;
+  /// Its state survives a crash (a bank's ledger is on disk); others restart empty.
+  bool durable = false;
   /// The run makes this participant an RSA key pair and publishes the public
   /// half in the directory (like an installed certificate).
   bool long_term_key = false;

@@ -15,15 +15,15 @@ std::string hex(const bytes& b) {
 
 std::string otp_failure(crypto::errc e) {
   switch (e) {
-  case crypto::errc::expired:
-    return "otp-expired";
-  case crypto::errc::exhausted:
-    return "otp-exhausted";
-  case crypto::errc::not_issued:
-  case crypto::errc::already_used:
-    return "otp-missing";
-  default:
-    return "otp-wrong";
+    case crypto::errc::expired:
+      return "otp-expired";
+    case crypto::errc::exhausted:
+      return "otp-exhausted";
+    case crypto::errc::not_issued:
+    case crypto::errc::already_used:
+      return "otp-missing";
+    default:
+      return "otp-wrong";
   }
 }
 

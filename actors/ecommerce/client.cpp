@@ -226,7 +226,10 @@ void client::resolve(purchase& pu, context& ctx) {
            {{"tid", crypto::to_hex(pu.tid)}, {"attempt", std::to_string(pu.resolutions)}});
   pu.ph = phase::resolving;
   ctx.send(cfg_.bank, kind::resolve, std::move(*sealed));
-  ctx.set_timer(timer_name(timeout_timer, pu), cfg_.timeout);
+  // Back off: timeout, 2x, 4x, 8x, then 16x the timeout between attempts, so a
+  // long outage is outlasted without flooding the bank.
+  auto backoff = cfg_.timeout * (std::int64_t{1} << std::min<std::int64_t>(pu.resolutions - 1, 4));
+  ctx.set_timer(timer_name(timeout_timer, pu), backoff);
 }
 
 void client::on_timer(const std::string& name, context& ctx) {

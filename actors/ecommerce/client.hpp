@@ -26,7 +26,7 @@ struct client_config {
   std::string expiry;
   std::string phone;
   sim_time timeout = std::chrono::seconds(5);         ///< before resolution
-  std::int64_t resolution_retries = 2;                ///< further resolve attempts
+  std::int64_t resolution_retries = 8;                ///< further resolve attempts (backing off)
   sim_time otp_entry_delay = std::chrono::seconds(1); ///< user reads + types the code
   unsigned session_key_bits = 2048;
   bool verify_signatures = true; ///< merchant's tid signature and the bank's outcome

@@ -86,7 +86,7 @@ std::any parse_client(const option_reader& o, const directory& dir) {
   c.timeout = o.duration("timeout", std::chrono::seconds(5));
   if (c.timeout.count() <= 0)
     throw config_error(o.need("timeout").pos, "timeout must be above 0");
-  c.resolution_retries = o.integer("resolution_retries", 2);
+  c.resolution_retries = o.integer("resolution_retries", 8);
   if (c.resolution_retries < 0 || c.resolution_retries > 100)
     throw config_error(o.need("resolution_retries").pos, "resolution_retries must be 0..100");
   c.otp_entry_delay = o.duration("otp_entry_delay", std::chrono::seconds(1));
@@ -103,6 +103,7 @@ role_info bank_role() {
   role_info r;
   r.kinds = ecommerce_kinds;
   r.name = "ecommerce.bank";
+  r.durable = true;
   r.summary = "issues OTPs, decides payments atomically, answers resolution requests";
   r.long_term_key = true;
   r.options = {
@@ -154,7 +155,8 @@ role_info client_role() {
     {"expiry", "string", "", "card expiry"},
     {"phone", "string", "none", "the phone that receives OTPs"},
     {"timeout", "duration", "5s", "wait for an outcome before asking the bank (resolution)"},
-    {"resolution_retries", "integer", "2", "further resolution attempts if the bank is silent"},
+    {"resolution_retries", "integer", "8",
+     "further resolution attempts, backing off 2x each (up to 16x timeout)"},
     {"otp_entry_delay", "duration", "1s", "time the user takes to read and type the OTP"},
     {"session_key_bits", "integer", "2048", "size of the fresh RSA session key per purchase"},
     {"verify_signatures", "bool", "true", "check the merchant's tid and the bank's outcome"},

@@ -119,22 +119,22 @@ check_result check_invariant(const expectation& x, const run_result& r) {
 
 check_result check_one(const expectation& x, const run_result& r) {
   switch (x.type) {
-  case expectation_type::outcome:
-    return check_outcome(x, r);
-  case expectation_type::balance:
-    return check_balance(x, r);
-  case expectation_type::event:
-  case expectation_type::no_event:
-    return check_event(x, r);
-  case expectation_type::invariant:
-    return check_invariant(x, r);
-  case expectation_type::broken: {
-    // The attack is expected to succeed: the invariant must fail.
-    auto c = check_invariant(x, r);
-    c.text = c.text + " is broken";
-    c.passed = !c.passed;
-    return c;
-  }
+    case expectation_type::outcome:
+      return check_outcome(x, r);
+    case expectation_type::balance:
+      return check_balance(x, r);
+    case expectation_type::event:
+    case expectation_type::no_event:
+      return check_event(x, r);
+    case expectation_type::invariant:
+      return check_invariant(x, r);
+    case expectation_type::broken: {
+      // The attack is expected to succeed: the invariant must fail.
+      auto c = check_invariant(x, r);
+      c.text = c.text + " is broken";
+      c.passed = !c.passed;
+      return c;
+    }
   }
   return {};
 }

@@ -18,7 +18,7 @@ namespace {
 struct world {
   directory dir;
   std::map<std::string, crypto::rsa_private_key> keys; ///< the vault, for the attacker
-  std::map<std::string, std::shared_ptr<participant_core>> cores;
+  std::map<std::string, std::shared_ptr<core_slot>> cores;
   std::map<std::string, std::shared_ptr<crypto::rng>> rngs;
   std::shared_ptr<network_core> network;
 };
@@ -46,7 +46,13 @@ void build_world(const scenario& s, const run_result& r, world& w) {
     role_setup setup{p.name, w.dir, std::nullopt, &w.keys, &builtin_roles().analyzers()};
     if (auto k = w.keys.find(p.name); k != w.keys.end())
       setup.long_term_key = k->second;
-    w.cores[p.name] = p.role->build(p.config, setup);
+    auto slot = std::make_shared<core_slot>();
+    slot->core = p.role->build(p.config, setup);
+    // A restart that loses state starts over from the scenario's options.
+    slot->rebuild = [role = p.role, config = p.config, setup] {
+      return std::shared_ptr<participant_core>(role->build(config, setup));
+    };
+    w.cores[p.name] = slot;
     w.rngs[p.name] = std::make_shared<crypto::rng>(stream(r, "participant." + p.name));
     if (p.role->taps)
       for (const auto& link : p.role->taps(p.config))
@@ -64,9 +70,9 @@ actors spawn_all(caf::actor_system& sys, world& w, run_result& r, std::shared_pt
   auto start = sys.clock().now();
   actors a;
   a.network = sys.spawn(network_actor, network_setup{w.network, r.trace, start, act});
-  for (auto& [name, core] : w.cores) {
+  for (auto& [name, slot] : w.cores) {
     auto actor = sys.spawn(participant_actor,
-                           participant_setup{name, core, w.rngs[name], a.network, start, act});
+                           participant_setup{name, slot, w.rngs[name], a.network, start, act});
     caf::anon_send(a.network, pb_attach_atom::value, name, actor);
     a.participants.emplace(name, actor);
   }
@@ -81,6 +87,17 @@ void schedule_steps(const scenario& s, const actors& a, activity& act) {
   for (const auto& st : s.steps) {
     act.add();
     caf::delayed_anon_send(a.participants.at(st.who), st.at, pb_cmd_atom::value, st.cmd);
+  }
+  for (const auto& o : s.network.outages) {
+    if (!o.crash)
+      continue;
+    const auto& who = a.participants.at(o.participant);
+    act.add();
+    caf::delayed_anon_send(who, o.when.from, pb_crash_atom::value);
+    if (o.when.until) {
+      act.add();
+      caf::delayed_anon_send(who, *o.when.until, pb_restart_atom::value, o.keep_state);
+    }
   }
 }
 
@@ -162,15 +179,15 @@ run_result run_scenario(const scenario& s, const run_options& opts) {
   r.trace = std::make_shared<protobed::trace>();
   world w;
   build_world(s, r, w);
-  for (const auto& [name, core] : w.cores)
-    r.initial[name] = core->observe();
+  for (const auto& [name, slot] : w.cores)
+    r.initial[name] = slot->core->observe();
   if (r.real)
     play_real(s, w, r);
   else
     play_sim(s, w, r);
   // Every actor has stopped: the cores are ours alone again.
-  for (const auto& [name, core] : w.cores)
-    r.final[name] = core->observe();
+  for (const auto& [name, slot] : w.cores)
+    r.final[name] = slot->core->observe();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return r;
 }

@@ -29,8 +29,15 @@ std::vector<option_doc> fault_schema(fault_type t) {
     {"count", "integer", "unlimited", "apply at most this many times"},
     {"probability", "0..1", "1", "chance to apply to each matching packet"},
   };
-  if (t == fault_type::delay)
+  if (t == fault_type::delay) {
     s.push_back({"by", "duration", "", "extra delay"});
+    s.push_back({"jitter", "duration", "0", "plus a uniform random extra up to this"});
+  }
+  if (t == fault_type::drop)
+    s.push_back(
+      {"burst", "integer", "1", "once it fires, drop this many matching packets in a row"});
+  if (t == fault_type::corrupt)
+    s.push_back({"bytes", "integer", "1", "random bytes to flip"});
   if (t == fault_type::duplicate) {
     s.push_back({"copies", "integer", "1", "extra copies to deliver"});
     s.push_back({"spacing", "duration", "0", "time between copies"});
@@ -63,6 +70,67 @@ link_filter load_filter(const scenario& s, const option_reader& o) {
   return f;
 }
 
+std::int64_t bounded(const option_reader& o, const std::string& key, std::int64_t lo,
+                     std::int64_t hi) {
+  auto v = o.integer(key, lo);
+  if (v < lo || v > hi)
+    throw config_error(o.need(key).pos,
+                       key + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
+  return v;
+}
+
+time_window load_window(const option_reader& o, const char* start_key, const char* end_key) {
+  time_window w;
+  w.from = o.duration(start_key, sim_time{0});
+  if (o.has(end_key)) {
+    w.until = o.duration(end_key, sim_time{0});
+    if (*w.until <= w.from)
+      throw config_error(o.need(end_key).pos,
+                         std::string(end_key) + " must come after " + start_key);
+  }
+  return w;
+}
+
+void load_partition(scenario& s, const config_entry& e) {
+  option_reader o(e.value, "fault 'partition'",
+                  {{"participants", "list", "", "the participants cut off from the rest"},
+                   {"from", "duration", "0", "when the partition starts"},
+                   {"until", "duration", "the end", "when it heals"}});
+  partition_rule p;
+  const auto& list = o.need("participants");
+  if (!list.is_list() || list.items.empty())
+    throw config_error(list.pos, "participants must be a non-empty list of names");
+  for (const auto& n : list.items)
+    p.side.push_back(participant_name(s, n, "participants", false));
+  p.when = load_window(o, "from", "until");
+  s.network.partitions.push_back(std::move(p));
+}
+
+void load_outage(scenario& s, const config_entry& e) {
+  bool crash = e.key == "crash";
+  std::vector<option_doc> schema = {{"participant", "participant", "", "who goes down"}};
+  if (crash) {
+    schema.push_back({"at", "duration", "", "when it crashes"});
+    schema.push_back({"restart", "duration", "never", "when it comes back"});
+    schema.push_back({"state", "lost | kept", "the role's", "what it remembers on restart"});
+  } else {
+    schema.push_back({"from", "duration", "0", "when it goes offline"});
+    schema.push_back({"until", "duration", "the end", "when it is back"});
+  }
+  option_reader o(e.value, "fault '" + e.key + "'", schema);
+  outage out;
+  out.participant = participant_name(s, o.need("participant"), "participant", false);
+  out.crash = crash;
+  out.when = crash ? load_window(o, "at", "restart") : load_window(o, "from", "until");
+  if (crash) {
+    auto state = o.str("state", s.find(out.participant)->role->durable ? "kept" : "lost");
+    if (state != "kept" && state != "lost")
+      throw config_error(o.need("state").pos, "state must be lost or kept, not '" + state + "'");
+    out.keep_state = state == "kept";
+  }
+  s.network.outages.push_back(std::move(out));
+}
+
 fault_rule load_fault(const scenario& s, fault_type t, const config_entry& e) {
   option_reader o(e.value, std::string("fault '") + to_string(t) + "'", fault_schema(t));
   fault_rule r;
@@ -74,8 +142,14 @@ fault_rule load_fault(const scenario& s, fault_type t, const config_entry& e) {
     r.count = static_cast<std::uint64_t>(o.amount("count", 0));
   if (auto p = o.get("probability"))
     r.probability = as_probability(*p, "probability");
-  if (t == fault_type::delay)
+  if (t == fault_type::delay) {
     r.delay = o.duration("by", sim_time{0});
+    r.jitter = o.duration("jitter", sim_time{0});
+  }
+  if (t == fault_type::drop)
+    r.burst = static_cast<std::uint32_t>(bounded(o, "burst", 1, 1000000));
+  if (t == fault_type::corrupt)
+    r.bytes = static_cast<std::uint32_t>(bounded(o, "bytes", 1, 1024));
   if (t == fault_type::duplicate) {
     auto copies = o.integer("copies", 1);
     if (copies < 1 || copies > 1000)
@@ -119,15 +193,25 @@ void load_network(scenario& s, const config_node& node) {
 void load_faults(scenario& s, const config_node& node) {
   if (!node.is_list())
     throw config_error(node.pos, "faults must be a list like [{drop: {from: a, to: b}}]");
-  static const std::vector<std::string> types = {"drop", "delay", "duplicate", "reorder"};
+  // Packet faults first, in fault_type order; then the time-window faults.
+  static const std::vector<std::string> types = {"drop",    "delay",     "duplicate", "reorder",
+                                                 "corrupt", "partition", "offline",   "crash"};
   for (const auto& item : node.items) {
     if (!item.is_map() || item.entries.size() != 1)
-      throw config_error(item.pos, "a fault is a map with one key: drop, delay, duplicate or "
-                                   "reorder");
+      throw config_error(item.pos, "a fault is a map with one key: drop, delay, duplicate, "
+                                   "reorder, corrupt, partition, offline or crash");
     const auto& e = item.entries.front();
     auto t = std::find(types.begin(), types.end(), e.key);
     if (t == types.end())
       throw config_error(e.key_pos, "unknown fault '" + e.key + "'" + did_you_mean(e.key, types));
+    if (e.key == "partition") {
+      load_partition(s, e);
+      continue;
+    }
+    if (e.key == "offline" || e.key == "crash") {
+      load_outage(s, e);
+      continue;
+    }
     s.network.faults.push_back(load_fault(s, static_cast<fault_type>(t - types.begin()), e));
   }
 }

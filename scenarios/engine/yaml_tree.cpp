@@ -22,33 +22,33 @@ config_node convert(const YAML::Node& n, int depth) {
   config_node out;
   out.pos = pos_of(n.Mark());
   switch (n.Type()) {
-  case YAML::NodeType::Null:
-  case YAML::NodeType::Undefined:
-    out.kind = config_node::type::null;
-    break;
-  case YAML::NodeType::Scalar:
-    out.kind = config_node::type::scalar;
-    out.scalar = n.Scalar();
-    break;
-  case YAML::NodeType::Sequence:
-    out.kind = config_node::type::list;
-    for (const auto& item : n)
-      out.items.push_back(convert(item, depth + 1));
-    break;
-  case YAML::NodeType::Map: {
-    out.kind = config_node::type::map;
-    std::set<std::string> seen;
-    for (const auto& kv : n) {
-      auto key_pos = pos_of(kv.first.Mark());
-      if (!kv.first.IsScalar())
-        throw config_error(key_pos, "map keys must be plain names");
-      auto key = kv.first.Scalar();
-      if (!seen.insert(key).second)
-        throw config_error(key_pos, "duplicate key '" + key + "'");
-      out.entries.push_back({key, key_pos, convert(kv.second, depth + 1)});
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      out.kind = config_node::type::null;
+      break;
+    case YAML::NodeType::Scalar:
+      out.kind = config_node::type::scalar;
+      out.scalar = n.Scalar();
+      break;
+    case YAML::NodeType::Sequence:
+      out.kind = config_node::type::list;
+      for (const auto& item : n)
+        out.items.push_back(convert(item, depth + 1));
+      break;
+    case YAML::NodeType::Map: {
+      out.kind = config_node::type::map;
+      std::set<std::string> seen;
+      for (const auto& kv : n) {
+        auto key_pos = pos_of(kv.first.Mark());
+        if (!kv.first.IsScalar())
+          throw config_error(key_pos, "map keys must be plain names");
+        auto key = kv.first.Scalar();
+        if (!seen.insert(key).second)
+          throw config_error(key_pos, "duplicate key '" + key + "'");
+        out.entries.push_back({key, key_pos, convert(kv.second, depth + 1)});
+      }
+      break;
     }
-    break;
-  }
   }
   return out;
 }

@@ -146,3 +146,82 @@ TEST_CASE("several faults combine on one packet", "[network]") {
   CHECK(res.deliveries.size() == 2);
   CHECK(res.deliveries[0].at == 2s + 1ms);
 }
+
+TEST_CASE("a drop burst takes the next matching packets too", "[network]") {
+  auto r = rule(fault_type::drop, "a", "b");
+  r.count = 1;
+  r.burst = 3;
+  auto net = make({r});
+  for (int i = 0; i < 3; ++i)
+    CHECK(net.route(pkt("a", "b"), 0s).fate == "dropped");
+  CHECK(net.route(pkt("a", "b"), 0s).fate == "delivered");
+}
+
+TEST_CASE("delay jitter stays within its bound and follows the seed", "[network]") {
+  auto r = rule(fault_type::delay);
+  r.delay = 10ms;
+  r.jitter = 50ms;
+  auto net = make({r});
+  bool varied = false;
+  sim_time first{0};
+  for (int i = 0; i < 50; ++i) {
+    auto at = net.route(pkt("a", "b"), 0s).deliveries[0].at;
+    CHECK(at >= 11ms);
+    CHECK(at <= 61ms);
+    if (i == 0)
+      first = at;
+    varied = varied || at != first;
+  }
+  CHECK(varied);
+}
+
+TEST_CASE("corrupt flips bytes of the packet it delivers", "[network]") {
+  auto r = rule(fault_type::corrupt);
+  r.bytes = 2;
+  auto net = make({r});
+  auto p = pkt("a", "b");
+  p.bytes.assign(64, 0);
+  auto res = net.route(p, 0s);
+  CHECK(res.fate == "corrupted");
+  auto changed = std::count_if(res.deliveries[0].p.bytes.begin(), res.deliveries[0].p.bytes.end(),
+                               [](std::uint8_t b) { return b != 0; });
+  CHECK(changed >= 1);
+  CHECK(changed <= 2);
+}
+
+TEST_CASE("a partition cuts its side off from the rest until it heals", "[network]") {
+  network_config cfg;
+  cfg.partitions.push_back({{"bank"}, {1s, 5s}});
+  network_core net(cfg, crypto::rng::deterministic(1, "n"));
+  CHECK(net.route(pkt("shop", "bank"), 500ms).fate == "delivered");
+  CHECK(net.route(pkt("shop", "bank"), 2s).fate == "partitioned");
+  CHECK(net.route(pkt("bank", "alice"), 2s).fate == "partitioned");
+  CHECK(net.route(pkt("shop", "alice"), 2s).fate == "delivered");
+  CHECK(net.route(pkt("shop", "bank"), 5s).fate == "delivered");
+}
+
+TEST_CASE("offline and crashed participants neither send nor receive", "[network]") {
+  network_config cfg;
+  cfg.outages.push_back({"alice", {1s, 2s}, false, false});
+  cfg.outages.push_back({"bank", {3s, std::nullopt}, true, true});
+  network_core net(cfg, crypto::rng::deterministic(1, "n"));
+  CHECK(net.route(pkt("sms", "alice"), 1500ms).fate == "offline");
+  CHECK(net.route(pkt("alice", "shop"), 1500ms).fate == "offline");
+  CHECK(net.route(pkt("sms", "alice"), 2s).fate == "delivered");
+  CHECK(net.route(pkt("shop", "bank"), 10s).fate == "crashed");
+}
+
+TEST_CASE("a tap sends matching packets to the attacker first", "[network]") {
+  network_config cfg;
+  cfg.taps.push_back({{"alice", "shop", "*"}, "mallory"});
+  network_core net(cfg, crypto::rng::deterministic(1, "n"));
+  auto res = net.route(pkt("alice", "shop"), 1s);
+  CHECK(res.fate == "intercepted");
+  REQUIRE(res.deliveries.size() == 1);
+  CHECK(res.deliveries[0].target == "mallory");
+  CHECK(res.deliveries[0].at == 1s);
+  auto forwarded = pkt("alice", "shop");
+  forwarded.via = "mallory"; // what the attacker puts back is not tapped again
+  CHECK(net.route(forwarded, 1s).fate == "delivered");
+  CHECK(net.route(pkt("shop", "alice"), 1s).fate == "delivered");
+}

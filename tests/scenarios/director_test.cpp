@@ -122,3 +122,45 @@ TEST_CASE("expectations report what they observed", "[director][checks]") {
   CHECK(checks[3].passed);
   CHECK(checks[3].observed == "total 100 -> 100");
 }
+
+TEST_CASE("on a lossy network every invariant holds, whatever the seed", "[director][faults]") {
+  auto s = load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/ecommerce/lossy-network.yaml");
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    run_options o;
+    o.seed = seed;
+    auto r = run_scenario(s, o);
+    INFO("seed " << seed);
+    REQUIRE(r.completed);
+    for (const auto& c : check_expectations(s, r)) {
+      INFO(c.text << ": " << c.observed);
+      CHECK(c.passed);
+    }
+  }
+}
+
+TEST_CASE("a crashed participant loses what reaches it and restarts as its role says",
+          "[director][faults]") {
+  for (auto [state, keep] : {std::pair{"kept", true}, std::pair{"lost", false}}) {
+    auto s = load_scenario_text(
+      scenario_text(std::string("faults:\n  - crash: {participant: shop, at: 1500ms, restart: 3s, "
+                                "state: ") +
+                    state + "}\n"),
+      "t.yaml");
+    auto r = run_scenario(s);
+    INFO("state " << state);
+    REQUIRE(r.completed);
+    std::size_t crashed = 0, restarted = 0;
+    for (const auto& rec : r.trace->records()) {
+      crashed += rec["type"] == "packet" && rec["fate"] == "crashed" ? 1 : 0;
+      restarted +=
+        rec["type"] == "event" && rec["name"] == "Restarted" && rec["details"]["state"] == state
+          ? 1
+          : 0;
+    }
+    CHECK(crashed >= 1); // the PM sent to the crashed merchant
+    CHECK(restarted == 1);
+    // The merchant's sessions survive only if its state was kept.
+    CHECK((r.final.at("shop").numbers.at("sessions") == 1) == keep);
+    CHECK(r.final.at("alice").texts.at("outcome") == "aborted: resolved-without-payment");
+  }
+}
