@@ -100,7 +100,14 @@ void client::on_otp_reply(const packet& p, context& ctx) {
   }
   auto st = decode_otp_status(blob->payload);
   auto* pu = st ? by_nonce(st->nonce) : nullptr;
-  if (!pu || pu->ph != phase::awaiting)
+  if (!pu)
+    return;
+  if (pu->otp_status_seen) {
+    ctx.emit("ReplayRejected", {{"kind", p.kind}, {"purchase", std::to_string(pu->number)}});
+    return;
+  }
+  pu->otp_status_seen = true;
+  if (pu->ph != phase::awaiting)
     return;
   if (st->status != "sent") {
     ctx.emit("OtpRefused", {{"purchase", std::to_string(pu->number)}, {"reason", st->status}});
@@ -126,7 +133,13 @@ void client::on_sms(const packet& p, context& ctx) {
 void client::on_setup_reply(const packet& p, context& ctx) {
   auto outer = decode_keyed_body(p.bytes);
   auto* pu = outer ? by_nonce(outer->nonce) : nullptr;
-  if (!pu || pu->ph != phase::awaiting || !pu->tid.empty())
+  if (!pu)
+    return;
+  if (!pu->tid.empty()) {
+    ctx.emit("ReplayRejected", {{"kind", p.kind}, {"purchase", std::to_string(pu->number)}});
+    return;
+  }
+  if (pu->ph != phase::awaiting)
     return;
   auto body = open_keyed(pu->reply_key, kind::setup_reply, *outer);
   auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());

@@ -54,6 +54,7 @@ private:
     bytes reply_key;
     std::optional<std::string> otp; ///< the code from the SMS (or the override)
     bool typing = false;            ///< the user is entering the code
+    bool otp_status_seen = false;   ///< the bank's answer to the OTP request arrived
     bytes tid;
     std::int64_t amount = 0;
     phase ph = phase::awaiting;
