@@ -7,8 +7,9 @@ namespace protobed::attack {
 
 namespace {
 
-const std::vector<std::string> action_names = {"observe", "drop",   "delay",     "replay",
-                                               "tamper",  "inject", "compromise"};
+const std::vector<std::string> action_names = {"observe",    "drop",        "delay",
+                                               "replay",     "tamper",      "inject",
+                                               "compromise", "impersonate", "substitute_key"};
 
 std::vector<option_doc> schema_for(action_type t) {
   std::vector<option_doc> match = {
@@ -19,6 +20,10 @@ std::vector<option_doc> schema_for(action_type t) {
   switch (t) {
     case action_type::observe:
     case action_type::drop:
+    case action_type::substitute_key:
+      return match;
+    case action_type::impersonate:
+      match.push_back({"as", "participant", "", "answer in this participant's name"});
       return match;
     case action_type::delay:
       match.push_back({"by", "duration", "", "hold the packet this long"});
@@ -127,8 +132,8 @@ void parse_inject(action& a, const option_reader& o, const directory& dir) {
 action parse_action(const config_node& item, const directory& dir) {
   if (!item.is_map() || item.entries.size() != 1)
     throw config_error(item.pos, "an action is a map with one key: " +
-                                   std::string("observe, drop, delay, replay, tamper, inject or "
-                                               "compromise"));
+                                   std::string("observe, drop, delay, replay, tamper, inject, "
+                                               "compromise, impersonate or substitute_key"));
   const auto& e = item.entries.front();
   auto it = std::find(action_names.begin(), action_names.end(), e.key);
   if (it == action_names.end())
@@ -150,6 +155,8 @@ action parse_action(const config_node& item, const directory& dir) {
       break;
   }
   a.match = parse_match(o, dir);
+  if (a.type == action_type::impersonate)
+    a.as = participant(o, "as", dir);
   if (a.type == action_type::delay)
     a.by = o.duration("by", sim_time{0});
   if (a.type == action_type::replay) {

@@ -15,7 +15,17 @@
 
 namespace protobed::attack {
 
-enum class action_type : std::uint8_t { observe, drop, delay, replay, tamper, inject, compromise };
+enum class action_type : std::uint8_t {
+  observe,
+  drop,
+  delay,
+  replay,
+  tamper,
+  inject,
+  compromise,
+  impersonate,
+  substitute_key
+};
 const char* to_string(action_type t);
 
 /// Which intercepted packets an action takes: `occurrence` 0 = every match.
@@ -41,6 +51,7 @@ struct action {
   bool random = false;
   crypto::bytes raw;       ///< inject: literal bytes instead of a copy
   std::string participant; ///< compromise: whose long-term key is handed over
+  std::string as;          ///< impersonate: in whose name to answer
   source_pos pos;
 };
 

@@ -13,11 +13,15 @@ std::size_t index_after(const std::string& name, const char* prefix) {
 
 } // namespace
 
-attacker::attacker(attacker_config cfg, const std::map<std::string, crypto::rsa_private_key>* vault,
-                   const std::vector<analyzer>* analyzers)
+attacker::attacker(attacker_config cfg, crypto::rsa_private_key own_key, const directory& dir,
+                   const std::map<std::string, crypto::rsa_private_key>* vault,
+                   const std::vector<analyzer>* analyzers, const std::vector<forger>* forgers)
   : cfg_(std::move(cfg))
+  , own_key_(std::move(own_key))
+  , dir_(dir)
   , vault_(vault)
   , analyzers_(analyzers)
+  , forgers_(forgers)
   , matched_(cfg_.actions.size()) {}
 
 void attacker::on_start(context& ctx) {
@@ -71,6 +75,20 @@ bool attacker::apply_actions(packet& out, sim_time& hold, context& ctx) {
         break;
       case action_type::tamper:
         tamper(a, out, ctx);
+        break;
+      case action_type::impersonate:
+        // The attacker answers in `as`'s name; the request goes no further.
+        if (auto reply = forge(a, out, ctx)) {
+          forward = false;
+          ctx.emit("AttackImpersonated", {{"as", a.as}, {"kind", reply->kind}, {"to", reply->to}});
+          ctx.send_as(reply->from, reply->to, reply->kind, std::move(reply->bytes));
+        }
+        break;
+      case action_type::substitute_key:
+        if (auto changed = forge(a, out, ctx)) {
+          out = std::move(*changed);
+          ctx.emit("AttackKeySubstituted", d);
+        }
         break;
       case action_type::replay:
         for (std::uint32_t k = 1; k <= a.times; ++k) {
@@ -178,6 +196,22 @@ void attacker::compromise(const action& a, context& ctx) {
   // Everything recorded so far can now be read with the new key.
   for (const auto& p : recorded_)
     analyze(p, ctx);
+}
+
+std::optional<packet> attacker::forge(const action& a, const packet& p, context& ctx) {
+  forge_context f{known_, own_key_, dir_, ctx.rng()};
+  if (forgers_)
+    for (const auto& fg : *forgers_) {
+      auto made = a.type == action_type::impersonate
+                    ? (fg.impersonate ? fg.impersonate(p, a.as, f) : std::nullopt)
+                    : (fg.substitute_key ? fg.substitute_key(p, f) : std::nullopt);
+      if (made)
+        return made;
+    }
+  ctx.emit("AttackActionFailed",
+           {{"action", to_string(a.type)},
+            {"reason", "cannot forge from " + p.kind + " with what the attacker knows"}});
+  return std::nullopt;
 }
 
 void attacker::analyze(const packet& p, context& ctx) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "actors/attack/actions.hpp"
+#include "actors/core/directory.hpp"
 #include "actors/core/knowledge.hpp"
 #include "actors/core/participant.hpp"
 
@@ -16,8 +17,9 @@ namespace protobed::attack {
 
 class attacker final : public participant_core {
 public:
-  attacker(attacker_config cfg, const std::map<std::string, crypto::rsa_private_key>* vault,
-           const std::vector<analyzer>* analyzers);
+  attacker(attacker_config cfg, crypto::rsa_private_key own_key, const directory& dir,
+           const std::map<std::string, crypto::rsa_private_key>* vault,
+           const std::vector<analyzer>* analyzers, const std::vector<forger>* forgers);
 
   void on_start(context& ctx) override;
   void on_packet(const packet& p, context& ctx) override;
@@ -38,10 +40,15 @@ private:
   void inject(const action& a, context& ctx);
   void compromise(const action& a, context& ctx);
   void analyze(const packet& p, context& ctx);
+  /// Impersonate or substitute_key through the protocols' forgers.
+  std::optional<packet> forge(const action& a, const packet& p, context& ctx);
 
   attacker_config cfg_;
+  crypto::rsa_private_key own_key_;
+  const directory& dir_;
   const std::map<std::string, crypto::rsa_private_key>* vault_;
   const std::vector<analyzer>* analyzers_;
+  const std::vector<forger>* forgers_;
   knowledge known_;
   std::vector<packet> recorded_;
   std::vector<std::uint64_t> matched_; ///< per action: packets it matched so far

@@ -7,6 +7,7 @@ namespace protobed::attack {
 void register_roles(role_registry& r) {
   role_info a;
   a.name = "attacker";
+  a.long_term_key = true; // its own key pair, for impersonation and key substitution
   a.summary = "Dolev-Yao attacker on the tapped links: observe, drop, delay, replay, tamper, "
               "inject, compromise";
   a.options = {
@@ -18,7 +19,8 @@ void register_roles(role_registry& r) {
   };
   a.taps = [](const std::any& c) { return std::any_cast<const attacker_config&>(c).taps; };
   a.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
-    return std::make_unique<attacker>(std::any_cast<attacker_config>(c), s.vault, s.analyzers);
+    return std::make_unique<attacker>(std::any_cast<attacker_config>(c), *s.long_term_key, s.dir,
+                                      s.vault, s.analyzers, s.forgers);
   };
   r.add(std::move(a));
 }

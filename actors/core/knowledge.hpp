@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,26 @@ private:
 
 /// Reads what it can from one packet with the knowledge so far.
 using analyzer = std::function<void(const packet& p, knowledge& k, crypto::rng& r)>;
+
+/// What a forgery may use: what the attacker knows, its own key pair, and the
+/// public directory.
+struct forge_context {
+  knowledge& known;
+  const crypto::rsa_private_key& own_key;
+  const class directory& dir;
+  crypto::rng& rng;
+};
+
+/// A protocol's forgeries. Each returns the packet to send, or nullopt when
+/// the attacker cannot build it from what it knows.
+struct forger {
+  /// Answers `request` in the name of `as`, signing with the attacker's own key.
+  std::function<std::optional<packet>(const packet& request, const std::string& as,
+                                      forge_context& f)>
+    impersonate;
+  /// `p` with the public key it carries replaced by the attacker's own.
+  std::function<std::optional<packet>(const packet& p, forge_context& f)> substitute_key;
+};
 
 std::string describe_source(const packet& p);
 

@@ -37,8 +37,9 @@ struct role_setup {
   /// Every long-term private key of the run: only the attacker gets this,
   /// and uses a key only once a scripted `compromise` hands it over.
   const std::map<std::string, crypto::rsa_private_key>* vault = nullptr;
-  /// How each protocol's packets can be read (for the attacker).
+  /// How each protocol's packets can be read and forged (for the attacker).
   const std::vector<analyzer>* analyzers = nullptr;
+  const std::vector<forger>* forgers = nullptr;
 };
 
 struct role_info {
@@ -73,6 +74,12 @@ public:
   const std::vector<analyzer>& analyzers() const {
     return analyzers_;
   }
+  void add_forger(forger f) {
+    forgers_.push_back(std::move(f));
+  }
+  const std::vector<forger>& forgers() const {
+    return forgers_;
+  }
   const role_info* find(const std::string& name) const;
   std::vector<std::string> names() const;
   const std::vector<role_info>& all() const {
@@ -82,6 +89,7 @@ public:
 private:
   std::vector<role_info> roles_;
   std::vector<analyzer> analyzers_;
+  std::vector<forger> forgers_;
 };
 
 /// Every role protobed ships (see actors/all_roles.cpp).

@@ -5,6 +5,7 @@
 #include "actors/ecommerce/analysis.hpp"
 #include "actors/ecommerce/bank.hpp"
 #include "actors/ecommerce/client.hpp"
+#include "actors/ecommerce/forgery.hpp"
 #include "actors/ecommerce/merchant.hpp"
 #include "actors/ecommerce/register.hpp"
 
@@ -183,6 +184,7 @@ void register_roles(role_registry& r) {
   r.add(merchant_role());
   r.add(bank_role());
   r.add_analyzer(analyze);
+  r.add_forger(make_forger());
 }
 
 } // namespace protobed::ecommerce

@@ -114,6 +114,8 @@ check_result check_invariant(const expectation& x, const run_result& r) {
     return no_unauthorised_payment(x, r);
   if (x.subject == "secrecy")
     return secrecy(x, r);
+  if (x.subject == "peer_authentication")
+    return peer_authentication(x, r);
   return outcome_agreement(x, r);
 }
 

@@ -43,7 +43,12 @@ void build_world(const scenario& s, const run_result& r, world& w) {
   }
   auto net = s.network;
   for (const auto& p : s.participants) {
-    role_setup setup{p.name, w.dir, std::nullopt, &w.keys, &builtin_roles().analyzers()};
+    role_setup setup{p.name,
+                     w.dir,
+                     std::nullopt,
+                     &w.keys,
+                     &builtin_roles().analyzers(),
+                     &builtin_roles().forgers()};
     if (auto k = w.keys.find(p.name); k != w.keys.end())
       setup.long_term_key = k->second;
     auto slot = std::make_shared<core_slot>();

@@ -3,9 +3,9 @@
 namespace protobed {
 
 const std::vector<std::string>& invariant_names() {
-  static const std::vector<std::string> names = {"money_conserved", "charged_at_most_once",
+  static const std::vector<std::string> names = {"money_conserved",         "charged_at_most_once",
                                                  "no_unauthorised_payment", "secrecy",
-                                                 "outcome_agreement"};
+                                                 "outcome_agreement",       "peer_authentication"};
   return names;
 }
 

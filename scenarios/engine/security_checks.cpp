@@ -1,5 +1,6 @@
 #include "scenarios/engine/security_checks.hpp"
 
+#include <set>
 #include <sstream>
 
 namespace protobed {
@@ -101,6 +102,28 @@ check_result outcome_agreement(const expectation& x, const run_result& r) {
   }
   return {"outcome_agreement", true,
           std::to_string(compared) + " purchase(s): client and bank agree on each", x.pos};
+}
+
+} // namespace protobed
+
+namespace protobed {
+
+check_result peer_authentication(const expectation& x, const run_result& r) {
+  std::set<std::pair<std::string, std::string>> issued; // (merchant, tid)
+  for (const auto& rec : r.trace->records())
+    if (rec["type"] == "event" && rec["name"] == "TidIssued")
+      issued.emplace(rec["who"].get<std::string>(), rec["details"]["tid"].get<std::string>());
+  std::size_t n = 0;
+  for (const auto& p : purchases(r)) {
+    ++n;
+    if (issued.count({p.merchant, p.tid}) == 0)
+      return {"peer_authentication", false,
+              p.client + " accepted tid " + short_tid(p.tid) + " that " + p.merchant +
+                " never issued",
+              x.pos};
+  }
+  return {"peer_authentication", true,
+          std::to_string(n) + " accepted transaction(s), each opened by its merchant", x.pos};
 }
 
 } // namespace protobed

@@ -16,4 +16,8 @@ check_result secrecy(const expectation& x, const run_result& r);
 /// Each client's outcome for a tid agrees with the bank's record of it.
 check_result outcome_agreement(const expectation& x, const run_result& r);
 
+/// Every transaction a client accepted was opened by the merchant it paid
+/// (a TidIssued event at that merchant for that tid).
+check_result peer_authentication(const expectation& x, const run_result& r);
+
 } // namespace protobed
