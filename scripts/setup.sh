@@ -31,6 +31,8 @@ packages=(
   libboost-program-options-dev  # the command line
   nlohmann-json3-dev            # JSON reports and traces
   catch2                        # Catch2 v2 unit tests
+  libtinyxml2-dev libpng-dev    # tests: parse SVG/JUnit output, read rendered PNGs
+  chromium                      # tests: render a diagram headless
 )
 
 missing=()

@@ -6,6 +6,8 @@
 #include "bin/cli/commands.hpp"
 #include "bin/cli/scenario_files.hpp"
 #include "bin/cli/terminal.hpp"
+#include "scenarios/engine/diagram.hpp"
+#include "scenarios/engine/junit.hpp"
 #include "scenarios/engine/report.hpp"
 
 namespace po = boost::program_options;
@@ -22,6 +24,9 @@ struct run_cli_options {
   bool real = false;
   bool sim = false;
   std::vector<std::string> sets;
+  std::string diagram_file;
+  std::string window;
+  std::string junit_file;
 };
 
 po::options_description describe(run_cli_options& o) {
@@ -35,7 +40,12 @@ po::options_description describe(run_cli_options& o) {
                                               "override the scenario's seed")(
     "trace", po::value(&o.trace_file)->value_name("FILE"),
     "write the trace as JSON lines (one scenario only)")(
-    "report", po::value(&o.report_file)->value_name("FILE"), "write a JSON report")(
+    "report", po::value(&o.report_file)->value_name("FILE"),
+    "write a JSON report")("diagram", po::value(&o.diagram_file)->value_name("FILE"),
+                           "draw a sequence diagram: FILE.svg or FILE.html (one scenario only)")(
+    "window", po::value(&o.window)->value_name("FROM..TO"),
+    "draw only this span of virtual time, e.g. 1s..3s")(
+    "junit", po::value(&o.junit_file)->value_name("FILE"), "write a JUnit XML report")(
     "real", po::bool_switch(&o.real), "real scheduler, real clock, OS randomness")(
     "sim", po::bool_switch(&o.sim), "virtual time even if the file says mode: real")(
     "set", po::value(&o.sets)->composing()->value_name("P.OPTION=V"),
@@ -51,6 +61,19 @@ void validate(const run_cli_options& o) {
     throw usage_error("run: --trace takes exactly one scenario file");
   if (o.real && o.sim)
     throw usage_error("run: --real and --sim exclude each other");
+  if (!o.diagram_file.empty() && o.files.size() != 1)
+    throw usage_error("run: --diagram takes exactly one scenario file");
+  auto ends_with = [](const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (!o.diagram_file.empty() && !ends_with(o.diagram_file, ".svg") &&
+      !ends_with(o.diagram_file, ".html"))
+    throw usage_error("run: --diagram must name a .svg or .html file");
+  if (!o.window.empty() && o.diagram_file.empty())
+    throw usage_error("run: --window only applies to --diagram");
+  if (!o.window.empty() && !parse_window(o.window))
+    throw usage_error("run: --window must be FROM..TO with durations, e.g. 1s..3s or 2s..");
   if (o.seed < -1)
     throw usage_error("run: --seed must not be negative");
 }
@@ -118,6 +141,17 @@ int run_command(const args& a) {
   if (!o.trace_file.empty())
     write_file(o.trace_file, "the trace",
                [&](std::ostream& out) { reports.front().run.trace->write_jsonl(out); });
+  if (!o.diagram_file.empty()) {
+    auto opts = o.window.empty() ? diagram_options{} : *parse_window(o.window);
+    bool html = o.diagram_file.size() >= 5 &&
+                o.diagram_file.compare(o.diagram_file.size() - 5, 5, ".html") == 0;
+    write_file(o.diagram_file, "the diagram", [&](std::ostream& out) {
+      out << (html ? render_html(reports.front(), opts) : render_svg(reports.front(), opts));
+    });
+  }
+  if (!o.junit_file.empty())
+    write_file(o.junit_file, "the JUnit report",
+               [&](std::ostream& out) { out << render_junit(reports); });
   if (!o.report_file.empty())
     write_file(o.report_file, "the report",
                [&](std::ostream& out) { out << report_json(reports).dump(2) << "\n"; });

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 namespace protobed {
 
@@ -60,6 +61,23 @@ std::map<std::string, std::int64_t> detections(const run_result& r) {
     if (rec["type"] == "event" && is_detection(rec["name"]))
       ++out[rec["name"].get<std::string>() + " at " + rec["who"].get<std::string>()];
   return out;
+}
+
+/// Counts of packets by fate, by kind, and events by name.
+nlohmann::ordered_json trace_summary(const run_result& r) {
+  std::map<std::string, std::int64_t> fates, kinds, events;
+  for (const auto& rec : r.trace->records()) {
+    if (rec["type"] == "packet") {
+      ++fates[rec["fate"].get<std::string>()];
+      ++kinds[rec["kind"].get<std::string>()];
+    } else if (rec["type"] == "event") {
+      ++events[rec["name"].get<std::string>()];
+    }
+  }
+  return {{"records", r.trace->size()},
+          {"packets_by_fate", fates},
+          {"packets_by_kind", kinds},
+          {"events_by_name", events}};
 }
 
 } // namespace
@@ -145,6 +163,7 @@ nlohmann::ordered_json report_json(const std::vector<scenario_report>& reports) 
                          {"packets", count_type(r.run, "packet")},
                          {"events", count_type(r.run, "event")},
                          {"replay", replay_command(r)},
+                         {"trace_summary", trace_summary(r.run)},
                          {"attackers", attacker_lines(r.run)},
                          {"detections", detections(r.run)},
                          {"expectations", checks},

@@ -251,3 +251,21 @@ TEST_CASE("turning off any single check makes a safe half of the matrix fail", "
     CHECK(r.out.find("FAIL") != std::string::npos);
   }
 }
+
+TEST_CASE("run --diagram and --junit write their files; bad uses are one-line errors",
+          "[cli][run][diagram]") {
+  auto file = data("cli/failing.yaml");
+  auto r = run_protobed({"run", file, "--diagram", "/tmp/protobed-cli.html", "--window", "1s..2s",
+                         "--junit", "/tmp/protobed-cli-junit.xml"});
+  CHECK(r.exit_code == 1);
+  auto html = slurp("/tmp/protobed-cli.html");
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(html.find("Failed expectations:") != std::string::npos);
+  CHECK(slurp("/tmp/protobed-cli-junit.xml").find("<testsuites name=\"protobed\"") !=
+        std::string::npos);
+  check_one_line_error({"run", file, file, "--diagram", "x.svg"}, "exactly one scenario file");
+  check_one_line_error({"run", file, "--diagram", "x.png"}, "must name a .svg or .html file");
+  check_one_line_error({"run", file, "--window", "1s..2s"}, "--window only applies to --diagram");
+  check_one_line_error({"run", file, "--diagram", "x.svg", "--window", "2s-1s"},
+                       "--window must be FROM..TO");
+}
