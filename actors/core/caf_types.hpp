@@ -23,6 +23,9 @@ using pb_attach_atom = caf::atom_constant<caf::atom("pb_attach")>;
 using pb_flush_atom = caf::atom_constant<caf::atom("pb_flush")>;
 using pb_crash_atom = caf::atom_constant<caf::atom("pb_crash")>;
 using pb_restart_atom = caf::atom_constant<caf::atom("pb_restart")>;
+using pb_activity_atom = caf::atom_constant<caf::atom("pb_active")>;
+using pb_spawn_atom = caf::atom_constant<caf::atom("pb_spawn")>;
+using pb_stop_atom = caf::atom_constant<caf::atom("pb_stop")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, packet& x) {

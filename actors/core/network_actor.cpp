@@ -57,6 +57,7 @@ caf::behavior network_actor(self_ptr self, network_setup setup) {
       self->state.setup.trace->event_recorded(now_of(self), who, e);
       self->state.setup.activity->done();
     },
+    [=](pb_activity_atom, std::int64_t delta) { self->state.setup.activity->add(delta); },
     [=](pb_flush_atom, std::uint64_t id) {
       auto now = now_of(self);
       if (auto d = self->state.setup.core->flush(id, now)) {

@@ -12,62 +12,63 @@ sim_time now_of(self_ptr self) {
   return std::chrono::duration_cast<sim_time>(self->clock().now() - self->state.setup.start);
 }
 
-/// Work that reaches a crashed participant is lost with it.
-bool lost_while_down(self_ptr self, const char* what) {
-  if (!self->state.crashed)
-    return false;
-  auto& s = self->state.setup;
-  s.activity->add();
-  self->send(s.network, pb_event_atom::value, s.name, event{"LostWhileDown", {{"what", what}}});
-  return true;
+/// Counts work in flight. In the driver's process the shared counter is
+/// updated at once; a participant on a node collects a delta that flush()
+/// sends to the network actor (which owns the counter) before any packet of
+/// the same step, so the counter can never read zero while work is pending.
+void count(self_ptr self, std::int64_t delta) {
+  auto& st = self->state;
+  if (st.setup.activity)
+    st.setup.activity->add(delta);
+  else
+    st.pending_delta += delta;
 }
 
-void crash(self_ptr self) {
+void flush(self_ptr self) {
   auto& st = self->state;
-  st.setup.activity->done(static_cast<std::int64_t>(st.live_timers.size()));
-  st.live_timers.clear(); // a crashed process loses its timers
-  st.crashed = true;
-  st.setup.activity->add();
-  self->send(st.setup.network, pb_event_atom::value, st.setup.name, event{"Crashed", {}});
+  if (st.pending_delta != 0) {
+    self->send(st.setup.network, pb_activity_atom::value, st.pending_delta);
+    st.pending_delta = 0;
+  }
 }
 
-void restart(self_ptr self, bool keep_state) {
-  auto& st = self->state;
-  st.crashed = false;
-  if (!keep_state && st.setup.slot->rebuild)
-    st.setup.slot->core = st.setup.slot->rebuild();
-  st.setup.activity->add();
-  self->send(st.setup.network, pb_event_atom::value, st.setup.name,
-             event{"Restarted", {{"state", keep_state ? "kept" : "lost"}}});
+void emit(self_ptr self, event e) {
+  count(self, 1);
+  self->send(self->state.setup.network, pb_event_atom::value, self->state.setup.name, std::move(e));
 }
 
 void arm_timer(self_ptr self, const timer_request& t) {
   auto& st = self->state;
   auto [it, fresh] = st.live_timers.insert_or_assign(t.name, st.next_generation++);
   if (fresh)
-    st.setup.activity->add(); // a replaced timer was already counted
+    count(self, 1); // a replaced timer was already counted
   self->delayed_send(self, t.after, pb_timer_atom::value, t.name, it->second);
 }
 
 void cancel_timer(self_ptr self, const std::string& name) {
-  auto& st = self->state;
-  if (st.live_timers.erase(name) != 0)
-    st.setup.activity->done();
+  if (self->state.live_timers.erase(name) != 0)
+    count(self, -1);
 }
 
-/// Runs one call into the core and carries out what it asked for.
+/// Runs one call into the core and carries out what it asked for; the
+/// message that triggered it (if `consumes`) is then done.
 template <class F>
-void step(self_ptr self, F&& call) {
+void step(self_ptr self, F&& call, bool consumes = true) {
   auto& s = self->state.setup;
   context ctx(s.name, now_of(self), *s.rng);
   call(*s.slot->core, ctx);
   auto& fx = ctx.out();
-  for (auto& e : fx.events) {
-    s.activity->add();
+  count(self, static_cast<std::int64_t>(fx.events.size() + fx.sends.size()));
+  for (const auto& name : fx.cancels)
+    cancel_timer(self, name);
+  for (const auto& t : fx.timers)
+    arm_timer(self, t);
+  if (!s.activity && consumes)
+    count(self, -1);
+  flush(self); // remote: the delta goes out before the packets it accounts for
+  for (auto& e : fx.events)
     self->send(s.network, pb_event_atom::value, s.name, std::move(e));
-  }
   for (auto& o : fx.sends) {
-    s.activity->add();
     bool spoofed = !o.from.empty();
     packet p{0,
              spoofed ? std::move(o.from) : s.name,
@@ -77,10 +78,37 @@ void step(self_ptr self, F&& call) {
              spoofed ? s.name : std::string{}};
     self->send(s.network, pb_send_atom::value, std::move(p));
   }
-  for (const auto& name : fx.cancels)
-    cancel_timer(self, name);
-  for (const auto& t : fx.timers)
-    arm_timer(self, t);
+  if (s.activity && consumes)
+    count(self, -1); // local: after the adds, so the counter never dips to zero early
+}
+
+/// Work that reaches a crashed participant is lost with it.
+bool lost_while_down(self_ptr self, const char* what) {
+  if (!self->state.crashed)
+    return false;
+  emit(self, event{"LostWhileDown", {{"what", what}}});
+  count(self, -1);
+  flush(self);
+  return true;
+}
+
+void crash(self_ptr self) {
+  auto& st = self->state;
+  count(self, -static_cast<std::int64_t>(st.live_timers.size()));
+  st.live_timers.clear(); // a crashed process loses its timers
+  st.crashed = true;
+  emit(self, event{"Crashed", {}});
+  count(self, -1);
+  flush(self);
+}
+
+void restart(self_ptr self, bool keep_state) {
+  auto& st = self->state;
+  st.crashed = false;
+  if (!keep_state && st.setup.slot->rebuild)
+    st.setup.slot->core = st.setup.slot->rebuild();
+  emit(self, event{"Restarted", {{"state", keep_state ? "kept" : "lost"}}});
+  step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); });
 }
 
 } // namespace
@@ -88,30 +116,16 @@ void step(self_ptr self, F&& call) {
 caf::behavior participant_actor(self_ptr self, participant_setup setup) {
   self->state.setup = std::move(setup);
   return {
-    [=](pb_start_atom) {
-      step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); });
-      self->state.setup.activity->done();
-    },
-    [=](pb_crash_atom) {
-      crash(self);
-      self->state.setup.activity->done();
-    },
-    [=](pb_restart_atom, bool keep_state) {
-      restart(self, keep_state);
-      step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); });
-      self->state.setup.activity->done();
-    },
+    [=](pb_start_atom) { step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); }); },
+    [=](pb_crash_atom) { crash(self); },
+    [=](pb_restart_atom, bool keep_state) { restart(self, keep_state); },
     [=](pb_deliver_atom, const packet& p) {
-      if (lost_while_down(self, "packet"))
-        return self->state.setup.activity->done();
-      step(self, [&](participant_core& c, context& ctx) { c.on_packet(p, ctx); });
-      self->state.setup.activity->done();
+      if (!lost_while_down(self, "packet"))
+        step(self, [&](participant_core& c, context& ctx) { c.on_packet(p, ctx); });
     },
     [=](pb_cmd_atom, const command& cmd) {
-      if (lost_while_down(self, "command"))
-        return self->state.setup.activity->done();
-      step(self, [&](participant_core& c, context& ctx) { c.on_command(cmd, ctx); });
-      self->state.setup.activity->done();
+      if (!lost_while_down(self, "command"))
+        step(self, [&](participant_core& c, context& ctx) { c.on_command(cmd, ctx); });
     },
     [=](pb_timer_atom, const std::string& name, std::uint64_t generation) {
       auto& live = self->state.live_timers;
@@ -120,7 +134,6 @@ caf::behavior participant_actor(self_ptr self, participant_setup setup) {
         return; // cancelled or re-armed since: stale
       live.erase(i);
       step(self, [&](participant_core& c, context& ctx) { c.on_timer(name, ctx); });
-      self->state.setup.activity->done();
     },
   };
 }

@@ -25,6 +25,8 @@ struct participant_setup {
   std::shared_ptr<crypto::rng> rng;
   caf::actor network;
   caf::actor_clock::time_point start; ///< time zero of the run
+  /// The run's activity counter, in the driver's process; null on a node,
+  /// where deltas go to the network actor instead.
   std::shared_ptr<protobed::activity> activity;
 };
 
@@ -33,6 +35,7 @@ struct participant_state {
   std::map<std::string, std::uint64_t> live_timers; ///< name -> generation
   std::uint64_t next_generation = 1;
   bool crashed = false;
+  std::int64_t pending_delta = 0; ///< on a node: activity not yet reported
 
   static inline const char* name = "protobed.participant";
 };

@@ -9,62 +9,11 @@
 #include "actors/core/caf_types.hpp"
 #include "actors/core/network_actor.hpp"
 #include "actors/core/participant_actor.hpp"
+#include "scenarios/engine/world.hpp"
 
 namespace protobed {
 
 namespace {
-
-/// Cores, keys and randomness for one run, made before any actor exists.
-struct world {
-  directory dir;
-  std::map<std::string, crypto::rsa_private_key> keys; ///< the vault, for the attacker
-  std::map<std::string, std::shared_ptr<core_slot>> cores;
-  std::map<std::string, std::shared_ptr<crypto::rng>> rngs;
-  std::shared_ptr<network_core> network;
-};
-
-crypto::rng stream(const run_result& r, const std::string& label) {
-  return r.real ? crypto::rng::os() : crypto::rng::deterministic(r.seed, label);
-}
-
-void build_world(const scenario& s, const run_result& r, world& w) {
-  for (const auto& p : s.participants) {
-    w.dir.add_participant(p.name, p.role->name);
-    if (!p.phone.empty())
-      w.dir.add_phone(p.phone, p.name);
-  }
-  for (const auto& p : s.participants) {
-    if (!p.role->long_term_key)
-      continue;
-    auto key_rng = stream(r, "keys." + p.name);
-    auto key = crypto::rsa_private_key::generate(key_rng);
-    w.dir.add_public_key(p.name, key.public_key());
-    w.keys.emplace(p.name, std::move(key));
-  }
-  auto net = s.network;
-  for (const auto& p : s.participants) {
-    role_setup setup{p.name,
-                     w.dir,
-                     std::nullopt,
-                     &w.keys,
-                     &builtin_roles().analyzers(),
-                     &builtin_roles().forgers()};
-    if (auto k = w.keys.find(p.name); k != w.keys.end())
-      setup.long_term_key = k->second;
-    auto slot = std::make_shared<core_slot>();
-    slot->core = p.role->build(p.config, setup);
-    // A restart that loses state starts over from the scenario's options.
-    slot->rebuild = [role = p.role, config = p.config, setup] {
-      return std::shared_ptr<participant_core>(role->build(config, setup));
-    };
-    w.cores[p.name] = slot;
-    w.rngs[p.name] = std::make_shared<crypto::rng>(stream(r, "participant." + p.name));
-    if (p.role->taps)
-      for (const auto& link : p.role->taps(p.config))
-        net.taps.push_back({link, p.name});
-  }
-  w.network = std::make_shared<network_core>(net, stream(r, "network"));
-}
 
 struct actors {
   caf::actor network;
@@ -183,7 +132,7 @@ run_result run_scenario(const scenario& s, const run_options& opts) {
   r.real = opts.real.value_or(s.real_mode);
   r.trace = std::make_shared<protobed::trace>();
   world w;
-  build_world(s, r, w);
+  build_world(s, world_options{r.seed, r.real, false, nullptr}, w);
   for (const auto& [name, slot] : w.cores)
     r.initial[name] = slot->core->observe();
   if (r.real)

@@ -1,0 +1,58 @@
+#include "scenarios/engine/world.hpp"
+
+namespace protobed {
+
+namespace {
+
+crypto::rng stream(const world_options& o, bool deterministic, const std::string& label) {
+  return deterministic ? crypto::rng::deterministic(o.seed, label) : crypto::rng::os();
+}
+
+void build_directory(const scenario& s, const world_options& o, world& w) {
+  for (const auto& p : s.participants) {
+    w.dir.add_participant(p.name, p.role->name);
+    if (!p.phone.empty())
+      w.dir.add_phone(p.phone, p.name);
+  }
+  for (const auto& p : s.participants) {
+    if (!p.role->long_term_key)
+      continue;
+    auto key_rng = stream(o, !o.real || o.deterministic_keys, "keys." + p.name);
+    auto key = crypto::rsa_private_key::generate(key_rng);
+    w.dir.add_public_key(p.name, key.public_key());
+    w.keys.emplace(p.name, std::move(key));
+  }
+}
+
+std::shared_ptr<core_slot> build_core(const participant_spec& p, world& w) {
+  role_setup setup{
+    p.name, w.dir, std::nullopt, &w.keys, &builtin_roles().analyzers(), &builtin_roles().forgers()};
+  if (auto k = w.keys.find(p.name); k != w.keys.end())
+    setup.long_term_key = k->second;
+  auto slot = std::make_shared<core_slot>();
+  slot->core = p.role->build(p.config, setup);
+  // A restart that loses state starts over from the scenario's options.
+  slot->rebuild = [role = p.role, config = p.config, setup] {
+    return std::shared_ptr<participant_core>(role->build(config, setup));
+  };
+  return slot;
+}
+
+} // namespace
+
+void build_world(const scenario& s, const world_options& o, world& w) {
+  build_directory(s, o, w);
+  auto net = s.network;
+  for (const auto& p : s.participants) {
+    if (p.role->taps)
+      for (const auto& link : p.role->taps(p.config))
+        net.taps.push_back({link, p.name});
+    if (o.only && o.only->count(p.name) == 0)
+      continue;
+    w.cores[p.name] = build_core(p, w);
+    w.rngs[p.name] = std::make_shared<crypto::rng>(stream(o, !o.real, "participant." + p.name));
+  }
+  w.network = std::make_shared<network_core>(net, stream(o, !o.real, "network"));
+}
+
+} // namespace protobed
