@@ -26,6 +26,7 @@ using pb_restart_atom = caf::atom_constant<caf::atom("pb_restart")>;
 using pb_activity_atom = caf::atom_constant<caf::atom("pb_active")>;
 using pb_spawn_atom = caf::atom_constant<caf::atom("pb_spawn")>;
 using pb_stop_atom = caf::atom_constant<caf::atom("pb_stop")>;
+using pb_observe_atom = caf::atom_constant<caf::atom("pb_observe")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, packet& x) {

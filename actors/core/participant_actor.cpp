@@ -118,6 +118,7 @@ caf::behavior participant_actor(self_ptr self, participant_setup setup) {
   return {
     [=](pb_start_atom) { step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); }); },
     [=](pb_crash_atom) { crash(self); },
+    [=](pb_observe_atom) -> observation { return self->state.setup.slot->core->observe(); },
     [=](pb_restart_atom, bool keep_state) { restart(self, keep_state); },
     [=](pb_deliver_atom, const packet& p) {
       if (!lost_while_down(self, "packet"))

@@ -52,6 +52,7 @@ const std::vector<command>& top_level_commands() {
     {"run", "play scenario files and check their expectations", run_command},
     {"validate", "check scenario files without running them", validate_command},
     {"list", "list roles (options, commands) and scenarios", list_command},
+    {"node", "serve participants to drivers over CAF's middleman", node_command},
     {"bench", "measure throughput: 'bench crypto' for the primitives", bench_command},
   };
   return table;

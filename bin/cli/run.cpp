@@ -7,6 +7,7 @@
 #include "bin/cli/scenario_files.hpp"
 #include "bin/cli/terminal.hpp"
 #include "scenarios/engine/diagram.hpp"
+#include "scenarios/engine/distribution.hpp"
 #include "scenarios/engine/junit.hpp"
 #include "scenarios/engine/report.hpp"
 
@@ -27,6 +28,7 @@ struct run_cli_options {
   std::string diagram_file;
   std::string window;
   std::string junit_file;
+  std::string nodes;
 };
 
 po::options_description describe(run_cli_options& o) {
@@ -46,6 +48,8 @@ po::options_description describe(run_cli_options& o) {
     "window", po::value(&o.window)->value_name("FROM..TO"),
     "draw only this span of virtual time, e.g. 1s..3s")(
     "junit", po::value(&o.junit_file)->value_name("FILE"), "write a JUnit XML report")(
+    "nodes", po::value(&o.nodes)->value_name("N=HOST:PORT,..."),
+    "run the participants a scenario places on nodes there (implies --real)")(
     "real", po::bool_switch(&o.real), "real scheduler, real clock, OS randomness")(
     "sim", po::bool_switch(&o.sim), "virtual time even if the file says mode: real")(
     "set", po::value(&o.sets)->composing()->value_name("P.OPTION=V"),
@@ -72,6 +76,10 @@ void validate(const run_cli_options& o) {
     throw usage_error("run: --diagram must name a .svg or .html file");
   if (!o.window.empty() && o.diagram_file.empty())
     throw usage_error("run: --window only applies to --diagram");
+  if (!o.nodes.empty() && !parse_nodes(o.nodes))
+    throw usage_error("run: --nodes must be N=HOST:PORT[,N=HOST:PORT...], not '" + o.nodes + "'");
+  if (!o.nodes.empty() && o.sim)
+    throw usage_error("run: --nodes runs on the real clock; it excludes --sim");
   if (!o.window.empty() && !parse_window(o.window))
     throw usage_error("run: --window must be FROM..TO with durations, e.g. 1s..3s or 2s..");
   if (o.seed < -1)
@@ -117,6 +125,16 @@ int run_command(const args& a) {
     opts.seed = static_cast<std::uint64_t>(o.seed);
   if (o.real || o.sim)
     opts.real = o.real;
+  if (!o.nodes.empty()) {
+    auto nodes = parse_nodes(o.nodes); // validated above
+    for (const auto& [n, addr] : *nodes)
+      opts.nodes[n] = {addr.host, addr.port};
+  }
+  for (const auto& s : scenarios)
+    for (const auto& [who, node] : s.placement)
+      if (!opts.nodes.empty() && opts.nodes.count(node) == 0)
+        throw usage_error("run: " + s.file + " places " + who + " on node '" + node +
+                          "', but --nodes gives no address for it");
   std::vector<scenario_report> reports;
   bool color = is_terminal(stdout);
   progress_line progress;

@@ -1,14 +1,18 @@
 #include "scenarios/engine/director.hpp"
 
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/core/caf_types.hpp"
 #include "actors/core/network_actor.hpp"
 #include "actors/core/participant_actor.hpp"
+#include "scenarios/engine/distribution.hpp"
 #include "scenarios/engine/world.hpp"
 
 namespace protobed {
@@ -20,20 +24,31 @@ struct actors {
   std::map<std::string, caf::actor> participants;
 };
 
+void spawn_local(caf::actor_system& sys, world& w, actors& a, std::shared_ptr<activity> act,
+                 caf::actor_clock::time_point start) {
+  for (auto& [name, slot] : w.cores) {
+    auto actor = sys.spawn(participant_actor,
+                           participant_setup{name, slot, w.rngs[name], a.network, start, act});
+    a.participants.emplace(name, actor);
+  }
+}
+
+/// Attaches every participant to the network, then starts them.
+void start_all(const actors& a, activity& act) {
+  for (const auto& [name, actor] : a.participants)
+    caf::anon_send(a.network, pb_attach_atom::value, name, actor);
+  for (const auto& [name, actor] : a.participants) {
+    act.add();
+    caf::anon_send(actor, pb_start_atom::value);
+  }
+}
+
 actors spawn_all(caf::actor_system& sys, world& w, run_result& r, std::shared_ptr<activity> act) {
   auto start = sys.clock().now();
   actors a;
   a.network = sys.spawn(network_actor, network_setup{w.network, r.trace, start, act});
-  for (auto& [name, slot] : w.cores) {
-    auto actor = sys.spawn(participant_actor,
-                           participant_setup{name, slot, w.rngs[name], a.network, start, act});
-    caf::anon_send(a.network, pb_attach_atom::value, name, actor);
-    a.participants.emplace(name, actor);
-  }
-  for (auto& [name, actor] : a.participants) {
-    act->add();
-    caf::anon_send(actor, pb_start_atom::value);
-  }
+  spawn_local(sys, w, a, act, start);
+  start_all(a, *act);
   return a;
 }
 
@@ -98,18 +113,30 @@ void play_sim(const scenario& s, world& w, run_result& r) {
   sched.run();
 }
 
-/// Plays the run on the real clock; polls the exact activity count.
-void play_real(const scenario& s, world& w, run_result& r) {
-  caf::actor_system_config cfg;
-  auto threads = std::max(1u, std::thread::hardware_concurrency());
-  cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
-  register_types(cfg);
-  caf::actor_system sys{cfg};
-  auto act = std::make_shared<activity>();
-  auto t0 = sys.clock().now();
-  auto a = spawn_all(sys, w, r, act);
-  schedule_steps(s, a, *act);
-  while (!act->quiet()) {
+/// Why a real-time run stopped early, set by whoever notices (thread-safe).
+struct stop_reason {
+  std::mutex m;
+  std::string why;
+  void set(std::string w) {
+    std::lock_guard<std::mutex> g(m);
+    if (why.empty())
+      why = std::move(w);
+  }
+  std::string get() {
+    std::lock_guard<std::mutex> g(m);
+    return why;
+  }
+};
+
+/// Polls the exact activity count until quiet, the time limit, or a stop.
+void wait_quiet(caf::actor_system& sys, caf::actor_clock::time_point t0, activity& act,
+                const scenario& s, run_result& r, stop_reason* stop) {
+  while (!act.quiet()) {
+    if (stop && !stop->get().empty()) {
+      r.completed = false;
+      r.incomplete_reason = stop->get();
+      break;
+    }
     if (since(t0, sys.clock().now()) > s.time_limit) {
       r.completed = false;
       r.incomplete_reason =
@@ -119,7 +146,131 @@ void play_real(const scenario& s, world& w, run_result& r) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   r.end = since(t0, sys.clock().now());
+}
+
+void configure_real(caf::actor_system_config& cfg) {
+  auto threads = std::max(1u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
+  register_types(cfg);
+}
+
+/// Plays the run on the real clock; polls the exact activity count.
+void play_real(const scenario& s, world& w, run_result& r) {
+  caf::actor_system_config cfg;
+  configure_real(cfg);
+  caf::actor_system sys{cfg};
+  auto act = std::make_shared<activity>();
+  auto t0 = sys.clock().now();
+  auto a = spawn_all(sys, w, r, act);
+  schedule_steps(s, a, *act);
+  wait_quiet(sys, t0, *act, s, r, nullptr);
   stop_all(a);
+  sys.await_all_actors_done();
+}
+
+struct watch_state {
+  std::map<caf::actor_addr, std::string> labels;
+  std::shared_ptr<stop_reason> stop;
+  static inline const char* name = "protobed.watchdog";
+};
+
+/// Monitors the nodes and their participants; a loss ends the run.
+caf::behavior watchdog(caf::stateful_actor<watch_state>* self, std::shared_ptr<stop_reason> stop) {
+  self->state.stop = std::move(stop);
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto i = self->state.labels.find(msg.source);
+    if (i != self->state.labels.end())
+      self->state.stop->set(i->second + " was lost mid-run");
+  });
+  return {[=](pb_attach_atom, const std::string& label, const caf::actor& who) {
+    self->state.labels[who.address()] = label;
+    self->monitor(who);
+  }};
+}
+
+std::string node_label(const std::string& name, const std::pair<std::string, std::uint16_t>& a) {
+  return "node " + name + " (" + a.first + ":" + std::to_string(a.second) + ")";
+}
+
+/// Asks one node to spawn its participants; fills `a` or returns why not.
+std::string spawn_remote(caf::actor_system& sys, caf::actor node, const std::string& label,
+                         const scenario& s, const run_result& r,
+                         const std::vector<std::string>& names, actors& a,
+                         caf::actor_clock::time_point t0) {
+  caf::scoped_actor self{sys};
+  std::string failure;
+  auto elapsed = since(t0, sys.clock().now()).count();
+  self
+    ->request(node, std::chrono::seconds(30), pb_spawn_atom::value, s.text, s.file, s.overrides,
+              r.seed, names, a.network, elapsed)
+    .receive(
+      [&](const std::vector<caf::actor>& spawned, const std::string& error) {
+        failure = error;
+        for (std::size_t i = 0; error.empty() && i < spawned.size(); ++i)
+          a.participants.emplace(names[i], spawned[i]);
+      },
+      [&](const caf::error& e) { failure = label + " did not answer: " + sys.render(e); });
+  return failure;
+}
+
+observation observe_remote(caf::actor_system& sys, const caf::actor& who) {
+  caf::scoped_actor self{sys};
+  observation out;
+  self->request(who, std::chrono::seconds(10), pb_observe_atom::value)
+    .receive([&](const observation& o) { out = o; }, [&](const caf::error&) {});
+  return out;
+}
+
+/// Connects to every node the placement uses and spawns their participants.
+std::string place_remote(caf::actor_system& sys, const scenario& s, const run_options& o,
+                         const run_result& r, actors& a, caf::actor watch,
+                         caf::actor_clock::time_point t0) {
+  std::map<std::string, std::vector<std::string>> by_node;
+  for (const auto& [who, node] : s.placement)
+    by_node[node].push_back(who);
+  for (const auto& [node, names] : by_node) {
+    const auto& addr = o.nodes.at(node);
+    auto label = node_label(node, addr);
+    auto handle = sys.middleman().remote_actor(addr.first, addr.second);
+    if (!handle)
+      return "cannot reach " + label + ": " + sys.render(handle.error());
+    caf::anon_send(watch, pb_attach_atom::value, label, *handle);
+    if (auto why = spawn_remote(sys, *handle, label, s, r, names, a, t0); !why.empty())
+      return why;
+    for (const auto& n : names)
+      caf::anon_send(watch, pb_attach_atom::value, label, a.participants.at(n));
+  }
+  return {};
+}
+
+/// Plays the run with the placed participants on their nodes.
+void play_distributed(const scenario& s, world& w, run_result& r, const run_options& o) {
+  caf::actor_system_config cfg;
+  configure_real(cfg);
+  cfg.load<caf::io::middleman>();
+  caf::actor_system sys{cfg};
+  auto act = std::make_shared<activity>();
+  auto stop = std::make_shared<stop_reason>();
+  auto t0 = sys.clock().now();
+  actors a;
+  a.network = sys.spawn(network_actor, network_setup{w.network, r.trace, t0, act});
+  auto watch = sys.spawn(watchdog, stop);
+  if (auto why = place_remote(sys, s, o, r, a, watch, t0); !why.empty()) {
+    r.completed = false;
+    r.incomplete_reason = why;
+  } else {
+    for (const auto& [name, who] : a.participants)
+      r.initial[name] = observe_remote(sys, who);
+    spawn_local(sys, w, a, act, t0);
+    start_all(a, *act);
+    schedule_steps(s, a, *act);
+    wait_quiet(sys, t0, *act, s, r, stop.get());
+    for (const auto& [name, who] : a.participants)
+      if (w.cores.count(name) == 0 && r.completed)
+        r.final[name] = observe_remote(sys, who);
+  }
+  stop_all(a);
+  caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
 }
 
@@ -131,11 +282,19 @@ run_result run_scenario(const scenario& s, const run_options& opts) {
   r.seed = opts.seed.value_or(s.seed);
   r.real = opts.real.value_or(s.real_mode);
   r.trace = std::make_shared<protobed::trace>();
+  bool distributed = !opts.nodes.empty() && !s.placement.empty();
+  r.real = r.real || distributed;
+  std::set<std::string> local;
+  for (const auto& p : s.participants)
+    if (!distributed || s.placement.count(p.name) == 0)
+      local.insert(p.name);
   world w;
-  build_world(s, world_options{r.seed, r.real, false, nullptr}, w);
+  build_world(s, world_options{r.seed, r.real, distributed, &local}, w);
   for (const auto& [name, slot] : w.cores)
     r.initial[name] = slot->core->observe();
-  if (r.real)
+  if (distributed)
+    play_distributed(s, w, r, opts);
+  else if (r.real)
     play_real(s, w, r);
   else
     play_sim(s, w, r);

@@ -19,6 +19,9 @@ namespace protobed {
 struct run_options {
   std::optional<std::uint64_t> seed; ///< overrides the file's seed
   std::optional<bool> real;          ///< overrides the file's mode
+  /// Node name -> address. When given, participants the scenario places on a
+  /// node run there (real mode is implied); the rest run in this process.
+  std::map<std::string, std::pair<std::string, std::uint16_t>> nodes;
 };
 
 struct run_result {

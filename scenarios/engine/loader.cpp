@@ -30,6 +30,7 @@ const std::vector<option_doc> top_level = {
   {"faults", "list", "none", "drop, delay, duplicate, reorder rules"},
   {"steps", "list", "none", "{at: 1s, <participant>: {<command>: …}}"},
   {"expect", "list", "none", "outcome, balance, event, no_event, invariant"},
+  {"placement", "map", "none", "participant: node name, for runs given --nodes"},
 };
 
 bool valid_name(const std::string& s) {
@@ -136,6 +137,19 @@ void apply_overrides(config_node& root, const std::vector<option_override>& over
   }
 }
 
+void load_placement(scenario& s, const config_node& node) {
+  if (!node.is_map())
+    throw config_error(node.pos, "placement must be a map of participant: node");
+  for (const auto& e : node.entries) {
+    participant_name(s, config_node::make_scalar(e.key, e.key_pos), "placement", false);
+    auto where = as_string(e.value, "node");
+    if (!valid_name(where))
+      throw config_error(e.value.pos,
+                         "node name '" + where + "' must be 1-64 letters, digits, '_', '-' or '.'");
+    s.placement[e.key] = where;
+  }
+}
+
 scenario load_tree(const config_node& root, const std::string& file, const role_registry& roles) {
   if (!root.is_map())
     throw config_error(root.pos, "a scenario file must be a map (scenario:, participants:, …)");
@@ -164,6 +178,8 @@ scenario load_tree(const config_node& root, const std::string& file, const role_
     load_steps(s, *n);
   if (auto n = top.get("expect"))
     load_expectations(s, *n);
+  if (auto n = top.get("placement"))
+    load_placement(s, *n);
   return s;
 }
 
@@ -188,6 +204,7 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
     auto root = parse_yaml(text);
     apply_overrides(root, overrides);
     auto s = load_tree(root, name, roles);
+    s.text = text;
     for (const auto& o : overrides)
       s.overrides.push_back(o.participant + "." + o.option + "=" + o.value);
     return s;

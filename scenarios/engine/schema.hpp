@@ -59,6 +59,9 @@ struct scenario {
   std::vector<step_spec> steps; ///< in time order (stable for equal times)
   std::vector<expectation> expect;
   std::vector<std::string> overrides; ///< --set values it was loaded with, for replay
+  std::string text;                   ///< the file's text, for nodes to load the same scenario
+  /// participant -> node name; used only when the run is given --nodes.
+  std::map<std::string, std::string> placement;
 
   const participant_spec* find(const std::string& name) const;
 };

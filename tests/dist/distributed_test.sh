@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs e-commerce scenarios with their participants spread over three node
+# processes on loopback (ephemeral ports), then kills a node mid-run. Nodes
+# are stopped however the script ends.
+set -u
+bin=$1
+root=$2
+work=$(mktemp -d)
+pids=()
+fails=0
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+set +m # no job-control chatter when nodes are killed
+
+start_node() { # name -> sets port_<name>
+  "$bin" node --listen 127.0.0.1:0 --name "$1" >"$work/$1.out" 2>&1 &
+  pids+=($!)
+  eval "pid_$1=$!"
+  for _ in $(seq 1 100); do
+    if grep -q "listening on" "$work/$1.out"; then
+      eval "port_$1=$(sed -nE 's/.*listening on [^:]+:([0-9]+)$/\1/p' "$work/$1.out")"
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "FAIL node $1 did not start"; cat "$work/$1.out"; exit 1
+}
+
+check() { # name, wanted exit code, pattern, command...
+  local name=$1 want=$2 pattern=$3
+  shift 3
+  local start=$SECONDS
+  timeout 60 "$@" >"$work/out" 2>&1
+  local rc=$?
+  if [ "$rc" -ne "$want" ] || ! grep -qE -- "$pattern" "$work/out"; then
+    echo "FAIL $name: exit $rc (wanted $want)"; cat "$work/out"; fails=$((fails + 1)); return
+  fi
+  echo "ok   $name (exit $rc, $((SECONDS - start))s)"
+}
+
+start_node n1; start_node n2; start_node n3
+nodes="n1=127.0.0.1:$port_n1,n2=127.0.0.1:$port_n2,n3=127.0.0.1:$port_n3"
+cd "$root"
+
+check "happy path over 3 nodes" 0 "result    PASS" \
+  "$bin" run scenarios/ecommerce/happy-path.yaml --nodes "$nodes"
+check "dropped reply over 3 nodes: resolution" 0 "result    PASS" \
+  "$bin" run scenarios/ecommerce/bank-reply-dropped.yaml --nodes "$nodes"
+check "attacker and faults across nodes: replay refused" 0 "detected  ReplayRejected at bank x2" \
+  "$bin" run scenarios/attacks/ecommerce/replay-pm-forward.yaml --nodes "$nodes"
+check "same file in-process" 0 "result    PASS" \
+  "$bin" run scenarios/ecommerce/happy-path.yaml
+
+# A node killed mid-run: exit 3 naming it, well inside the time limit.
+( sleep 0.8; kill -9 "$pid_n2" ) &
+check "node killed mid-run" 3 "INCOMPLETE  node n2 \(127.0.0.1:$port_n2\) was lost mid-run" \
+  "$bin" run scenarios/ecommerce/happy-path.yaml --nodes "$nodes"
+check "node unreachable" 3 "cannot reach node n2" \
+  "$bin" run scenarios/ecommerce/happy-path.yaml --nodes "$nodes"
+check "placement names a node without address" 2 "gives no address" \
+  "$bin" run scenarios/ecommerce/happy-path.yaml --nodes "n1=127.0.0.1:$port_n1"
+
+# A node stopped with SIGTERM shuts down cleanly.
+kill -TERM "$pid_n1"
+for _ in $(seq 1 100); do kill -0 "$pid_n1" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$pid_n1" 2>/dev/null || ! grep -q "stopped" "$work/n1.out"; then
+  echo "FAIL node n1 did not stop cleanly"; cat "$work/n1.out"; fails=$((fails + 1))
+else
+  echo "ok   node stops cleanly on SIGTERM"
+fi
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
