@@ -6,6 +6,8 @@
 # on Ctrl-C or an error.
 #
 #   sudo bash scripts/netns-demo.sh [SCENARIO]   (default: scenarios/ecommerce/happy-path.yaml)
+#
+# On a fresh clone it runs scripts/setup.sh first.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,7 +20,7 @@ pids=()
 
 [ "$(id -u)" -eq 0 ] || { echo "netns-demo: needs root (network namespaces)" >&2; exit 2; }
 command -v ip >/dev/null || { echo "netns-demo: needs 'ip' (apt-get install iproute2)" >&2; exit 2; }
-[ -x "$bin" ] || { echo "netns-demo: build first: bash scripts/setup.sh" >&2; exit 2; }
+[ -x "$bin" ] || bash "$root/scripts/setup.sh"   # a fresh clone: install and build first
 
 cleanup() {
   trap - EXIT INT TERM

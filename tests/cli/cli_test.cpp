@@ -69,6 +69,10 @@ TEST_CASE("bad usage is one line on stderr with exit code 2", "[cli]") {
   check_one_line_error({"bench", "crypto", "--seconds", "abc"}, "--seconds");
   check_one_line_error({"bench", "crypto", "--only", "rsa4096"}, "matches no primitive");
   check_one_line_error({"bench", "crypto", "--only", "x2559"}, "did you mean 'x25519'?");
+  check_one_line_error({"node"}, "--listen needs HOST:PORT");
+  check_one_line_error({"node", "--listen", "4001"}, "--listen needs HOST:PORT");
+  check_one_line_error({"run", "x.yaml", "--nodes", "n1=localhost"}, "--nodes must be");
+  check_one_line_error({"run", "x.yaml", "--nodes", "n1=a:1", "--sim"}, "excludes --sim");
 }
 
 TEST_CASE("bench crypto --list names every primitive", "[cli][bench]") {
