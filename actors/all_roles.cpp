@@ -3,6 +3,7 @@
 #include "actors/attack/register.hpp"
 #include "actors/core/otp_provider.hpp"
 #include "actors/core/registry.hpp"
+#include "actors/echo/echo.hpp"
 #include "actors/ecommerce/register.hpp"
 
 namespace protobed {
@@ -28,6 +29,7 @@ role_registry make_registry() {
   r.add_analyzer(analyze_sms);
   attack::register_roles(r);
   ecommerce::register_roles(r);
+  echo::register_roles(r);
   return r;
 }
 

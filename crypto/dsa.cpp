@@ -5,6 +5,7 @@
 #include <cryptopp/queue.h>
 #include <cryptopp/sha.h>
 
+#include "crypto/counters.hpp"
 #include "crypto/hash.hpp"
 
 namespace protobed::crypto {
@@ -104,6 +105,7 @@ bytes dsa_public_key::fingerprint() const {
 bool dsa_public_key::verify(byte_view message, byte_view signature) const {
   if (signature.size() != impl_->verifier.SignatureLength())
     return false;
+  detail::count(detail::op::dsa_verify);
   try {
     return impl_->verifier.VerifyMessage(message.data(), message.size(), signature.data(),
                                          signature.size());
@@ -153,6 +155,7 @@ const dsa_public_key& dsa_private_key::public_key() const {
 }
 
 bytes dsa_private_key::sign(rng& r, byte_view message) const {
+  detail::count(detail::op::dsa_sign);
   bytes sig(impl_->signer.MaxSignatureLength());
   auto n = impl_->signer.SignMessage(r.engine(), message.data(), message.size(), sig.data());
   sig.resize(n);

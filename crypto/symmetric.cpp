@@ -6,6 +6,7 @@
 #include <cryptopp/modes.h>
 
 #include "crypto/codec.hpp"
+#include "crypto/counters.hpp"
 #include "crypto/hash.hpp"
 
 namespace protobed::crypto {
@@ -32,6 +33,7 @@ result<bytes> cbc_hmac_seal(rng& r, byte_view key, byte_view plaintext, byte_vie
     return make_error(errc::invalid_argument, "CBC+HMAC key must be 64 bytes");
   if (plaintext.size() > max_message_size)
     return make_error(errc::oversized, "plaintext exceeds the message limit");
+  detail::count(detail::op::sym, plaintext.size());
   bytes out = r.generate(cbc_iv_size);
   CryptoPP::CBC_Mode<CryptoPP::AES>::Encryption enc(key.data(), aes_key_size, out.data());
   std::string ct;
@@ -54,6 +56,7 @@ result<bytes> cbc_hmac_open(byte_view key, byte_view sealed, byte_view ad) {
   // Encrypt-then-MAC: nothing is decrypted until the tag verifies.
   if (!hmac_sha256_verify(key.sub(aes_key_size), cbc_mac_input(ad, body), tag))
     return make_error(errc::auth_failed, "HMAC does not verify");
+  detail::count(detail::op::sym, body.size());
   auto iv = body.sub(0, cbc_iv_size);
   auto ct = body.sub(cbc_iv_size);
   if (ct.size() % 16 != 0)
@@ -75,6 +78,7 @@ result<bytes> gcm_encrypt_with_iv(byte_view key, byte_view iv, byte_view plainte
     return make_error(errc::invalid_argument, "AES-256-GCM key must be 32 bytes");
   if (iv.empty())
     return make_error(errc::invalid_argument, "GCM IV must not be empty");
+  detail::count(detail::op::sym, plaintext.size());
   CryptoPP::GCM<CryptoPP::AES>::Encryption enc;
   enc.SetKeyWithIV(key.data(), key.size(), iv.data(), iv.size());
   bytes out(plaintext.size() + gcm_tag_size);
@@ -93,6 +97,7 @@ result<bytes> gcm_decrypt_with_iv(byte_view key, byte_view iv, byte_view ciphert
   if (ciphertext_and_tag.size() < gcm_tag_size)
     return make_error(errc::truncated, "GCM message shorter than its tag");
   auto n = ciphertext_and_tag.size() - gcm_tag_size;
+  detail::count(detail::op::sym, n);
   CryptoPP::GCM<CryptoPP::AES>::Decryption dec;
   dec.SetKeyWithIV(key.data(), key.size(), iv.data(), iv.size());
   bytes out(n);

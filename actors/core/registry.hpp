@@ -40,6 +40,9 @@ struct role_setup {
   /// How each protocol's packets can be read and forged (for the attacker).
   const std::vector<analyzer>* analyzers = nullptr;
   const std::vector<forger>* forgers = nullptr;
+  /// Randomness for work done while building (e.g. a session-key pool), so
+  /// that it happens before the run starts and stays reproducible.
+  crypto::rng* setup_rng = nullptr;
 };
 
 struct role_info {

@@ -64,7 +64,17 @@ void trace::packet_undeliverable(sim_time t, const packet& p) {
   append(std::move(r));
 }
 
+std::size_t trace::event_count(const std::string& name) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto i = event_counts_.find(name);
+  return i == event_counts_.end() ? 0 : i->second;
+}
+
 void trace::event_recorded(sim_time t, const std::string& who, const event& e) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    ++event_counts_[e.name];
+  }
   auto r = base(t, "event");
   r["who"] = who;
   r["name"] = e.name;

@@ -3,6 +3,7 @@
 // reports read the same records. Thread-safe, so --real mode can share it.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <ostream>
 #include <vector>
@@ -30,12 +31,15 @@ public:
   std::vector<trace_record> records() const;
   void write_jsonl(std::ostream& out) const;
   std::size_t size() const;
+  /// How many events of this name were recorded so far (cheap: for progress).
+  std::size_t event_count(const std::string& name) const;
 
 private:
   void append(trace_record r);
 
   mutable std::mutex mutex_;
   std::vector<trace_record> records_;
+  std::map<std::string, std::size_t> event_counts_;
 };
 
 } // namespace protobed

@@ -13,9 +13,12 @@ constexpr const char* otp_entry_timer = "otp-entry.";
 
 } // namespace
 
-client::client(client_config cfg, const directory& dir)
+client::client(client_config cfg, const directory& dir, crypto::rng* setup_rng)
   : cfg_(std::move(cfg))
-  , dir_(dir) {}
+  , dir_(dir) {
+  for (std::int64_t k = 0; setup_rng && k < cfg_.session_key_pool; ++k)
+    key_pool_.push_back(crypto::rsa_private_key::generate(*setup_rng, cfg_.session_key_bits));
+}
 
 std::string client::timer_name(const char* prefix, const purchase& pu) {
   return prefix + std::to_string(pu.number);
@@ -40,6 +43,14 @@ bool client::signed_by(const std::string& who, const signed_blob& blob) const {
   return key && verify_blob(*key, blob);
 }
 
+crypto::rsa_private_key client::next_session_key(context& ctx) {
+  if (key_pool_.empty())
+    return crypto::rsa_private_key::generate(ctx.rng(), cfg_.session_key_bits);
+  auto k = std::move(key_pool_.back()); // used once, then dropped
+  key_pool_.pop_back();
+  return k;
+}
+
 void client::on_command(const command& c, context& ctx) {
   if (c.verb == "buy")
     return buy(c, ctx);
@@ -57,7 +68,10 @@ void client::buy(const command& c, context& ctx) {
     pu.otp = o; // typed from memory (or guessed): no SMS needed
   }
   pu.otp_delay = parse_duration(c.arg("otp_delay")).value_or(cfg_.otp_entry_delay);
-  pu.session_key = crypto::rsa_private_key::generate(ctx.rng(), cfg_.session_key_bits);
+  pu.session_key = next_session_key(ctx);
+  pu.origin = c;
+  if (auto n = c.arg("count"); !n.empty())
+    pu.repeats_left = std::stoll(n) - 1;
   pu.nonce = ctx.rng().generate(nonce_size);
   pu.reply_key = ctx.rng().generate(reply_key_size);
   ctx.emit("PurchaseStarted", {{"purchase", std::to_string(pu.number)}, {"item", pu.item}});
@@ -281,6 +295,11 @@ void client::finish(purchase& pu, const std::string& outcome, const char* via, c
                                {"tid", crypto::to_hex(pu.tid)},
                                {"outcome", outcome},
                                {"via", via}});
+  if (pu.repeats_left > 0) { // the next of `count` purchases, back to back
+    auto next = pu.origin;
+    next.args["count"] = std::to_string(pu.repeats_left);
+    buy(next, ctx);
+  }
 }
 
 observation client::observe() const {

@@ -30,11 +30,15 @@ struct client_config {
   sim_time otp_entry_delay = std::chrono::seconds(1); ///< user reads + types the code
   unsigned session_key_bits = 2048;
   bool verify_signatures = true; ///< merchant's tid signature and the bank's outcome
+  /// Session keys made at start, each used for one purchase only (real-mode
+  /// benchmarks: keygen is ~75 % of a purchase's crypto).
+  std::int64_t session_key_pool = 0;
 };
 
 class client final : public participant_core {
 public:
-  client(client_config cfg, const directory& dir);
+  /// `setup_rng`, if given, makes the session-key pool now, before the run.
+  client(client_config cfg, const directory& dir, crypto::rng* setup_rng = nullptr);
 
   void on_packet(const packet& p, context& ctx) override;
   void on_timer(const std::string& name, context& ctx) override;
@@ -60,6 +64,8 @@ private:
     phase ph = phase::awaiting;
     std::string outcome; ///< "" while pending
     std::int64_t resolutions = 0;
+    command origin; ///< the buy command, for repeats
+    std::int64_t repeats_left = 0;
   };
 
   void buy(const command& c, context& ctx);
@@ -79,9 +85,12 @@ private:
   bool signed_by(const std::string& who, const signed_blob& blob) const;
   static std::string timer_name(const char* prefix, const purchase& pu);
 
+  crypto::rsa_private_key next_session_key(context& ctx);
+
   client_config cfg_;
   const directory& dir_;
   std::vector<purchase> purchases_;
+  std::vector<crypto::rsa_private_key> key_pool_;
 };
 
 } // namespace protobed::ecommerce

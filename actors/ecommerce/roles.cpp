@@ -97,6 +97,9 @@ std::any parse_client(const option_reader& o, const directory& dir) {
                        "session_key_bits must be 1024, 2048, 3072 or 4096");
   c.session_key_bits = static_cast<unsigned>(bits);
   c.verify_signatures = o.flag("verify_signatures", true);
+  c.session_key_pool = o.integer("session_key_pool", 0);
+  if (c.session_key_pool < 0 || c.session_key_pool > 100000)
+    throw config_error(o.need("session_key_pool").pos, "session_key_pool must be 0..100000");
   return c;
 }
 
@@ -161,6 +164,7 @@ role_info client_role() {
     {"otp_entry_delay", "duration", "1s", "time the user takes to read and type the OTP"},
     {"session_key_bits", "integer", "2048", "size of the fresh RSA session key per purchase"},
     {"verify_signatures", "bool", "true", "check the merchant's tid and the bank's outcome"},
+    {"session_key_pool", "integer", "0", "session keys made at start, each used once (benchmarks)"},
   };
   r.commands = {{"buy",
                  "start a purchase",
@@ -168,11 +172,12 @@ role_info client_role() {
                  {{"item", "string", "", "catalogue item"},
                   {"amount", "amount", "catalogue price", "pay this amount instead"},
                   {"otp", "string", "the SMS code", "type this code instead of the SMS one"},
-                  {"otp_delay", "duration", "otp_entry_delay", "time before typing the code"}}}};
+                  {"otp_delay", "duration", "otp_entry_delay", "time before typing the code"},
+                  {"count", "amount", "1", "purchases back to back, each after the last ends"}}}};
   r.parse = parse_client;
   r.phone = [](const std::any& c) { return std::any_cast<const client_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
-    return std::make_unique<client>(std::any_cast<client_config>(c), s.dir);
+    return std::make_unique<client>(std::any_cast<client_config>(c), s.dir, s.setup_rng);
   };
   return r;
 }

@@ -7,18 +7,28 @@
 namespace protobed::cli {
 
 int bench_crypto_command(const args& a);
+int bench_protocol(const args& a, const std::string& target);
+
+namespace {
+int bench_ecommerce_command(const args& a) {
+  return bench_protocol(a, "ecommerce");
+}
+} // namespace
 
 namespace {
 
 const std::vector<command>& bench_targets() {
   static const std::vector<command> table = {
     {"crypto", "ops/s and µs/op of every crypto primitive on this machine", bench_crypto_command},
+    {"ecommerce", "the built-in e-commerce workload against its crypto bound",
+     bench_ecommerce_command},
   };
   return table;
 }
 
 void print_bench_usage(std::ostream& out) {
-  out << "Usage: protobed bench <target> [<args>...]\n\nTargets:\n"
+  out << "Usage: protobed bench <target> [<args>...]\n"
+      << "       protobed bench SCENARIO.yaml [<args>...]\n\nTargets:\n"
       << command_list(bench_targets())
       << "\nRun 'protobed bench <target> --help' for a target's options.\n";
 }
@@ -34,6 +44,11 @@ int bench_command(const args& a) {
     print_bench_usage(std::cout);
     return exit_ok;
   }
+  auto is_file = [](const std::string& t) {
+    return t.size() > 5 && t.compare(t.size() - 5, 5, ".yaml") == 0;
+  };
+  if (is_file(a[0]))
+    return bench_protocol(args(a.begin() + 1, a.end()), a[0]);
   const auto& target = find_command("bench", bench_targets(), a[0]);
   return target.run(args(a.begin() + 1, a.end()));
 }

@@ -130,8 +130,13 @@ struct stop_reason {
 
 /// Polls the exact activity count until quiet, the time limit, or a stop.
 void wait_quiet(caf::actor_system& sys, caf::actor_clock::time_point t0, activity& act,
-                const scenario& s, run_result& r, stop_reason* stop) {
+                const scenario& s, run_result& r, stop_reason* stop, const run_options& o) {
+  auto next_tick = sys.clock().now();
   while (!act.quiet()) {
+    if (o.on_tick && sys.clock().now() >= next_tick) {
+      o.on_tick(since(t0, sys.clock().now()), *r.trace);
+      next_tick = sys.clock().now() + std::chrono::milliseconds(200);
+    }
     if (stop && !stop->get().empty()) {
       r.completed = false;
       r.incomplete_reason = stop->get();
@@ -148,22 +153,29 @@ void wait_quiet(caf::actor_system& sys, caf::actor_clock::time_point t0, activit
   r.end = since(t0, sys.clock().now());
 }
 
-void configure_real(caf::actor_system_config& cfg) {
+void configure_real(caf::actor_system_config& cfg, const run_options& o) {
   auto threads = std::max(1u, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
+  // "sharing": one queue whose idle workers block until woken; "stealing":
+  // CAF's default work stealing, whose idle workers poll. Compared in
+  // benchmarks/RESULTS.md.
+  if (o.scheduler == "stealing")
+    cfg.set("scheduler.policy", caf::atom("stealing"));
+  else
+    cfg.set("scheduler.policy", caf::atom("sharing"));
   register_types(cfg);
 }
 
 /// Plays the run on the real clock; polls the exact activity count.
-void play_real(const scenario& s, world& w, run_result& r) {
+void play_real(const scenario& s, world& w, run_result& r, const run_options& o) {
   caf::actor_system_config cfg;
-  configure_real(cfg);
+  configure_real(cfg, o);
   caf::actor_system sys{cfg};
   auto act = std::make_shared<activity>();
   auto t0 = sys.clock().now();
   auto a = spawn_all(sys, w, r, act);
   schedule_steps(s, a, *act);
-  wait_quiet(sys, t0, *act, s, r, nullptr);
+  wait_quiet(sys, t0, *act, s, r, nullptr, o);
   stop_all(a);
   sys.await_all_actors_done();
 }
@@ -246,7 +258,7 @@ std::string place_remote(caf::actor_system& sys, const scenario& s, const run_op
 /// Plays the run with the placed participants on their nodes.
 void play_distributed(const scenario& s, world& w, run_result& r, const run_options& o) {
   caf::actor_system_config cfg;
-  configure_real(cfg);
+  configure_real(cfg, o);
   cfg.load<caf::io::middleman>();
   caf::actor_system sys{cfg};
   auto act = std::make_shared<activity>();
@@ -264,7 +276,7 @@ void play_distributed(const scenario& s, world& w, run_result& r, const run_opti
     spawn_local(sys, w, a, act, t0);
     start_all(a, *act);
     schedule_steps(s, a, *act);
-    wait_quiet(sys, t0, *act, s, r, stop.get());
+    wait_quiet(sys, t0, *act, s, r, stop.get(), o);
     for (const auto& [name, who] : a.participants)
       if (w.cores.count(name) == 0 && r.completed)
         r.final[name] = observe_remote(sys, who);
@@ -295,7 +307,7 @@ run_result run_scenario(const scenario& s, const run_options& opts) {
   if (distributed)
     play_distributed(s, w, r, opts);
   else if (r.real)
-    play_real(s, w, r);
+    play_real(s, w, r, opts);
   else
     play_sim(s, w, r);
   // Every actor has stopped: the cores are ours alone again.

@@ -5,6 +5,7 @@
 // scheduler and the real clock run the same participants.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,10 @@ struct run_options {
   /// Node name -> address. When given, participants the scenario places on a
   /// node run there (real mode is implied); the rest run in this process.
   std::map<std::string, std::pair<std::string, std::uint16_t>> nodes;
+  /// Real mode: CAF's scheduler policy, "stealing" (CAF's default) or "sharing".
+  std::string scheduler = "stealing";
+  /// Real mode: called about every 200 ms with the elapsed time and the trace.
+  std::function<void(sim_time, const protobed::trace&)> on_tick;
 };
 
 struct run_result {

@@ -24,14 +24,17 @@ void build_directory(const scenario& s, const world_options& o, world& w) {
   }
 }
 
-std::shared_ptr<core_slot> build_core(const participant_spec& p, world& w) {
+std::shared_ptr<core_slot> build_core(const participant_spec& p, const world_options& o, world& w) {
+  auto setup_rng = stream(o, !o.real, "setup." + p.name);
   role_setup setup{
     p.name, w.dir, std::nullopt, &w.keys, &builtin_roles().analyzers(), &builtin_roles().forgers()};
   if (auto k = w.keys.find(p.name); k != w.keys.end())
     setup.long_term_key = k->second;
+  setup.setup_rng = &setup_rng;
   auto slot = std::make_shared<core_slot>();
   slot->core = p.role->build(p.config, setup);
   // A restart that loses state starts over from the scenario's options.
+  setup.setup_rng = nullptr;
   slot->rebuild = [role = p.role, config = p.config, setup] {
     return std::shared_ptr<participant_core>(role->build(config, setup));
   };
@@ -49,7 +52,7 @@ void build_world(const scenario& s, const world_options& o, world& w) {
         net.taps.push_back({link, p.name});
     if (o.only && o.only->count(p.name) == 0)
       continue;
-    w.cores[p.name] = build_core(p, w);
+    w.cores[p.name] = build_core(p, o, w);
     w.rngs[p.name] = std::make_shared<crypto::rng>(stream(o, !o.real, "participant." + p.name));
   }
   w.network = std::make_shared<network_core>(net, stream(o, !o.real, "network"));

@@ -1,0 +1,55 @@
+// Turns a benchmark run into figures: throughput after warm-up, latency
+// percentiles, failures by reason, time per protocol step, CPU and memory,
+// crypto operations per transaction, and the crypto bound.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "benchmarks/crypto_costs.hpp"
+#include "crypto/counters.hpp"
+#include "scenarios/engine/director.hpp"
+
+namespace protobed::bench {
+
+struct latency_summary {
+  double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0; ///< milliseconds
+};
+
+struct bench_result {
+  std::size_t transactions = 0; ///< purchases that ended
+  std::size_t warmup = 0;       ///< excluded from throughput and latency
+  std::size_t committed = 0;
+  std::map<std::string, std::size_t> failures; ///< outcome -> count
+  double window_seconds = 0;                   ///< from the end of warm-up to the last outcome
+  double tps = 0;                              ///< transactions per second in the window
+  latency_summary latency;
+  std::map<std::string, double> step_ms; ///< mean time per protocol step
+  double cpu_ms_per_tx = 0;
+  double peak_rss_mb = 0;
+  std::size_t packets = 0;
+  // Crypto per transaction.
+  double keygens = 0, private_ops = 0, public_ops = 0, symmetric_kib = 0;
+  double crypto_ms_per_tx = 0; ///< from the costs measured in this run
+  unsigned cores = 1;
+  double bound_tps = 0;  ///< cores / crypto time per transaction
+  double efficiency = 0; ///< tps / bound_tps
+};
+
+struct run_resources {
+  double cpu_seconds = 0;
+  double peak_rss_mb = 0;
+  crypto::op_counts ops; ///< made by the transactions (not while building)
+};
+
+bench_result analyze(const run_result& r, std::size_t warmup, const run_resources& res);
+
+/// Adds the crypto bound from primitive costs measured in this process.
+void apply_crypto_bound(bench_result& b, const std::vector<primitive_cost>& costs, unsigned cores);
+
+/// CPU seconds used by this process so far, and its peak resident memory.
+double process_cpu_seconds();
+double process_peak_rss_mb();
+
+} // namespace protobed::bench

@@ -1,0 +1,80 @@
+#include "benchmarks/workload.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace protobed::bench {
+
+namespace {
+
+std::string client_name(std::size_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "c%05zu", i);
+  return buf;
+}
+
+std::string card(std::size_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "4111%012zu", i);
+  return buf;
+}
+
+/// How many purchases client i makes so that they add up to n.
+std::size_t share(std::size_t n, std::size_t clients, std::size_t i) {
+  return n / clients + (i < n % clients ? 1 : 0);
+}
+
+} // namespace
+
+std::string ecommerce_workload(const workload_options& o) {
+  auto clients = std::max<std::size_t>(1, std::min(o.clients, o.transactions));
+  std::ostringstream y;
+  y << "scenario: bench-ecommerce\n"
+    << "description: \"" << o.transactions << " purchases by " << clients << " clients ("
+    << (o.rate ? "open model" : "closed model") << ")\"\n"
+    << "seed: " << o.seed << "\nmode: real\ntime_limit: 2h\nnetwork: {latency: 0}\n"
+    << "participants:\n  bank:\n    role: ecommerce.bank\n    otp_provider: sms\n"
+    << "    accounts:\n";
+  for (std::size_t i = 0; i < clients; ++i)
+    y << "      - {holder: " << client_name(i) << ", card: \"" << card(i)
+      << "\", expiry: \"12/29\", phone: \"+" << 400000000 + i << "\", balance: 1000000000}\n";
+  y << "      - {holder: shop, balance: 0}\n"
+    << "  shop: {role: ecommerce.merchant, bank: bank, catalogue: {book: 25}}\n"
+    << "  sms: {role: otp_provider}\n";
+  for (std::size_t i = 0; i < clients; ++i) {
+    auto purchases =
+      o.rate ? (o.transactions + clients - 1) / clients : share(o.transactions, clients, i);
+    y << "  " << client_name(i) << ": {role: ecommerce.client, merchant: shop, bank: bank, card: \""
+      << card(i) << "\", expiry: \"12/29\", phone: \"+" << 400000000 + i
+      << "\", otp_entry_delay: 0, timeout: 60s, session_key_bits: " << o.session_key_bits
+      << ", session_key_pool: " << (o.key_pool ? purchases : 0) << "}\n";
+  }
+  y << "steps:\n";
+  if (o.rate) { // open model: arrivals every 1/rate seconds, round robin
+    for (std::size_t k = 0; k < o.transactions; ++k)
+      y << "  - {at: " << static_cast<long long>(k * 1e6 / *o.rate) << "us, "
+        << client_name(k % clients) << ": {buy: book}}\n";
+  } else { // closed model: each client buys back to back
+    y << "  - at: 0\n";
+    for (std::size_t i = 0; i < clients; ++i)
+      y << "    " << client_name(i)
+        << ": {buy: {item: book, count: " << share(o.transactions, clients, i) << "}}\n";
+  }
+  if (o.placed) {
+    y << "placement: {bank: n1, sms: n1, shop: n2";
+    for (std::size_t i = 0; i < clients; ++i)
+      y << ", " << client_name(i) << ": n3";
+    y << "}\n";
+  }
+  return y.str();
+}
+
+std::string echo_workload(std::size_t round_trips) {
+  std::ostringstream y;
+  y << "scenario: bench-echo\ndescription: framework cost per message\nmode: real\n"
+    << "network: {latency: 0}\nparticipants:\n  a: {role: echo, peer: b}\n"
+    << "  b: {role: echo, peer: a}\nsteps:\n  - {at: 0, a: {ping: " << round_trips << "}}\n";
+  return y.str();
+}
+
+} // namespace protobed::bench

@@ -1,0 +1,382 @@
+// `protobed bench ecommerce` and `protobed bench SCENARIO.yaml`: protocol
+// throughput on the real clock, latency, where the time goes, and how far
+// it is from what the cryptography alone allows.
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/core/suggest.hpp"
+#include "benchmarks/analysis.hpp"
+#include "benchmarks/machine.hpp"
+#include "benchmarks/workload.hpp"
+#include "bin/cli/app.hpp"
+#include "bin/cli/command.hpp"
+#include "bin/cli/scenario_files.hpp"
+#include "bin/cli/terminal.hpp"
+#include "scenarios/engine/distribution.hpp"
+#include "scenarios/engine/loader.hpp"
+
+namespace po = boost::program_options;
+
+namespace protobed::cli {
+using protobed::did_you_mean;
+
+namespace {
+
+struct bench_cli {
+  std::string target;
+  bench::workload_options w;
+  std::int64_t warmup = -1;
+  double rate = 0;
+  bool no_key_pool = false;
+  bool json = false;
+  std::vector<std::string> require;
+  std::string nodes;
+  std::size_t echo = 20000;
+  std::string scheduler = "stealing";
+  double seconds = 0.5;
+};
+
+po::options_description describe(bench_cli& o) {
+  po::options_description d(
+    "Usage: protobed bench ecommerce [options]\n"
+    "       protobed bench SCENARIO.yaml [options]\n\n"
+    "Runs a protocol workload on the real clock (CAF's scheduler, one thread per\n"
+    "core) and reports throughput after warm-up, latency percentiles, failures,\n"
+    "time per protocol step, CPU and memory, the crypto operations per transaction,\n"
+    "the crypto bound (those operations at the costs measured in this same run) and\n"
+    "efficiency = measured / bound, plus the framework's own cost per message.\n\n"
+    "Options");
+  d.add_options()("help,h", "show this help")(
+    "transactions", po::value(&o.w.transactions)->default_value(200),
+    "purchases to make")("clients", po::value(&o.w.clients)->default_value(8),
+                         "concurrent clients (closed model: each buys back to back)")(
+    "rate", po::value(&o.rate)->value_name("PER_S"),
+    "open model: start this many purchases per second instead")(
+    "warmup", po::value(&o.warmup)->value_name("N"), "purchases excluded (default: 10%)")(
+    "no-key-pool", po::bool_switch(&o.no_key_pool),
+    "make each session key during the purchase instead of ahead of time")(
+    "session-key-bits", po::value(&o.w.session_key_bits)->default_value(2048), "1024..4096")(
+    "seed", po::value(&o.w.seed)->default_value(1), "seed for the workload's scenario")(
+    "echo", po::value(&o.echo)->default_value(20000),
+    "round trips of the crypto-free framework measurement (0: skip)")(
+    "nodes", po::value(&o.nodes)->value_name("n1=H:P,n2=H:P,n3=H:P"),
+    "also run distributed (bank+sms on n1, shop on n2, clients on n3) and report the ratio")(
+    "require", po::value(&o.require)->composing()->value_name("EXPR"),
+    "fail (exit 1) unless it holds: tps>=40, efficiency>=0.8, p99<=500ms, failures<=0, "
+    "framework_us<=5 (repeatable)")("json", po::bool_switch(&o.json), "print the results as JSON")(
+    "scheduler", po::value(&o.scheduler)->default_value("stealing"),
+    "CAF scheduler policy: stealing (work stealing) or sharing (one queue)")(
+    "seconds", po::value(&o.seconds)->default_value(0.5, "0.5"),
+    "time measuring each crypto primitive for the bound")("target", po::value(&o.target),
+                                                          "ecommerce or a scenario file");
+  return d;
+}
+
+struct requirement {
+  std::string metric, op;
+  double value = 0;
+  std::string text;
+};
+
+requirement parse_requirement(const std::string& text) {
+  static const std::vector<std::string> ops = {"<=", ">=", "<", ">", "=="};
+  for (const auto& op : ops) {
+    auto at = text.find(op);
+    if (at == std::string::npos || at == 0)
+      continue;
+    requirement r{text.substr(0, at), op, 0, text};
+    auto value = text.substr(at + op.size());
+    double scale = 1;
+    if (auto d = parse_duration(value)) // latencies: durations, compared in ms
+      r.value = static_cast<double>(d->count()) / 1e6;
+    else
+      try {
+        std::size_t used = 0;
+        r.value = std::stod(value, &used) * scale;
+        if (used != value.size())
+          throw std::invalid_argument(value);
+      } catch (const std::exception&) {
+        break;
+      }
+    static const std::vector<std::string> metrics = {
+      "tps",  "efficiency", "p50",      "p90",          "p99",
+      "p999", "max",        "failures", "framework_us", "distributed_ratio"};
+    if (std::find(metrics.begin(), metrics.end(), r.metric) == metrics.end())
+      throw usage_error("bench: --require names unknown metric '" + r.metric + "'" +
+                        did_you_mean(r.metric, metrics));
+    return r;
+  }
+  throw usage_error("bench: --require takes METRIC<=VALUE or METRIC>=VALUE, not '" + text + "'");
+}
+
+struct figures {
+  bench::bench_result b;
+  double framework_us = 0;
+  double distributed_tps = 0;
+};
+
+double metric(const figures& f, const std::string& m) {
+  const auto& b = f.b;
+  if (m == "tps")
+    return b.tps;
+  if (m == "efficiency")
+    return b.efficiency;
+  if (m == "p50")
+    return b.latency.p50;
+  if (m == "p90")
+    return b.latency.p90;
+  if (m == "p99")
+    return b.latency.p99;
+  if (m == "p999")
+    return b.latency.p999;
+  if (m == "max")
+    return b.latency.max;
+  if (m == "failures")
+    return static_cast<double>(b.transactions - b.committed);
+  if (m == "framework_us")
+    return f.framework_us;
+  return f.distributed_tps > 0 && b.tps > 0 ? f.distributed_tps / b.tps : 0;
+}
+
+bool holds(const requirement& r, double v) {
+  if (r.op == "<=")
+    return v <= r.value;
+  if (r.op == ">=")
+    return v >= r.value;
+  if (r.op == "<")
+    return v < r.value;
+  if (r.op == ">")
+    return v > r.value;
+  return v == r.value;
+}
+
+} // namespace
+
+int bench_protocol(const args& a, const std::string& target);
+
+namespace {
+
+/// Runs one scenario on the real clock with live progress; fills figures.
+bench::bench_result measure(const scenario& s, std::size_t expected, std::size_t warmup,
+                            const run_options& base, bool quiet) {
+  progress_line progress;
+  run_options o = base;
+  o.real = true;
+  if (!quiet)
+    o.on_tick = [&](sim_time t, const trace& tr) {
+      auto done = tr.event_count("OutcomeReceived");
+      double secs = static_cast<double>(t.count()) / 1e9;
+      double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+      char buf[160];
+      std::snprintf(
+        buf, sizeof(buf), "%s: %zu/%zu transactions, %.1f tx/s, %.1fs elapsed, ETA %.0fs",
+        s.name.c_str(), done, expected, rate, secs,
+        rate > 0 ? static_cast<double>(expected - std::min(done, expected)) / rate : 0.0);
+      progress.show(buf);
+    };
+  // CPU over the steady window: sampled once warm-up is over, and at the end.
+  double cpu_at_warmup = -1;
+  std::size_t done_at_warmup = 0;
+  // Crypto operations from the first tick on: after the world (long-term
+  // keys, session-key pools) was built, so only the transactions' own count.
+  std::optional<crypto::op_counts> ops_at_start;
+  auto user_tick = o.on_tick;
+  o.on_tick = [&](sim_time t, const trace& tr) {
+    if (!ops_at_start)
+      ops_at_start = crypto::counted_ops();
+    auto done = tr.event_count("OutcomeReceived");
+    if (cpu_at_warmup < 0 && done >= warmup && done > 0) {
+      cpu_at_warmup = bench::process_cpu_seconds();
+      done_at_warmup = done;
+    }
+    if (user_tick)
+      user_tick(t, tr);
+  };
+  auto ops0 = crypto::counted_ops();
+  auto cpu0 = bench::process_cpu_seconds();
+  auto run = run_scenario(s, o);
+  progress.clear();
+  if (!run.completed)
+    throw std::runtime_error("the benchmark run did not complete: " + run.incomplete_reason);
+  auto cpu1 = bench::process_cpu_seconds();
+  bench::run_resources res{cpu1 - cpu0, bench::process_peak_rss_mb(),
+                           crypto::counted_ops() - ops_at_start.value_or(ops0)};
+  auto b = bench::analyze(run, warmup, res);
+  if (cpu_at_warmup >= 0 && b.transactions > done_at_warmup)
+    b.cpu_ms_per_tx =
+      (cpu1 - cpu_at_warmup) * 1e3 / static_cast<double>(b.transactions - done_at_warmup);
+  return b;
+}
+
+double framework_cost_us(std::size_t round_trips, const std::string& scheduler) {
+  auto s = load_scenario_text(bench::echo_workload(round_trips), "bench-echo.yaml");
+  run_options o;
+  o.real = true;
+  o.scheduler = scheduler;
+  auto r = run_scenario(s, o);
+  auto messages = static_cast<double>(2 * round_trips);
+  return static_cast<double>(r.end.count()) / 1e3 / messages;
+}
+
+nlohmann::ordered_json to_json(const bench_cli& c, const figures& f,
+                               const std::vector<bench::primitive_cost>& costs,
+                               const std::vector<std::pair<requirement, bool>>& req) {
+  const auto& b = f.b;
+  auto m = bench::describe_machine();
+  nlohmann::ordered_json costs_json;
+  for (const auto& p : costs)
+    costs_json[p.name] = p.micros_per_op();
+  nlohmann::ordered_json reqs = nlohmann::ordered_json::array();
+  for (const auto& [r, ok] : req)
+    reqs.push_back({{"require", r.text}, {"observed", metric(f, r.metric)}, {"held", ok}});
+  return {{"format", 1},
+          {"benchmark", c.target},
+          {"machine", {{"cpu", m.cpu_model}, {"cores", m.cores}}},
+          {"model", c.rate > 0 ? "open" : "closed"},
+          {"clients", c.w.clients},
+          {"rate", c.rate},
+          {"key_pool", !c.no_key_pool},
+          {"transactions", b.transactions},
+          {"warmup", b.warmup},
+          {"committed", b.committed},
+          {"failures", b.failures},
+          {"window_seconds", b.window_seconds},
+          {"tps", b.tps},
+          {"latency_ms",
+           {{"p50", b.latency.p50},
+            {"p90", b.latency.p90},
+            {"p99", b.latency.p99},
+            {"p99.9", b.latency.p999},
+            {"max", b.latency.max}}},
+          {"step_ms", b.step_ms},
+          {"cpu_ms_per_tx", b.cpu_ms_per_tx},
+          {"peak_rss_mb", b.peak_rss_mb},
+          {"packets", b.packets},
+          {"crypto_per_tx",
+           {{"rsa_keygen", b.keygens},
+            {"private_ops", b.private_ops},
+            {"public_ops", b.public_ops},
+            {"symmetric_kib", b.symmetric_kib}}},
+          {"primitive_us", costs_json},
+          {"crypto_ms_per_tx", b.crypto_ms_per_tx},
+          {"cores", b.cores},
+          {"bound_tps", b.bound_tps},
+          {"efficiency", b.efficiency},
+          {"framework_us_per_message", f.framework_us},
+          {"distributed_tps", f.distributed_tps},
+          {"distributed_ratio", metric(f, "distributed_ratio")},
+          {"requirements", reqs}};
+}
+
+void print_table(const bench_cli& c, const figures& f,
+                 const std::vector<std::pair<requirement, bool>>& req) {
+  const auto& b = f.b;
+  std::printf("protobed bench %s — %zu transactions, %s, real mode, %u cores\n", c.target.c_str(),
+              b.transactions,
+              c.rate > 0 ? ("open model at " + std::to_string(c.rate) + "/s").c_str()
+                         : (std::to_string(c.w.clients) + " clients (closed model)").c_str(),
+              b.cores);
+  std::printf("throughput     %.1f tx/s  (%zu transactions after %zu warm-up, %.2fs)\n", b.tps,
+              b.transactions - b.warmup, b.warmup, b.window_seconds);
+  std::printf("latency        p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms\n",
+              b.latency.p50, b.latency.p90, b.latency.p99, b.latency.p999, b.latency.max);
+  std::printf("failures       %zu", b.transactions - b.committed);
+  for (const auto& [why, n] : b.failures)
+    std::printf("  %s: %zu", why.c_str(), n);
+  std::printf("\nper step       ");
+  for (const auto& [step, ms] : b.step_ms)
+    std::printf("%s %.1f ms  ", step.c_str(), ms);
+  std::printf("\nresources      %.1f ms CPU per transaction, peak memory %.0f MB, %zu packets\n",
+              b.cpu_ms_per_tx, b.peak_rss_mb, b.packets);
+  std::printf(
+    "crypto per tx  %.2f RSA keygen, %.1f private ops, %.1f public ops, %.1f KiB symmetric%s\n",
+    b.keygens, b.private_ops, b.public_ops, b.symmetric_kib,
+    c.no_key_pool ? "" : " (session keys from a pool made before the run)");
+  std::printf("crypto bound   %.1f tx/s on %u cores (%.2f ms of crypto per transaction)\n",
+              b.bound_tps, b.cores, b.crypto_ms_per_tx);
+  std::printf("efficiency     %.2f = measured / bound\n", b.efficiency);
+  if (f.framework_us > 0)
+    std::printf("framework      %.2f us per protocol message (echo workload, no crypto)\n",
+                f.framework_us);
+  if (f.distributed_tps > 0)
+    std::printf("distributed    %.1f tx/s over 3 nodes = %.2f of in-process\n", f.distributed_tps,
+                metric(f, "distributed_ratio"));
+  for (const auto& [r, ok] : req)
+    std::printf("require        %s  %s (observed %.3f)\n", r.text.c_str(), ok ? "held" : "FAILED",
+                metric(f, r.metric));
+}
+
+} // namespace
+
+int bench_protocol(const args& a, const std::string& target) {
+  bench_cli c;
+  auto desc = describe(c);
+  po::positional_options_description pos;
+  pos.add("target", 1);
+  auto vm = parse_args("bench " + target, a, desc, pos);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return exit_ok;
+  }
+  c.target = target;
+  if (c.scheduler != "sharing" && c.scheduler != "stealing")
+    throw usage_error("bench: --scheduler must be sharing or stealing");
+  if (c.w.transactions < 1 || c.w.clients < 1)
+    throw usage_error("bench: --transactions and --clients must be at least 1");
+  if (vm.count("rate") && !(c.rate > 0))
+    throw usage_error("bench: --rate must be above 0");
+  std::vector<requirement> reqs;
+  for (const auto& r : c.require)
+    reqs.push_back(parse_requirement(r));
+  c.w.key_pool = !c.no_key_pool;
+  if (c.rate > 0)
+    c.w.rate = c.rate;
+  std::optional<std::map<std::string, node_address>> nodes;
+  if (!c.nodes.empty() && !(nodes = parse_nodes(c.nodes)))
+    throw usage_error("bench: --nodes must be n1=HOST:PORT,n2=HOST:PORT,n3=HOST:PORT");
+  bool file = target != "ecommerce";
+  scenario s = file ? load_scenario(target)
+                    : load_scenario_text(bench::ecommerce_workload(c.w), "bench-ecommerce.yaml");
+  std::size_t expected = file ? 0 : c.w.transactions;
+  auto warmup = c.warmup >= 0 ? static_cast<std::size_t>(c.warmup) : expected / 10;
+  bool quiet = c.json || !is_terminal(stderr);
+  figures f;
+  run_options base;
+  base.scheduler = c.scheduler;
+  f.b = measure(s, expected, warmup, base, quiet);
+  auto costs = bench::measure_crypto(
+    {std::chrono::duration<double>(c.seconds),
+     3,
+     {"rsa2048.keygen", "rsa2048.private_op", "rsa2048.public_op", "aes256gcm.seal"},
+     nullptr});
+  bench::apply_crypto_bound(f.b, costs, std::max(1u, std::thread::hardware_concurrency()));
+  if (c.echo > 0)
+    f.framework_us = framework_cost_us(c.echo, c.scheduler);
+  if (nodes) {
+    auto placed = c.w;
+    placed.placed = true;
+    auto ps = load_scenario_text(bench::ecommerce_workload(placed), "bench-ecommerce.yaml");
+    run_options o = base;
+    for (const auto& [n, addr] : *nodes)
+      o.nodes[n] = {addr.host, addr.port};
+    f.distributed_tps = measure(ps, expected, warmup, o, quiet).tps;
+  }
+  std::vector<std::pair<requirement, bool>> results;
+  bool all = true;
+  for (const auto& r : reqs) {
+    bool ok = holds(r, metric(f, r.metric));
+    all = all && ok;
+    results.emplace_back(r, ok);
+  }
+  if (c.json)
+    std::cout << to_json(c, f, costs, results).dump(2) << "\n";
+  else
+    print_table(c, f, results);
+  return all ? exit_ok : exit_failed;
+}
+
+} // namespace protobed::cli
