@@ -273,3 +273,58 @@ TEST_CASE("run --diagram and --junit write their files; bad uses are one-line er
   check_one_line_error({"run", file, "--diagram", "x.svg", "--window", "2s-1s"},
                        "--window must be FROM..TO");
 }
+
+TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli][bench]") {
+  auto r = run_protobed({"bench", "ecommerce", "--transactions", "6", "--clients", "2", "--json",
+                         "--echo", "200", "--seconds", "0.01", "--session-key-bits", "1024"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["format"] == 1);
+  CHECK(doc["transactions"] == 6);
+  CHECK(doc["committed"] == 6);
+  CHECK(doc["model"] == "closed");
+  for (auto key : {"p50", "p90", "p99", "p99.9", "max"})
+    CHECK(doc["latency_ms"][key].get<double>() > 0);
+  for (auto step : {"setup", "otp", "exchange", "bank_decision", "outcome_relay"})
+    CHECK(doc["step_ms"].contains(step));
+  // Per purchase: ten private RSA operations (client 2, merchant 3, bank 4, gateway 1);
+  // the session keys come from the pool made before the run.
+  CHECK(doc["crypto_per_tx"]["private_ops"].get<double>() == Approx(10.0));
+  CHECK(doc["crypto_per_tx"]["rsa_keygen"].get<double>() == Approx(0.0));
+  CHECK(doc["bound_tps"].get<double>() > 0);
+  CHECK(doc["efficiency"].get<double>() > 0);
+  CHECK(doc["framework_us_per_message"].get<double>() > 0);
+  CHECK(doc["cpu_ms_per_tx"].get<double>() > 0);
+  CHECK(doc["peak_rss_mb"].get<double>() > 0);
+}
+
+TEST_CASE("bench --require fails the command when a threshold is not met", "[cli][bench]") {
+  std::vector<std::string> base = {"bench", "ecommerce", "--transactions", "4", "--clients", "2",
+                                   "--echo", "0", "--seconds", "0.01", "--session-key-bits",
+                                   "1024", "--no-key-pool"};
+  auto met = base;
+  met.insert(met.end(), {"--require", "failures<=0", "--require", "tps>0"});
+  auto r = run_protobed(met);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("require        failures<=0  held") != std::string::npos);
+  auto unmet = base;
+  unmet.insert(unmet.end(), {"--require", "p99<=1us"});
+  auto u = run_protobed(unmet);
+  CHECK(u.exit_code == 1);
+  CHECK(u.out.find("FAILED") != std::string::npos);
+  CHECK(u.out.find("1.00 RSA keygen") != std::string::npos); // no pool: one per purchase
+  check_one_line_error({"bench", "ecommerce", "--require", "p99=~5"}, "--require takes");
+  check_one_line_error({"bench", "ecommerce", "--require", "tsp>=5"}, "did you mean 'tps'?");
+  check_one_line_error({"bench", "ecommerce", "--clients", "0"}, "at least 1");
+  check_one_line_error({"bench", "ecommerce", "--scheduler", "fifo"}, "sharing or stealing");
+}
+
+TEST_CASE("bench SCENARIO.yaml measures any scenario file", "[cli][bench]") {
+  auto r = run_protobed({"bench", std::string(PROTOBED_SCENARIO_DIR) + "/ecommerce/happy-path.yaml",
+                         "--json", "--echo", "0", "--seconds", "0.01"});
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["transactions"] == 1);
+  CHECK(doc["committed"] == 1);
+}
