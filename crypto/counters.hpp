@@ -16,11 +16,15 @@ struct op_counts {
   std::uint64_t dsa_sign = 0;
   std::uint64_t dsa_verify = 0;
   std::uint64_t symmetric_bytes = 0; ///< GCM and CBC+HMAC, sealed or opened
+  /// CPU time spent inside the asymmetric operations above (all threads), as
+  /// measured around each one: what the cryptography alone costs in a run.
+  std::uint64_t asymmetric_ns = 0;
 
   op_counts operator-(const op_counts& o) const {
-    return {rsa_keygen - o.rsa_keygen, rsa_private - o.rsa_private,
-            rsa_public - o.rsa_public, dsa_sign - o.dsa_sign,
-            dsa_verify - o.dsa_verify, symmetric_bytes - o.symmetric_bytes};
+    return {rsa_keygen - o.rsa_keygen,      rsa_private - o.rsa_private,
+            rsa_public - o.rsa_public,      dsa_sign - o.dsa_sign,
+            dsa_verify - o.dsa_verify,      symmetric_bytes - o.symmetric_bytes,
+            asymmetric_ns - o.asymmetric_ns};
   }
 };
 
@@ -30,6 +34,18 @@ op_counts counted_ops();
 namespace detail {
 enum class op : std::uint8_t { rsa_keygen, rsa_private, rsa_public, dsa_sign, dsa_verify, sym };
 void count(op o, std::uint64_t n = 1) noexcept;
+
+/// Counts one asymmetric operation and the time until it goes out of scope.
+class timed_op {
+public:
+  explicit timed_op(op o) noexcept;
+  ~timed_op();
+  timed_op(const timed_op&) = delete;
+  timed_op& operator=(const timed_op&) = delete;
+
+private:
+  std::int64_t start_ns_;
+};
 } // namespace detail
 
 } // namespace protobed::crypto

@@ -105,7 +105,7 @@ bytes dsa_public_key::fingerprint() const {
 bool dsa_public_key::verify(byte_view message, byte_view signature) const {
   if (signature.size() != impl_->verifier.SignatureLength())
     return false;
-  detail::count(detail::op::dsa_verify);
+  detail::timed_op timed(detail::op::dsa_verify);
   try {
     return impl_->verifier.VerifyMessage(message.data(), message.size(), signature.data(),
                                          signature.size());
@@ -155,7 +155,7 @@ const dsa_public_key& dsa_private_key::public_key() const {
 }
 
 bytes dsa_private_key::sign(rng& r, byte_view message) const {
-  detail::count(detail::op::dsa_sign);
+  detail::timed_op timed(detail::op::dsa_sign);
   bytes sig(impl_->signer.MaxSignatureLength());
   auto n = impl_->signer.SignMessage(r.engine(), message.data(), message.size(), sig.data());
   sig.resize(n);

@@ -110,7 +110,7 @@ std::size_t rsa_public_key::max_plaintext() const {
 result<bytes> rsa_public_key::encrypt(rng& r, byte_view plaintext) const {
   if (plaintext.size() > max_plaintext())
     return make_error(errc::invalid_argument, "plaintext longer than the OAEP limit");
-  detail::count(detail::op::rsa_public);
+  detail::timed_op timed(detail::op::rsa_public);
   bytes out(impl_->encryptor.CiphertextLength(plaintext.size()));
   impl_->encryptor.Encrypt(r.engine(), plaintext.data(), plaintext.size(), out.data());
   return out;
@@ -119,7 +119,7 @@ result<bytes> rsa_public_key::encrypt(rng& r, byte_view plaintext) const {
 bool rsa_public_key::verify(byte_view message, byte_view signature) const {
   if (signature.size() != impl_->verifier.SignatureLength())
     return false;
-  detail::count(detail::op::rsa_public);
+  detail::timed_op timed(detail::op::rsa_public);
   try {
     return impl_->verifier.VerifyMessage(message.data(), message.size(), signature.data(),
                                          signature.size());
@@ -137,7 +137,7 @@ rsa_private_key::rsa_private_key(std::shared_ptr<const impl> p)
   , public_(std::make_shared<const rsa_public_key::impl>(CryptoPP::RSA::PublicKey(impl_->key))) {}
 
 rsa_private_key rsa_private_key::generate(rng& r, unsigned bits) {
-  detail::count(detail::op::rsa_keygen);
+  detail::timed_op timed(detail::op::rsa_keygen);
   CryptoPP::InvertibleRSAFunction f;
   f.Initialize(r.engine(), bits, CryptoPP::Integer(65537));
   return rsa_private_key(std::make_shared<const impl>(CryptoPP::RSA::PrivateKey(f)));
@@ -176,7 +176,7 @@ const rsa_public_key& rsa_private_key::public_key() const {
 result<bytes> rsa_private_key::decrypt(rng& r, byte_view ciphertext) const {
   if (ciphertext.size() != impl_->decryptor.FixedCiphertextLength())
     return make_error(errc::decrypt_failed, "ciphertext length does not match the key");
-  detail::count(detail::op::rsa_private);
+  detail::timed_op timed(detail::op::rsa_private);
   try {
     bytes out(impl_->decryptor.MaxPlaintextLength(ciphertext.size()));
     auto res =
@@ -191,7 +191,7 @@ result<bytes> rsa_private_key::decrypt(rng& r, byte_view ciphertext) const {
 }
 
 bytes rsa_private_key::sign(rng& r, byte_view message) const {
-  detail::count(detail::op::rsa_private);
+  detail::timed_op timed(detail::op::rsa_private);
   bytes sig(impl_->signer.MaxSignatureLength());
   auto n = impl_->signer.SignMessage(r.engine(), message.data(), message.size(), sig.data());
   sig.resize(n);

@@ -300,9 +300,9 @@ TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli
 }
 
 TEST_CASE("bench --require fails the command when a threshold is not met", "[cli][bench]") {
-  std::vector<std::string> base = {"bench", "ecommerce", "--transactions", "4", "--clients", "2",
-                                   "--echo", "0", "--seconds", "0.01", "--session-key-bits",
-                                   "1024", "--no-key-pool"};
+  std::vector<std::string> base = {
+    "bench",     "ecommerce", "--transactions",     "4",    "--clients",    "2", "--echo", "0",
+    "--seconds", "0.01",      "--session-key-bits", "1024", "--no-key-pool"};
   auto met = base;
   met.insert(met.end(), {"--require", "failures<=0", "--require", "tps>0"});
   auto r = run_protobed(met);
