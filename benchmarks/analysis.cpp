@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <set>
 
 namespace protobed::bench {
 
@@ -91,13 +92,17 @@ bench_result analyze(const run_result& r, std::size_t warmup, const run_resource
   b.warmup = std::min(warmup, done.size() > 0 ? done.size() - 1 : 0);
   std::vector<double> lat;
   std::map<std::string, std::pair<double, std::size_t>> acc;
+  // The window leaves out a warm-up (the first completions, while every
+  // client starts at once) and as long a cool-down (the last ones, when
+  // clients run out of work): inside it, concurrency is steady.
+  auto last = done.size() > 2 * b.warmup ? done.size() - b.warmup : done.size();
   for (std::size_t i = 0; i < done.size(); ++i) {
     const auto& p = *done[i];
     if (p.outcome == "committed")
       ++b.committed;
     else
       ++b.failures[p.outcome];
-    if (i < b.warmup)
+    if (i < b.warmup || i >= last)
       continue;
     lat.push_back(static_cast<double>(p.ended - p.started) / 1e6);
     mean_into(b.step_ms, "setup", p.started, p.setup, acc);
@@ -111,9 +116,24 @@ bench_result analyze(const run_result& r, std::size_t warmup, const run_resource
   }
   if (!done.empty()) {
     auto from = b.warmup > 0 ? done[b.warmup - 1]->ended : done.front()->started;
-    b.window_seconds = static_cast<double>(done.back()->ended - from) / 1e9;
-    auto measured = static_cast<double>(done.size() - b.warmup);
-    b.tps = b.window_seconds > 0 ? measured / b.window_seconds : 0;
+    auto to = done[last - 1]->ended;
+    b.measured = last - b.warmup;
+    // With few purchases per client there is no steady window: nearly all of
+    // them are in flight together and finish in one burst. Count the whole run.
+    std::set<std::string> clients;
+    for (const auto& [key, p] : purchases)
+      clients.insert(key.substr(0, key.find('#')));
+    if (done.size() < 4 * clients.size()) {
+      b.whole_run = true;
+      std::int64_t first = done.front()->started;
+      for (const auto* p : done)
+        first = std::min(first, p->started);
+      from = first;
+      to = done.back()->ended;
+      b.measured = done.size();
+    }
+    b.window_seconds = static_cast<double>(to - from) / 1e9;
+    b.tps = b.window_seconds > 0 ? static_cast<double>(b.measured) / b.window_seconds : 0;
   }
   b.latency = {percentile(lat, 0.5), percentile(lat, 0.9), percentile(lat, 0.99),
                percentile(lat, 0.999), lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end())};

@@ -19,7 +19,9 @@ struct latency_summary {
 
 struct bench_result {
   std::size_t transactions = 0; ///< purchases that ended
-  std::size_t warmup = 0;       ///< excluded from throughput and latency
+  std::size_t warmup = 0;       ///< excluded at the start and (as cool-down) at the end
+  std::size_t measured = 0;     ///< completions inside the window
+  bool whole_run = false;       ///< too few purchases per client: measured over the whole run
   std::size_t committed = 0;
   std::map<std::string, std::size_t> failures; ///< outcome -> count
   double window_seconds = 0;                   ///< from the end of warm-up to the last outcome

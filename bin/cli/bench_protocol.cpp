@@ -206,7 +206,7 @@ bench::bench_result measure(const scenario& s, std::size_t expected, std::size_t
   bench::run_resources res{cpu1 - cpu0, bench::process_peak_rss_mb(),
                            crypto::counted_ops() - ops_at_start.value_or(ops0)};
   auto b = bench::analyze(run, warmup, res);
-  if (cpu_at_warmup >= 0 && b.transactions > done_at_warmup)
+  if (!b.whole_run && cpu_at_warmup >= 0 && b.transactions > done_at_warmup)
     b.cpu_ms_per_tx =
       (cpu1 - cpu_at_warmup) * 1e3 / static_cast<double>(b.transactions - done_at_warmup);
   return b;
@@ -242,6 +242,8 @@ nlohmann::ordered_json to_json(const bench_cli& c, const figures& f,
           {"key_pool", !c.no_key_pool},
           {"transactions", b.transactions},
           {"warmup", b.warmup},
+          {"measured", b.measured},
+          {"whole_run", b.whole_run},
           {"committed", b.committed},
           {"failures", b.failures},
           {"window_seconds", b.window_seconds},
@@ -281,8 +283,15 @@ void print_table(const bench_cli& c, const figures& f,
               c.rate > 0 ? ("open model at " + std::to_string(c.rate) + "/s").c_str()
                          : (std::to_string(c.w.clients) + " clients (closed model)").c_str(),
               b.cores);
-  std::printf("throughput     %.1f tx/s  (%zu transactions after %zu warm-up, %.2fs)\n", b.tps,
-              b.transactions - b.warmup, b.warmup, b.window_seconds);
+  if (b.whole_run)
+    std::printf("throughput     %.1f tx/s  (%zu transactions over the whole run, %.2fs: too few "
+                "purchases per client for a steady window)\n",
+                b.tps, b.measured, b.window_seconds);
+  else
+    std::printf("throughput     %.1f tx/s  (%zu transactions in a %.2fs window, %zu warm-up and "
+                "%zu cool-down left out)\n",
+                b.tps, b.measured, b.window_seconds, b.warmup,
+                b.transactions - b.measured - b.warmup);
   std::printf("latency        p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms\n",
               b.latency.p50, b.latency.p90, b.latency.p99, b.latency.p999, b.latency.max);
   std::printf("failures       %zu", b.transactions - b.committed);

@@ -55,6 +55,9 @@ int node_command(const args& a) {
   cfg.load<caf::io::middleman>();
   cfg.set("scheduler.max-threads",
           static_cast<std::size_t>(std::max(1u, std::thread::hardware_concurrency())));
+  // Blocking workers: a node shares its host's cores with other processes
+  // (the driver, other nodes); work-stealing workers would spin while idle.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
   register_types(cfg);
   caf::actor_system sys{cfg};
   auto node = sys.spawn(node_actor, name);

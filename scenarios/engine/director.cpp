@@ -258,7 +258,9 @@ std::string place_remote(caf::actor_system& sys, const scenario& s, const run_op
 /// Plays the run with the placed participants on their nodes.
 void play_distributed(const scenario& s, world& w, run_result& r, const run_options& o) {
   caf::actor_system_config cfg;
-  configure_real(cfg, o);
+  auto shared = o;
+  shared.scheduler = "sharing"; // the driver shares the cores with node processes
+  configure_real(cfg, shared);
   cfg.load<caf::io::middleman>();
   caf::actor_system sys{cfg};
   auto act = std::make_shared<activity>();

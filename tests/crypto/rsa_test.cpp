@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "crypto/counters.hpp"
 #include "crypto/rsa.hpp"
 #include "tests/support/keys.hpp"
 
@@ -86,4 +87,19 @@ TEST_CASE("RSA-PSS signatures verify only for the signed message and key", "[cry
   sig[0] ^= 0x80;
   CHECK_FALSE(rsa_key_a().public_key().verify("pay 25 to shop", sig));
   CHECK_FALSE(rsa_key_a().public_key().verify("pay 25 to shop", bytes{}));
+}
+
+TEST_CASE("crypto operations are counted, with the CPU time they took", "[crypto][counters]") {
+  auto r = rng::deterministic(11, "counters");
+  auto before = counted_ops();
+  auto key = rsa_private_key::generate(r, 1024);
+  auto sig = key.sign(r, "m");
+  CHECK(key.public_key().verify("m", sig));
+  auto ct = *key.public_key().encrypt(r, "x");
+  CHECK(key.decrypt(r, ct));
+  auto d = counted_ops() - before;
+  CHECK(d.rsa_keygen == 1);
+  CHECK(d.rsa_private == 2); // sign, decrypt
+  CHECK(d.rsa_public == 2);  // verify, encrypt
+  CHECK(d.asymmetric_ns > 0);
 }
