@@ -4,6 +4,7 @@
 #
 #   bash benchmarks/scale.sh [OUT_DIR] [MAX_CLIENTS]     (defaults: benchmarks/results, 256)
 #
+# PLOT_ONLY=1 redraws the plot from an existing CSV without measuring.
 # Each point: protobed bench ecommerce --clients C --transactions max(400, 8C): eight
 # purchases per client, so that the measured window sees steady concurrency. (The
 # session-key pool is made single-threaded before each run: 8C RSA keys, ~37 ms each.)
@@ -14,7 +15,8 @@ out=${1:-$root/benchmarks/results}
 max=${2:-256}
 mkdir -p "$out"
 csv="$out/scale.csv"
-echo "clients,transactions,tps,p50_ms,p99_ms,efficiency,cpu_ms_per_tx,peak_rss_mb" >"$csv"
+plot_only=${PLOT_ONLY:-0}   # PLOT_ONLY=1: redraw the SVG from an existing CSV
+[ "$plot_only" = 1 ] || echo "clients,transactions,tps,p50_ms,p99_ms,efficiency,cpu_ms_per_tx,peak_rss_mb" >"$csv"
 
 field() { # name json -> value
   sed -nE "s/^  \"$1\": ([0-9.eE+-]+),?$/\1/p" <<<"$2" | head -1
@@ -24,6 +26,7 @@ latency() { # key json -> value
 }
 
 c=1
+[ "$plot_only" = 1 ] && c=$((max + 1))
 while [ "$c" -le "$max" ]; do
   n=$((8 * c > 400 ? 8 * c : 400))
   echo "scale: $c clients, $n transactions" >&2

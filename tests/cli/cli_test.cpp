@@ -328,3 +328,17 @@ TEST_CASE("bench SCENARIO.yaml measures any scenario file", "[cli][bench]") {
   CHECK(doc["transactions"] == 1);
   CHECK(doc["committed"] == 1);
 }
+
+TEST_CASE("bench ecommerce runs the open model at a given arrival rate", "[cli][bench]") {
+  auto r =
+    run_protobed({"bench", "ecommerce", "--rate", "50", "--transactions", "6", "--clients", "2",
+                  "--json", "--echo", "0", "--seconds", "0.01", "--session-key-bits", "1024"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["model"] == "open");
+  CHECK(doc["rate"] == 50.0);
+  CHECK(doc["transactions"] == 6);
+  CHECK(doc["committed"] == 6);
+  CHECK(doc["whole_run"] == true); // three purchases per client: no steady window
+}
