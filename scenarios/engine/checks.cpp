@@ -53,9 +53,9 @@ std::string describe_event(const expectation& x) {
   return s;
 }
 
-check_result check_event(const expectation& x, const run_result& r) {
+check_result check_event(const expectation& x, const std::vector<trace_record>& records) {
   std::int64_t n = 0;
-  for (const auto& rec : r.trace->records())
+  for (const auto& rec : records)
     n += event_matches(rec, x) ? 1 : 0;
   check_result c{"", false, std::to_string(n) + " time(s)", x.pos};
   if (x.type == expectation_type::no_event) {
@@ -119,7 +119,8 @@ check_result check_invariant(const expectation& x, const run_result& r) {
   return outcome_agreement(x, r);
 }
 
-check_result check_one(const expectation& x, const run_result& r) {
+check_result check_one(const expectation& x, const run_result& r,
+                       const std::vector<trace_record>& records) {
   switch (x.type) {
     case expectation_type::outcome:
       return check_outcome(x, r);
@@ -127,7 +128,7 @@ check_result check_one(const expectation& x, const run_result& r) {
       return check_balance(x, r);
     case expectation_type::event:
     case expectation_type::no_event:
-      return check_event(x, r);
+      return check_event(x, records);
     case expectation_type::invariant:
       return check_invariant(x, r);
     case expectation_type::broken: {
@@ -145,8 +146,9 @@ check_result check_one(const expectation& x, const run_result& r) {
 
 std::vector<check_result> check_expectations(const scenario& s, const run_result& r) {
   std::vector<check_result> out;
+  auto records = r.trace->records(); // one copy for every expectation
   for (const auto& x : s.expect)
-    out.push_back(check_one(x, r));
+    out.push_back(check_one(x, r, records));
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "scenarios/engine/diagram.hpp"
 
+#include "scenarios/engine/xml.hpp"
+
 #include <map>
 #include <sstream>
 
@@ -12,29 +14,6 @@ constexpr int left = 90;
 constexpr int top = 96;
 constexpr int row_h = 26;
 constexpr const char* attacker_colour = "#c0392b";
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 /// One drawable line of the diagram: a packet, an event or a fold marker.
 struct row {

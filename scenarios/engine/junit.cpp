@@ -1,5 +1,7 @@
 #include "scenarios/engine/junit.hpp"
 
+#include "scenarios/engine/xml.hpp"
+
 #include <cstdio>
 #include <sstream>
 
@@ -8,29 +10,7 @@ namespace protobed {
 namespace {
 
 std::string attr(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return xml_escape(s, true);
 }
 
 std::string seconds(double s) {
