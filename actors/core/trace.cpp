@@ -87,13 +87,6 @@ void trace::event_recorded(sim_time t, const std::string& who, const event& e) {
   append(std::move(r));
 }
 
-void trace::step_played(sim_time t, const std::string& who, const std::string& verb) {
-  auto r = base(t, "step");
-  r["who"] = who;
-  r["command"] = verb;
-  append(std::move(r));
-}
-
 std::vector<trace_record> trace::records() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return records_;

@@ -25,7 +25,6 @@ public:
   void packet_flushed(sim_time t, const delivery& d);
   void packet_undeliverable(sim_time t, const packet& p);
   void event_recorded(sim_time t, const std::string& who, const event& e);
-  void step_played(sim_time t, const std::string& who, const std::string& verb);
 
   /// A copy of every record so far.
   std::vector<trace_record> records() const;

@@ -90,13 +90,12 @@ requirement parse_requirement(const std::string& text) {
       continue;
     requirement r{text.substr(0, at), op, 0, text};
     auto value = text.substr(at + op.size());
-    double scale = 1;
     if (auto d = parse_duration(value)) // latencies: durations, compared in ms
       r.value = static_cast<double>(d->count()) / 1e6;
     else
       try {
         std::size_t used = 0;
-        r.value = std::stod(value, &used) * scale;
+        r.value = std::stod(value, &used);
         if (used != value.size())
           throw std::invalid_argument(value);
       } catch (const std::exception&) {
@@ -155,8 +154,6 @@ bool holds(const requirement& r, double v) {
 }
 
 } // namespace
-
-int bench_protocol(const args& a, const std::string& target);
 
 namespace {
 

@@ -60,7 +60,7 @@ spawn_reply spawn_here(caf::stateful_actor<node_state>* self, const std::string&
     for (const auto& n : names) {
       if (w->cores.count(n) == 0)
         return {std::vector<caf::actor>{},
-                "node " + self->state.name + " has no participant '" + n + "' to spawn"};
+                "node " + self->state.node_name + " has no participant '" + n + "' to spawn"};
       auto a = self->spawn(participant_actor,
                            participant_setup{n, w->cores[n], w->rngs[n], network, start, nullptr});
       self->state.spawned.push_back(a);
@@ -70,14 +70,14 @@ spawn_reply spawn_here(caf::stateful_actor<node_state>* self, const std::string&
     return {out, ""};
   } catch (const std::exception& e) {
     return {std::vector<caf::actor>{},
-            "node " + self->state.name + " cannot load the scenario: " + e.what()};
+            "node " + self->state.node_name + " cannot load the scenario: " + e.what()};
   }
 }
 
 } // namespace
 
 caf::behavior node_actor(caf::stateful_actor<node_state>* self, std::string name) {
-  self->state.name = std::move(name);
+  self->state.node_name = std::move(name);
   return {
     [=](pb_spawn_atom, const std::string& text, const std::string& file,
         const std::vector<std::string>& overrides, std::uint64_t seed,

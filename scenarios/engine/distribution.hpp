@@ -28,11 +28,11 @@ std::optional<std::map<std::string, node_address>> parse_nodes(const std::string
 std::optional<node_address> parse_address(const std::string& text);
 
 struct node_state {
-  std::string name;
+  std::string node_name;
   std::vector<std::unique_ptr<world>> worlds; ///< one per run it serves
   std::vector<caf::actor> spawned;
 
-  static inline const char* name_of = "protobed.node";
+  static inline const char* name = "protobed.node";
 };
 
 /// The actor a node publishes. Request:

@@ -108,10 +108,11 @@ void print_report(std::ostream& out, const scenario_report& r, bool color) {
       << (r.run.real ? "elapsed " : "virtual ") << format_seconds(r.run.end) << ", wall "
       << wall(r.run.wall_seconds) << ", " << count_type(r.run, "packet") << " packets, "
       << count_type(r.run, "event") << " events\n";
-  for (const auto& line : attacker_lines(r.run))
+  auto attackers = attacker_lines(r.run);
+  for (const auto& line : attackers)
     out << "attacker  " << line << "\n";
   auto detected = detections(r.run);
-  if (!detected.empty() || !attacker_lines(r.run).empty()) {
+  if (!detected.empty() || !attackers.empty()) {
     out << "detected  ";
     if (detected.empty())
       out << "nothing";
