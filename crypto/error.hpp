@@ -83,6 +83,16 @@ private:
   std::variant<T, crypto::error> v_;
 };
 
+/// The next step of a decode chain: `f(*x)` if `x` holds a value, else `x`'s
+/// error passed on. `and_then(body, decode_signed_blob)` replaces
+/// `body ? decode_signed_blob(*body) : result<signed_blob>(body.error())`.
+template <class T, class F>
+auto and_then(const result<T>& x, F&& f) -> decltype(f(x.value())) {
+  if (!x)
+    return x.error();
+  return f(x.value());
+}
+
 /// Result of an operation with no value: success or an error.
 class status {
 public:

@@ -1,6 +1,6 @@
 #include "actors/attack/actions.hpp"
 
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 #include "crypto/codec.hpp"
 
 namespace protobed::attack {

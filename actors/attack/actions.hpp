@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/config.hpp"
-#include "actors/core/directory.hpp"
-#include "actors/core/network.hpp"
+#include "actors/runtime/config.hpp"
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/network.hpp"
 #include "crypto/bytes.hpp"
 
 namespace protobed::attack {

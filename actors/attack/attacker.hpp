@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "actors/attack/actions.hpp"
-#include "actors/core/directory.hpp"
-#include "actors/core/knowledge.hpp"
-#include "actors/core/participant.hpp"
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/knowledge.hpp"
+#include "actors/runtime/participant.hpp"
 
 namespace protobed::attack {
 

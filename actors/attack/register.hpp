@@ -1,7 +1,7 @@
 // Registers the attacker role.
 #pragma once
 
-#include "actors/core/registry.hpp"
+#include "actors/runtime/registry.hpp"
 
 namespace protobed::attack {
 

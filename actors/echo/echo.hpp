@@ -3,8 +3,8 @@
 // measure the framework's own cost per protocol message.
 #pragma once
 
-#include "actors/core/participant.hpp"
-#include "actors/core/registry.hpp"
+#include "actors/runtime/participant.hpp"
+#include "actors/runtime/registry.hpp"
 
 namespace protobed::echo {
 

@@ -9,17 +9,17 @@ namespace protobed::ecommerce {
 namespace {
 
 /// Opens an envelope with any private key the observer holds.
-std::optional<bytes> open_any(const knowledge& k, crypto::rng& r, byte_view env, const char* ad) {
+result<bytes> open_any(const knowledge& k, crypto::rng& r, byte_view env, const char* ad) {
   for (const auto& [owner, key] : k.private_keys)
     if (auto pt = crypto::open(r, key, env, ad))
       return std::move(*pt);
-  return std::nullopt;
+  return crypto::make_error(crypto::errc::invalid_argument, "no key held opens it");
 }
 
 void learn_pm(byte_view sealed_pm, const packet& p, knowledge& k, crypto::rng& r) {
   auto body = open_any(k, r, sealed_pm, "ecommerce.pm");
-  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(crypto::error{});
-  auto pm = blob ? decode_payment_info(blob->payload) : result<payment_info>(blob.error());
+  auto blob = and_then(body, decode_signed_blob);
+  auto pm = and_then(blob, [](const auto& v) { return decode_payment_info(v.payload); });
   if (!pm)
     return;
   k.learn({"card", pm->card + " " + pm->expiry, describe_source(p)});
@@ -27,14 +27,14 @@ void learn_pm(byte_view sealed_pm, const packet& p, knowledge& k, crypto::rng& r
 }
 
 /// Opens a body under a reply key the observer has learned.
-std::optional<bytes> open_keyed_any(const knowledge& k, const char* kind, byte_view in) {
+result<bytes> open_keyed_any(const knowledge& k, const char* kind, byte_view in) {
   auto outer = decode_keyed_body(in);
   if (!outer)
-    return std::nullopt;
+    return outer.error();
   for (const auto& key : k.symmetric_keys)
     if (auto pt = open_keyed(key, kind, *outer))
       return std::move(*pt);
-  return std::nullopt;
+  return crypto::make_error(crypto::errc::invalid_argument, "no key held opens it");
 }
 
 } // namespace
@@ -42,19 +42,19 @@ std::optional<bytes> open_keyed_any(const knowledge& k, const char* kind, byte_v
 void analyze(const packet& p, knowledge& k, crypto::rng& r) {
   if (p.kind == kind::otp_request) {
     auto body = open_any(k, r, p.bytes, kind::otp_request);
-    auto req = body ? decode_otp_request(*body) : result<otp_request>(crypto::error{});
+    auto req = and_then(body, decode_otp_request);
     if (req)
       k.learn({"card", req->card + " " + req->expiry, describe_source(p)});
   } else if (p.kind == kind::setup) {
     auto body = open_any(k, r, p.bytes, kind::setup);
-    auto req = body ? decode_setup_request(*body) : result<setup_request>(crypto::error{});
+    auto req = and_then(body, decode_setup_request);
     if (req) {
       k.learn({"session_key", crypto::to_hex(req->reply_key), describe_source(p)});
       k.learn_key(req->reply_key);
     }
   } else if (p.kind == kind::pm_po) {
     auto body = open_keyed_any(k, kind::pm_po, p.bytes);
-    auto msg = body ? decode_pm_po(*body) : result<pm_po>(crypto::error{});
+    auto msg = and_then(body, decode_pm_po);
     if (msg)
       learn_pm(msg->sealed_pm, p, k, r);
   } else if (p.kind == kind::pm_forward) {

@@ -4,7 +4,7 @@
 // everything the merchant and client exchange afterwards.
 #pragma once
 
-#include "actors/core/knowledge.hpp"
+#include "actors/runtime/knowledge.hpp"
 
 namespace protobed::ecommerce {
 

@@ -1,6 +1,6 @@
 #include "actors/ecommerce/bank.hpp"
 
-#include "actors/core/otp_provider.hpp"
+#include "actors/services/otp_provider.hpp"
 #include "actors/ecommerce/sealing.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hash.hpp"
@@ -64,7 +64,7 @@ account* bank::find_holder(const std::string& holder) {
 
 void bank::on_otp_request(const packet& p, context& ctx) {
   auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::otp_request);
-  auto req = body ? decode_otp_request(*body) : result<otp_request>(body.error());
+  auto req = and_then(body, decode_otp_request);
   if (!req) {
     ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", req.error().message()}});
     return;
@@ -96,7 +96,7 @@ void bank::on_otp_request(const packet& p, context& ctx) {
   if (status != "sent")
     ctx.emit("OtpRefused", {{"client", req->client}, {"reason", status.substr(9)}});
   auto reply = sign_blob(ctx.rng(), key_, encode(otp_status{req->nonce, status}));
-  if (auto bytes = reply ? encode(*reply) : result<ecommerce::bytes>(reply.error()))
+  if (auto bytes = and_then(reply, [](const auto& v) { return encode(v); }))
     ctx.send(p.from, kind::otp_reply, std::move(*bytes));
 }
 
@@ -172,10 +172,10 @@ std::string bank::commit(const payment_info& pm, account& payer, context& ctx) {
 
 void bank::on_pm_forward(const packet& p, context& ctx) {
   auto fwd = decode_pm_forward(p.bytes);
-  auto body = fwd ? crypto::open(ctx.rng(), key_, fwd->sealed_pm, "ecommerce.pm")
-                  : result<bytes>(fwd.error());
-  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());
-  auto pm = blob ? decode_payment_info(blob->payload) : result<payment_info>(blob.error());
+  auto body = and_then(
+    fwd, [&](const pm_forward& f) { return crypto::open(ctx.rng(), key_, f.sealed_pm, "ecommerce.pm"); });
+  auto blob = and_then(body, decode_signed_blob);
+  auto pm = and_then(blob, [](const auto& v) { return decode_payment_info(v.payload); });
   if (!pm) {
     ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", pm.error().message()}});
     return;
@@ -213,14 +213,14 @@ void bank::record_and_reply(const packet& p, const payment_info& pm, const std::
 void bank::reply_outcome(const std::string& to, const char* k, const outcome_statement& s,
                          context& ctx) {
   auto reply = sign_blob(ctx.rng(), key_, encode(s));
-  if (auto b = reply ? encode(*reply) : result<bytes>(reply.error()))
+  if (auto b = and_then(reply, [](const auto& v) { return encode(v); }))
     ctx.send(to, k, std::move(*b));
 }
 
 void bank::on_resolve(const packet& p, context& ctx) {
   auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::resolve);
-  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());
-  auto req = blob ? decode_resolve_request(blob->payload) : result<resolve_request>(blob.error());
+  auto blob = and_then(body, decode_signed_blob);
+  auto req = and_then(blob, [](const auto& v) { return decode_resolve_request(v.payload); });
   if (!req) {
     ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", req.error().message()}});
     return;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/directory.hpp"
-#include "actors/core/participant.hpp"
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/participant.hpp"
 #include "actors/ecommerce/messages.hpp"
 #include "crypto/otp.hpp"
 #include "crypto/rsa.hpp"

@@ -1,6 +1,6 @@
 #include "actors/ecommerce/client.hpp"
 
-#include "actors/core/otp_provider.hpp"
+#include "actors/services/otp_provider.hpp"
 #include "actors/ecommerce/sealing.hpp"
 #include "crypto/envelope.hpp"
 
@@ -156,8 +156,8 @@ void client::on_setup_reply(const packet& p, context& ctx) {
   if (pu->ph != phase::awaiting)
     return;
   auto body = open_keyed(pu->reply_key, kind::setup_reply, *outer);
-  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());
-  auto st = blob ? decode_tid_statement(blob->payload) : result<tid_statement>(blob.error());
+  auto blob = and_then(body, decode_signed_blob);
+  auto st = and_then(blob, [](const auto& v) { return decode_tid_statement(v.payload); });
   // The merchant's signed statement must bind this tid to our session key.
   bool bound = !cfg_.verify_signatures ||
                (st && st->client_key_fingerprint == pu->session_key->public_key().fingerprint());
@@ -190,7 +190,7 @@ void client::pay(purchase& pu, context& ctx) {
     cfg_.card,    cfg_.expiry, *pu.otp, pu.amount, pu.tid, pu.nonce, key.public_key().to_der(),
     cfg_.merchant};
   auto signed_pm = sign_blob(ctx.rng(), key, encode(pm));
-  auto pm_bytes = signed_pm ? encode(*signed_pm) : result<bytes>(signed_pm.error());
+  auto pm_bytes = and_then(signed_pm, [](const auto& v) { return encode(v); });
   auto sealed_pm =
     pm_bytes ? crypto::seal(ctx.rng(), *dir_.public_key(cfg_.bank), *pm_bytes, "ecommerce.pm")
              : pm_bytes;
@@ -213,7 +213,7 @@ void client::on_outcome(const packet& p, context& ctx) {
   if (!pu)
     return;
   auto body = open_keyed(pu->reply_key, kind::outcome, *outer);
-  auto blob = body ? decode_signed_blob(*body) : result<signed_blob>(body.error());
+  auto blob = and_then(body, decode_signed_blob);
   if (!blob) {
     ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
     return;
@@ -245,7 +245,7 @@ void client::resolve(purchase& pu, context& ctx) {
   auto req =
     sign_blob(ctx.rng(), key,
               encode(resolve_request{pu.tid, pu.amount, pu.nonce, key.public_key().to_der()}));
-  auto body = req ? encode(*req) : result<bytes>(req.error());
+  auto body = and_then(req, [](const auto& v) { return encode(v); });
   auto sealed =
     body ? crypto::seal(ctx.rng(), *dir_.public_key(cfg_.bank), *body, kind::resolve) : body;
   if (!sealed)

@@ -1,6 +1,6 @@
 #include "actors/ecommerce/forgery.hpp"
 
-#include "actors/core/directory.hpp"
+#include "actors/runtime/directory.hpp"
 #include "actors/ecommerce/messages.hpp"
 #include "actors/ecommerce/sealing.hpp"
 #include "crypto/envelope.hpp"

@@ -4,7 +4,7 @@
 // first — only possible with the merchant's private key (a compromise).
 #pragma once
 
-#include "actors/core/knowledge.hpp"
+#include "actors/runtime/knowledge.hpp"
 
 namespace protobed::ecommerce {
 

@@ -23,9 +23,8 @@ void merchant::on_packet(const packet& p, context& ctx) {
 
 void merchant::on_setup(const packet& p, context& ctx) {
   auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::setup);
-  auto req = body ? decode_setup_request(*body) : result<setup_request>(body.error());
-  auto client_key = req ? crypto::rsa_public_key::from_der(req->session_key)
-                        : result<crypto::rsa_public_key>(req.error());
+  auto req = and_then(body, decode_setup_request);
+  auto client_key = and_then(req, [](const auto& v) { return crypto::rsa_public_key::from_der(v.session_key); });
   if (!client_key) {
     ctx.emit("SetupRejected", {{"from", p.from}, {"reason", client_key.error().message()}});
     return;
@@ -81,16 +80,16 @@ void merchant::on_pm_po(const packet& p, context& ctx) {
   }
   auto& s = sit->second;
   auto body = open_keyed(s.reply_key, kind::pm_po, *outer);
-  auto msg = body ? decode_pm_po(*body) : result<pm_po>(body.error());
-  auto po = msg ? decode_purchase_order(msg->po.payload) : result<purchase_order>(msg.error());
+  auto msg = and_then(body, decode_pm_po);
+  auto po = and_then(msg, [](const pm_po& m) { return decode_purchase_order(m.po.payload); });
   if (!po)
     return reject_po("malformed: " + po.error().message(), s.nonce, ctx);
   if (auto why = check_po(s, *msg, *po); !why.empty())
     return reject_po(why, s.nonce, ctx);
   merchant_claim claim{po->tid, po->amount, s.client_key.fingerprint(), ctx.self()};
   auto signed_claim = sign_blob(ctx.rng(), key_, encode(claim));
-  auto fwd = signed_claim ? encode(pm_forward{msg->sealed_pm, *signed_claim})
-                          : result<bytes>(signed_claim.error());
+  auto fwd = and_then(signed_claim,
+                      [&](const signed_blob& c) { return encode(pm_forward{msg->sealed_pm, c}); });
   if (!fwd)
     return;
   s.st = state::forwarded;

@@ -13,6 +13,7 @@ namespace protobed::ecommerce {
 
 using crypto::byte_view;
 using crypto::bytes;
+using crypto::and_then;
 template <class T>
 using result = crypto::result<T>;
 

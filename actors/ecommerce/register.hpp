@@ -1,7 +1,7 @@
 // Registers the e-commerce roles: ecommerce.client, ecommerce.merchant, ecommerce.bank.
 #pragma once
 
-#include "actors/core/registry.hpp"
+#include "actors/runtime/registry.hpp"
 
 namespace protobed::ecommerce {
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 #include "benchmarks/crypto_costs.hpp"
 #include "benchmarks/machine.hpp"
 #include "bin/cli/app.hpp"

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 #include "benchmarks/analysis.hpp"
 #include "benchmarks/machine.hpp"
 #include "benchmarks/workload.hpp"

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 
 namespace po = boost::program_options;
 

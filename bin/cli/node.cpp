@@ -5,7 +5,7 @@
 
 #include <caf/io/all.hpp>
 
-#include "actors/core/caf_types.hpp"
+#include "actors/shell/caf_types.hpp"
 #include "bin/cli/app.hpp"
 #include "bin/cli/commands.hpp"
 #include "scenarios/engine/distribution.hpp"

@@ -9,9 +9,9 @@
 #include <caf/io/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 
-#include "actors/core/caf_types.hpp"
-#include "actors/core/network_actor.hpp"
-#include "actors/core/participant_actor.hpp"
+#include "actors/shell/caf_types.hpp"
+#include "actors/shell/network_actor.hpp"
+#include "actors/shell/participant_actor.hpp"
 #include "scenarios/engine/distribution.hpp"
 #include "scenarios/engine/world.hpp"
 

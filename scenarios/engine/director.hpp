@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "actors/core/observation.hpp"
-#include "actors/core/trace.hpp"
+#include "actors/runtime/observation.hpp"
+#include "actors/runtime/trace.hpp"
 #include "scenarios/engine/schema.hpp"
 
 namespace protobed {

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "actors/core/caf_types.hpp"
+#include "actors/shell/caf_types.hpp"
 #include "scenarios/engine/loader.hpp"
 
 namespace protobed {

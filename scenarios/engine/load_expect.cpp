@@ -1,5 +1,5 @@
 // Loads expect: (see load_parts.hpp and docs/scenario-format.md).
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 #include "scenarios/engine/load_parts.hpp"
 
 namespace protobed {

@@ -1,7 +1,7 @@
 // Loads network:, faults: and steps: (see load_parts.hpp).
 #include <set>
 
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 #include "scenarios/engine/load_parts.hpp"
 
 namespace protobed {

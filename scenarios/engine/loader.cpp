@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 #include "scenarios/engine/load_parts.hpp"
 #include "scenarios/engine/yaml_tree.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/registry.hpp"
+#include "actors/runtime/registry.hpp"
 #include "scenarios/engine/schema.hpp"
 
 namespace protobed {

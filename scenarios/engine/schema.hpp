@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/config.hpp"
-#include "actors/core/network.hpp"
-#include "actors/core/participant.hpp"
-#include "actors/core/registry.hpp"
+#include "actors/runtime/config.hpp"
+#include "actors/runtime/network.hpp"
+#include "actors/runtime/participant.hpp"
+#include "actors/runtime/registry.hpp"
 
 namespace protobed {
 

@@ -8,9 +8,9 @@
 #include <memory>
 #include <set>
 
-#include "actors/core/directory.hpp"
-#include "actors/core/network.hpp"
-#include "actors/core/participant_actor.hpp"
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/network.hpp"
+#include "actors/shell/participant_actor.hpp"
 #include "scenarios/engine/schema.hpp"
 
 namespace protobed {

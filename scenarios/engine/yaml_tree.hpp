@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "actors/core/config.hpp"
+#include "actors/runtime/config.hpp"
 
 namespace protobed {
 

@@ -2,7 +2,7 @@
 // switches for each check, so tests read as one purchase and its outcome.
 #pragma once
 
-#include "actors/core/otp_provider.hpp"
+#include "actors/services/otp_provider.hpp"
 #include "actors/ecommerce/bank.hpp"
 #include "actors/ecommerce/client.hpp"
 #include "actors/ecommerce/merchant.hpp"

@@ -1,7 +1,7 @@
 // The network's fault decisions, without CAF.
 #include <catch2/catch.hpp>
 
-#include "actors/core/network.hpp"
+#include "actors/runtime/network.hpp"
 
 using namespace protobed;
 using namespace std::chrono_literals;

@@ -1,9 +1,9 @@
 // Small runtime pieces: durations, SMS codes, the option reader.
 #include <catch2/catch.hpp>
 
-#include "actors/core/config.hpp"
-#include "actors/core/otp_provider.hpp"
-#include "actors/core/time.hpp"
+#include "actors/runtime/config.hpp"
+#include "actors/services/otp_provider.hpp"
+#include "actors/runtime/time.hpp"
 
 using namespace protobed;
 using namespace std::chrono_literals;

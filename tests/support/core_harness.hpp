@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/directory.hpp"
-#include "actors/core/participant.hpp"
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/participant.hpp"
 #include "crypto/rsa.hpp"
 
 namespace protobed::test {

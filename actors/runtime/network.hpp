@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/config.hpp"
-#include "actors/core/packet.hpp"
-#include "actors/core/time.hpp"
+#include "actors/runtime/config.hpp"
+#include "actors/runtime/packet.hpp"
+#include "actors/runtime/time.hpp"
 #include "crypto/rng.hpp"
 
 namespace protobed {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/time.hpp"
+#include "actors/runtime/time.hpp"
 
 namespace protobed {
 

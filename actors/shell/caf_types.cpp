@@ -1,4 +1,4 @@
-#include "actors/core/caf_types.hpp"
+#include "actors/shell/caf_types.hpp"
 
 namespace protobed {
 

@@ -8,9 +8,9 @@
 
 #include <caf/all.hpp>
 
-#include "actors/core/activity.hpp"
-#include "actors/core/network.hpp"
-#include "actors/core/trace.hpp"
+#include "actors/shell/activity.hpp"
+#include "actors/runtime/network.hpp"
+#include "actors/runtime/trace.hpp"
 
 namespace protobed {
 

@@ -1,8 +1,8 @@
-#include "actors/core/config.hpp"
+#include "actors/runtime/config.hpp"
 
 #include <charconv>
 
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 
 namespace protobed {
 

@@ -1,4 +1,4 @@
-#include "actors/core/knowledge.hpp"
+#include "actors/runtime/knowledge.hpp"
 
 #include <algorithm>
 

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/config.hpp"
-#include "actors/core/directory.hpp"
-#include "actors/core/knowledge.hpp"
-#include "actors/core/network.hpp"
-#include "actors/core/participant.hpp"
+#include "actors/runtime/config.hpp"
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/knowledge.hpp"
+#include "actors/runtime/network.hpp"
+#include "actors/runtime/participant.hpp"
 
 namespace protobed {
 

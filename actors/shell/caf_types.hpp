@@ -5,10 +5,10 @@
 
 #include <caf/all.hpp>
 
-#include "actors/core/event.hpp"
-#include "actors/core/observation.hpp"
-#include "actors/core/packet.hpp"
-#include "actors/core/participant.hpp"
+#include "actors/runtime/event.hpp"
+#include "actors/runtime/observation.hpp"
+#include "actors/runtime/packet.hpp"
+#include "actors/runtime/participant.hpp"
 
 namespace protobed {
 

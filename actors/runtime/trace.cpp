@@ -1,4 +1,4 @@
-#include "actors/core/trace.hpp"
+#include "actors/runtime/trace.hpp"
 
 namespace protobed {
 

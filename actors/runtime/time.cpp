@@ -1,4 +1,4 @@
-#include "actors/core/time.hpp"
+#include "actors/runtime/time.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/packet.hpp"
+#include "actors/runtime/packet.hpp"
 #include "crypto/rsa.hpp"
 
 namespace protobed {

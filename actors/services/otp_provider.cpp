@@ -1,4 +1,4 @@
-#include "actors/core/otp_provider.hpp"
+#include "actors/services/otp_provider.hpp"
 
 #include <cctype>
 

@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/core/event.hpp"
-#include "actors/core/network.hpp"
-#include "actors/core/time.hpp"
+#include "actors/runtime/event.hpp"
+#include "actors/runtime/network.hpp"
+#include "actors/runtime/time.hpp"
 
 namespace protobed {
 

@@ -1,6 +1,6 @@
-#include "actors/core/registry.hpp"
+#include "actors/runtime/registry.hpp"
 
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 
 namespace protobed {
 

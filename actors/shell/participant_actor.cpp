@@ -1,16 +1,13 @@
-#include "actors/core/participant_actor.hpp"
+#include "actors/shell/participant_actor.hpp"
 
-#include "actors/core/caf_types.hpp"
+#include "actors/shell/caf_types.hpp"
+#include "actors/shell/clock.hpp"
 
 namespace protobed {
 
 namespace {
 
 using self_ptr = caf::stateful_actor<participant_state>*;
-
-sim_time now_of(self_ptr self) {
-  return std::chrono::duration_cast<sim_time>(self->clock().now() - self->state.setup.start);
-}
 
 /// Counts work in flight. In the driver's process the shared counter is
 /// updated at once; a participant on a node collects a delta that flush()
@@ -55,7 +52,7 @@ void cancel_timer(self_ptr self, const std::string& name) {
 template <class F>
 void step(self_ptr self, F&& call, bool consumes = true) {
   auto& s = self->state.setup;
-  context ctx(s.name, now_of(self), *s.rng);
+  context ctx(s.name, now_of(self, self->state.setup.start), *s.rng);
   call(*s.slot->core, ctx);
   auto& fx = ctx.out();
   count(self, static_cast<std::int64_t>(fx.events.size() + fx.sends.size()));

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "actors/core/event.hpp"
-#include "actors/core/observation.hpp"
-#include "actors/core/packet.hpp"
-#include "actors/core/time.hpp"
+#include "actors/runtime/event.hpp"
+#include "actors/runtime/observation.hpp"
+#include "actors/runtime/packet.hpp"
+#include "actors/runtime/time.hpp"
 #include "crypto/rng.hpp"
 
 namespace protobed {

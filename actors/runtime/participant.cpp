@@ -1,4 +1,4 @@
-#include "actors/core/participant.hpp"
+#include "actors/runtime/participant.hpp"
 
 namespace protobed {
 

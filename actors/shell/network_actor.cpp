@@ -1,16 +1,13 @@
-#include "actors/core/network_actor.hpp"
+#include "actors/shell/network_actor.hpp"
 
-#include "actors/core/caf_types.hpp"
+#include "actors/shell/caf_types.hpp"
+#include "actors/shell/clock.hpp"
 
 namespace protobed {
 
 namespace {
 
 using self_ptr = caf::stateful_actor<network_state>*;
-
-sim_time now_of(self_ptr self) {
-  return std::chrono::duration_cast<sim_time>(self->clock().now() - self->state.setup.start);
-}
 
 void deliver(self_ptr self, delivery d, sim_time now) {
   auto& st = self->state;
@@ -25,7 +22,7 @@ void deliver(self_ptr self, delivery d, sim_time now) {
 
 void route(self_ptr self, packet p) {
   auto& st = self->state;
-  auto now = now_of(self);
+  auto now = now_of(self, self->state.setup.start);
   if (st.participants.count(p.to) == 0 && !st.setup.core->tapped(p)) {
     p.id = st.setup.core->take_id();
     st.setup.trace->packet_undeliverable(now, p);
@@ -59,12 +56,12 @@ caf::behavior network_actor(self_ptr self, network_setup setup) {
     },
     [=](pb_send_atom, packet& p) { route(self, std::move(p)); },
     [=](pb_event_atom, const std::string& who, const event& e) {
-      self->state.setup.trace->event_recorded(now_of(self), who, e);
+      self->state.setup.trace->event_recorded(now_of(self, self->state.setup.start), who, e);
       self->state.setup.activity->done();
     },
     [=](pb_activity_atom, std::int64_t delta) { self->state.setup.activity->add(delta); },
     [=](pb_flush_atom, std::uint64_t id) {
-      auto now = now_of(self);
+      auto now = now_of(self, self->state.setup.start);
       if (auto d = self->state.setup.core->flush(id, now)) {
         self->state.setup.trace->packet_flushed(now, *d);
         deliver(self, std::move(*d), now); // the hold's unit becomes the delivery's

@@ -1,4 +1,4 @@
-#include "actors/core/network.hpp"
+#include "actors/runtime/network.hpp"
 
 #include <algorithm>
 #include <cstdint>

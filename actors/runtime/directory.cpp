@@ -1,4 +1,4 @@
-#include "actors/core/directory.hpp"
+#include "actors/runtime/directory.hpp"
 
 namespace protobed {
 

@@ -1,4 +1,4 @@
-#include "actors/core/suggest.hpp"
+#include "actors/runtime/suggest.hpp"
 
 #include <algorithm>
 #include <numeric>
