@@ -9,19 +9,16 @@ namespace protobed::bench {
 
 namespace {
 
-struct purchase_times {
-  std::int64_t started = -1, setup = -1, otp = -1, ended = -1;
-  std::string tid, outcome;
+/// One transaction as the trace tells it: when it started and ended, its
+/// outcome, and the first time each event of it was seen.
+struct txn_times {
+  std::int64_t started = -1, ended = -1;
+  std::string outcome;
+  std::map<std::string, std::int64_t> first;
 };
 
 std::int64_t t_of(const trace_record& rec) {
   return rec["t"].get<std::int64_t>();
-}
-
-std::string detail(const trace_record& rec, const char* key) {
-  return rec.contains("details") && rec["details"].contains(key)
-           ? rec["details"][key].get<std::string>()
-           : std::string{};
 }
 
 double percentile(std::vector<double>& v, double q) {
@@ -32,39 +29,50 @@ double percentile(std::vector<double>& v, double q) {
   return v[i];
 }
 
-/// Per tid: when the client paid, the merchant forwarded, the bank decided.
-struct tid_times {
-  std::int64_t paid = -1, forwarded = -1, decided = -1;
-};
-
-void collect(const std::vector<trace_record>& recs,
-             std::map<std::string, purchase_times>& purchases,
-             std::map<std::string, tid_times>& tids) {
+/// Groups the trace's events into transactions as `t` defines them:
+/// "initiator#key" -> times. Events elsewhere join by their `alias` detail.
+std::map<std::string, txn_times> collect(const std::vector<trace_record>& recs,
+                                         const transaction_def& t) {
+  std::map<std::string, txn_times> out;
+  std::map<std::string, std::string> by_alias; // alias value -> transaction
   for (const auto& rec : recs) {
     if (rec["type"] != "event")
       continue;
     const std::string name = rec["name"];
-    auto key = rec["who"].get<std::string>() + "#" + detail(rec, "purchase");
-    if (name == "PurchaseStarted")
-      purchases[key].started = t_of(rec);
-    else if (name == "SetupComplete")
-      purchases[key].setup = t_of(rec);
-    else if (name == "OtpReceived")
-      purchases[key].otp = t_of(rec);
-    else if (name == "OutcomeReceived" && purchases[key].ended < 0) {
-      purchases[key].ended = t_of(rec);
-      purchases[key].outcome = detail(rec, "outcome");
-      purchases[key].tid = detail(rec, "tid");
-    } else if (name == "PaymentSent")
-      tids[detail(rec, "tid")].paid = t_of(rec);
-    else if (name == "PaymentForwarded")
-      tids[detail(rec, "tid")].forwarded = t_of(rec);
-    else if (name == "PaymentCommitted" || name == "PaymentAborted")
-      tids[detail(rec, "tid")].decided = t_of(rec);
+    auto key = detail_of(rec, t.key.c_str());
+    auto alias = t.alias.empty() ? std::string{} : detail_of(rec, t.alias.c_str());
+    std::string id;
+    if (!key.empty())
+      id = rec["who"].get<std::string>() + "#" + key;
+    if (!id.empty() && !alias.empty())
+      by_alias[alias] = id;
+    if (id.empty() && !alias.empty())
+      if (auto i = by_alias.find(alias); i != by_alias.end())
+        id = i->second;
+    if (id.empty() || (name != t.start && out.count(id) == 0))
+      continue;
+    auto& x = out[id];
+    x.first.emplace(name, t_of(rec));
+    if (name == t.start && x.started < 0)
+      x.started = t_of(rec);
+    else if (name == t.end && x.ended < 0) {
+      x.ended = t_of(rec);
+      x.outcome = detail_of(rec, t.outcome.c_str());
+    }
   }
+  return out;
 }
 
-void mean_into(std::map<std::string, double>& out, const char* step, std::int64_t from,
+/// The earliest of `names` in one transaction, or -1.
+std::int64_t first_of(const txn_times& x, const std::vector<std::string>& names) {
+  std::int64_t best = -1;
+  for (const auto& n : names)
+    if (auto i = x.first.find(n); i != x.first.end() && (best < 0 || i->second < best))
+      best = i->second;
+  return best;
+}
+
+void mean_into(std::map<std::string, double>& out, const std::string& step, std::int64_t from,
                std::int64_t to, std::map<std::string, std::pair<double, std::size_t>>& acc) {
   if (from < 0 || to < 0)
     return;
@@ -76,17 +84,16 @@ void mean_into(std::map<std::string, double>& out, const char* step, std::int64_
 
 } // namespace
 
-bench_result analyze(const run_result& r, std::size_t warmup, const run_resources& res) {
-  std::map<std::string, purchase_times> purchases;
-  std::map<std::string, tid_times> tids;
+bench_result analyze(const run_result& r, const transaction_def& t, std::size_t warmup,
+                     const run_resources& res) {
   auto recs = r.trace->records();
-  collect(recs, purchases, tids);
-  std::vector<const purchase_times*> done;
-  for (const auto& [k, p] : purchases)
-    if (p.ended >= 0 && p.started >= 0)
-      done.push_back(&p);
+  auto txns = collect(recs, t);
+  std::vector<const txn_times*> done;
+  for (const auto& [k, x] : txns)
+    if (x.ended >= 0 && x.started >= 0)
+      done.push_back(&x);
   std::sort(done.begin(), done.end(),
-            [](const purchase_times* a, const purchase_times* b) { return a->ended < b->ended; });
+            [](const txn_times* a, const txn_times* b) { return a->ended < b->ended; });
   bench_result b;
   b.transactions = done.size();
   b.warmup = std::min(warmup, done.size() > 0 ? done.size() - 1 : 0);
@@ -98,21 +105,15 @@ bench_result analyze(const run_result& r, std::size_t warmup, const run_resource
   auto last = done.size() > 2 * b.warmup ? done.size() - b.warmup : done.size();
   for (std::size_t i = 0; i < done.size(); ++i) {
     const auto& p = *done[i];
-    if (p.outcome == "committed")
+    if (p.outcome == t.success)
       ++b.committed;
     else
       ++b.failures[p.outcome];
     if (i < b.warmup || i >= last)
       continue;
     lat.push_back(static_cast<double>(p.ended - p.started) / 1e6);
-    mean_into(b.step_ms, "setup", p.started, p.setup, acc);
-    mean_into(b.step_ms, "otp", p.started, p.otp, acc);
-    auto t = tids.find(p.tid);
-    if (t != tids.end()) {
-      mean_into(b.step_ms, "exchange", t->second.paid, t->second.forwarded, acc);
-      mean_into(b.step_ms, "bank_decision", t->second.forwarded, t->second.decided, acc);
-      mean_into(b.step_ms, "outcome_relay", t->second.decided, p.ended, acc);
-    }
+    for (const auto& st : t.steps)
+      mean_into(b.step_ms, st.name, first_of(p, st.from), first_of(p, st.to), acc);
   }
   if (!done.empty()) {
     auto from = b.warmup > 0 ? done[b.warmup - 1]->ended : done.front()->started;
@@ -121,7 +122,7 @@ bench_result analyze(const run_result& r, std::size_t warmup, const run_resource
     // With few purchases per client there is no steady window: nearly all of
     // them are in flight together and finish in one burst. Count the whole run.
     std::set<std::string> clients;
-    for (const auto& [key, p] : purchases)
+    for (const auto& [key, x] : txns)
       clients.insert(key.substr(0, key.find('#')));
     if (done.size() < 4 * clients.size()) {
       b.whole_run = true;

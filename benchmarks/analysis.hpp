@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "benchmarks/crypto_costs.hpp"
+#include "actors/runtime/protocol.hpp"
 #include "crypto/counters.hpp"
 #include "scenarios/engine/director.hpp"
 
@@ -18,10 +19,10 @@ struct latency_summary {
 };
 
 struct bench_result {
-  std::size_t transactions = 0; ///< purchases that ended
+  std::size_t transactions = 0; ///< transactions that ended
   std::size_t warmup = 0;       ///< excluded at the start and (as cool-down) at the end
   std::size_t measured = 0;     ///< completions inside the window
-  bool whole_run = false;       ///< too few purchases per client: measured over the whole run
+  bool whole_run = false; ///< too few transactions per initiator: measured over the whole run
   std::size_t committed = 0;
   std::map<std::string, std::size_t> failures; ///< outcome -> count
   double window_seconds = 0;                   ///< from the end of warm-up to the last outcome
@@ -46,7 +47,9 @@ struct run_resources {
   crypto::op_counts ops; ///< made by the transactions (not while building)
 };
 
-bench_result analyze(const run_result& r, std::size_t warmup, const run_resources& res);
+/// Figures for the transactions `t` defines (a protocol's registered one).
+bench_result analyze(const run_result& r, const transaction_def& t, std::size_t warmup,
+                     const run_resources& res);
 
 /// Adds the crypto bound from primitive costs measured in this process.
 void apply_crypto_bound(bench_result& b, const std::vector<primitive_cost>& costs, unsigned cores);

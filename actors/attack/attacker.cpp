@@ -4,12 +4,8 @@ namespace protobed::attack {
 
 namespace {
 
-constexpr const char* send_timer = "send.";
-constexpr const char* action_timer = "action.";
-
-std::size_t index_after(const std::string& name, const char* prefix) {
-  return std::stoul(name.substr(std::char_traits<char>::length(prefix)));
-}
+constexpr const char* send_timer = "send";     // index: into pending_
+constexpr const char* action_timer = "action"; // index: into the script
 
 } // namespace
 
@@ -27,7 +23,7 @@ attacker::attacker(attacker_config cfg, crypto::rsa_private_key own_key, const d
 void attacker::on_start(context& ctx) {
   for (std::size_t i = 0; i < cfg_.actions.size(); ++i)
     if (cfg_.actions[i].at)
-      ctx.set_timer(action_timer + std::to_string(i), *cfg_.actions[i].at);
+      ctx.set_timer({action_timer, i}, *cfg_.actions[i].at);
 }
 
 bool attacker::fires(std::size_t i, const packet& p) {
@@ -136,16 +132,18 @@ void attacker::tamper(const action& a, packet& p, context& ctx) {
 
 void attacker::schedule_send(packet p, sim_time after, context& ctx) {
   pending_.push_back(std::move(p));
-  ctx.set_timer(send_timer + std::to_string(pending_.size() - 1), after);
+  ctx.set_timer({send_timer, pending_.size() - 1}, after);
 }
 
-void attacker::on_timer(const std::string& name, context& ctx) {
-  if (name.rfind(send_timer, 0) == 0) {
-    auto& p = pending_.at(index_after(name, send_timer));
+void attacker::on_timer(const timer_id& id, context& ctx) {
+  if (id.purpose == send_timer && id.index < pending_.size()) {
+    const auto& p = pending_[id.index];
     ctx.send_as(p.from, p.to, p.kind, p.bytes);
-    return;
+  } else if (id.purpose == action_timer && id.index < cfg_.actions.size()) {
+    run_timed(cfg_.actions[id.index], ctx);
+  } else {
+    participant_core::on_timer(id, ctx);
   }
-  run_timed(cfg_.actions.at(index_after(name, action_timer)), ctx);
 }
 
 void attacker::run_timed(const action& a, context& ctx) {
@@ -222,7 +220,7 @@ void attacker::analyze(const packet& p, context& ctx) {
     a(p, known_, ctx.rng());
   for (auto i = before; i < known_.secrets().size(); ++i) {
     const auto& s = known_.secrets()[i];
-    ctx.emit("SecretLearned", {{"what", s.what}, {"source", s.source}});
+    ctx.emit("SecretLearned", {{"what", s.what}, {"value", s.value}, {"source", s.source}});
   }
 }
 

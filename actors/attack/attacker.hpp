@@ -23,7 +23,7 @@ public:
 
   void on_start(context& ctx) override;
   void on_packet(const packet& p, context& ctx) override;
-  void on_timer(const std::string& name, context& ctx) override;
+  void on_timer(const timer_id& id, context& ctx) override;
   observation observe() const override;
 
   const knowledge& known() const {

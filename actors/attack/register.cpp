@@ -4,6 +4,35 @@
 
 namespace protobed::attack {
 
+namespace {
+
+/// No attacker learned a secret (a card, an OTP, a key) in the clear: read
+/// from its SecretLearned events, whatever the protocol.
+verdict secrecy(const run_facts& f) {
+  std::string first;
+  std::size_t n = 0;
+  for (const auto& rec : f.records) {
+    if (!is_event(rec, "SecretLearned"))
+      continue;
+    if (n++ == 0)
+      first = rec["who"].get<std::string>() + " learned " + detail_of(rec, "what") + " " +
+              detail_of(rec, "value") + " from " + detail_of(rec, "source");
+  }
+  if (n == 0)
+    return {true, "no attacker learned a secret"};
+  return {false, first + (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : std::string{})};
+}
+
+protocol_info attacker_protocol() {
+  protocol_info p;
+  p.name = "attacker";
+  p.summary = "the Dolev-Yao attacker, in any protocol's path";
+  p.invariants = {{"secrecy", "no attacker learned a secret (card, OTP, key) in the clear", secrecy}};
+  return p;
+}
+
+} // namespace
+
 void register_roles(role_registry& r) {
   role_info a;
   a.name = "attacker";
@@ -23,6 +52,7 @@ void register_roles(role_registry& r) {
                                       s.vault, s.analyzers, s.forgers);
   };
   r.add(std::move(a));
+  r.add_protocol(attacker_protocol());
 }
 
 } // namespace protobed::attack

@@ -1,5 +1,8 @@
 #include "actors/echo/echo.hpp"
 
+#include <map>
+#include <sstream>
+
 namespace protobed::echo {
 
 namespace {
@@ -11,9 +14,20 @@ const std::vector<std::uint8_t> payload(64, 0x2a);
 void echo::on_command(const command& c, context& ctx) {
   if (c.verb != "ping")
     return participant_core::on_command(c, ctx);
+  ++runs_;
   left_ = std::stoll(c.arg("count", "1"));
+  in_run_ = 0;
+  ctx.emit("PingStarted", {{"run", std::to_string(runs_)}, {"count", std::to_string(left_)}});
+  ping(ctx);
+}
+
+void echo::ping(context& ctx) {
   if (left_-- > 0)
     ctx.send(peer_, ping_kind, payload);
+  else
+    ctx.emit("PingsDone", {{"run", std::to_string(runs_)},
+                           {"round_trips", std::to_string(in_run_)},
+                           {"outcome", "done"}});
 }
 
 void echo::on_packet(const packet& p, context& ctx) {
@@ -21,9 +35,16 @@ void echo::on_packet(const packet& p, context& ctx) {
     ctx.send(p.from, pong_kind, p.bytes);
   } else if (p.kind == pong_kind) {
     ++round_trips_;
-    if (left_-- > 0)
-      ctx.send(peer_, ping_kind, payload);
+    ++in_run_;
+    ping(ctx);
+  } else {
+    ctx.emit("UnexpectedPacket", {{"kind", p.kind}, {"from", p.from}});
   }
+}
+
+void echo::on_peer_status(const std::string& peer, bool reachable, context& ctx) {
+  if (peer == peer_)
+    ctx.emit(reachable ? "PeerOnline" : "PeerOffline", {{"peer", peer}});
 }
 
 observation echo::observe() const {
@@ -31,6 +52,62 @@ observation echo::observe() const {
   o.numbers["round_trips"] = round_trips_;
   return o;
 }
+
+namespace {
+
+/// Every ping run that started also finished all its round trips.
+verdict round_trips_complete(const run_facts& f) {
+  std::map<std::pair<std::string, std::string>, std::string> wanted; // (who, run) -> count
+  std::size_t runs = 0;
+  for (const auto& rec : f.records) {
+    auto who = rec.value("who", std::string{});
+    if (is_event(rec, "PingStarted"))
+      wanted[{who, detail_of(rec, "run")}] = detail_of(rec, "count");
+    else if (is_event(rec, "PingsDone") &&
+             wanted[{who, detail_of(rec, "run")}] == detail_of(rec, "round_trips")) {
+      wanted.erase({who, detail_of(rec, "run")});
+      ++runs;
+    }
+  }
+  if (!wanted.empty()) {
+    const auto& [key, count] = *wanted.begin();
+    return {false, key.first + "'s run " + key.second + " of " + count +
+                     " round trip(s) did not complete"};
+  }
+  return {true, std::to_string(runs) + " run(s), every round trip completed"};
+}
+
+std::string workload(const workload_options& o) {
+  std::ostringstream y;
+  y << "scenario: bench-echo\ndescription: framework cost per message\nmode: real\n"
+    << "network: {latency: 0}\nparticipants:\n  a: {role: echo, peer: b}\n"
+    << "  b: {role: echo, peer: a}\nsteps:\n  - {at: 0, a: {ping: " << o.transactions << "}}\n"
+    << "expect:\n  - invariant: round_trips_complete\n";
+  if (o.placed)
+    y << "placement: {a: n1, b: n2}\n";
+  return y.str();
+}
+
+protocol_info protocol() {
+  protocol_info p;
+  p.name = "echo";
+  p.summary = "ping-pong without cryptography, for measuring the framework itself";
+  p.hops = {{ping_kind, "echo", "echo", "64 bytes"}, {pong_kind, "echo", "echo", "the ping back"}};
+  p.invariants = {{"round_trips_complete", "every ping run finished all its round trips",
+                   round_trips_complete}};
+  transaction_def t;
+  t.start = "PingStarted";
+  t.end = "PingsDone";
+  t.key = "run";
+  t.success = "done";
+  p.transaction = t;
+  p.hints.outcomes = {"PingsDone"};
+  p.workload = workload;
+  p.placement_doc = "a on n1, b on n2";
+  return p;
+}
+
+} // namespace
 
 void register_roles(role_registry& r) {
   role_info e;
@@ -49,6 +126,7 @@ void register_roles(role_registry& r) {
     return std::make_unique<echo>(std::any_cast<std::string>(c));
   };
   r.add(std::move(e));
+  r.add_protocol(protocol());
 }
 
 } // namespace protobed::echo

@@ -75,36 +75,52 @@ void bank::on_otp_request(const packet& p, context& ctx) {
     ctx.emit("ReplayRejected", {{"kind", p.kind}, {"reason", "nonce-seen"}});
     return;
   }
-  std::string status = "sent";
+  otp_status status{req->nonce, false, {}};
   auto* acct = find_card(req->card, req->expiry);
   const auto* gateway = dir_.public_key(cfg_.otp_provider);
-  if (!acct) {
-    status = "refused: unknown-card";
-  } else if (acct->phone.empty() || !gateway) {
-    status = "refused: no-phone";
-  } else {
-    auto code = crypto::random_otp(ctx.rng());
-    otps_.insert_or_assign(acct->card, crypto::otp_verifier(cfg_.otp))
-      .first->second.issue(code, ctx.now());
-    auto sms = encode_sms_request(ctx.rng(), *gateway, acct->phone,
-                                  "Your " + ctx.self() + " code is " + code + ". Valid for " +
-                                    format_duration(cfg_.otp.lifetime) + ".");
-    if (sms)
-      ctx.send(cfg_.otp_provider, sms_request_kind, std::move(*sms));
-    ctx.emit("OtpIssued", {{"holder", acct->holder}});
-  }
-  if (status != "sent")
-    ctx.emit("OtpRefused", {{"client", req->client}, {"reason", status.substr(9)}});
-  auto reply = sign_blob(ctx.rng(), key_, encode(otp_status{req->nonce, status}));
-  if (auto bytes = and_then(reply, [](const auto& v) { return encode(v); }))
-    ctx.send(p.from, kind::otp_reply, std::move(*bytes));
+  if (!acct)
+    status.refusal = "unknown-card";
+  else if (acct->phone.empty() || !gateway)
+    status.refusal = "no-phone";
+  else
+    status.sent = text_code(*acct, *gateway, ctx);
+  if (!status.sent && status.refusal.empty())
+    status.refusal = "sms-failed";
+  if (!status.sent)
+    ctx.emit("OtpRefused", {{"client", req->client}, {"reason", status.refusal}});
+  auto reply = sign_blob(ctx.rng(), key_, encode(status));
+  send_or_report(p.from, kind::otp_reply, and_then(reply, [](const auto& v) { return encode(v); }),
+                 ctx);
 }
 
-std::string bank::check_signatures(const pm_forward& fwd, const payment_info& pm, context& ctx) {
+bool bank::text_code(const account& acct, const crypto::rsa_public_key& gateway, context& ctx) {
+  auto code = crypto::random_otp(ctx.rng());
+  auto sms = encode_sms_request(ctx.rng(), gateway, acct.phone,
+                                "Your " + ctx.self() + " code is " + code + ". Valid for " +
+                                  format_duration(cfg_.otp.lifetime) + ".");
+  if (!sms) {
+    ctx.emit("SendFailed", {{"kind", sms_request_kind}, {"reason", sms.error().message()}});
+    return false;
+  }
+  otps_.insert_or_assign(acct.card, crypto::otp_verifier(cfg_.otp)).first->second.issue(code, ctx.now());
+  ctx.send(cfg_.otp_provider, sms_request_kind, std::move(*sms));
+  ctx.emit("OtpIssued", {{"holder", acct.holder}});
+  return true;
+}
+
+void bank::send_or_report(const std::string& to, const char* k, result<bytes> b, context& ctx) {
+  if (b)
+    ctx.send(to, k, std::move(*b));
+  else
+    ctx.emit("SendFailed", {{"kind", k}, {"to", to}, {"reason", b.error().message()}});
+}
+
+bank::refusal bank::check_signatures(const pm_forward& fwd, const payment_info& pm,
+                                    context& ctx) {
   auto client_key = crypto::rsa_public_key::from_der(pm.session_key);
   const auto* merchant_key = dir_.public_key(pm.merchant);
   auto claim = decode_merchant_claim(fwd.claim.payload);
-  std::string why;
+  refusal why;
   if (!client_key)
     why = "bad-client-key";
   else if (!merchant_key)
@@ -114,35 +130,36 @@ std::string bank::check_signatures(const pm_forward& fwd, const payment_info& pm
   else if (claim->tid != pm.tid || claim->amount != pm.amount || claim->merchant != pm.merchant ||
            claim->client_key_fingerprint != client_key->fingerprint())
     why = "claim-mismatch";
-  if (!why.empty())
-    ctx.emit("SignatureInvalid", {{"tid", hex(pm.tid)}, {"reason", why}});
-  return why.empty() ? "" : "aborted: " + why;
+  if (why)
+    ctx.emit("SignatureInvalid", {{"tid", hex(pm.tid)}, {"reason", *why}});
+  return why;
 }
 
-std::string bank::check_funds(const payment_info& pm, const account& payer, context& ctx) {
+bank::refusal bank::check_funds(const payment_info& pm, const account& payer, context& ctx) {
   if (pm.amount <= 0)
-    return "aborted: bad-amount";
-  if (!find_holder(pm.merchant))
-    return "aborted: merchant-unknown";
+    return "bad-amount";
+  const auto* payee = find_holder(pm.merchant);
+  if (!payee)
+    return "merchant-unknown";
   if (pm.amount > payer.balance) {
     ctx.emit("InsufficientFunds", {{"tid", hex(pm.tid)}, {"holder", payer.holder}});
-    return "aborted: insufficient-funds";
+    return "insufficient-funds";
   }
   std::int64_t sum = 0;
-  if (__builtin_add_overflow(find_holder(pm.merchant)->balance, pm.amount, &sum))
-    return "aborted: overflow";
-  return "";
+  if (__builtin_add_overflow(payee->balance, pm.amount, &sum))
+    return "overflow";
+  return std::nullopt;
 }
 
-std::string bank::check_payment(const pm_forward& fwd, const payment_info& pm, context& ctx) {
+bank::refusal bank::check_payment(const pm_forward& fwd, const payment_info& pm, context& ctx) {
   // The merchant's claim binds the client's session key to this tid and
   // amount; without it, anyone could seal a PM for the bank.
   if (cfg_.verify_signatures)
-    if (auto why = check_signatures(fwd, pm, ctx); !why.empty())
+    if (auto why = check_signatures(fwd, pm, ctx))
       return why;
   auto* payer = find_card(pm.card, pm.expiry);
   if (!payer)
-    return "aborted: unknown-card";
+    return "unknown-card";
   if (cfg_.check_otp) {
     auto i = otps_.find(payer->card);
     auto st = i == otps_.end() ? crypto::status(crypto::make_error(crypto::errc::not_issued))
@@ -150,24 +167,22 @@ std::string bank::check_payment(const pm_forward& fwd, const payment_info& pm, c
     if (!st) {
       auto reason = otp_failure(st.error().code);
       ctx.emit("OtpRejected", {{"tid", hex(pm.tid)}, {"reason", reason}});
-      return "aborted: " + reason;
+      return reason;
     }
   }
   return check_funds(pm, *payer, ctx);
 }
 
-std::string bank::commit(const payment_info& pm, account& payer, context& ctx) {
+void bank::commit(const payment_info& pm, account& payer, context& ctx) {
   // One actor, one message at a time: the debit and credit cannot interleave
   // with another payment, so the transfer is atomic.
   auto* payee = find_holder(pm.merchant);
   payer.balance -= pm.amount;
   payee->balance += pm.amount;
-  ++charges_[pm.tid];
   ctx.emit("PaymentCommitted", {{"tid", hex(pm.tid)},
                                 {"amount", std::to_string(pm.amount)},
                                 {"payer", payer.holder},
                                 {"payee", payee->holder}});
-  return "committed";
 }
 
 void bank::on_pm_forward(const packet& p, context& ctx) {
@@ -184,37 +199,36 @@ void bank::on_pm_forward(const packet& p, context& ctx) {
     auto client_key = crypto::rsa_public_key::from_der(pm->session_key);
     if (!client_key || !verify_blob(*client_key, *blob)) {
       ctx.emit("SignatureInvalid", {{"tid", hex(pm->tid)}, {"reason", "bad-client-signature"}});
-      record_and_reply(p, *pm, "aborted: bad-client-signature", ctx);
+      record_and_reply(p, *pm, outcome::abort("bad-client-signature"), ctx);
       return;
     }
   }
   if (auto i = decisions_.find(pm->tid); cfg_.unique_tids && i != decisions_.end()) {
-    ctx.emit("ReplayRejected", {{"tid", hex(pm->tid)}, {"recorded", i->second.outcome}});
+    ctx.emit("ReplayRejected", {{"tid", hex(pm->tid)}, {"recorded", i->second.result.text()}});
     reply_outcome(p.from, kind::bank_reply,
-                  {pm->tid, i->second.amount, i->second.nonce, i->second.outcome}, ctx);
+                  {pm->tid, i->second.amount, i->second.nonce, i->second.result}, ctx);
     return;
   }
-  auto outcome = check_payment(*fwd, *pm, ctx);
-  if (outcome.empty())
-    outcome = commit(*pm, *find_card(pm->card, pm->expiry), ctx);
-  else
-    ctx.emit("PaymentAborted", {{"tid", hex(pm->tid)}, {"reason", outcome.substr(9)}});
-  record_and_reply(p, *pm, outcome, ctx);
+  auto why = check_payment(*fwd, *pm, ctx);
+  if (!why)
+    commit(*pm, *find_card(pm->card, pm->expiry), ctx);
+  record_and_reply(p, *pm, why ? outcome::abort(*why) : outcome::commit(), ctx);
 }
 
-void bank::record_and_reply(const packet& p, const payment_info& pm, const std::string& outcome,
+void bank::record_and_reply(const packet& p, const payment_info& pm, const outcome& result,
                             context& ctx) {
+  if (result.aborted())
+    ctx.emit("PaymentAborted", {{"tid", hex(pm.tid)}, {"reason", result.reason}});
   auto key = crypto::rsa_public_key::from_der(pm.session_key);
   bytes fp = key ? key->fingerprint() : bytes{};
-  decisions_.insert_or_assign(pm.tid, decision{outcome, pm.amount, pm.nonce, fp});
-  reply_outcome(p.from, kind::bank_reply, {pm.tid, pm.amount, pm.nonce, outcome}, ctx);
+  decisions_.insert_or_assign(pm.tid, record{result, pm.amount, pm.nonce, fp});
+  reply_outcome(p.from, kind::bank_reply, {pm.tid, pm.amount, pm.nonce, result}, ctx);
 }
 
 void bank::reply_outcome(const std::string& to, const char* k, const outcome_statement& s,
                          context& ctx) {
   auto reply = sign_blob(ctx.rng(), key_, encode(s));
-  if (auto b = and_then(reply, [](const auto& v) { return encode(v); }))
-    ctx.send(to, k, std::move(*b));
+  send_or_report(to, k, and_then(reply, [](const auto& v) { return encode(v); }), ctx);
 }
 
 void bank::on_resolve(const packet& p, context& ctx) {
@@ -233,17 +247,20 @@ void bank::on_resolve(const packet& p, context& ctx) {
   auto i = decisions_.find(req->tid);
   if (i == decisions_.end()) {
     // No payment seen: abort the tid for good, so a late PM is refused.
+    auto result = outcome::abort("resolved-without-payment");
+    ctx.emit("PaymentAborted", {{"tid", hex(req->tid)}, {"reason", result.reason}});
     i = decisions_
-          .insert_or_assign(req->tid, decision{"aborted: resolved-without-payment", req->amount,
-                                               req->nonce, client_key->fingerprint()})
+          .insert_or_assign(req->tid,
+                            record{result, req->amount, req->nonce, client_key->fingerprint()})
           .first;
   } else if (i->second.client_key_fingerprint != client_key->fingerprint()) {
     ctx.emit("ResolutionRefused", {{"tid", hex(req->tid)}, {"reason", "not-the-payer"}});
     return;
   }
-  ctx.emit("ResolutionAnswered", {{"tid", hex(req->tid)}, {"outcome", i->second.outcome}});
+  ctx.emit("ResolutionAnswered",
+           {{"tid", hex(req->tid)}, {"outcome", i->second.result.text()}});
   reply_outcome(p.from, kind::resolve_reply,
-                {req->tid, i->second.amount, i->second.nonce, i->second.outcome}, ctx);
+                {req->tid, i->second.amount, i->second.nonce, i->second.result}, ctx);
 }
 
 observation bank::observe() const {
@@ -255,10 +272,7 @@ observation bank::observe() const {
   }
   o.numbers["total"] = total;
   o.numbers["initial_total"] = initial_total_;
-  for (const auto& [tid, n] : charges_)
-    o.numbers["charges." + crypto::to_hex(tid)] = n;
-  for (const auto& [tid, d] : decisions_)
-    o.texts["outcome." + crypto::to_hex(tid)] = d.outcome;
+  o.numbers["decisions"] = static_cast<std::int64_t>(decisions_.size());
   return o;
 }
 

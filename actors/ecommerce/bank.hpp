@@ -45,8 +45,9 @@ public:
   std::int64_t balance(const std::string& holder) const;
 
 private:
-  struct decision {
-    std::string outcome;
+  /// What the bank recorded for a tid.
+  struct record {
+    ecommerce::outcome result;
     std::int64_t amount = 0;
     bytes nonce;
     bytes client_key_fingerprint;
@@ -56,13 +57,19 @@ private:
   void on_pm_forward(const packet& p, context& ctx);
   void on_resolve(const packet& p, context& ctx);
 
-  /// Checks a payment; "" if it may be committed, else "aborted: <reason>".
-  std::string check_payment(const pm_forward& fwd, const payment_info& pm, context& ctx);
-  std::string check_signatures(const pm_forward& fwd, const payment_info& pm, context& ctx);
-  std::string check_funds(const payment_info& pm, const account& payer, context& ctx);
-  std::string commit(const payment_info& pm, account& payer, context& ctx);
-  void record_and_reply(const packet& p, const payment_info& pm, const std::string& outcome,
+  /// Why a payment must be aborted, or nothing if it may be committed.
+  using refusal = std::optional<std::string>;
+  refusal check_payment(const pm_forward& fwd, const payment_info& pm, context& ctx);
+  refusal check_signatures(const pm_forward& fwd, const payment_info& pm, context& ctx);
+  refusal check_funds(const payment_info& pm, const account& payer, context& ctx);
+  void commit(const payment_info& pm, account& payer, context& ctx);
+  /// Records the decision (PaymentCommitted was emitted by commit; an abort
+  /// emits PaymentAborted here) and answers the merchant.
+  void record_and_reply(const packet& p, const payment_info& pm, const outcome& result,
                         context& ctx);
+  /// Texts a fresh code for `acct`'s card; false (with SendFailed) if it cannot.
+  bool text_code(const account& acct, const crypto::rsa_public_key& gateway, context& ctx);
+  void send_or_report(const std::string& to, const char* kind, result<bytes> b, context& ctx);
   void reply_outcome(const std::string& to, const char* kind, const outcome_statement& s,
                      context& ctx);
 
@@ -73,8 +80,7 @@ private:
   crypto::rsa_private_key key_;
   const directory& dir_;
   std::map<std::string, crypto::otp_verifier> otps_; ///< card -> last code issued
-  std::map<bytes, decision> decisions_;              ///< tid -> recorded outcome
-  std::map<bytes, std::int64_t> charges_;            ///< tid -> debits made
+  std::map<bytes, record> decisions_;                ///< tid -> recorded outcome
   std::set<bytes> otp_nonces_;                       ///< OTP requests answered
   std::int64_t initial_total_ = 0;
 };

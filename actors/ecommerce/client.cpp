@@ -8,8 +8,8 @@ namespace protobed::ecommerce {
 
 namespace {
 
-constexpr const char* timeout_timer = "timeout.";
-constexpr const char* otp_entry_timer = "otp-entry.";
+constexpr const char* timeout_purpose = "timeout";
+constexpr const char* otp_entry_purpose = "otp-entry";
 
 } // namespace
 
@@ -20,8 +20,12 @@ client::client(client_config cfg, const directory& dir, crypto::rng* setup_rng)
     key_pool_.push_back(crypto::rsa_private_key::generate(*setup_rng, cfg_.session_key_bits));
 }
 
-std::string client::timer_name(const char* prefix, const purchase& pu) {
-  return prefix + std::to_string(pu.number);
+timer_id client::timeout_timer(const purchase& pu) {
+  return {timeout_purpose, pu.number};
+}
+
+timer_id client::otp_entry_timer(const purchase& pu) {
+  return {otp_entry_purpose, pu.number};
 }
 
 client::purchase* client::by_nonce(const bytes& nonce) {
@@ -31,9 +35,12 @@ client::purchase* client::by_nonce(const bytes& nonce) {
   return nullptr;
 }
 
-client::purchase* client::by_number(const std::string& name, const char* prefix) {
-  auto n = std::stoul(name.substr(std::char_traits<char>::length(prefix)));
+client::purchase* client::by_number(std::uint64_t n) {
   return n >= 1 && n <= purchases_.size() ? &purchases_[n - 1] : nullptr;
+}
+
+void client::ignore(const packet& p, const char* reason, context& ctx) {
+  ctx.emit("PacketIgnored", {{"kind", p.kind}, {"from", p.from}, {"reason", reason}});
 }
 
 bool client::signed_by(const std::string& who, const signed_blob& blob) const {
@@ -85,10 +92,10 @@ void client::buy(const command& c, context& ctx) {
                                     pu.item, ctx.self()});
   auto sealed_setup = setup ? crypto::seal(ctx.rng(), *merchant_key, *setup, kind::setup) : setup;
   if (!sealed_otp || !sealed_setup)
-    return finish(pu, "aborted: encoding-failed", "client", ctx);
+    return finish(pu, outcome::abort("encoding-failed"), "client", ctx);
   ctx.send(cfg_.bank, kind::otp_request, std::move(*sealed_otp));
   ctx.send(cfg_.merchant, kind::setup, std::move(*sealed_setup));
-  ctx.set_timer(timer_name(timeout_timer, pu), cfg_.timeout);
+  ctx.set_timer(timeout_timer(pu), cfg_.timeout);
 }
 
 void client::on_packet(const packet& p, context& ctx) {
@@ -115,24 +122,24 @@ void client::on_otp_reply(const packet& p, context& ctx) {
   auto st = decode_otp_status(blob->payload);
   auto* pu = st ? by_nonce(st->nonce) : nullptr;
   if (!pu)
-    return;
+    return ignore(p, st ? "unknown-nonce" : "malformed", ctx);
   if (pu->otp_status_seen) {
     ctx.emit("ReplayRejected", {{"kind", p.kind}, {"purchase", std::to_string(pu->number)}});
     return;
   }
   pu->otp_status_seen = true;
   if (pu->ph != phase::awaiting)
-    return;
-  if (st->status != "sent") {
-    ctx.emit("OtpRefused", {{"purchase", std::to_string(pu->number)}, {"reason", st->status}});
-    finish(*pu, "aborted: " + st->status.substr(st->status.find(' ') + 1), "bank", ctx);
+    return ignore(p, "purchase-over", ctx);
+  if (!st->sent) {
+    ctx.emit("OtpRefused", {{"purchase", std::to_string(pu->number)}, {"reason", st->refusal}});
+    finish(*pu, outcome::abort(st->refusal), "bank", ctx);
   }
 }
 
 void client::on_sms(const packet& p, context& ctx) {
   auto code = code_in_sms(std::string(p.bytes.begin(), p.bytes.end()));
   if (!code)
-    return;
+    return ignore(p, "no-code", ctx);
   // The code belongs to the oldest purchase still waiting for one.
   for (auto& pu : purchases_) {
     if (pu.ph == phase::awaiting && !pu.otp) {
@@ -142,19 +149,20 @@ void client::on_sms(const packet& p, context& ctx) {
       return;
     }
   }
+  ignore(p, "no-purchase-awaiting-a-code", ctx);
 }
 
 void client::on_setup_reply(const packet& p, context& ctx) {
   auto outer = decode_keyed_body(p.bytes);
   auto* pu = outer ? by_nonce(outer->nonce) : nullptr;
   if (!pu)
-    return;
+    return ignore(p, outer ? "unknown-nonce" : "malformed", ctx);
   if (!pu->tid.empty()) {
     ctx.emit("ReplayRejected", {{"kind", p.kind}, {"purchase", std::to_string(pu->number)}});
     return;
   }
   if (pu->ph != phase::awaiting)
-    return;
+    return ignore(p, "purchase-over", ctx);
   auto body = open_keyed(pu->reply_key, kind::setup_reply, *outer);
   auto blob = and_then(body, decode_signed_blob);
   auto st = and_then(blob, [](const auto& v) { return decode_tid_statement(v.payload); });
@@ -170,7 +178,8 @@ void client::on_setup_reply(const packet& p, context& ctx) {
   pu->amount = pu->amount_override.value_or(st->amount);
   ctx.emit("SetupComplete", {{"purchase", std::to_string(pu->number)},
                              {"tid", crypto::to_hex(pu->tid)},
-                             {"amount", std::to_string(st->amount)}});
+                             {"amount", std::to_string(st->amount)},
+                             {"merchant", st->merchant}});
   start_typing_when_ready(*pu, ctx);
 }
 
@@ -180,8 +189,8 @@ void client::start_typing_when_ready(purchase& pu, context& ctx) {
   if (pu.ph != phase::awaiting || pu.tid.empty() || !pu.otp || pu.typing)
     return;
   pu.typing = true;
-  ctx.cancel_timer(timer_name(timeout_timer, pu));
-  ctx.set_timer(timer_name(otp_entry_timer, pu), pu.otp_delay);
+  ctx.cancel_timer(timeout_timer(pu));
+  ctx.set_timer(otp_entry_timer(pu), pu.otp_delay);
 }
 
 void client::pay(purchase& pu, context& ctx) {
@@ -196,22 +205,25 @@ void client::pay(purchase& pu, context& ctx) {
              : pm_bytes;
   auto po = sign_blob(ctx.rng(), key, encode(purchase_order{pu.item, pu.amount, pu.tid, pu.nonce}));
   if (!sealed_pm || !po)
-    return finish(pu, "aborted: encoding-failed", "client", ctx);
+    return finish(pu, outcome::abort("encoding-failed"), "client", ctx);
   auto msg = seal_keyed(ctx.rng(), pu.reply_key, kind::pm_po, pu.nonce,
                         encode(pm_po{std::move(*sealed_pm), std::move(*po)}));
   if (!msg)
-    return finish(pu, "aborted: encoding-failed", "client", ctx);
+    return finish(pu, outcome::abort("encoding-failed"), "client", ctx);
   pu.ph = phase::paid;
-  ctx.emit("PaymentSent", {{"tid", crypto::to_hex(pu.tid)}, {"amount", std::to_string(pu.amount)}});
+  ctx.emit("PaymentSent", {{"purchase", std::to_string(pu.number)},
+                           {"tid", crypto::to_hex(pu.tid)},
+                           {"amount", std::to_string(pu.amount)},
+                           {"merchant", cfg_.merchant}});
   ctx.send(cfg_.merchant, kind::pm_po, std::move(*msg));
-  ctx.set_timer(timer_name(timeout_timer, pu), cfg_.timeout);
+  ctx.set_timer(timeout_timer(pu), cfg_.timeout);
 }
 
 void client::on_outcome(const packet& p, context& ctx) {
   auto outer = decode_keyed_body(p.bytes);
   auto* pu = outer ? by_nonce(outer->nonce) : nullptr;
   if (!pu)
-    return;
+    return ignore(p, outer ? "unknown-nonce" : "malformed", ctx);
   auto body = open_keyed(pu->reply_key, kind::outcome, *outer);
   auto blob = and_then(body, decode_signed_blob);
   if (!blob) {
@@ -237,7 +249,7 @@ void client::accept_outcome(const signed_blob& blob, const char* via, context& c
     ctx.emit("SignatureInvalid", {{"kind", "outcome"}, {"via", via}});
     return;
   }
-  finish(*pu, st->outcome, via, ctx);
+  finish(*pu, st->result, via, ctx);
 }
 
 void client::resolve(purchase& pu, context& ctx) {
@@ -248,8 +260,11 @@ void client::resolve(purchase& pu, context& ctx) {
   auto body = and_then(req, [](const auto& v) { return encode(v); });
   auto sealed =
     body ? crypto::seal(ctx.rng(), *dir_.public_key(cfg_.bank), *body, kind::resolve) : body;
-  if (!sealed)
-    return;
+  if (!sealed) {
+    ctx.emit("ResolutionFailed",
+             {{"tid", crypto::to_hex(pu.tid)}, {"reason", sealed.error().message()}});
+    return finish(pu, outcome{}, "client", ctx);
+  }
   ++pu.resolutions;
   ctx.emit(pu.resolutions == 1 ? "ResolutionUsed" : "ResolutionRetried",
            {{"tid", crypto::to_hex(pu.tid)}, {"attempt", std::to_string(pu.resolutions)}});
@@ -258,42 +273,42 @@ void client::resolve(purchase& pu, context& ctx) {
   // Back off: timeout, 2x, 4x, 8x, then 16x the timeout between attempts, so a
   // long outage is outlasted without flooding the bank.
   auto backoff = cfg_.timeout * (std::int64_t{1} << std::min<std::int64_t>(pu.resolutions - 1, 4));
-  ctx.set_timer(timer_name(timeout_timer, pu), backoff);
+  ctx.set_timer(timeout_timer(pu), backoff);
 }
 
-void client::on_timer(const std::string& name, context& ctx) {
-  if (name.rfind(otp_entry_timer, 0) == 0) {
-    if (auto* pu = by_number(name, otp_entry_timer); pu && pu->ph == phase::awaiting)
+void client::on_timer(const timer_id& id, context& ctx) {
+  auto* pu = by_number(id.index);
+  if (!pu || pu->ph == phase::done)
+    return participant_core::on_timer(id, ctx);
+  if (id.purpose == otp_entry_purpose) {
+    if (pu->ph == phase::awaiting)
       pay(*pu, ctx);
     return;
   }
-  auto* pu = by_number(name, timeout_timer);
-  if (!pu || pu->ph == phase::done)
-    return;
   if (pu->ph == phase::awaiting)
-    return finish(*pu, pu->tid.empty() ? "aborted: setup-timeout" : "aborted: no-otp", "client",
+    return finish(*pu, outcome::abort(pu->tid.empty() ? "setup-timeout" : "no-otp"), "client",
                   ctx);
   if (pu->resolutions <= cfg_.resolution_retries)
     return resolve(*pu, ctx);
-  ctx.emit("ResolutionFailed", {{"tid", crypto::to_hex(pu->tid)}});
-  finish(*pu, "unknown", "client", ctx);
+  ctx.emit("ResolutionFailed", {{"tid", crypto::to_hex(pu->tid)}, {"reason", "no-answer"}});
+  finish(*pu, outcome{}, "client", ctx);
 }
 
-void client::finish(purchase& pu, const std::string& outcome, const char* via, context& ctx) {
+void client::finish(purchase& pu, const outcome& result, const char* via, context& ctx) {
   if (pu.ph == phase::done) {
-    bool same = pu.outcome == outcome;
+    bool same = pu.result && pu.result->text() == result.text();
     ctx.emit(same ? "DuplicateOutcomeIgnored" : "OutcomeConflict",
-             {{"purchase", std::to_string(pu.number)}, {"outcome", outcome}, {"via", via}});
+             {{"purchase", std::to_string(pu.number)}, {"outcome", result.text()}, {"via", via}});
     return;
   }
   pu.ph = phase::done;
-  pu.outcome = outcome;
+  pu.result = result;
   pu.session_key.reset(); // the session is over; its key is not needed again
-  ctx.cancel_timer(timer_name(timeout_timer, pu));
-  ctx.cancel_timer(timer_name(otp_entry_timer, pu));
+  ctx.cancel_timer(timeout_timer(pu));
+  ctx.cancel_timer(otp_entry_timer(pu));
   ctx.emit("OutcomeReceived", {{"purchase", std::to_string(pu.number)},
                                {"tid", crypto::to_hex(pu.tid)},
-                               {"outcome", outcome},
+                               {"outcome", result.text()},
                                {"via", via}});
   if (pu.repeats_left > 0) { // the next of `count` purchases, back to back
     auto next = pu.origin;
@@ -307,14 +322,9 @@ observation client::observe() const {
   o.numbers["purchases"] = static_cast<std::int64_t>(purchases_.size());
   o.texts["outcome"] = "none";
   for (const auto& pu : purchases_) {
-    auto outcome = pu.outcome.empty() ? std::string("pending") : pu.outcome;
+    auto outcome = pu.result ? pu.result->text() : std::string("pending");
     o.texts["outcome." + std::to_string(pu.number)] = outcome;
     o.texts["outcome"] = outcome;
-    // What the client itself started, for no_unauthorised_payment and
-    // outcome_agreement: "tid amount merchant".
-    if (!pu.tid.empty())
-      o.texts["purchase." + std::to_string(pu.number)] =
-        crypto::to_hex(pu.tid) + " " + std::to_string(pu.amount) + " " + cfg_.merchant;
   }
   return o;
 }

@@ -41,7 +41,7 @@ public:
   client(client_config cfg, const directory& dir, crypto::rng* setup_rng = nullptr);
 
   void on_packet(const packet& p, context& ctx) override;
-  void on_timer(const std::string& name, context& ctx) override;
+  void on_timer(const timer_id& id, context& ctx) override;
   void on_command(const command& c, context& ctx) override;
   observation observe() const override;
 
@@ -62,7 +62,7 @@ private:
     bytes tid;
     std::int64_t amount = 0;
     phase ph = phase::awaiting;
-    std::string outcome; ///< "" while pending
+    std::optional<ecommerce::outcome> result; ///< empty while pending
     std::int64_t resolutions = 0;
     command origin; ///< the buy command, for repeats
     std::int64_t repeats_left = 0;
@@ -78,12 +78,15 @@ private:
   void start_typing_when_ready(purchase& pu, context& ctx);
   void pay(purchase& pu, context& ctx);
   void resolve(purchase& pu, context& ctx);
-  void finish(purchase& pu, const std::string& outcome, const char* via, context& ctx);
+  void finish(purchase& pu, const outcome& result, const char* via, context& ctx);
+  /// A packet that matches no purchase, or comes too late: named, never silent.
+  void ignore(const packet& p, const char* reason, context& ctx);
 
   purchase* by_nonce(const bytes& nonce);
-  purchase* by_number(const std::string& timer_name, const char* prefix);
+  purchase* by_number(std::uint64_t number);
   bool signed_by(const std::string& who, const signed_blob& blob) const;
-  static std::string timer_name(const char* prefix, const purchase& pu);
+  static timer_id timeout_timer(const purchase& pu);
+  static timer_id otp_entry_timer(const purchase& pu);
 
   crypto::rsa_private_key next_session_key(context& ctx);
 

@@ -41,12 +41,13 @@ void merchant::on_setup(const packet& p, context& ctx) {
   auto tid = ctx.rng().generate(tid_size);
   tid_statement st{tid, req->item, price->second, client_key->fingerprint(), ctx.self()};
   auto signed_tid = sign_blob(ctx.rng(), key_, encode(st));
-  if (!signed_tid)
+  auto reply = and_then(signed_tid, [&](const signed_blob& b) {
+    return seal_keyed(ctx.rng(), req->reply_key, kind::setup_reply, req->nonce, encode(b));
+  });
+  if (!reply) {
+    ctx.emit("SetupRejected", {{"client", req->client}, {"reason", reply.error().message()}});
     return;
-  auto reply =
-    seal_keyed(ctx.rng(), req->reply_key, kind::setup_reply, req->nonce, encode(*signed_tid));
-  if (!reply)
-    return;
+  }
   sessions_.emplace(req->nonce, session{p.from, *client_key, req->reply_key, req->nonce, tid,
                                         req->item, price->second, state::open});
   tids_[tid] = req->nonce;
@@ -91,7 +92,7 @@ void merchant::on_pm_po(const packet& p, context& ctx) {
   auto fwd = and_then(signed_claim,
                       [&](const signed_blob& c) { return encode(pm_forward{msg->sealed_pm, c}); });
   if (!fwd)
-    return;
+    return reject_po("cannot-forward: " + fwd.error().message(), s.nonce, ctx);
   s.st = state::forwarded;
   ++forwarded_;
   ctx.emit("PaymentForwarded",
@@ -114,10 +115,12 @@ void merchant::on_bank_reply(const packet& p, context& ctx) {
   }
   auto& s = sessions_.at(tid->second);
   auto relay = seal_keyed(ctx.rng(), s.reply_key, kind::outcome, s.nonce, encode(*blob));
-  if (!relay)
-    return;
   s.st = state::closed;
-  ctx.emit("OutcomeRelayed", {{"tid", crypto::to_hex(st->tid)}, {"outcome", st->outcome}});
+  if (!relay) {
+    ctx.emit("SendFailed", {{"kind", kind::outcome}, {"reason", relay.error().message()}});
+    return;
+  }
+  ctx.emit("OutcomeRelayed", {{"tid", crypto::to_hex(st->tid)}, {"outcome", st->result.text()}});
   ctx.send(s.client, kind::outcome, std::move(*relay));
 }
 

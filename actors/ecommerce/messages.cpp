@@ -40,6 +40,18 @@ bool exact(const bytes& b, std::size_t n) {
 
 } // namespace
 
+std::string outcome::text() const {
+  switch (c) {
+    case code::committed:
+      return "committed";
+    case code::aborted:
+      return "aborted: " + reason;
+    case code::unknown:
+      break;
+  }
+  return "unknown";
+}
+
 result<bytes> encode(const signed_blob& x) {
   return encode_labelled("signed", [&](writer& w) { w.field(x.payload).field(x.signature); });
 }
@@ -81,13 +93,15 @@ result<otp_request> decode_otp_request(byte_view in) {
 }
 
 result<bytes> encode(const otp_status& x) {
-  return encode_labelled(kind::otp_reply, [&](writer& w) { w.field(x.nonce).str(x.status); });
+  return encode_labelled(kind::otp_reply,
+                         [&](writer& w) { w.field(x.nonce).boolean(x.sent).str(x.refusal); });
 }
 
 result<otp_status> decode_otp_status(byte_view in) {
   return decode_labelled<otp_status>(in, kind::otp_reply, [](reader& r, otp_status& x) {
     x.nonce = r.field(nonce_size);
-    x.status = r.str(small);
+    x.sent = r.boolean();
+    x.refusal = r.str(small);
   });
 }
 
@@ -221,18 +235,26 @@ result<pm_forward> decode_pm_forward(byte_view in) {
 
 result<bytes> encode(const outcome_statement& x) {
   return encode_labelled("ecommerce.outcome", [&](writer& w) {
-    w.field(x.tid).i64(x.amount).field(x.nonce).str(x.outcome);
+    w.field(x.tid).i64(x.amount).field(x.nonce).u8(static_cast<std::uint8_t>(x.result.c));
+    w.str(x.result.reason);
   });
 }
 
 result<outcome_statement> decode_outcome_statement(byte_view in) {
-  return decode_labelled<outcome_statement>(in, "ecommerce.outcome",
-                                            [](reader& r, outcome_statement& x) {
-                                              x.tid = r.field(tid_size);
-                                              x.amount = r.i64();
-                                              x.nonce = r.field(nonce_size);
-                                              x.outcome = r.str(small);
-                                            });
+  std::uint8_t code = 0;
+  auto x = decode_labelled<outcome_statement>(in, "ecommerce.outcome",
+                                              [&](reader& r, outcome_statement& x) {
+                                                x.tid = r.field(tid_size);
+                                                x.amount = r.i64();
+                                                x.nonce = r.field(nonce_size);
+                                                code = r.u8();
+                                                x.result.reason = r.str(small);
+                                              });
+  if (x && code > static_cast<std::uint8_t>(outcome::code::aborted))
+    return crypto::make_error(crypto::errc::malformed, "outcome must be committed or aborted");
+  if (x)
+    x->result.c = static_cast<outcome::code>(code);
+  return x;
 }
 
 result<bytes> encode(const resolve_request& x) {

@@ -35,6 +35,29 @@ inline constexpr std::size_t nonce_size = 16;
 inline constexpr std::size_t tid_size = 16;
 inline constexpr std::size_t reply_key_size = 32;
 
+/// How a transaction ended: what the bank decides and the client learns.
+/// `unknown` never travels: it is a client that could not learn the outcome.
+struct outcome {
+  enum class code : std::uint8_t { committed = 0, aborted = 1, unknown = 2 };
+  code c = code::unknown;
+  std::string reason; ///< why it aborted; empty otherwise
+
+  static outcome commit() {
+    return {code::committed, {}};
+  }
+  static outcome abort(std::string why) {
+    return {code::aborted, std::move(why)};
+  }
+  bool committed() const {
+    return c == code::committed;
+  }
+  bool aborted() const {
+    return c == code::aborted;
+  }
+  /// "committed", "aborted: <reason>" or "unknown": how reports and scenarios write it.
+  std::string text() const;
+};
+
 /// A payload and a signature over it.
 struct signed_blob {
   bytes payload;
@@ -61,10 +84,11 @@ struct otp_request {
 result<bytes> encode(const otp_request& x);
 result<otp_request> decode_otp_request(byte_view in);
 
-/// 1. Bank -> client, signed by the bank: "sent" or "refused: <reason>".
+/// 1. Bank -> client, signed by the bank: the code was sent, or why not.
 struct otp_status {
   bytes nonce;
-  std::string status;
+  bool sent = false;
+  std::string refusal; ///< why no code was sent ("unknown-card")
 };
 result<bytes> encode(const otp_status& x);
 result<otp_status> decode_otp_status(byte_view in);
@@ -146,7 +170,7 @@ struct outcome_statement {
   bytes tid;
   std::int64_t amount = 0;
   bytes nonce;
-  std::string outcome; ///< "committed" or "aborted: <reason>"
+  ecommerce::outcome result; ///< committed or aborted (never unknown)
 };
 result<bytes> encode(const outcome_statement& x);
 result<outcome_statement> decode_outcome_statement(byte_view in);

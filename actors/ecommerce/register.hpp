@@ -5,6 +5,9 @@
 
 namespace protobed::ecommerce {
 
+/// The roles, analyzer, forger and the protocol (invariants, transaction, pictures, workload).
 void register_roles(role_registry& r);
+
+protocol_info protocol();
 
 } // namespace protobed::ecommerce

@@ -190,6 +190,7 @@ void register_roles(role_registry& r) {
   r.add(bank_role());
   r.add_analyzer(analyze);
   r.add_forger(make_forger());
+  r.add_protocol(protocol());
 }
 
 } // namespace protobed::ecommerce

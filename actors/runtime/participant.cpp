@@ -2,9 +2,11 @@
 
 namespace protobed {
 
-void participant_core::on_timer(const std::string& name, context& ctx) {
-  ctx.emit("UnexpectedTimer", {{"timer", name}});
+void participant_core::on_timer(const timer_id& id, context& ctx) {
+  ctx.emit("UnexpectedTimer", {{"timer", id.text()}});
 }
+
+void participant_core::on_peer_status(const std::string&, bool, context&) {}
 
 void participant_core::on_command(const command& c, context& ctx) {
   ctx.emit("CommandRejected", {{"verb", c.verb}, {"reason", "this role takes no commands"}});

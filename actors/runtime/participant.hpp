@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "actors/runtime/event.hpp"
@@ -38,8 +39,26 @@ struct outgoing {
   std::string from; ///< claimed sender; empty = the participant itself
 };
 
+/// A timer a core sets: what it is for and which instance ({"timeout", 3}
+/// for purchase 3). Setting an id again re-arms it; the core gets the same
+/// id back when it fires, never a string to parse.
+struct timer_id {
+  std::string purpose;
+  std::uint64_t index = 0;
+
+  bool operator<(const timer_id& o) const {
+    return std::tie(purpose, index) < std::tie(o.purpose, o.index);
+  }
+  bool operator==(const timer_id& o) const {
+    return purpose == o.purpose && index == o.index;
+  }
+  std::string text() const {
+    return purpose + "." + std::to_string(index);
+  }
+};
+
 struct timer_request {
-  std::string name;
+  timer_id id;
   sim_time after;
 };
 
@@ -47,7 +66,7 @@ struct timer_request {
 struct effects {
   std::vector<outgoing> sends;
   std::vector<timer_request> timers;
-  std::vector<std::string> cancels;
+  std::vector<timer_id> cancels;
   std::vector<event> events;
 };
 
@@ -79,11 +98,11 @@ public:
     out_.sends.push_back({std::move(to), std::move(kind), std::move(bytes), std::move(from)});
   }
   /// (Re)arms timer `name`; a timer set again replaces the earlier one.
-  void set_timer(std::string name, sim_time after) {
-    out_.timers.push_back({std::move(name), after});
+  void set_timer(timer_id id, sim_time after) {
+    out_.timers.push_back({std::move(id), after});
   }
-  void cancel_timer(std::string name) {
-    out_.cancels.push_back(std::move(name));
+  void cancel_timer(timer_id id) {
+    out_.cancels.push_back(std::move(id));
   }
   void emit(std::string name, std::vector<std::pair<std::string, std::string>> details = {}) {
     out_.events.push_back({std::move(name), std::move(details)});
@@ -106,8 +125,12 @@ public:
 
   virtual void on_start(context&) {}
   virtual void on_packet(const packet& p, context& ctx) = 0;
-  virtual void on_timer(const std::string& name, context& ctx);
+  virtual void on_timer(const timer_id& id, context& ctx);
   virtual void on_command(const command& c, context& ctx);
+  /// `peer` became unreachable (offline window, crash) or reachable again
+  /// (window over, restart). Cores that keep state for others (a relay
+  /// holding messages) act on it; the default ignores it.
+  virtual void on_peer_status(const std::string& peer, bool reachable, context& ctx);
   /// State for expectations and reports.
   virtual observation observe() const = 0;
 };

@@ -1,11 +1,62 @@
 #include "actors/runtime/registry.hpp"
 
+#include <stdexcept>
+
 #include "actors/runtime/suggest.hpp"
 
 namespace protobed {
 
 void role_registry::add(role_info r) {
   roles_.push_back(std::move(r));
+}
+
+void role_registry::add_protocol(protocol_info p) {
+  for (const auto& inv : p.invariants)
+    if (find_invariant(inv.name))
+      throw std::logic_error("invariant '" + inv.name + "' registered twice");
+  protocols_.push_back(std::move(p));
+}
+
+const protocol_info* role_registry::find_protocol(const std::string& name) const {
+  for (const auto& p : protocols_)
+    if (p.name == name)
+      return &p;
+  return nullptr;
+}
+
+const protocol_info* role_registry::protocol_of(const role_info& role) const {
+  return find_protocol(role.name.substr(0, role.name.find('.')));
+}
+
+const invariant_info* role_registry::find_invariant(const std::string& name) const {
+  for (const auto& p : protocols_)
+    for (const auto& inv : p.invariants)
+      if (inv.name == name)
+        return &inv;
+  return nullptr;
+}
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+} // namespace
+
+bool role_registry::is_detection(const std::string& event_name) const {
+  for (const auto& p : protocols_)
+    if (p.hints.detections.count(event_name))
+      return true;
+  return ends_with(event_name, "Rejected") || ends_with(event_name, "Invalid") ||
+         ends_with(event_name, "Refused");
+}
+
+bool role_registry::is_outcome(const std::string& event_name) const {
+  for (const auto& p : protocols_)
+    if (p.hints.outcomes.count(event_name))
+      return true;
+  return false;
 }
 
 const role_info* role_registry::find(const std::string& name) const {

@@ -16,6 +16,7 @@
 #include "actors/runtime/knowledge.hpp"
 #include "actors/runtime/network.hpp"
 #include "actors/runtime/participant.hpp"
+#include "actors/runtime/protocol.hpp"
 
 namespace protobed {
 
@@ -71,6 +72,20 @@ struct role_info {
 class role_registry {
 public:
   void add(role_info r);
+  /// A protocol's invariants, transaction, pictures and workload. Invariant
+  /// names are unique across the registry (a duplicate throws).
+  void add_protocol(protocol_info p);
+  const std::vector<protocol_info>& protocols() const {
+    return protocols_;
+  }
+  const protocol_info* find_protocol(const std::string& name) const;
+  /// The protocol a role belongs to ("ecommerce.bank" -> ecommerce), if registered.
+  const protocol_info* protocol_of(const role_info& role) const;
+  const invariant_info* find_invariant(const std::string& name) const;
+  /// A detection: registered as one by a protocol, or named by convention
+  /// (…Rejected, …Invalid, …Refused).
+  bool is_detection(const std::string& event_name) const;
+  bool is_outcome(const std::string& event_name) const;
   void add_analyzer(analyzer a) {
     analyzers_.push_back(std::move(a));
   }
@@ -91,6 +106,7 @@ public:
 
 private:
   std::vector<role_info> roles_;
+  std::vector<protocol_info> protocols_;
   std::vector<analyzer> analyzers_;
   std::vector<forger> forgers_;
 };

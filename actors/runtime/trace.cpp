@@ -1,5 +1,7 @@
 #include "actors/runtime/trace.hpp"
 
+#include "actors/runtime/protocol.hpp"
+
 namespace protobed {
 
 namespace {
@@ -101,6 +103,18 @@ void trace::write_jsonl(std::ostream& out) const {
 std::size_t trace::size() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return records_.size();
+}
+
+bool is_event(const trace_record& rec, const char* name) {
+  return rec["type"] == "event" && rec["name"] == name;
+}
+
+std::string detail_of(const trace_record& rec, const char* key) {
+  auto d = rec.find("details");
+  if (d == rec.end())
+    return {};
+  auto v = d->find(key);
+  return v == d->end() ? std::string{} : v->get<std::string>();
 }
 
 } // namespace protobed

@@ -7,6 +7,7 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<event>("protobed.event");
   cfg.add_message_type<command>("protobed.command");
   cfg.add_message_type<observation>("protobed.observation");
+  cfg.add_message_type<timer_id>("protobed.timer_id");
 }
 
 } // namespace protobed

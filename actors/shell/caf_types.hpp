@@ -27,6 +27,7 @@ using pb_activity_atom = caf::atom_constant<caf::atom("pb_active")>;
 using pb_spawn_atom = caf::atom_constant<caf::atom("pb_spawn")>;
 using pb_stop_atom = caf::atom_constant<caf::atom("pb_stop")>;
 using pb_observe_atom = caf::atom_constant<caf::atom("pb_observe")>;
+using pb_peer_atom = caf::atom_constant<caf::atom("pb_peer")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, packet& x) {
@@ -41,6 +42,11 @@ typename Inspector::result_type inspect(Inspector& f, event& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command& x) {
   return f(caf::meta::type_name("protobed.command"), x.verb, x.args);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, timer_id& x) {
+  return f(caf::meta::type_name("protobed.timer_id"), x.purpose, x.index);
 }
 
 template <class Inspector>

@@ -36,14 +36,14 @@ void emit(self_ptr self, event e) {
 
 void arm_timer(self_ptr self, const timer_request& t) {
   auto& st = self->state;
-  auto [it, fresh] = st.live_timers.insert_or_assign(t.name, st.next_generation++);
+  auto [it, fresh] = st.live_timers.insert_or_assign(t.id, st.next_generation++);
   if (fresh)
     count(self, 1); // a replaced timer was already counted
-  self->delayed_send(self, t.after, pb_timer_atom::value, t.name, it->second);
+  self->delayed_send(self, t.after, pb_timer_atom::value, t.id, it->second);
 }
 
-void cancel_timer(self_ptr self, const std::string& name) {
-  if (self->state.live_timers.erase(name) != 0)
+void cancel_timer(self_ptr self, const timer_id& id) {
+  if (self->state.live_timers.erase(id) != 0)
     count(self, -1);
 }
 
@@ -56,8 +56,8 @@ void step(self_ptr self, F&& call, bool consumes = true) {
   call(*s.slot->core, ctx);
   auto& fx = ctx.out();
   count(self, static_cast<std::int64_t>(fx.events.size() + fx.sends.size()));
-  for (const auto& name : fx.cancels)
-    cancel_timer(self, name);
+  for (const auto& id : fx.cancels)
+    cancel_timer(self, id);
   for (const auto& t : fx.timers)
     arm_timer(self, t);
   if (!s.activity && consumes)
@@ -125,13 +125,18 @@ caf::behavior participant_actor(self_ptr self, participant_setup setup) {
       if (!lost_while_down(self, "command"))
         step(self, [&](participant_core& c, context& ctx) { c.on_command(cmd, ctx); });
     },
-    [=](pb_timer_atom, const std::string& name, std::uint64_t generation) {
+    [=](pb_timer_atom, const timer_id& id, std::uint64_t generation) {
       auto& live = self->state.live_timers;
-      auto i = live.find(name);
+      auto i = live.find(id);
       if (i == live.end() || i->second != generation)
         return; // cancelled or re-armed since: stale
       live.erase(i);
-      step(self, [&](participant_core& c, context& ctx) { c.on_timer(name, ctx); });
+      step(self, [&](participant_core& c, context& ctx) { c.on_timer(id, ctx); });
+    },
+    [=](pb_peer_atom, const std::string& peer, bool reachable) {
+      if (!lost_while_down(self, "peer status"))
+        step(self,
+             [&](participant_core& c, context& ctx) { c.on_peer_status(peer, reachable, ctx); });
     },
   };
 }

@@ -32,7 +32,7 @@ struct participant_setup {
 
 struct participant_state {
   participant_setup setup;
-  std::map<std::string, std::uint64_t> live_timers; ///< name -> generation
+  std::map<timer_id, std::uint64_t> live_timers; ///< id -> generation
   std::uint64_t next_generation = 1;
   bool crashed = false;
   std::int64_t pending_delta = 0; ///< on a node: activity not yet reported

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "bin/cli/app.hpp"
+#include "actors/runtime/registry.hpp"
 #include "bin/cli/commands.hpp"
 
 namespace protobed::cli {
@@ -10,19 +11,19 @@ int bench_crypto_command(const args& a);
 int bench_protocol(const args& a, const std::string& target);
 
 namespace {
-int bench_ecommerce_command(const args& a) {
-  return bench_protocol(a, "ecommerce");
-}
-} // namespace
 
-namespace {
-
+/// `crypto`, then every registered protocol that brings a workload.
 const std::vector<command>& bench_targets() {
-  static const std::vector<command> table = {
-    {"crypto", "ops/s and µs/op of every crypto primitive on this machine", bench_crypto_command},
-    {"ecommerce", "the built-in e-commerce workload against its crypto bound",
-     bench_ecommerce_command},
-  };
+  static const std::vector<command> table = [] {
+    std::vector<command> t = {
+      {"crypto", "ops/s and µs/op of every crypto primitive on this machine",
+       bench_crypto_command}};
+    for (const auto& p : builtin_roles().protocols())
+      if (p.workload && p.transaction)
+        t.push_back({p.name, "the built-in " + p.name + " workload against its crypto bound",
+                     [name = p.name](const args& a) { return bench_protocol(a, name); }});
+    return t;
+  }();
   return table;
 }
 

@@ -1,6 +1,7 @@
-// `protobed bench ecommerce` and `protobed bench SCENARIO.yaml`: protocol
+// `protobed bench <protocol>` and `protobed bench SCENARIO.yaml`: protocol
 // throughput on the real clock, latency, where the time goes, and how far
-// it is from what the cryptography alone allows.
+// it is from what the cryptography alone allows. What a transaction is and
+// the built-in workload come from the protocol's registration.
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -11,7 +12,6 @@
 #include "actors/runtime/suggest.hpp"
 #include "benchmarks/analysis.hpp"
 #include "benchmarks/machine.hpp"
-#include "benchmarks/workload.hpp"
 #include "bin/cli/app.hpp"
 #include "bin/cli/command.hpp"
 #include "bin/cli/scenario_files.hpp"
@@ -28,7 +28,7 @@ namespace {
 
 struct bench_cli {
   std::string target;
-  bench::workload_options w;
+  workload_options w;
   std::int64_t warmup = -1;
   double rate = 0;
   bool no_key_pool = false;
@@ -42,7 +42,7 @@ struct bench_cli {
 
 po::options_description describe(bench_cli& o) {
   po::options_description d(
-    "Usage: protobed bench ecommerce [options]\n"
+    "Usage: protobed bench PROTOCOL [options]\n"
     "       protobed bench SCENARIO.yaml [options]\n\n"
     "Runs a protocol workload on the real clock (CAF's scheduler, one thread per\n"
     "core) and reports throughput after warm-up, latency percentiles, failures,\n"
@@ -52,11 +52,11 @@ po::options_description describe(bench_cli& o) {
     "Options");
   d.add_options()("help,h", "show this help")(
     "transactions", po::value(&o.w.transactions)->default_value(200),
-    "purchases to make")("clients", po::value(&o.w.clients)->default_value(8),
-                         "concurrent clients (closed model: each buys back to back)")(
+    "transactions to make")("clients", po::value(&o.w.clients)->default_value(8),
+                            "concurrent clients (closed model: each one back to back)")(
     "rate", po::value(&o.rate)->value_name("PER_S"),
-    "open model: start this many purchases per second instead")(
-    "warmup", po::value(&o.warmup)->value_name("N"), "purchases excluded (default: 10%)")(
+    "open model: start this many transactions per second instead")(
+    "warmup", po::value(&o.warmup)->value_name("N"), "transactions excluded (default: 10%)")(
     "no-key-pool", po::bool_switch(&o.no_key_pool),
     "make each session key during the purchase instead of ahead of time")(
     "session-key-bits", po::value(&o.w.session_key_bits)->default_value(2048), "1024..4096")(
@@ -64,7 +64,7 @@ po::options_description describe(bench_cli& o) {
     "echo", po::value(&o.echo)->default_value(20000),
     "round trips of the crypto-free framework measurement (0: skip)")(
     "nodes", po::value(&o.nodes)->value_name("n1=H:P,n2=H:P,n3=H:P"),
-    "also run distributed (bank+sms on n1, shop on n2, clients on n3) and report the ratio")(
+    "also run distributed (the protocol's placement over n1, n2, n3) and report the ratio")(
     "require", po::value(&o.require)->composing()->value_name("EXPR"),
     "fail (exit 1) unless it holds: tps>=40, efficiency>=0.8, p99<=500ms, failures<=0, "
     "framework_us<=5 (repeatable)")("json", po::bool_switch(&o.json), "print the results as JSON")(
@@ -72,7 +72,7 @@ po::options_description describe(bench_cli& o) {
     "CAF scheduler policy: stealing (work stealing) or sharing (one queue)")(
     "seconds", po::value(&o.seconds)->default_value(0.5, "0.5"),
     "time measuring each crypto primitive for the bound")("target", po::value(&o.target),
-                                                          "ecommerce or a scenario file");
+                                                          "a protocol or a scenario file");
   return d;
 }
 
@@ -157,15 +157,25 @@ bool holds(const requirement& r, double v) {
 
 namespace {
 
+/// The protocol whose transactions a scenario file is measured by: the first
+/// participant's protocol that defines one. usage_error if none does.
+const protocol_info* protocol_of(const scenario& s) {
+  for (const auto& p : s.participants)
+    if (const auto* proto = s.registry().protocol_of(*p.role); proto && proto->transaction)
+      return proto;
+  throw usage_error("bench: " + s.file +
+                    " has no participant of a protocol that defines a transaction to measure");
+}
+
 /// Runs one scenario on the real clock with live progress; fills figures.
-bench::bench_result measure(const scenario& s, std::size_t expected, std::size_t warmup,
-                            const run_options& base, bool quiet) {
+bench::bench_result measure(const scenario& s, const transaction_def& txn, std::size_t expected,
+                            std::size_t warmup, const run_options& base, bool quiet) {
   progress_line progress;
   run_options o = base;
   o.real = true;
   if (!quiet)
     o.on_tick = [&](sim_time t, const trace& tr) {
-      auto done = tr.event_count("OutcomeReceived");
+      auto done = tr.event_count(txn.end);
       double secs = static_cast<double>(t.count()) / 1e9;
       double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
       char buf[160];
@@ -185,7 +195,7 @@ bench::bench_result measure(const scenario& s, std::size_t expected, std::size_t
   o.on_tick = [&](sim_time t, const trace& tr) {
     if (!ops_at_start)
       ops_at_start = crypto::counted_ops();
-    auto done = tr.event_count("OutcomeReceived");
+    auto done = tr.event_count(txn.end);
     if (cpu_at_warmup < 0 && done >= warmup && done > 0) {
       cpu_at_warmup = bench::process_cpu_seconds();
       done_at_warmup = done;
@@ -202,7 +212,7 @@ bench::bench_result measure(const scenario& s, std::size_t expected, std::size_t
   auto cpu1 = bench::process_cpu_seconds();
   bench::run_resources res{cpu1 - cpu0, bench::process_peak_rss_mb(),
                            crypto::counted_ops() - ops_at_start.value_or(ops0)};
-  auto b = bench::analyze(run, warmup, res);
+  auto b = bench::analyze(run, txn, warmup, res);
   if (!b.whole_run && cpu_at_warmup >= 0 && b.transactions > done_at_warmup)
     b.cpu_ms_per_tx =
       (cpu1 - cpu_at_warmup) * 1e3 / static_cast<double>(b.transactions - done_at_warmup);
@@ -210,7 +220,9 @@ bench::bench_result measure(const scenario& s, std::size_t expected, std::size_t
 }
 
 double framework_cost_us(std::size_t round_trips, const std::string& scheduler) {
-  auto s = load_scenario_text(bench::echo_workload(round_trips), "bench-echo.yaml");
+  workload_options w;
+  w.transactions = round_trips;
+  auto s = load_scenario_text(builtin_roles().find_protocol("echo")->workload(w), "bench-echo.yaml");
   run_options o;
   o.real = true;
   o.scheduler = scheduler;
@@ -346,16 +358,20 @@ int bench_protocol(const args& a, const std::string& target) {
   std::optional<std::map<std::string, node_address>> nodes;
   if (!c.nodes.empty() && !(nodes = parse_nodes(c.nodes)))
     throw usage_error("bench: --nodes must be n1=HOST:PORT,n2=HOST:PORT,n3=HOST:PORT");
-  bool file = target != "ecommerce";
-  scenario s = file ? load_scenario(target)
-                    : load_scenario_text(bench::ecommerce_workload(c.w), "bench-ecommerce.yaml");
-  std::size_t expected = file ? 0 : c.w.transactions;
+  const auto* proto = builtin_roles().find_protocol(target);
+  if (proto && (!proto->workload || !proto->transaction))
+    throw usage_error("bench: protocol " + target + " has no built-in workload");
+  scenario s = proto ? load_scenario_text(proto->workload(c.w), "bench-" + target + ".yaml")
+                     : load_scenario(target);
+  if (!proto)
+    proto = protocol_of(s);
+  std::size_t expected = proto && target == proto->name ? c.w.transactions : 0;
   auto warmup = c.warmup >= 0 ? static_cast<std::size_t>(c.warmup) : expected / 10;
   bool quiet = c.json || !is_terminal(stderr);
   figures f;
   run_options base;
   base.scheduler = c.scheduler;
-  f.b = measure(s, expected, warmup, base, quiet);
+  f.b = measure(s, *proto->transaction, expected, warmup, base, quiet);
   auto costs = bench::measure_crypto(
     {std::chrono::duration<double>(c.seconds),
      3,
@@ -365,13 +381,15 @@ int bench_protocol(const args& a, const std::string& target) {
   if (c.echo > 0)
     f.framework_us = framework_cost_us(c.echo, c.scheduler);
   if (nodes) {
+    if (!proto->workload)
+      throw usage_error("bench: --nodes needs a protocol's built-in workload, not a file");
     auto placed = c.w;
     placed.placed = true;
-    auto ps = load_scenario_text(bench::ecommerce_workload(placed), "bench-ecommerce.yaml");
+    auto ps = load_scenario_text(proto->workload(placed), "bench-" + proto->name + ".yaml");
     run_options o = base;
     for (const auto& [n, addr] : *nodes)
       o.nodes[n] = {addr.host, addr.port};
-    f.distributed_tps = measure(ps, expected, warmup, o, quiet).tps;
+    f.distributed_tps = measure(ps, *proto->transaction, expected, warmup, o, quiet).tps;
   }
   std::vector<std::pair<requirement, bool>> results;
   bool all = true;

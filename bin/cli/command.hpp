@@ -1,6 +1,7 @@
 // A subcommand: a name, a one-line summary, and a function over its arguments.
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,9 +13,9 @@ namespace protobed::cli {
 using args = std::vector<std::string>;
 
 struct command {
-  const char* name;
-  const char* summary;
-  int (*run)(const args& a);
+  std::string name;
+  std::string summary;
+  std::function<int(const args& a)> run;
 };
 
 /// Bad usage: reported as one line "protobed <cmd>: <what>", exit code 2.

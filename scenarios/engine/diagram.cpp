@@ -49,7 +49,7 @@ public:
     for (std::size_t i = 0; i < r.s->participants.size(); ++i) {
       const auto& p = r.s->participants[i];
       column_[p.name] = left + col_w / 2 + static_cast<int>(i) * col_w;
-      attacker_[p.name] = p.role->name == "attacker";
+      attacker_[p.name] = static_cast<bool>(p.role->taps); // it sits on links
     }
   }
 
@@ -172,14 +172,11 @@ private:
   void draw_event(const trace_record& rec, int y) {
     std::string who = rec["who"], name = rec["name"];
     int x = column(who);
-    bool detection = name.find("Rejected") != std::string::npos ||
-                     name.find("Invalid") != std::string::npos ||
-                     name.find("Refused") != std::string::npos;
-    auto fill = attacker_[who]                  ? "#fadbd8"
-                : detection                     ? "#fdebd0"
-                : name == "PaymentCommitted"    ? "#d5f5e3"
-                : name.rfind("Outcome", 0) == 0 ? "#d6eaf8"
-                                                : "#f4f6f6";
+    const auto& roles = r_.s->registry();
+    auto fill = attacker_[who]                ? "#fadbd8"
+                : roles.is_detection(name)    ? "#fdebd0"
+                : roles.is_outcome(name)      ? "#d6eaf8"
+                                              : "#f4f6f6";
     std::string text = name;
     if (rec.contains("details")) {
       for (const char* key : {"outcome", "reason", "amount", "what"})

@@ -1,5 +1,6 @@
 // Loads expect: (see load_parts.hpp and docs/scenario-format.md).
 #include "actors/runtime/suggest.hpp"
+#include "scenarios/engine/invariants.hpp"
 #include "scenarios/engine/load_parts.hpp"
 
 namespace protobed {
@@ -68,11 +69,20 @@ void load_event(scenario& s, const config_entry& e, bool absent) {
   s.expect.push_back(std::move(x));
 }
 
-void load_invariant(scenario& s, const config_entry& e, bool broken) {
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names)
+    out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+void load_invariant(scenario& s, const config_entry& e, bool broken, const role_registry& roles) {
   auto name = as_string(e.value, "invariant");
-  const auto& names = invariant_names();
-  if (std::find(names.begin(), names.end(), name) == names.end())
-    throw config_error(e.value.pos, "unknown invariant '" + name + "'" + did_you_mean(name, names));
+  if (!find_invariant(name, roles)) {
+    auto names = invariant_names(roles);
+    throw config_error(e.value.pos, "unknown invariant '" + name + "'" +
+                                      did_you_mean(name, names) + "; registered: " + joined(names));
+  }
   expectation x;
   x.type = broken ? expectation_type::broken : expectation_type::invariant;
   x.subject = name;
@@ -82,9 +92,9 @@ void load_invariant(scenario& s, const config_entry& e, bool broken) {
 
 } // namespace
 
-void load_expectations(scenario& s, const config_node& node) {
-  if (!node.is_list())
-    throw config_error(node.pos, "expect must be a list");
+void load_expectations(scenario& s, const config_node& node, const role_registry& roles) {
+  if (!node.is_list() || node.items.empty())
+    throw config_error(node.pos, "expect must be a non-empty list: a run must check something");
   for (const auto& item : node.items) {
     if (!item.is_map() || item.entries.size() != 1)
       throw config_error(item.pos, "an expectation is a map with one key: outcome, balance, "
@@ -97,7 +107,7 @@ void load_expectations(scenario& s, const config_node& node) {
     else if (e.key == "event" || e.key == "no_event")
       load_event(s, e, e.key == "no_event");
     else if (e.key == "invariant" || e.key == "broken")
-      load_invariant(s, e, e.key == "broken");
+      load_invariant(s, e, e.key == "broken", roles);
     else
       throw config_error(e.key_pos, "unknown expectation '" + e.key + "'" +
                                       did_you_mean(e.key, expectation_keys));

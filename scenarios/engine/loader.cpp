@@ -29,7 +29,11 @@ const std::vector<option_doc> top_level = {
   {"participants", "map", "", "name: {role: …, options…}"},
   {"faults", "list", "none", "drop, delay, duplicate, reorder rules"},
   {"steps", "list", "none", "{at: 1s, <participant>: {<command>: …}}"},
-  {"expect", "list", "none", "outcome, balance, event, no_event, invariant"},
+  // Required, but checked after everything else so a more specific mistake
+  // is the one reported.
+  {"expect", "list", "none: a load error",
+   "what must hold at the end (a run must check something): outcome, balance, event, "
+   "no_event, invariant, broken"},
   {"placement", "map", "none", "participant: node name, for runs given --nodes"},
 };
 
@@ -156,6 +160,7 @@ scenario load_tree(const config_node& root, const std::string& file, const role_
   option_reader top(root, "the scenario", top_level);
   scenario s;
   s.file = file;
+  s.roles = &roles;
   s.name = top.str("scenario");
   s.description = top.str("description");
   auto seed = top.integer("seed", 1);
@@ -177,9 +182,12 @@ scenario load_tree(const config_node& root, const std::string& file, const role_
   if (auto n = top.get("steps"))
     load_steps(s, *n);
   if (auto n = top.get("expect"))
-    load_expectations(s, *n);
+    load_expectations(s, *n, roles);
   if (auto n = top.get("placement"))
     load_placement(s, *n);
+  if (!top.has("expect"))
+    throw config_error(root.pos, "the scenario has no expect: a run must check something "
+                                 "(outcome, balance, event, no_event, invariant or broken)");
   return s;
 }
 

@@ -46,19 +46,11 @@ std::vector<std::string> attacker_lines(const run_result& r) {
   return out;
 }
 
-bool is_detection(const std::string& name) {
-  for (const char* suffix : {"Rejected", "Invalid", "Refused"})
-    if (name.size() > std::strlen(suffix) &&
-        name.compare(name.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
-      return true;
-  return false;
-}
-
 /// How often each participant reported each detection event.
-std::map<std::string, std::int64_t> detections(const run_result& r) {
+std::map<std::string, std::int64_t> detections(const run_result& r, const role_registry& roles) {
   std::map<std::string, std::int64_t> out;
   for (const auto& rec : r.trace->records())
-    if (rec["type"] == "event" && is_detection(rec["name"]))
+    if (rec["type"] == "event" && roles.is_detection(rec["name"]))
       ++out[rec["name"].get<std::string>() + " at " + rec["who"].get<std::string>()];
   return out;
 }
@@ -111,7 +103,7 @@ void print_report(std::ostream& out, const scenario_report& r, bool color) {
   auto attackers = attacker_lines(r.run);
   for (const auto& line : attackers)
     out << "attacker  " << line << "\n";
-  auto detected = detections(r.run);
+  auto detected = detections(r.run, r.s->registry());
   if (!detected.empty() || !attackers.empty()) {
     out << "detected  ";
     if (detected.empty())
@@ -166,7 +158,7 @@ nlohmann::ordered_json report_json(const std::vector<scenario_report>& reports) 
                          {"replay", replay_command(r)},
                          {"trace_summary", trace_summary(r.run)},
                          {"attackers", attacker_lines(r.run)},
-                         {"detections", detections(r.run)},
+                         {"detections", detections(r.run, r.s->registry())},
                          {"expectations", checks},
                          {"observations", observations}});
   }

@@ -44,9 +44,6 @@ struct expectation {
   source_pos pos;
 };
 
-/// Invariants a scenario may demand.
-const std::vector<std::string>& invariant_names();
-
 struct scenario {
   std::string file;
   std::string name;
@@ -62,8 +59,14 @@ struct scenario {
   std::string text;                   ///< the file's text, for nodes to load the same scenario
   /// participant -> node name; used only when the run is given --nodes.
   std::map<std::string, std::string> placement;
+  /// The registry the scenario was loaded against (roles, protocols, invariants).
+  const role_registry* roles = nullptr;
 
   const participant_spec* find(const std::string& name) const;
+  /// `roles`, or the built-in registry for a scenario built by hand.
+  const role_registry& registry() const {
+    return roles ? *roles : builtin_roles();
+  }
 };
 
 } // namespace protobed

@@ -246,7 +246,7 @@ TEST_CASE("the client rejects an outcome the bank did not sign", "[ecommerce][cl
     if (p.kind == kind::bank_reply) {
       auto blob = decode_signed_blob(p.bytes);
       auto st = decode_outcome_statement(blob->payload);
-      st->outcome = "aborted: forged";
+      st->result = outcome::abort("forged");
       blob->payload = *encode(*st);
       p.bytes = *encode(*blob);
     }
@@ -260,13 +260,24 @@ TEST_CASE("the client rejects an outcome the bank did not sign", "[ecommerce][cl
 }
 
 TEST_CASE("e-commerce messages reject truncated and trailing bytes", "[ecommerce][messages]") {
-  outcome_statement st{bytes(16, 1), 25, bytes(16, 2), "committed"};
+  outcome_statement st{bytes(16, 1), 25, bytes(16, 2), outcome::commit()};
   auto enc = *encode(st);
-  CHECK(decode_outcome_statement(enc)->outcome == "committed");
+  CHECK(decode_outcome_statement(enc)->result.text() == "committed");
   for (std::size_t n = 0; n < enc.size(); ++n)
     CHECK_FALSE(decode_outcome_statement(crypto::byte_view(enc).sub(0, n)));
   enc.push_back(0);
   CHECK_FALSE(decode_outcome_statement(enc));
   // A payload of another type is refused by its label.
   CHECK_FALSE(decode_purchase_order(*encode(st)));
+}
+
+TEST_CASE("an outcome on the wire is committed or aborted, never another code",
+          "[ecommerce][messages]") {
+  outcome_statement st{bytes(16, 1), 25, bytes(16, 2), outcome::abort("insufficient-funds")};
+  auto back = decode_outcome_statement(*encode(st));
+  REQUIRE(back);
+  CHECK(back->result.aborted());
+  CHECK(back->result.text() == "aborted: insufficient-funds");
+  st.result = outcome{}; // unknown: a client's state, not something the bank can say
+  CHECK_FALSE(decode_outcome_statement(*encode(st)));
 }

@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string scenario_text(const std::string& extra) {
-  return R"(scenario: t
+  return std::string(R"(scenario: t
 description: one purchase
 seed: 5
 participants:
@@ -26,7 +26,8 @@ participants:
   alice: {role: ecommerce.client, merchant: shop, bank: bank, card: "1", expiry: "1", phone: "+1", session_key_bits: 1024}
 steps:
   - {at: 1s, alice: {buy: book}}
-)" + extra;
+)") + (extra.find("expect:") == std::string::npos ? "expect:\n  - invariant: money_conserved\n" : "") +
+         extra;
 }
 
 std::string trace_of(const run_result& r) {

@@ -52,16 +52,24 @@ void core_harness::apply(const std::string& name, effects& fx) {
     timers.erase(c);
   for (const auto& t : fx.timers) {
     auto gen = next_generation_++;
-    timers[t.name] = gen;
+    timers[t.id] = gen;
     schedule(now_ + t.after, [this, name, t, gen] {
       auto& live = members_.at(name).timers;
-      auto i = live.find(t.name);
+      auto i = live.find(t.id);
       if (i == live.end() || i->second != gen)
         return;
       live.erase(i);
-      call(name, [&](participant_core& c, context& ctx) { c.on_timer(t.name, ctx); });
+      call(name, [&](participant_core& c, context& ctx) { c.on_timer(t.id, ctx); });
     });
   }
+}
+
+void core_harness::set_reachable(const std::string& who, bool reachable, sim_time at) {
+  schedule(at, [this, who, reachable] {
+    for (const auto& [name, m] : members_)
+      if (name != who)
+        call(name, [&](participant_core& c, context& ctx) { c.on_peer_status(who, reachable, ctx); });
+  });
 }
 
 void core_harness::inject(packet p, sim_time at) {

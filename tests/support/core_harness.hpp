@@ -34,6 +34,8 @@ public:
 
   /// Sees every packet before delivery: may change it; false drops it.
   std::function<bool(packet&)> on_wire;
+  /// Tells every other core at `at` that `who` went offline or came back.
+  void set_reachable(const std::string& who, bool reachable, sim_time at);
   /// Inject a packet as if the network carried it (attackers, replays).
   void inject(packet p, sim_time at);
 
@@ -58,7 +60,7 @@ private:
   struct member {
     std::unique_ptr<participant_core> core;
     std::unique_ptr<crypto::rng> rng;
-    std::map<std::string, std::uint64_t> timers;
+    std::map<timer_id, std::uint64_t> timers;
   };
 
   void schedule(sim_time at, std::function<void()> action);

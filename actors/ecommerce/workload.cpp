@@ -1,9 +1,9 @@
-#include "benchmarks/workload.hpp"
+#include "actors/ecommerce/workload.hpp"
 
 #include <cstdio>
 #include <sstream>
 
-namespace protobed::bench {
+namespace protobed::ecommerce {
 
 namespace {
 
@@ -26,7 +26,7 @@ std::size_t share(std::size_t n, std::size_t clients, std::size_t i) {
 
 } // namespace
 
-std::string ecommerce_workload(const workload_options& o) {
+std::string workload(const workload_options& o) {
   auto clients = std::max<std::size_t>(1, std::min(o.clients, o.transactions));
   std::ostringstream y;
   y << "scenario: bench-ecommerce\n"
@@ -60,6 +60,7 @@ std::string ecommerce_workload(const workload_options& o) {
       y << "    " << client_name(i)
         << ": {buy: {item: book, count: " << share(o.transactions, clients, i) << "}}\n";
   }
+  y << "expect:\n  - invariant: money_conserved\n  - invariant: charged_at_most_once\n";
   if (o.placed) {
     y << "placement: {bank: n1, sms: n1, shop: n2";
     for (std::size_t i = 0; i < clients; ++i)
@@ -69,12 +70,4 @@ std::string ecommerce_workload(const workload_options& o) {
   return y.str();
 }
 
-std::string echo_workload(std::size_t round_trips) {
-  std::ostringstream y;
-  y << "scenario: bench-echo\ndescription: framework cost per message\nmode: real\n"
-    << "network: {latency: 0}\nparticipants:\n  a: {role: echo, peer: b}\n"
-    << "  b: {role: echo, peer: a}\nsteps:\n  - {at: 0, a: {ping: " << round_trips << "}}\n";
-  return y.str();
-}
-
-} // namespace protobed::bench
+} // namespace protobed::ecommerce

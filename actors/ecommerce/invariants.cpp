@@ -1,0 +1,174 @@
+// The e-commerce invariants, decided from what happened (the trace), never
+// from what a participant remembers at the end: a client that crashed and
+// lost its state still paid what it paid.
+#include "actors/ecommerce/invariants.hpp"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace protobed::ecommerce {
+
+namespace {
+
+std::string short_tid(const std::string& tid) {
+  return tid.substr(0, 8) + "…";
+}
+
+std::string who_of(const trace_record& rec) {
+  return rec["who"].get<std::string>();
+}
+
+/// One purchase as its client lived it: (client, purchase number) -> facts.
+struct purchase_facts {
+  std::string client, tid, merchant, amount, outcome;
+  bool ended = false;
+  bool lost = false; ///< the client crashed with its state lost before it ended
+};
+
+std::map<std::pair<std::string, std::string>, purchase_facts> purchases(const run_facts& f) {
+  std::map<std::pair<std::string, std::string>, purchase_facts> out;
+  std::map<std::string, std::set<std::string>> open; // client -> purchases not ended
+  for (const auto& rec : f.records) {
+    if (rec["type"] != "event")
+      continue;
+    auto who = who_of(rec);
+    if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
+      for (const auto& n : open[who])
+        out[{who, n}].lost = true;
+      open[who].clear();
+      continue;
+    }
+    auto n = detail_of(rec, "purchase");
+    if (n.empty())
+      continue;
+    auto& p = out[{who, n}];
+    if (is_event(rec, "PurchaseStarted")) {
+      p = purchase_facts{who, {}, {}, {}, {}, false, false};
+      open[who].insert(n);
+    } else if (is_event(rec, "SetupComplete")) {
+      p.tid = detail_of(rec, "tid");
+      p.merchant = detail_of(rec, "merchant");
+    } else if (is_event(rec, "OutcomeReceived") && !p.ended) {
+      p.ended = true;
+      p.outcome = detail_of(rec, "outcome");
+      open[who].erase(n);
+    }
+  }
+  return out;
+}
+
+/// tid -> the bank's last recorded decision ("committed", "aborted: why").
+std::map<std::string, std::string> bank_decisions(const run_facts& f) {
+  std::map<std::string, std::string> out;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "PaymentCommitted"))
+      out[detail_of(rec, "tid")] = "committed";
+    else if (is_event(rec, "PaymentAborted"))
+      out[detail_of(rec, "tid")] = "aborted: " + detail_of(rec, "reason");
+  }
+  return out;
+}
+
+verdict charged_at_most_once(const run_facts& f) {
+  std::map<std::string, std::int64_t> charges;
+  for (const auto& rec : f.records)
+    if (is_event(rec, "PaymentCommitted"))
+      ++charges[detail_of(rec, "tid")];
+  std::int64_t worst = 0;
+  std::string worst_tid;
+  for (const auto& [tid, n] : charges)
+    if (n > worst) {
+      worst = n;
+      worst_tid = tid;
+    }
+  auto observed = std::to_string(charges.size()) + " tid(s) charged, at most " +
+                  std::to_string(worst) + " time(s) each";
+  if (worst > 1)
+    observed += " (tid " + worst_tid.substr(0, 12) + "… charged " + std::to_string(worst) + "x)";
+  return {worst <= 1, observed};
+}
+
+verdict no_unauthorised_payment(const run_facts& f) {
+  // What each client signed and sent: (client, tid, amount, merchant).
+  std::set<std::tuple<std::string, std::string, std::string, std::string>> paid;
+  std::size_t payments = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "PaymentSent")) {
+      paid.emplace(who_of(rec), detail_of(rec, "tid"), detail_of(rec, "amount"),
+                   detail_of(rec, "merchant"));
+      continue;
+    }
+    if (!is_event(rec, "PaymentCommitted"))
+      continue;
+    ++payments;
+    auto tid = detail_of(rec, "tid"), payer = detail_of(rec, "payer");
+    auto payee = detail_of(rec, "payee"), amount = detail_of(rec, "amount");
+    if (paid.count({payer, tid, amount, payee}) == 0)
+      return {false, "payment of " + amount + " from " + payer + " to " + payee + " (tid " +
+                       short_tid(tid) + ") matches no payment " + payer + " sent"};
+  }
+  return {true,
+          std::to_string(payments) + " committed payment(s), each one a payment its payer sent"};
+}
+
+verdict outcome_agreement(const run_facts& f) {
+  auto decided = bank_decisions(f);
+  std::size_t compared = 0, lost = 0;
+  for (const auto& [key, p] : purchases(f)) {
+    if (p.tid.empty())
+      continue; // never opened: nothing the bank could have recorded
+    if (p.lost) {
+      ++lost;
+      continue;
+    }
+    ++compared;
+    auto outcome = p.ended ? p.outcome : std::string("pending");
+    auto i = decided.find(p.tid);
+    auto recorded = i == decided.end() ? std::string("nothing") : i->second;
+    bool agree = (outcome == "committed") == (recorded == "committed");
+    if (!agree || outcome == "unknown" || outcome == "pending")
+      return {false, p.client + " ended '" + outcome + "' but the bank recorded '" + recorded +
+                       "' for tid " + short_tid(p.tid)};
+  }
+  auto observed = std::to_string(compared) + " purchase(s): client and bank agree on each";
+  if (lost > 0)
+    observed += " (" + std::to_string(lost) + " lost with a client's state, not compared)";
+  return {true, observed};
+}
+
+verdict peer_authentication(const run_facts& f) {
+  std::set<std::pair<std::string, std::string>> issued; // (merchant, tid)
+  std::size_t n = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "TidIssued")) {
+      issued.emplace(who_of(rec), detail_of(rec, "tid"));
+    } else if (is_event(rec, "SetupComplete")) {
+      ++n;
+      auto merchant = detail_of(rec, "merchant"), tid = detail_of(rec, "tid");
+      if (issued.count({merchant, tid}) == 0)
+        return {false, who_of(rec) + " accepted tid " + short_tid(tid) + " that " + merchant +
+                         " never issued"};
+    }
+  }
+  return {true, std::to_string(n) + " accepted transaction(s), each opened by its merchant"};
+}
+
+} // namespace
+
+std::vector<invariant_info> invariants() {
+  return {
+    {"charged_at_most_once", "no tid is charged more than once (PaymentCommitted per tid)",
+     charged_at_most_once},
+    {"no_unauthorised_payment",
+     "every committed payment is one its payer sent: same tid, amount and merchant",
+     no_unauthorised_payment},
+    {"outcome_agreement",
+     "every client's outcome for a tid agrees with the bank's last decision for it",
+     outcome_agreement},
+    {"peer_authentication", "every tid a client accepted was issued by the merchant it names",
+     peer_authentication},
+  };
+}
+
+} // namespace protobed::ecommerce

@@ -1,0 +1,106 @@
+// What a protocol registers beyond its roles: its invariants (checked over a
+// finished run's trace), the events that start and end one transaction (for
+// bench figures and per-step times), which events a picture should show as
+// detections or outcomes, and a benchmark workload. The engine knows a
+// protocol only through this and the roles.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actors/runtime/observation.hpp"
+#include "actors/runtime/trace.hpp"
+
+namespace protobed {
+
+/// What an invariant reads: everything that happened (the trace) and what
+/// the participants reported before the first step and after the run.
+struct run_facts {
+  const std::vector<trace_record>& records;
+  const std::map<std::string, observation>& initial;
+  const std::map<std::string, observation>& final;
+};
+
+struct verdict {
+  bool held = false;
+  std::string observed; ///< what the run showed, for the report
+};
+
+struct invariant_info {
+  std::string name;    ///< as scenarios write it: `invariant: money_conserved`
+  std::string meaning; ///< one line
+  std::function<verdict(const run_facts&)> check;
+};
+
+/// One protocol step's duration: from the first of `from` to the first of
+/// `to` within the same transaction.
+struct step_def {
+  std::string name;
+  std::vector<std::string> from;
+  std::vector<std::string> to;
+};
+
+/// How a transaction shows in the trace. It starts with event `start` at its
+/// initiator, which names it by detail `key` (unique per initiator), and ends
+/// with the initiator's first `end` event, whose detail `outcome` equals
+/// `success` when it succeeded. Other participants' events name it by detail
+/// `alias` (e.g. a tid), learned from an initiator event that carries both.
+struct transaction_def {
+  std::string start;
+  std::string end;
+  std::string key;
+  std::string alias;
+  std::string outcome = "outcome";
+  std::string success;
+  std::vector<step_def> steps;
+};
+
+/// Which events a sequence diagram colours as detections (a check refused
+/// something) and as outcomes (a transaction was decided or learned).
+struct diagram_hints {
+  std::set<std::string> detections;
+  std::set<std::string> outcomes;
+};
+
+/// The knobs of a protocol's built-in benchmark workload.
+struct workload_options {
+  std::size_t transactions = 200;
+  std::size_t clients = 8;    ///< closed model: concurrent initiators, back to back
+  std::optional<double> rate; ///< open model: transactions started per second
+  bool key_pool = true;       ///< per-transaction keys made before the run
+  unsigned session_key_bits = 2048;
+  std::uint64_t seed = 1;
+  bool placed = false; ///< add a placement over nodes n1, n2, n3
+};
+
+/// One hop of a protocol: a packet kind, the role that sends it and the role
+/// that receives it, in protocol order (the attack matrix has a row per hop).
+struct hop_doc {
+  std::string kind;
+  std::string from_role;
+  std::string to_role;
+  std::string summary;
+};
+
+struct protocol_info {
+  std::string name; ///< the prefix of its roles and packet kinds: "ecommerce"
+  std::string summary;
+  std::vector<hop_doc> hops;
+  std::vector<invariant_info> invariants;
+  std::optional<transaction_def> transaction;
+  diagram_hints hints;
+  /// `protobed bench <name>`: the workload as an ordinary scenario's text.
+  std::function<std::string(const workload_options&)> workload;
+  std::string placement_doc; ///< what `placed` puts on which node
+};
+
+/// Helpers for checkers that read trace records.
+bool is_event(const trace_record& rec, const char* name);
+std::string detail_of(const trace_record& rec, const char* key);
+
+} // namespace protobed
