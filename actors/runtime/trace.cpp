@@ -1,10 +1,18 @@
 #include "actors/runtime/trace.hpp"
 
 #include "actors/runtime/protocol.hpp"
+#include "crypto/hash.hpp"
 
 namespace protobed {
 
 namespace {
+
+/// The first 8 bytes of the packet's SHA-256, so traces show byte divergence.
+std::string digest(const std::vector<std::uint8_t>& bytes) {
+  auto h = crypto::sha256(bytes);
+  h.resize(8);
+  return crypto::to_hex(h);
+}
 
 trace_record base(sim_time t, const char* type) {
   trace_record r;
@@ -27,6 +35,7 @@ void trace::packet_routed(sim_time t, const route_result& res) {
   r["to"] = res.p.to;
   r["kind"] = res.p.kind;
   r["bytes"] = res.p.bytes.size();
+  r["digest"] = digest(res.p.bytes);
   if (!res.p.via.empty())
     r["via"] = res.p.via;
   r["fate"] = res.fate;
@@ -62,6 +71,7 @@ void trace::packet_undeliverable(sim_time t, const packet& p) {
   r["to"] = p.to;
   r["kind"] = p.kind;
   r["bytes"] = p.bytes.size();
+  r["digest"] = digest(p.bytes);
   r["fate"] = "undeliverable";
   append(std::move(r));
 }

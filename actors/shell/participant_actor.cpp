@@ -134,9 +134,13 @@ caf::behavior participant_actor(self_ptr self, participant_setup setup) {
       step(self, [&](participant_core& c, context& ctx) { c.on_timer(id, ctx); });
     },
     [=](pb_peer_atom, const std::string& peer, bool reachable) {
-      if (!lost_while_down(self, "peer status"))
-        step(self,
-             [&](participant_core& c, context& ctx) { c.on_peer_status(peer, reachable, ctx); });
+      if (self->state.crashed) { // a process that is down learns nothing; no packet was lost
+        count(self, -1);
+        flush(self);
+        return;
+      }
+      step(self,
+           [&](participant_core& c, context& ctx) { c.on_peer_status(peer, reachable, ctx); });
     },
   };
 }

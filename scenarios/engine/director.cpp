@@ -52,12 +52,27 @@ actors spawn_all(caf::actor_system& sys, world& w, run_result& r, std::shared_pt
   return a;
 }
 
+/// Tells every other participant when `o`'s participant goes and comes back.
+void schedule_peer_status(const outage& o, const actors& a, activity& act) {
+  for (const auto& [name, actor] : a.participants) {
+    if (name == o.participant)
+      continue;
+    act.add();
+    caf::delayed_anon_send(actor, o.when.from, pb_peer_atom::value, o.participant, false);
+    if (o.when.until) {
+      act.add();
+      caf::delayed_anon_send(actor, *o.when.until, pb_peer_atom::value, o.participant, true);
+    }
+  }
+}
+
 void schedule_steps(const scenario& s, const actors& a, activity& act) {
   for (const auto& st : s.steps) {
     act.add();
     caf::delayed_anon_send(a.participants.at(st.who), st.at, pb_cmd_atom::value, st.cmd);
   }
   for (const auto& o : s.network.outages) {
+    schedule_peer_status(o, a, act);
     if (!o.crash)
       continue;
     const auto& who = a.participants.at(o.participant);

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/runtime/network.hpp"
+#include "actors/runtime/trace.hpp"
 
 using namespace protobed;
 using namespace std::chrono_literals;
@@ -224,4 +225,21 @@ TEST_CASE("a tap sends matching packets to the attacker first", "[network]") {
   forwarded.via = "mallory"; // what the attacker puts back is not tapped again
   CHECK(net.route(forwarded, 1s).fate == "delivered");
   CHECK(net.route(pkt("shop", "alice"), 1s).fate == "delivered");
+}
+
+TEST_CASE("the trace records each packet's digest, so one changed byte shows",
+          "[network][trace]") {
+  protobed::trace t;
+  packet p{0, "a", "b", "x.y", std::vector<std::uint8_t>(100, 7), {}};
+  route_result r{p, "delivered", {}, std::nullopt};
+  t.packet_routed(sim_time{0}, r);
+  r.p.bytes[50] ^= 1;
+  t.packet_routed(sim_time{0}, r);
+  t.packet_undeliverable(sim_time{0}, r.p);
+  auto recs = t.records();
+  REQUIRE(recs.size() == 3);
+  CHECK(recs[0]["bytes"] == recs[1]["bytes"]);
+  CHECK(recs[0]["digest"].get<std::string>().size() == 16);
+  CHECK(recs[0]["digest"] != recs[1]["digest"]);
+  CHECK(recs[1]["digest"] == recs[2]["digest"]);
 }

@@ -165,3 +165,39 @@ TEST_CASE("a crashed participant loses what reaches it and restarts as its role 
     CHECK(r.final.at("alice").texts.at("outcome") == "aborted: resolved-without-payment");
   }
 }
+
+TEST_CASE("offline windows and crashes reach the other participants' cores",
+          "[director][faults]") {
+  auto s = load_scenario_text(R"(scenario: peers
+description: b goes offline, then crashes
+participants:
+  a: {role: echo, peer: b}
+  b: {role: echo, peer: a}
+  c: {role: echo, peer: a}
+faults:
+  - offline: {participant: b, from: 1s, until: 2s}
+  - crash: {participant: b, at: 5s, restart: 6s}
+expect:
+  - event: {who: a, name: PeerOffline, count: 2}
+)",
+                              "peers.yaml");
+  auto r = run_scenario(s);
+  REQUIRE(r.completed);
+  std::vector<std::pair<std::int64_t, std::string>> seen_by_a;
+  std::size_t seen_by_c = 0, seen_by_b = 0;
+  for (const auto& rec : r.trace->records()) {
+    if (rec["type"] != "event" || rec["name"].get<std::string>().rfind("Peer", 0) != 0)
+      continue;
+    if (rec["who"] == "a")
+      seen_by_a.emplace_back(rec["t"].get<std::int64_t>() / 1000000, rec["name"]);
+    seen_by_c += rec["who"] == "c" ? 1 : 0;
+    seen_by_b += rec["who"] == "b" ? 1 : 0;
+  }
+  std::vector<std::pair<std::int64_t, std::string>> expected = {
+    {1000, "PeerOffline"}, {2000, "PeerOnline"}, {5000, "PeerOffline"}, {6000, "PeerOnline"}};
+  CHECK(seen_by_a == expected);
+  CHECK(seen_by_c == 0); // c's peer is a: echo reports only its own peer
+  CHECK(seen_by_b == 0);
+  for (const auto& c : check_expectations(s, r))
+    CHECK(c.passed);
+}

@@ -1,0 +1,84 @@
+// What a protocol brings from its own folder, shown with the smallest one
+// (echo): an invariant and a transaction definition in the registry, and the
+// sans-IO connectivity callback, all without CAF.
+#include <catch2/catch.hpp>
+
+#include "actors/echo/echo.hpp"
+#include "tests/support/core_harness.hpp"
+
+using namespace protobed;
+using namespace std::chrono_literals;
+
+namespace {
+
+trace_record event_record(const std::string& who, const std::string& name,
+                          std::vector<std::pair<std::string, std::string>> details) {
+  trace_record r;
+  r["t"] = 0;
+  r["type"] = "event";
+  r["who"] = who;
+  r["name"] = name;
+  trace_record d;
+  for (const auto& [k, v] : details)
+    d[k] = v;
+  r["details"] = d;
+  return r;
+}
+
+verdict check(const invariant_info& inv, const std::vector<trace_record>& recs) {
+  std::map<std::string, observation> none;
+  return inv.check(run_facts{recs, none, none});
+}
+
+} // namespace
+
+TEST_CASE("the echo protocol registers its invariant and transaction from its own folder",
+          "[runtime][protocol]") {
+  role_registry r;
+  echo::register_roles(r);
+  const auto* p = r.find_protocol("echo");
+  REQUIRE(p);
+  REQUIRE(p->transaction);
+  CHECK(p->transaction->start == "PingStarted");
+  CHECK(p->transaction->end == "PingsDone");
+  CHECK(r.protocol_of(*r.find("echo")) == p);
+  const auto* inv = r.find_invariant("round_trips_complete");
+  REQUIRE(inv);
+  CHECK(r.is_outcome("PingsDone"));
+  CHECK_FALSE(r.is_outcome("PingStarted"));
+
+  std::vector<trace_record> complete = {
+    event_record("a", "PingStarted", {{"run", "1"}, {"count", "3"}}),
+    event_record("a", "PingsDone", {{"run", "1"}, {"round_trips", "3"}})};
+  CHECK(check(*inv, complete).held);
+  std::vector<trace_record> short_run = {
+    event_record("a", "PingStarted", {{"run", "1"}, {"count", "3"}}),
+    event_record("a", "PingsDone", {{"run", "1"}, {"round_trips", "2"}})};
+  auto v = check(*inv, short_run);
+  CHECK_FALSE(v.held);
+  CHECK(v.observed == "a's run 1 of 3 round trip(s) did not complete");
+}
+
+TEST_CASE("an invariant name can be registered only once", "[runtime][protocol]") {
+  role_registry r;
+  echo::register_roles(r);
+  protocol_info twin;
+  twin.name = "twin";
+  twin.invariants = {{"round_trips_complete", "again", nullptr}};
+  CHECK_THROWS_AS(r.add_protocol(twin), std::logic_error);
+}
+
+TEST_CASE("a core learns when a peer goes offline and comes back", "[runtime][protocol]") {
+  test::core_harness h;
+  h.add("a", std::make_unique<echo::echo>("b"));
+  h.add("b", std::make_unique<echo::echo>("a"));
+  h.set_reachable("b", false, 1s);
+  h.set_reachable("b", true, 3s);
+  h.run();
+  CHECK(h.count("a", "PeerOffline") == 1);
+  CHECK(h.count("a", "PeerOnline") == 1);
+  CHECK(h.count("b", "PeerOffline") == 0); // a participant is not told about itself
+  REQUIRE(h.events().size() == 2);
+  CHECK(h.events()[0].second.name == "PeerOffline");
+  CHECK(h.events()[0].second.detail("peer") == "b");
+}
