@@ -1,68 +1,35 @@
 #!/usr/bin/env python3
-"""Writes the generated part of the e-commerce attack matrix: for every hop of the
-protocol, a replay, a tamper, a drop and an inject scenario (the safe halves).
-Hand-written scenarios with the same name are never overwritten.
+"""Writes the generated part of a protocol's attack matrix: one scenario per cell
+(attack x hop) of scenarios/attacks/<protocol>/matrix.json -- the safe halves.
 
-    python3 scripts/gen_attack_matrix.py      # from the repository root
+The hops (packet kind, sending role, receiving role) and the protocol's invariants
+come from the registry (`protobed list --json`); the matrix file says who plays
+each role, what the base scenario is, and what each cell must show. The script
+knows no protocol. Hand-written scenarios with the same name are never
+overwritten; a cell whose hop the protocol does not register is an error.
+
+    python3 scripts/gen_attack_matrix.py [--protobed build/bin/protobed]
+                                         [--out DIR] [PROTOCOL...]
+    # default: every protocol that has scenarios/attacks/<protocol>/matrix.json
 """
+import argparse
+import json
 import os
+import subprocess
+import sys
 
-OUT = 'scenarios/attacks/ecommerce'
-
-# hop: (kind, from, to, needs resolution (drop the bank's reply first))
-HOPS = {
-    'otp-request':   ('ecommerce.otp_request',   'alice', 'bank',  False),
-    'otp-reply':     ('ecommerce.otp_reply',     'bank',  'alice', False),
-    'setup':         ('ecommerce.setup',         'alice', 'shop',  False),
-    'setup-reply':   ('ecommerce.setup_reply',   'shop',  'alice', False),
-    'pm-po':         ('ecommerce.pm_po',         'alice', 'shop',  False),
-    'pm-forward':    ('ecommerce.pm_forward',    'shop',  'bank',  False),
-    'bank-reply':    ('ecommerce.bank_reply',    'bank',  'shop',  False),
-    'outcome':       ('ecommerce.outcome',       'shop',  'alice', False),
-    'resolve':       ('ecommerce.resolve',       'alice', 'bank',  True),
-    'resolve-reply': ('ecommerce.resolve_reply', 'bank',  'alice', True),
-}
-
-# (attack, hop) -> (alice's outcome, [expected events as (who, name, details)])
-DUP = ('alice', 'DuplicateOutcomeIgnored', {})
-EXPECT = {
-    ('tamper', 'otp-request'): ('aborted: no-otp', [('bank', 'EnvelopeRejected', {})]),
-    ('drop', 'otp-request'): ('aborted: no-otp', [('alice', 'OutcomeReceived', {'outcome': 'aborted: no-otp'})]),
-    ('inject', 'otp-request'): ('committed', [('bank', 'ReplayRejected', {'reason': 'nonce-seen'})]),
-    ('replay', 'otp-reply'): ('committed', [('alice', 'ReplayRejected', {'kind': 'ecommerce.otp_reply'})]),
-    ('tamper', 'otp-reply'): ('committed', [('alice', 'SignatureInvalid', {})]),
-    ('drop', 'otp-reply'): ('committed', [('mallory', 'AttackDropped', {})]),
-    ('inject', 'otp-reply'): ('committed', [('alice', 'ReplayRejected', {'kind': 'ecommerce.otp_reply'})]),
-    ('replay', 'setup'): ('committed', [('shop', 'ReplayRejected', {'reason': 'nonce-seen'})]),
-    ('tamper', 'setup'): ('aborted: setup-timeout', [('shop', 'SetupRejected', {})]),
-    ('drop', 'setup'): ('aborted: setup-timeout', [('alice', 'OutcomeReceived', {'outcome': 'aborted: setup-timeout'})]),
-    ('inject', 'setup'): ('committed', [('shop', 'ReplayRejected', {'reason': 'nonce-seen'})]),
-    ('replay', 'setup-reply'): ('committed', [('alice', 'ReplayRejected', {'kind': 'ecommerce.setup_reply'})]),
-    ('tamper', 'setup-reply'): ('aborted: setup-timeout', [('alice', 'SignatureInvalid', {})]),
-    ('drop', 'setup-reply'): ('aborted: setup-timeout', [('alice', 'OutcomeReceived', {'outcome': 'aborted: setup-timeout'})]),
-    ('inject', 'setup-reply'): ('committed', [('alice', 'ReplayRejected', {'kind': 'ecommerce.setup_reply'})]),
-    ('drop', 'pm-po'): ('aborted: resolved-without-payment', [('alice', 'ResolutionUsed', {})]),
-    ('inject', 'pm-po'): ('committed', [('shop', 'PoRejected', {'reason': 'tid-not-open'})]),
-    ('tamper', 'pm-forward'): ('aborted', [('bank', 'EnvelopeRejected', {})]),
-    ('replay', 'bank-reply'): ('committed', [DUP]),
-    ('drop', 'bank-reply'): ('committed', [('alice', 'ResolutionUsed', {})]),
-    ('inject', 'bank-reply'): ('committed', [DUP]),
-    ('replay', 'outcome'): ('committed', [DUP]),
-    ('tamper', 'outcome'): ('committed', [('alice', 'SignatureInvalid', {}), ('alice', 'ResolutionUsed', {})]),
-    ('drop', 'outcome'): ('committed', [('alice', 'ResolutionUsed', {})]),
-    ('inject', 'outcome'): ('committed', [DUP]),
-    ('replay', 'resolve'): ('committed', [('bank', 'ResolutionAnswered', {}), DUP]),
-    ('tamper', 'resolve'): ('committed', [('bank', 'EnvelopeRejected', {}), ('alice', 'ResolutionRetried', {})]),
-    ('drop', 'resolve'): ('committed', [('alice', 'ResolutionRetried', {})]),
-    ('inject', 'resolve'): ('committed', [DUP]),
-    ('replay', 'resolve-reply'): ('committed', [DUP]),
-    ('tamper', 'resolve-reply'): ('committed', [('alice', 'SignatureInvalid', {}), ('alice', 'ResolutionRetried', {})]),
-    ('drop', 'resolve-reply'): ('committed', [('alice', 'ResolutionRetried', {})]),
-    ('inject', 'resolve-reply'): ('committed', [DUP]),
-}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ATTACKS = os.path.join(ROOT, 'scenarios', 'attacks')
+MARK = 'generated by scripts/gen_attack_matrix.py'
 
 VERB = {'replay': 'replays', 'tamper': 'flips a random byte of', 'drop': 'drops',
         'inject': 'injects a recorded copy (at 60s) of'}
+
+
+def hop_name(kind):
+    """ecommerce.otp_request -> otp-request"""
+    return kind.split('.', 1)[1].replace('_', '-')
+
 
 def action(attack, link, kind):
     m = f'link: "{link}", kind: {kind}, occurrence: 1'
@@ -72,56 +39,94 @@ def action(attack, link, kind):
         return f'tamper: {{{m}, random: true}}'
     if attack == 'drop':
         return f'drop: {{{m}}}'
-    return f'inject: {{at: 60s, copy_of: {{{m}}}}}'
+    if attack == 'inject':
+        return f'inject: {{at: 60s, copy_of: {{{m}}}}}'
+    raise SystemExit(f'gen_attack_matrix: unknown attack {attack!r}')
+
 
 def details(d):
     return '' if not d else ', details: {' + ', '.join(f'{k}: "{v}"' for k, v in d.items()) + '}'
 
-def scenario(attack, hop, seed):
-    kind, src, dst, needs_resolution = HOPS[hop]
-    outcome, events = EXPECT[(attack, hop)]
+
+def invariants(registry, protocol):
+    """The engine's invariants, the attacker's, then the protocol's."""
+    names = [i['name'] for i in registry['engine_invariants']]
+    for p in registry['protocols']:
+        if p['name'] in ('attacker', protocol):
+            names += [i['name'] for i in p['invariants']]
+    return names
+
+
+def scenario(m, hop, cell, seed, invs):
+    kind = hop['kind']
+    src, dst = m['cast'][hop['from_role']], m['cast'][hop['to_role']]
     link = f'{src}->{dst}'
-    taps = [link] + (['bank->shop'] if needs_resolution else [])
-    actions = ['drop: {link: "bank->shop", kind: ecommerce.bank_reply}'] if needs_resolution else []
-    actions.append(action(attack, link, kind))
-    why = ' (after the bank\'s reply to the merchant is lost, so alice resolves)' if needs_resolution else ''
-    out = f'''scenario: attack-{attack}-{hop}
-description: "mallory {VERB[attack]} the {kind} packet on {link}{why}; generated by scripts/gen_attack_matrix.py"
-seed: {seed}
-participants:
-  bank:
-    role: ecommerce.bank
-    otp_provider: sms
-    accounts:
-      - {{holder: alice, card: "4111111111111111", expiry: "12/29", phone: "+40700000001", balance: 100}}
-      - {{holder: shop, balance: 0}}
-  shop: {{role: ecommerce.merchant, bank: bank, catalogue: {{book: 25}}}}
-  sms: {{role: otp_provider}}
-  alice: {{role: ecommerce.client, merchant: shop, bank: bank, card: "4111111111111111", expiry: "12/29", phone: "+40700000001"}}
-  mallory:
-    role: attacker
-    taps: [{", ".join(f'"{t}"' for t in taps)}]
-    actions:
-''' + ''.join(f'      - {a}\n' for a in actions) + '''steps:
-  - {at: 1s, alice: {buy: book}}
-expect:
-''' + f'  - outcome: {{alice: "{outcome}"}}\n'
-    for who, name, d in events:
-        out += f'  - event: {{who: {who}, name: {name}{details(d)}}}\n'
-    for inv in ['money_conserved', 'charged_at_most_once', 'no_unauthorised_payment',
-                'outcome_agreement', 'secrecy']:
-        out += f'  - invariant: {inv}\n'
+    prelude = m.get('preludes', {}).get(kind, {})
+    taps = [link] + prelude.get('taps', [])
+    actions = prelude.get('actions', []) + [action(cell['attack'], link, kind)]
+    why = f' ({prelude["why"]})' if 'why' in prelude else ''
+    out = f'scenario: attack-{cell["attack"]}-{hop_name(kind)}\n'
+    out += (f'description: "{m["attacker"]} {VERB[cell["attack"]]} the {kind} packet on '
+            f'{link}{why}; {MARK}"\n')
+    out += f'seed: {seed}\nparticipants:\n'
+    out += ''.join(f'  {line}\n' for line in m['participants'])
+    out += f'  {m["attacker"]}:\n    role: attacker\n'
+    out += '    taps: [' + ', '.join(f'"{t}"' for t in taps) + ']\n    actions:\n'
+    out += ''.join(f'      - {a}\n' for a in actions)
+    out += 'steps:\n' + ''.join(f'  - {s}\n' for s in m['steps'])
+    out += f'expect:\n  - outcome: {{{m["outcome_of"]}: "{cell["outcome"]}"}}\n'
+    for e in cell['events']:
+        who, name = e[0], e[1]
+        out += f'  - event: {{who: {who}, name: {name}{details(e[2] if len(e) > 2 else {})}}}\n'
+    out += ''.join(f'  - invariant: {i}\n' for i in invs)
     return out
 
+
+def generate(protocol, registry, out_dir):
+    path = os.path.join(ATTACKS, protocol, 'matrix.json')
+    with open(path) as f:
+        m = json.load(f)
+    proto = next((p for p in registry['protocols'] if p['name'] == protocol), None)
+    if proto is None:
+        raise SystemExit(f'gen_attack_matrix: {path}: protocol {protocol!r} is not registered')
+    hops = {hop_name(h['kind']): h for h in proto['hops']}
+    invs = invariants(registry, protocol)
+    os.makedirs(out_dir, exist_ok=True)
+    written = 0
+    for n, cell in enumerate(m['cells']):
+        hop = hops.get(cell['hop'])
+        if hop is None:
+            raise SystemExit(f'gen_attack_matrix: {path}: cell {n + 1} names hop {cell["hop"]!r}, '
+                             f'not one of {", ".join(hops)}')
+        target = os.path.join(out_dir, f'{cell["attack"]}-{cell["hop"]}.yaml')
+        if os.path.exists(target):
+            with open(target) as f:
+                if MARK not in f.read():
+                    continue  # hand-written: never overwritten
+        with open(target, 'w') as f:
+            f.write(scenario(m, hop, cell, m['first_seed'] + n, invs))
+        written += 1
+    return written
+
+
 def main():
-    seed = 100
-    for (attack, hop) in EXPECT:
-        seed += 1
-        path = os.path.join(OUT, f'{attack}-{hop}.yaml')
-        if os.path.exists(path) and 'generated by scripts/gen_attack_matrix.py' not in open(path).read():
-            continue
-        with open(path, 'w') as f:
-            f.write(scenario(attack, hop, seed))
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('protocols', nargs='*', help='protocols (default: every one with a matrix.json)')
+    ap.add_argument('--protobed', default=os.path.join(ROOT, 'build', 'bin', 'protobed'),
+                    help='the protobed binary whose registry to read')
+    ap.add_argument('--out', help='write here instead of scenarios/attacks/<protocol>/')
+    a = ap.parse_args()
+    try:
+        registry = json.loads(subprocess.run([a.protobed, 'list', '--json'], check=True,
+                                             capture_output=True, text=True).stdout)
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise SystemExit(f'gen_attack_matrix: cannot read the registry from {a.protobed}: {e}')
+    protocols = a.protocols or sorted(
+        d for d in os.listdir(ATTACKS) if os.path.exists(os.path.join(ATTACKS, d, 'matrix.json')))
+    for p in protocols:
+        n = generate(p, registry, a.out or os.path.join(ATTACKS, p))
+        print(f'{p}: {n} scenario(s) written', file=sys.stderr)
+
 
 if __name__ == '__main__':
     main()

@@ -25,6 +25,7 @@ done
 # Exactly what the build and tests use, all from Debian's archive.
 packages=(
   g++ make cmake pkg-config
+  python3                       # scripts/gen_attack_matrix.py and its test
   libcaf-dev                    # CAF 0.17: actors, middleman
   libcrypto++-dev               # Crypto++ 8.7
   libyaml-cpp-dev               # scenario files

@@ -14,8 +14,14 @@ const std::vector<std::uint8_t> payload(64, 0x2a);
 void echo::on_command(const command& c, context& ctx) {
   if (c.verb != "ping")
     return participant_core::on_command(c, ctx);
+  per_run_ = std::stoll(c.arg("count", "1"));
+  runs_left_ = std::stoll(c.arg("runs", "1")) - 1;
+  start_run(ctx);
+}
+
+void echo::start_run(context& ctx) {
   ++runs_;
-  left_ = std::stoll(c.arg("count", "1"));
+  left_ = per_run_;
   in_run_ = 0;
   ctx.emit("PingStarted", {{"run", std::to_string(runs_)}, {"count", std::to_string(left_)}});
   ping(ctx);
@@ -23,11 +29,12 @@ void echo::on_command(const command& c, context& ctx) {
 
 void echo::ping(context& ctx) {
   if (left_-- > 0)
-    ctx.send(peer_, ping_kind, payload);
-  else
-    ctx.emit("PingsDone", {{"run", std::to_string(runs_)},
-                           {"round_trips", std::to_string(in_run_)},
-                           {"outcome", "done"}});
+    return ctx.send(peer_, ping_kind, payload);
+  ctx.emit("PingsDone", {{"run", std::to_string(runs_)},
+                         {"round_trips", std::to_string(in_run_)},
+                         {"outcome", "done"}});
+  if (runs_left_-- > 0) // the next run, back to back
+    start_run(ctx);
 }
 
 void echo::on_packet(const packet& p, context& ctx) {
@@ -77,14 +84,23 @@ verdict round_trips_complete(const run_facts& f) {
   return {true, std::to_string(runs) + " run(s), every round trip completed"};
 }
 
+/// `clients` pairs; pair i's first member makes its share of the
+/// transactions (runs of one round trip) back to back.
 std::string workload(const workload_options& o) {
-  std::ostringstream y;
-  y << "scenario: bench-echo\ndescription: framework cost per message\nmode: real\n"
-    << "network: {latency: 0}\nparticipants:\n  a: {role: echo, peer: b}\n"
-    << "  b: {role: echo, peer: a}\nsteps:\n  - {at: 0, a: {ping: " << o.transactions << "}}\n"
-    << "expect:\n  - invariant: round_trips_complete\n";
+  auto pairs = std::max<std::size_t>(1, std::min(o.clients, o.transactions));
+  std::ostringstream y, steps, placement;
+  y << "scenario: bench-echo\ndescription: \"" << o.transactions << " round trips by " << pairs
+    << " pair(s), no cryptography\"\nmode: real\nnetwork: {latency: 0}\nparticipants:\n";
+  for (std::size_t i = 0; i < pairs; ++i) {
+    auto runs = o.transactions / pairs + (i < o.transactions % pairs ? 1 : 0);
+    y << "  a" << i << ": {role: echo, peer: b" << i << "}\n  b" << i << ": {role: echo, peer: a"
+      << i << "}\n";
+    steps << "    a" << i << ": {ping: {count: 1, runs: " << runs << "}}\n";
+    placement << (i ? ", " : "") << "a" << i << ": n1, b" << i << ": n2";
+  }
+  y << "steps:\n  - at: 0\n" << steps.str() << "expect:\n  - invariant: round_trips_complete\n";
   if (o.placed)
-    y << "placement: {a: n1, b: n2}\n";
+    y << "placement: {" << placement.str() << "}\n";
   return y.str();
 }
 
@@ -103,7 +119,7 @@ protocol_info protocol() {
   p.transaction = t;
   p.hints.outcomes = {"PingsDone"};
   p.workload = workload;
-  p.placement_doc = "a on n1, b on n2";
+  p.placement_doc = "first members on n1, second members on n2";
   return p;
 }
 
@@ -118,7 +134,8 @@ void register_roles(role_registry& r) {
   e.commands = {{"ping",
                  "bounce a packet off the peer count times",
                  "count",
-                 {{"count", "amount", "", "round trips"}}}};
+                 {{"count", "amount", "", "round trips per run"},
+                  {"runs", "amount", "1", "runs back to back (each a transaction)"}}}};
   e.parse = [](const option_reader& o, const directory& dir) -> std::any {
     return participant_ref(o, "peer", dir, "echo");
   };

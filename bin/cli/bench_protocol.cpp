@@ -220,8 +220,9 @@ bench::bench_result measure(const scenario& s, const transaction_def& txn, std::
 }
 
 double framework_cost_us(std::size_t round_trips, const std::string& scheduler) {
-  workload_options w;
+  workload_options w; // one pair, back to back: one message in flight at a time
   w.transactions = round_trips;
+  w.clients = 1;
   auto s = load_scenario_text(builtin_roles().find_protocol("echo")->workload(w), "bench-echo.yaml");
   run_options o;
   o.real = true;
@@ -315,10 +316,14 @@ void print_table(const bench_cli& c, const figures& f,
     "crypto per tx  %.2f RSA keygen, %.1f private ops, %.1f public ops, %.1f KiB symmetric%s\n",
     b.keygens, b.private_ops, b.public_ops, b.symmetric_kib,
     c.no_key_pool ? "" : " (session keys from a pool made before the run)");
-  std::printf("crypto bound   %.1f tx/s on %u cores (%.2f ms of crypto per transaction, timed "
-              "in the run; %.2f ms at standalone primitive costs)\n",
-              b.bound_tps, b.cores, b.crypto_ms_per_tx, b.estimate_ms_per_tx);
-  std::printf("efficiency     %.2f = measured / bound\n", b.efficiency);
+  if (b.bound_tps > 0) {
+    std::printf("crypto bound   %.1f tx/s on %u cores (%.2f ms of crypto per transaction, timed "
+                "in the run; %.2f ms at standalone primitive costs)\n",
+                b.bound_tps, b.cores, b.crypto_ms_per_tx, b.estimate_ms_per_tx);
+    std::printf("efficiency     %.2f = measured / bound\n", b.efficiency);
+  } else {
+    std::printf("crypto bound   none: no asymmetric cryptography per transaction\n");
+  }
   if (f.framework_us > 0)
     std::printf("framework      %.2f us per protocol message (echo workload, no crypto)\n",
                 f.framework_us);

@@ -1,9 +1,14 @@
-// `protobed list`: the roles (with options and commands) and the scenario library.
+// `protobed list`: the roles (with options and commands), the protocols
+// (hops, invariants, transactions) and the scenario library; `--json` gives
+// the registry to scripts (the attack-matrix generator reads its hops).
 #include <filesystem>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "bin/cli/app.hpp"
 #include "bin/cli/commands.hpp"
+#include "scenarios/engine/invariants.hpp"
 #include "scenarios/engine/loader.hpp"
 
 namespace po = boost::program_options;
@@ -34,6 +39,79 @@ void print_roles() {
   }
 }
 
+void print_protocols() {
+  std::cout << "\nInvariants of the engine:\n";
+  for (const auto& inv : engine_invariants())
+    std::cout << "  " << inv.name << ": " << inv.meaning << "\n";
+  for (const auto& p : builtin_roles().protocols()) {
+    std::cout << "\nProtocol " << p.name << " — " << p.summary << "\n";
+    for (const auto& h : p.hops)
+      std::cout << "  hop " << h.kind << ": " << h.from_role << " -> " << h.to_role << "\n";
+    for (const auto& inv : p.invariants)
+      std::cout << "  invariant " << inv.name << ": " << inv.meaning << "\n";
+    if (p.transaction)
+      std::cout << "  transaction: " << p.transaction->start << " .. " << p.transaction->end
+                << (p.workload ? " (protobed bench " + p.name + ")" : std::string{}) << "\n";
+  }
+}
+
+nlohmann::ordered_json options_json(const std::vector<option_doc>& opts) {
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& o : opts)
+    out.push_back({{"name", o.name},
+                   {"type", o.type},
+                   {"default", o.fallback.empty() ? nullptr : nlohmann::ordered_json(o.fallback)},
+                   {"doc", o.doc}});
+  return out;
+}
+
+nlohmann::ordered_json invariants_json(const std::vector<invariant_info>& invs) {
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& inv : invs)
+    out.push_back({{"name", inv.name}, {"meaning", inv.meaning}});
+  return out;
+}
+
+nlohmann::ordered_json protocol_json(const protocol_info& p) {
+  auto hops = nlohmann::ordered_json::array();
+  for (const auto& h : p.hops)
+    hops.push_back(
+      {{"kind", h.kind}, {"from_role", h.from_role}, {"to_role", h.to_role}, {"summary", h.summary}});
+  nlohmann::ordered_json out = {{"name", p.name},
+                                {"summary", p.summary},
+                                {"hops", hops},
+                                {"invariants", invariants_json(p.invariants)},
+                                {"workload", static_cast<bool>(p.workload)}};
+  if (p.transaction)
+    out["transaction"] = {{"start", p.transaction->start}, {"end", p.transaction->end}};
+  return out;
+}
+
+void print_json() {
+  nlohmann::ordered_json out;
+  out["format"] = 1;
+  auto roles = nlohmann::ordered_json::array();
+  for (const auto& r : builtin_roles().all()) {
+    auto commands = nlohmann::ordered_json::array();
+    for (const auto& c : r.commands)
+      commands.push_back({{"verb", c.verb}, {"doc", c.doc}, {"args", options_json(c.args)}});
+    const auto* p = builtin_roles().protocol_of(r);
+    roles.push_back({{"name", r.name},
+                     {"protocol", p ? nlohmann::ordered_json(p->name) : nullptr},
+                     {"summary", r.summary},
+                     {"kinds", r.kinds},
+                     {"options", options_json(r.options)},
+                     {"commands", commands}});
+  }
+  out["roles"] = roles;
+  out["engine_invariants"] = invariants_json(engine_invariants());
+  auto protocols = nlohmann::ordered_json::array();
+  for (const auto& p : builtin_roles().protocols())
+    protocols.push_back(protocol_json(p));
+  out["protocols"] = protocols;
+  std::cout << out.dump(2) << "\n";
+}
+
 void print_scenarios(const std::string& dir) {
   std::vector<fs::path> files;
   std::error_code ec;
@@ -58,18 +136,26 @@ void print_scenarios(const std::string& dir) {
 
 int list_command(const args& a) {
   std::string dir = "scenarios";
-  po::options_description desc("Usage: protobed list [--scenarios DIR]\n\n"
-                               "Lists every role with its options and commands, and the\n"
-                               "scenario files under DIR.\n\nOptions");
-  desc.add_options()("help,h",
-                     "show this help")("scenarios", po::value(&dir)->value_name("DIR"),
-                                       "where to look for scenarios (default: ./scenarios)");
+  bool json = false;
+  po::options_description desc("Usage: protobed list [--scenarios DIR] [--json]\n\n"
+                               "Lists every role with its options and commands, every protocol\n"
+                               "with its hops, invariants and transaction, and the scenario\n"
+                               "files under DIR.\n\nOptions");
+  desc.add_options()("help,h", "show this help")(
+    "scenarios", po::value(&dir)->value_name("DIR"),
+    "where to look for scenarios (default: ./scenarios)")(
+    "json", po::bool_switch(&json), "print roles, protocols and invariants as JSON (no scenarios)");
   auto vm = parse_args("list", a, desc);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return exit_ok;
   }
+  if (json) {
+    print_json();
+    return exit_ok;
+  }
   print_roles();
+  print_protocols();
   print_scenarios(dir);
   return exit_ok;
 }

@@ -75,6 +75,34 @@ TEST_CASE("bad usage is one line on stderr with exit code 2", "[cli]") {
   check_one_line_error({"run", "x.yaml", "--nodes", "n1=a:1", "--sim"}, "excludes --sim");
 }
 
+TEST_CASE("list --json gives scripts the registry: protocols, hops, invariants", "[cli][list]") {
+  auto r = run_protobed({"list", "--json"});
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["format"] == 1);
+  CHECK(doc["engine_invariants"][0]["name"] == "money_conserved");
+  const nlohmann::json* ecommerce = nullptr;
+  for (const auto& p : doc["protocols"])
+    if (p["name"] == "ecommerce")
+      ecommerce = &p;
+  REQUIRE(ecommerce);
+  CHECK((*ecommerce)["hops"].size() == 10);
+  CHECK((*ecommerce)["hops"][0]["kind"] == "ecommerce.otp_request");
+  CHECK((*ecommerce)["hops"][0]["from_role"] == "ecommerce.client");
+  CHECK((*ecommerce)["transaction"]["end"] == "OutcomeReceived");
+  bool found = false;
+  for (const auto& role : doc["roles"])
+    found = found || (role["name"] == "ecommerce.bank" && role["protocol"] == "ecommerce");
+  CHECK(found);
+}
+
+TEST_CASE("bench names every protocol that brings a workload", "[cli][bench]") {
+  auto r = run_protobed({"bench", "--help"});
+  CHECK(r.exit_code == 0);
+  for (auto target : {"crypto", "ecommerce", "echo"})
+    CHECK(r.out.find(std::string("  ") + target + " ") != std::string::npos);
+}
+
 TEST_CASE("bench crypto --list names every primitive", "[cli][bench]") {
   auto r = run_protobed({"bench", "crypto", "--list"});
   CHECK(r.exit_code == 0);
