@@ -11,6 +11,7 @@
 
 #include "actors/runtime/suggest.hpp"
 #include "benchmarks/analysis.hpp"
+#include "benchmarks/framework.hpp"
 #include "benchmarks/machine.hpp"
 #include "bin/cli/app.hpp"
 #include "bin/cli/command.hpp"
@@ -220,10 +221,7 @@ bench::bench_result measure(const scenario& s, const transaction_def& txn, std::
 }
 
 double framework_cost_us(std::size_t round_trips, const std::string& scheduler) {
-  workload_options w; // one pair, back to back: one message in flight at a time
-  w.transactions = round_trips;
-  w.clients = 1;
-  auto s = load_scenario_text(builtin_roles().find_protocol("echo")->workload(w), "bench-echo.yaml");
+  auto s = load_scenario_text(bench::framework_workload(round_trips), "bench-framework.yaml");
   run_options o;
   o.real = true;
   o.scheduler = scheduler;
