@@ -1,4 +1,4 @@
-// The bank (PROTOCOLS.md §1, steps 1, 4, 5): issues OTPs through the
+// The bank (docs/protocols/ecommerce.md): issues OTPs through the
 // otp_provider, decides payments atomically, records every outcome under its
 // tid, and answers resolution requests with the recorded outcome.
 #pragma once

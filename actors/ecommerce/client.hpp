@@ -1,4 +1,4 @@
-// The client (PROTOCOLS.md §1): for each purchase, a fresh RSA session key;
+// The client (docs/protocols/ecommerce.md): for each purchase, a fresh RSA session key;
 // asks the bank for an OTP and the merchant for a tid; pays with a PM sealed
 // for the bank and a signed PO; ends with the bank's signed outcome, through
 // the merchant or, after a timeout, by asking the bank directly.

@@ -1,4 +1,4 @@
-// The merchant (PROTOCOLS.md §1, steps 2-4): opens a transaction per
+// The merchant (docs/protocols/ecommerce.md): opens a transaction per
 // checkout (fresh tid, signed), checks the client's signed purchase order,
 // forwards the sealed payment to the bank with its own signed claim, and
 // relays the bank's signed outcome back to the client.

@@ -1,4 +1,4 @@
-// The e-commerce protocol's wire formats (PROTOCOLS.md §1), all in the
+// The e-commerce protocol's wire formats (docs/protocols/ecommerce.md), all in the
 // canonical codec. Every signed payload starts with a label naming what it
 // is, so a signature over one message can never be passed off as another.
 #pragma once
