@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/crypto_costs.hpp"
 #include "actors/runtime/protocol.hpp"
+#include "benchmarks/crypto_costs.hpp"
 #include "crypto/counters.hpp"
 #include "scenarios/engine/director.hpp"
 
@@ -22,7 +22,7 @@ struct bench_result {
   std::size_t transactions = 0; ///< transactions that ended
   std::size_t warmup = 0;       ///< excluded at the start and (as cool-down) at the end
   std::size_t measured = 0;     ///< completions inside the window
-  bool whole_run = false; ///< too few transactions per initiator: measured over the whole run
+  bool whole_run = false;       ///< too few transactions per initiator: measured over the whole run
   std::size_t committed = 0;
   std::map<std::string, std::size_t> failures; ///< outcome -> count
   double window_seconds = 0;                   ///< from the end of warm-up to the last outcome

@@ -27,7 +27,8 @@ protocol_info attacker_protocol() {
   protocol_info p;
   p.name = "attacker";
   p.summary = "the Dolev-Yao attacker, in any protocol's path";
-  p.invariants = {{"secrecy", "no attacker learned a secret (card, OTP, key) in the clear", secrecy}};
+  p.invariants = {
+    {"secrecy", "no attacker learned a secret (card, OTP, key) in the clear", secrecy}};
   return p;
 }
 

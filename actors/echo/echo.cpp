@@ -109,8 +109,8 @@ protocol_info protocol() {
   p.name = "echo";
   p.summary = "ping-pong without cryptography, for measuring the framework itself";
   p.hops = {{ping_kind, "echo", "echo", "64 bytes"}, {pong_kind, "echo", "echo", "the ping back"}};
-  p.invariants = {{"round_trips_complete", "every ping run finished all its round trips",
-                   round_trips_complete}};
+  p.invariants = {
+    {"round_trips_complete", "every ping run finished all its round trips", round_trips_complete}};
   transaction_def t;
   t.start = "PingStarted";
   t.end = "PingsDone";

@@ -29,11 +29,11 @@ private:
   void ping(context& ctx);
 
   std::string peer_;
-  std::int64_t runs_ = 0;       ///< runs started so far; the current one is the run's number
-  std::int64_t runs_left_ = 0;  ///< runs still to start after this one
-  std::int64_t per_run_ = 0;    ///< round trips per run
-  std::int64_t left_ = 0;       ///< round trips still to start in this run
-  std::int64_t in_run_ = 0;  ///< round trips completed in this run
+  std::int64_t runs_ = 0;      ///< runs started so far; the current one is the run's number
+  std::int64_t runs_left_ = 0; ///< runs still to start after this one
+  std::int64_t per_run_ = 0;   ///< round trips per run
+  std::int64_t left_ = 0;      ///< round trips still to start in this run
+  std::int64_t in_run_ = 0;    ///< round trips completed in this run
   std::int64_t round_trips_ = 0;
 };
 

@@ -1,7 +1,7 @@
 #include "actors/ecommerce/bank.hpp"
 
-#include "actors/services/otp_provider.hpp"
 #include "actors/ecommerce/sealing.hpp"
+#include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hash.hpp"
 
@@ -102,7 +102,8 @@ bool bank::text_code(const account& acct, const crypto::rsa_public_key& gateway,
     ctx.emit("SendFailed", {{"kind", sms_request_kind}, {"reason", sms.error().message()}});
     return false;
   }
-  otps_.insert_or_assign(acct.card, crypto::otp_verifier(cfg_.otp)).first->second.issue(code, ctx.now());
+  otps_.insert_or_assign(acct.card, crypto::otp_verifier(cfg_.otp))
+    .first->second.issue(code, ctx.now());
   ctx.send(cfg_.otp_provider, sms_request_kind, std::move(*sms));
   ctx.emit("OtpIssued", {{"holder", acct.holder}});
   return true;
@@ -115,8 +116,7 @@ void bank::send_or_report(const std::string& to, const char* k, result<bytes> b,
     ctx.emit("SendFailed", {{"kind", k}, {"to", to}, {"reason", b.error().message()}});
 }
 
-bank::refusal bank::check_signatures(const pm_forward& fwd, const payment_info& pm,
-                                    context& ctx) {
+bank::refusal bank::check_signatures(const pm_forward& fwd, const payment_info& pm, context& ctx) {
   auto client_key = crypto::rsa_public_key::from_der(pm.session_key);
   const auto* merchant_key = dir_.public_key(pm.merchant);
   auto claim = decode_merchant_claim(fwd.claim.payload);
@@ -187,8 +187,9 @@ void bank::commit(const payment_info& pm, account& payer, context& ctx) {
 
 void bank::on_pm_forward(const packet& p, context& ctx) {
   auto fwd = decode_pm_forward(p.bytes);
-  auto body = and_then(
-    fwd, [&](const pm_forward& f) { return crypto::open(ctx.rng(), key_, f.sealed_pm, "ecommerce.pm"); });
+  auto body = and_then(fwd, [&](const pm_forward& f) {
+    return crypto::open(ctx.rng(), key_, f.sealed_pm, "ecommerce.pm");
+  });
   auto blob = and_then(body, decode_signed_blob);
   auto pm = and_then(blob, [](const auto& v) { return decode_payment_info(v.payload); });
   if (!pm) {
@@ -257,8 +258,7 @@ void bank::on_resolve(const packet& p, context& ctx) {
     ctx.emit("ResolutionRefused", {{"tid", hex(req->tid)}, {"reason", "not-the-payer"}});
     return;
   }
-  ctx.emit("ResolutionAnswered",
-           {{"tid", hex(req->tid)}, {"outcome", i->second.result.text()}});
+  ctx.emit("ResolutionAnswered", {{"tid", hex(req->tid)}, {"outcome", i->second.result.text()}});
   reply_outcome(p.from, kind::resolve_reply,
                 {req->tid, i->second.amount, i->second.nonce, i->second.result}, ctx);
 }

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "actors/ecommerce/messages.hpp"
 #include "actors/runtime/directory.hpp"
 #include "actors/runtime/participant.hpp"
-#include "actors/ecommerce/messages.hpp"
 #include "crypto/otp.hpp"
 #include "crypto/rsa.hpp"
 

@@ -1,7 +1,7 @@
 #include "actors/ecommerce/client.hpp"
 
-#include "actors/services/otp_provider.hpp"
 #include "actors/ecommerce/sealing.hpp"
+#include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
 
 namespace protobed::ecommerce {
@@ -286,8 +286,7 @@ void client::on_timer(const timer_id& id, context& ctx) {
     return;
   }
   if (pu->ph == phase::awaiting)
-    return finish(*pu, outcome::abort(pu->tid.empty() ? "setup-timeout" : "no-otp"), "client",
-                  ctx);
+    return finish(*pu, outcome::abort(pu->tid.empty() ? "setup-timeout" : "no-otp"), "client", ctx);
   if (pu->resolutions <= cfg_.resolution_retries)
     return resolve(*pu, ctx);
   ctx.emit("ResolutionFailed", {{"tid", crypto::to_hex(pu->tid)}, {"reason", "no-answer"}});

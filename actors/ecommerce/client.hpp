@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "actors/ecommerce/messages.hpp"
 #include "actors/runtime/directory.hpp"
 #include "actors/runtime/participant.hpp"
-#include "actors/ecommerce/messages.hpp"
 #include "crypto/rsa.hpp"
 
 namespace protobed::ecommerce {

@@ -1,8 +1,8 @@
 #include "actors/ecommerce/forgery.hpp"
 
-#include "actors/runtime/directory.hpp"
 #include "actors/ecommerce/messages.hpp"
 #include "actors/ecommerce/sealing.hpp"
+#include "actors/runtime/directory.hpp"
 #include "crypto/envelope.hpp"
 
 namespace protobed::ecommerce {

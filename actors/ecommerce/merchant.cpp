@@ -24,7 +24,8 @@ void merchant::on_packet(const packet& p, context& ctx) {
 void merchant::on_setup(const packet& p, context& ctx) {
   auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::setup);
   auto req = and_then(body, decode_setup_request);
-  auto client_key = and_then(req, [](const auto& v) { return crypto::rsa_public_key::from_der(v.session_key); });
+  auto client_key =
+    and_then(req, [](const auto& v) { return crypto::rsa_public_key::from_der(v.session_key); });
   if (!client_key) {
     ctx.emit("SetupRejected", {{"from", p.from}, {"reason", client_key.error().message()}});
     return;
@@ -89,8 +90,9 @@ void merchant::on_pm_po(const packet& p, context& ctx) {
     return reject_po(why, s.nonce, ctx);
   merchant_claim claim{po->tid, po->amount, s.client_key.fingerprint(), ctx.self()};
   auto signed_claim = sign_blob(ctx.rng(), key_, encode(claim));
-  auto fwd = and_then(signed_claim,
-                      [&](const signed_blob& c) { return encode(pm_forward{msg->sealed_pm, c}); });
+  auto fwd = and_then(signed_claim, [&](const signed_blob& c) {
+    return encode(pm_forward{msg->sealed_pm, c});
+  });
   if (!fwd)
     return reject_po("cannot-forward: " + fwd.error().message(), s.nonce, ctx);
   s.st = state::forwarded;

@@ -7,9 +7,9 @@
 #include <map>
 #include <string>
 
+#include "actors/ecommerce/messages.hpp"
 #include "actors/runtime/directory.hpp"
 #include "actors/runtime/participant.hpp"
-#include "actors/ecommerce/messages.hpp"
 #include "crypto/rsa.hpp"
 
 namespace protobed::ecommerce {

@@ -11,9 +11,9 @@
 
 namespace protobed::ecommerce {
 
+using crypto::and_then;
 using crypto::byte_view;
 using crypto::bytes;
-using crypto::and_then;
 template <class T>
 using result = crypto::result<T>;
 

@@ -8,9 +8,9 @@
 
 #include <caf/all.hpp>
 
-#include "actors/shell/activity.hpp"
 #include "actors/runtime/network.hpp"
 #include "actors/runtime/trace.hpp"
+#include "actors/shell/activity.hpp"
 
 namespace protobed {
 

@@ -7,8 +7,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/shell/activity.hpp"
 #include "actors/runtime/participant.hpp"
+#include "actors/shell/activity.hpp"
 
 namespace protobed {
 

@@ -1,8 +1,8 @@
 // `protobed bench <target>`: throughput measurements.
 #include <iostream>
 
-#include "bin/cli/app.hpp"
 #include "actors/runtime/registry.hpp"
+#include "bin/cli/app.hpp"
 #include "bin/cli/commands.hpp"
 
 namespace protobed::cli {
@@ -15,9 +15,9 @@ namespace {
 /// `crypto`, then every registered protocol that brings a workload.
 const std::vector<command>& bench_targets() {
   static const std::vector<command> table = [] {
-    std::vector<command> t = {
-      {"crypto", "ops/s and µs/op of every crypto primitive on this machine",
-       bench_crypto_command}};
+    std::vector<command> t = {{"crypto",
+                               "ops/s and µs/op of every crypto primitive on this machine",
+                               bench_crypto_command}};
     for (const auto& p : builtin_roles().protocols())
       if (p.workload && p.transaction)
         t.push_back({p.name, "the built-in " + p.name + " workload against its crypto bound",

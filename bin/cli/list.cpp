@@ -75,8 +75,10 @@ nlohmann::ordered_json invariants_json(const std::vector<invariant_info>& invs) 
 nlohmann::ordered_json protocol_json(const protocol_info& p) {
   auto hops = nlohmann::ordered_json::array();
   for (const auto& h : p.hops)
-    hops.push_back(
-      {{"kind", h.kind}, {"from_role", h.from_role}, {"to_role", h.to_role}, {"summary", h.summary}});
+    hops.push_back({{"kind", h.kind},
+                    {"from_role", h.from_role},
+                    {"to_role", h.to_role},
+                    {"summary", h.summary}});
   nlohmann::ordered_json out = {{"name", p.name},
                                 {"summary", p.summary},
                                 {"hops", hops},
@@ -141,9 +143,9 @@ int list_command(const args& a) {
                                "Lists every role with its options and commands, every protocol\n"
                                "with its hops, invariants and transaction, and the scenario\n"
                                "files under DIR.\n\nOptions");
-  desc.add_options()("help,h", "show this help")(
-    "scenarios", po::value(&dir)->value_name("DIR"),
-    "where to look for scenarios (default: ./scenarios)")(
+  desc.add_options()("help,h",
+                     "show this help")("scenarios", po::value(&dir)->value_name("DIR"),
+                                       "where to look for scenarios (default: ./scenarios)")(
     "json", po::bool_switch(&json), "print roles, protocols and invariants as JSON (no scenarios)");
   auto vm = parse_args("list", a, desc);
   if (vm.count("help")) {

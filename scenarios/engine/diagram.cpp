@@ -173,10 +173,10 @@ private:
     std::string who = rec["who"], name = rec["name"];
     int x = column(who);
     const auto& roles = r_.s->registry();
-    auto fill = attacker_[who]                ? "#fadbd8"
-                : roles.is_detection(name)    ? "#fdebd0"
-                : roles.is_outcome(name)      ? "#d6eaf8"
-                                              : "#f4f6f6";
+    auto fill = attacker_[who]             ? "#fadbd8"
+                : roles.is_detection(name) ? "#fdebd0"
+                : roles.is_outcome(name)   ? "#d6eaf8"
+                                           : "#f4f6f6";
     std::string text = name;
     if (rec.contains("details")) {
       for (const char* key : {"outcome", "reason", "amount", "what"})

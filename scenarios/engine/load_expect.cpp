@@ -12,7 +12,7 @@ const std::vector<std::string> expectation_keys = {"outcome",  "balance",   "eve
 
 const std::vector<option_doc> event_schema = {
   {"who", "participant or *", "*", "who recorded the event"},
-  {"name", "string", "", "the event's name, e.g. PaymentCommitted"},
+  {"name", "string", "", "the event's name, as the participant records it"},
   {"count", "integer", "at least 1", "exact number of times it must occur"},
   {"details", "map", "none", "details that must match, e.g. {reason: otp-wrong}"},
 };
@@ -80,8 +80,8 @@ void load_invariant(scenario& s, const config_entry& e, bool broken, const role_
   auto name = as_string(e.value, "invariant");
   if (!find_invariant(name, roles)) {
     auto names = invariant_names(roles);
-    throw config_error(e.value.pos, "unknown invariant '" + name + "'" +
-                                      did_you_mean(name, names) + "; registered: " + joined(names));
+    throw config_error(e.value.pos, "unknown invariant '" + name + "'" + did_you_mean(name, names) +
+                                      "; registered: " + joined(names));
   }
   expectation x;
   x.type = broken ? expectation_type::broken : expectation_type::invariant;

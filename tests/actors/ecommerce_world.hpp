@@ -2,10 +2,10 @@
 // switches for each check, so tests read as one purchase and its outcome.
 #pragma once
 
-#include "actors/services/otp_provider.hpp"
 #include "actors/ecommerce/bank.hpp"
 #include "actors/ecommerce/client.hpp"
 #include "actors/ecommerce/merchant.hpp"
+#include "actors/services/otp_provider.hpp"
 #include "tests/support/core_harness.hpp"
 
 namespace protobed::test {

@@ -227,8 +227,7 @@ TEST_CASE("a tap sends matching packets to the attacker first", "[network]") {
   CHECK(net.route(pkt("shop", "alice"), 1s).fate == "delivered");
 }
 
-TEST_CASE("the trace records each packet's digest, so one changed byte shows",
-          "[network][trace]") {
+TEST_CASE("the trace records each packet's digest, so one changed byte shows", "[network][trace]") {
   protobed::trace t;
   packet p{0, "a", "b", "x.y", std::vector<std::uint8_t>(100, 7), {}};
   route_result r{p, "delivered", {}, std::nullopt};

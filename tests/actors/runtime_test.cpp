@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "actors/runtime/config.hpp"
-#include "actors/services/otp_provider.hpp"
 #include "actors/runtime/time.hpp"
+#include "actors/services/otp_provider.hpp"
 
 using namespace protobed;
 using namespace std::chrono_literals;

@@ -26,7 +26,9 @@ participants:
   alice: {role: ecommerce.client, merchant: shop, bank: bank, card: "1", expiry: "1", phone: "+1", session_key_bits: 1024}
 steps:
   - {at: 1s, alice: {buy: book}}
-)") + (extra.find("expect:") == std::string::npos ? "expect:\n  - invariant: money_conserved\n" : "") +
+)") +
+         (extra.find("expect:") == std::string::npos ? "expect:\n  - invariant: money_conserved\n"
+                                                     : "") +
          extra;
 }
 
@@ -166,8 +168,7 @@ TEST_CASE("a crashed participant loses what reaches it and restarts as its role 
   }
 }
 
-TEST_CASE("offline windows and crashes reach the other participants' cores",
-          "[director][faults]") {
+TEST_CASE("offline windows and crashes reach the other participants' cores", "[director][faults]") {
   auto s = load_scenario_text(R"(scenario: peers
 description: b goes offline, then crashes
 participants:

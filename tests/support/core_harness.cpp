@@ -68,7 +68,8 @@ void core_harness::set_reachable(const std::string& who, bool reachable, sim_tim
   schedule(at, [this, who, reachable] {
     for (const auto& [name, m] : members_)
       if (name != who)
-        call(name, [&](participant_core& c, context& ctx) { c.on_peer_status(who, reachable, ctx); });
+        call(name,
+             [&](participant_core& c, context& ctx) { c.on_peer_status(who, reachable, ctx); });
   });
 }
 
