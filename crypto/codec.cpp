@@ -119,6 +119,14 @@ bytes reader::field(std::size_t max) {
   return p ? bytes(p, p + n) : bytes{};
 }
 
+bytes reader::exact(std::size_t n) {
+  auto b = field(n);
+  if (!error_ && b.size() != n)
+    fail(errc::malformed, "field of " + std::to_string(b.size()) + " bytes must be exactly " +
+                            std::to_string(n));
+  return b;
+}
+
 std::string reader::str(std::size_t max) {
   auto b = field(max);
   return std::string(b.begin(), b.end());

@@ -57,6 +57,8 @@ public:
   /// A length-prefixed field; `max` bounds its length (default: the message limit).
   bytes field(std::size_t max = max_message_size);
   std::string str(std::size_t max = max_message_size);
+  /// A length-prefixed field that must be exactly `n` bytes (a nonce, a tid).
+  bytes exact(std::size_t n);
 
   bool ok() const noexcept {
     return !error_;

@@ -1,7 +1,9 @@
 #include "actors/ecommerce/analysis.hpp"
 
 #include "actors/ecommerce/messages.hpp"
+#include "actors/ecommerce/otp_sms.hpp"
 #include "actors/ecommerce/sealing.hpp"
+#include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
 
 namespace protobed::ecommerce {
@@ -40,6 +42,11 @@ result<bytes> open_keyed_any(const knowledge& k, const char* kind, byte_view in)
 } // namespace
 
 void analyze(const packet& p, knowledge& k, crypto::rng& r) {
+  if (auto text = sms_text_seen(p, k, r)) {
+    if (auto sms = parse_otp_sms(*text))
+      k.learn({"otp", sms->code, describe_source(p)});
+    return;
+  }
   if (p.kind == kind::otp_request) {
     auto body = open_any(k, r, p.bytes, kind::otp_request);
     auto req = and_then(body, decode_otp_request);

@@ -3,7 +3,6 @@
 #include "actors/ecommerce/sealing.hpp"
 #include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
-#include "crypto/hash.hpp"
 
 namespace protobed::ecommerce {
 
@@ -11,20 +10,6 @@ namespace {
 
 std::string hex(const bytes& b) {
   return crypto::to_hex(b);
-}
-
-std::string otp_failure(crypto::errc e) {
-  switch (e) {
-    case crypto::errc::expired:
-      return "otp-expired";
-    case crypto::errc::exhausted:
-      return "otp-exhausted";
-    case crypto::errc::not_issued:
-    case crypto::errc::already_used:
-      return "otp-missing";
-    default:
-      return "otp-wrong";
-  }
 }
 
 } // namespace
@@ -44,6 +29,8 @@ void bank::on_packet(const packet& p, context& ctx) {
     on_pm_forward(p, ctx);
   else if (p.kind == kind::resolve)
     on_resolve(p, ctx);
+  else if (p.kind == kind::merchant_resolve)
+    on_merchant_resolve(p, ctx);
   else
     ctx.emit("UnexpectedPacket", {{"kind", p.kind}, {"from", p.from}});
 }
@@ -69,8 +56,8 @@ void bank::on_otp_request(const packet& p, context& ctx) {
     ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", req.error().message()}});
     return;
   }
-  // A replayed request would make a fresh code replace the one the user is
-  // typing: a denial of service. The nonce makes the replay detectable.
+  // A replayed request would text the user another code and use up the
+  // card's issue budget. The nonce makes the replay detectable.
   if (!otp_nonces_.insert(req->nonce).second && cfg_.unique_nonces) {
     ctx.emit("ReplayRejected", {{"kind", p.kind}, {"reason", "nonce-seen"}});
     return;
@@ -82,8 +69,10 @@ void bank::on_otp_request(const packet& p, context& ctx) {
     status.refusal = "unknown-card";
   else if (acct->phone.empty() || !gateway)
     status.refusal = "no-phone";
+  else if (auto why = refuse_code(*acct, ctx))
+    status.refusal = *why;
   else
-    status.sent = text_code(*acct, *gateway, ctx);
+    status.sent = text_code(*acct, req->nonce, *gateway, ctx);
   if (!status.sent && status.refusal.empty())
     status.refusal = "sms-failed";
   if (!status.sent)
@@ -93,22 +82,6 @@ void bank::on_otp_request(const packet& p, context& ctx) {
                  ctx);
 }
 
-bool bank::text_code(const account& acct, const crypto::rsa_public_key& gateway, context& ctx) {
-  auto code = crypto::random_otp(ctx.rng());
-  auto sms = encode_sms_request(ctx.rng(), gateway, acct.phone,
-                                "Your " + ctx.self() + " code is " + code + ". Valid for " +
-                                  format_duration(cfg_.otp.lifetime) + ".");
-  if (!sms) {
-    ctx.emit("SendFailed", {{"kind", sms_request_kind}, {"reason", sms.error().message()}});
-    return false;
-  }
-  otps_.insert_or_assign(acct.card, crypto::otp_verifier(cfg_.otp))
-    .first->second.issue(code, ctx.now());
-  ctx.send(cfg_.otp_provider, sms_request_kind, std::move(*sms));
-  ctx.emit("OtpIssued", {{"holder", acct.holder}});
-  return true;
-}
-
 void bank::send_or_report(const std::string& to, const char* k, result<bytes> b, context& ctx) {
   if (b)
     ctx.send(to, k, std::move(*b));
@@ -116,23 +89,27 @@ void bank::send_or_report(const std::string& to, const char* k, result<bytes> b,
     ctx.emit("SendFailed", {{"kind", k}, {"to", to}, {"reason", b.error().message()}});
 }
 
-bank::refusal bank::check_signatures(const pm_forward& fwd, const payment_info& pm, context& ctx) {
+bank::refusal bank::check_authentic(const pm_forward& fwd, const signed_blob& pm_blob,
+                                    const payment_info& pm) {
+  if (!cfg_.verify_signatures)
+    return std::nullopt;
   auto client_key = crypto::rsa_public_key::from_der(pm.session_key);
+  if (!client_key)
+    return "bad-client-key";
+  if (!verify_blob(*client_key, pm_blob))
+    return "bad-client-signature";
+  // The merchant's claim binds the client's session key to this tid and
+  // amount; without it, anyone could seal a PM for the bank.
   const auto* merchant_key = dir_.public_key(pm.merchant);
   auto claim = decode_merchant_claim(fwd.claim.payload);
-  refusal why;
-  if (!client_key)
-    why = "bad-client-key";
-  else if (!merchant_key)
-    why = "merchant-unknown";
-  else if (!verify_blob(*merchant_key, fwd.claim) || !claim)
-    why = "bad-merchant-signature";
-  else if (claim->tid != pm.tid || claim->amount != pm.amount || claim->merchant != pm.merchant ||
-           claim->client_key_fingerprint != client_key->fingerprint())
-    why = "claim-mismatch";
-  if (why)
-    ctx.emit("SignatureInvalid", {{"tid", hex(pm.tid)}, {"reason", *why}});
-  return why;
+  if (!merchant_key)
+    return "merchant-unknown";
+  if (!verify_blob(*merchant_key, fwd.claim) || !claim)
+    return "bad-merchant-signature";
+  if (claim->tid != pm.tid || claim->amount != pm.amount || claim->merchant != pm.merchant ||
+      claim->client_key_fingerprint != client_key->fingerprint())
+    return "claim-mismatch";
+  return std::nullopt;
 }
 
 bank::refusal bank::check_funds(const payment_info& pm, const account& payer, context& ctx) {
@@ -151,25 +128,13 @@ bank::refusal bank::check_funds(const payment_info& pm, const account& payer, co
   return std::nullopt;
 }
 
-bank::refusal bank::check_payment(const pm_forward& fwd, const payment_info& pm, context& ctx) {
-  // The merchant's claim binds the client's session key to this tid and
-  // amount; without it, anyone could seal a PM for the bank.
-  if (cfg_.verify_signatures)
-    if (auto why = check_signatures(fwd, pm, ctx))
-      return why;
+bank::refusal bank::check_payment(const payment_info& pm, context& ctx) {
   auto* payer = find_card(pm.card, pm.expiry);
   if (!payer)
     return "unknown-card";
-  if (cfg_.check_otp) {
-    auto i = otps_.find(payer->card);
-    auto st = i == otps_.end() ? crypto::status(crypto::make_error(crypto::errc::not_issued))
-                               : i->second.verify(pm.otp, ctx.now());
-    if (!st) {
-      auto reason = otp_failure(st.error().code);
-      ctx.emit("OtpRejected", {{"tid", hex(pm.tid)}, {"reason", reason}});
-      return reason;
-    }
-  }
+  if (cfg_.check_otp)
+    if (auto why = check_code(pm, *payer, ctx))
+      return why;
   return check_funds(pm, *payer, ctx);
 }
 
@@ -196,13 +161,13 @@ void bank::on_pm_forward(const packet& p, context& ctx) {
     ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", pm.error().message()}});
     return;
   }
-  if (cfg_.verify_signatures) {
-    auto client_key = crypto::rsa_public_key::from_der(pm->session_key);
-    if (!client_key || !verify_blob(*client_key, *blob)) {
-      ctx.emit("SignatureInvalid", {{"tid", hex(pm->tid)}, {"reason", "bad-client-signature"}});
-      record_and_reply(p, *pm, outcome::abort("bad-client-signature"), ctx);
-      return;
-    }
+  // Authenticity first: a PM its client did not sign, or its merchant did
+  // not forward, must not touch the tid's record (anyone can seal a PM for
+  // the bank, and tids travel in clear).
+  if (auto why = check_authentic(*fwd, *blob, *pm)) {
+    ctx.emit("SignatureInvalid", {{"tid", hex(pm->tid)}, {"reason", *why}});
+    ctx.emit("PaymentRefused", {{"tid", hex(pm->tid)}, {"reason", *why}});
+    return;
   }
   if (auto i = decisions_.find(pm->tid); cfg_.unique_tids && i != decisions_.end()) {
     ctx.emit("ReplayRejected", {{"tid", hex(pm->tid)}, {"recorded", i->second.result.text()}});
@@ -210,7 +175,7 @@ void bank::on_pm_forward(const packet& p, context& ctx) {
                   {pm->tid, i->second.amount, i->second.nonce, i->second.result}, ctx);
     return;
   }
-  auto why = check_payment(*fwd, *pm, ctx);
+  auto why = check_payment(*pm, ctx);
   if (!why)
     commit(*pm, *find_card(pm->card, pm->expiry), ctx);
   record_and_reply(p, *pm, why ? outcome::abort(*why) : outcome::commit(), ctx);
@@ -230,37 +195,6 @@ void bank::reply_outcome(const std::string& to, const char* k, const outcome_sta
                          context& ctx) {
   auto reply = sign_blob(ctx.rng(), key_, encode(s));
   send_or_report(to, k, and_then(reply, [](const auto& v) { return encode(v); }), ctx);
-}
-
-void bank::on_resolve(const packet& p, context& ctx) {
-  auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::resolve);
-  auto blob = and_then(body, decode_signed_blob);
-  auto req = and_then(blob, [](const auto& v) { return decode_resolve_request(v.payload); });
-  if (!req) {
-    ctx.emit("EnvelopeRejected", {{"kind", p.kind}, {"reason", req.error().message()}});
-    return;
-  }
-  auto client_key = crypto::rsa_public_key::from_der(req->session_key);
-  if (!client_key || (cfg_.verify_signatures && !verify_blob(*client_key, *blob))) {
-    ctx.emit("SignatureInvalid", {{"tid", hex(req->tid)}, {"reason", "bad-resolve-signature"}});
-    return;
-  }
-  auto i = decisions_.find(req->tid);
-  if (i == decisions_.end()) {
-    // No payment seen: abort the tid for good, so a late PM is refused.
-    auto result = outcome::abort("resolved-without-payment");
-    ctx.emit("PaymentAborted", {{"tid", hex(req->tid)}, {"reason", result.reason}});
-    i = decisions_
-          .insert_or_assign(req->tid,
-                            record{result, req->amount, req->nonce, client_key->fingerprint()})
-          .first;
-  } else if (i->second.client_key_fingerprint != client_key->fingerprint()) {
-    ctx.emit("ResolutionRefused", {{"tid", hex(req->tid)}, {"reason", "not-the-payer"}});
-    return;
-  }
-  ctx.emit("ResolutionAnswered", {{"tid", hex(req->tid)}, {"outcome", i->second.result.text()}});
-  reply_outcome(p.from, kind::resolve_reply,
-                {req->tid, i->second.amount, i->second.nonce, i->second.result}, ctx);
 }
 
 observation bank::observe() const {

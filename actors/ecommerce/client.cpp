@@ -1,5 +1,6 @@
 #include "actors/ecommerce/client.hpp"
 
+#include "actors/ecommerce/otp_sms.hpp"
 #include "actors/ecommerce/sealing.hpp"
 #include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
@@ -70,6 +71,8 @@ void client::buy(const command& c, context& ctx) {
   pu.item = c.arg("item");
   if (auto a = c.arg("amount"); !a.empty())
     pu.amount_override = std::stoll(a);
+  if (auto a = c.arg("price"); !a.empty())
+    pu.price = std::stoll(a);
   if (auto o = c.arg("otp"); !o.empty()) {
     pu.otp_override = o;
     pu.otp = o; // typed from memory (or guessed): no SMS needed
@@ -81,7 +84,11 @@ void client::buy(const command& c, context& ctx) {
     pu.repeats_left = std::stoll(n) - 1;
   pu.nonce = ctx.rng().generate(nonce_size);
   pu.reply_key = ctx.rng().generate(reply_key_size);
-  ctx.emit("PurchaseStarted", {{"purchase", std::to_string(pu.number)}, {"item", pu.item}});
+  pu.reference = purchase_reference(pu.nonce);
+  ctx.emit("PurchaseStarted", {{"purchase", std::to_string(pu.number)},
+                               {"item", pu.item},
+                               {"agreed", pu.price ? std::to_string(*pu.price)
+                                                   : "<=" + std::to_string(cfg_.max_amount)}});
 
   const auto* bank_key = dir_.public_key(cfg_.bank);
   const auto* merchant_key = dir_.public_key(cfg_.merchant);
@@ -137,19 +144,42 @@ void client::on_otp_reply(const packet& p, context& ctx) {
 }
 
 void client::on_sms(const packet& p, context& ctx) {
-  auto code = code_in_sms(std::string(p.bytes.begin(), p.bytes.end()));
-  if (!code)
+  auto sms = parse_otp_sms(std::string(p.bytes.begin(), p.bytes.end()));
+  if (!sms)
     return ignore(p, "no-code", ctx);
-  // The code belongs to the oldest purchase still waiting for one.
   for (auto& pu : purchases_) {
-    if (pu.ph == phase::awaiting && !pu.otp) {
-      pu.otp = pu.otp_override.value_or(*code);
-      ctx.emit("OtpReceived", {{"purchase", std::to_string(pu.number)}});
-      start_typing_when_ready(pu, ctx);
-      return;
-    }
+    // The code is for the purchase its reference names (or, unchecked, for
+    // the oldest purchase still waiting for one).
+    bool mine = cfg_.match_sms_reference ? pu.reference == sms->reference : !pu.otp;
+    if (!mine || pu.ph != phase::awaiting)
+      continue;
+    if (pu.otp)
+      return ignore(p, "code-already-received", ctx);
+    pu.otp = pu.otp_override.value_or(sms->code);
+    ctx.emit("OtpReceived",
+             {{"purchase", std::to_string(pu.number)}, {"reference", sms->reference}});
+    start_typing_when_ready(pu, ctx);
+    return;
   }
-  ignore(p, "no-purchase-awaiting-a-code", ctx);
+  ignore(p, "no-purchase-awaiting-this-code", ctx);
+}
+
+std::optional<std::string> client::refuse_amount(const purchase& pu, std::int64_t quoted) const {
+  if (!cfg_.check_amount)
+    return std::nullopt;
+  if (pu.price && quoted != *pu.price)
+    return "quoted " + std::to_string(quoted) + ", agreed " + std::to_string(*pu.price);
+  if (!pu.price && quoted > cfg_.max_amount)
+    return "quoted " + std::to_string(quoted) + ", above max_amount " +
+           std::to_string(cfg_.max_amount);
+  return std::nullopt;
+}
+
+client::purchase* client::by_tid(const bytes& tid) {
+  for (auto& pu : purchases_)
+    if (!pu.tid.empty() && pu.tid == tid)
+      return &pu;
+  return nullptr;
 }
 
 void client::on_setup_reply(const packet& p, context& ctx) {
@@ -174,7 +204,12 @@ void client::on_setup_reply(const packet& p, context& ctx) {
     ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
     return;
   }
+  if (auto why = refuse_amount(*pu, st->amount)) {
+    ctx.emit("AmountRefused", {{"purchase", std::to_string(pu->number)}, {"reason", *why}});
+    return finish(*pu, outcome::abort("amount-refused"), "client", ctx);
+  }
   pu->tid = st->tid;
+  pu->tid_statement = *blob;
   pu->amount = pu->amount_override.value_or(st->amount);
   ctx.emit("SetupComplete", {{"purchase", std::to_string(pu->number)},
                              {"tid", crypto::to_hex(pu->tid)},
@@ -230,7 +265,7 @@ void client::on_outcome(const packet& p, context& ctx) {
     ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
     return;
   }
-  accept_outcome(*blob, "merchant", ctx);
+  accept_outcome(*blob, pu, "merchant", ctx);
 }
 
 void client::on_resolve_reply(const packet& p, context& ctx) {
@@ -239,12 +274,15 @@ void client::on_resolve_reply(const packet& p, context& ctx) {
     ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
     return;
   }
-  accept_outcome(*blob, "resolution", ctx);
+  accept_outcome(*blob, nullptr, "resolution", ctx);
 }
 
-void client::accept_outcome(const signed_blob& blob, const char* via, context& ctx) {
+void client::accept_outcome(const signed_blob& blob, purchase* pu, const char* via, context& ctx) {
   auto st = decode_outcome_statement(blob.payload);
-  auto* pu = st ? by_nonce(st->nonce) : nullptr;
+  if (st && !pu)
+    pu = by_tid(st->tid);
+  // The bank's signature binds the outcome to the tid (which binds it to
+  // this purchase's session key) and the amount.
   if (!st || !signed_by(cfg_.bank, blob) || !pu || st->tid != pu->tid || st->amount != pu->amount) {
     ctx.emit("SignatureInvalid", {{"kind", "outcome"}, {"via", via}});
     return;
@@ -254,9 +292,9 @@ void client::accept_outcome(const signed_blob& blob, const char* via, context& c
 
 void client::resolve(purchase& pu, context& ctx) {
   const auto& key = *pu.session_key;
-  auto req =
-    sign_blob(ctx.rng(), key,
-              encode(resolve_request{pu.tid, pu.amount, pu.nonce, key.public_key().to_der()}));
+  auto req = sign_blob(ctx.rng(), key,
+                       encode(resolve_request{pu.tid, pu.amount, pu.nonce,
+                                              key.public_key().to_der(), pu.tid_statement}));
   auto body = and_then(req, [](const auto& v) { return encode(v); });
   auto sealed =
     body ? crypto::seal(ctx.rng(), *dir_.public_key(cfg_.bank), *body, kind::resolve) : body;

@@ -33,6 +33,12 @@ struct client_config {
   /// Session keys made at start, each used for one purchase only (real-mode
   /// benchmarks: keygen is ~75 % of a purchase's crypto).
   std::int64_t session_key_pool = 0;
+  /// Use an SMS code only for the purchase its reference names, and once.
+  bool match_sms_reference = true;
+  /// Refuse a quoted amount other than the price the user saw (`price`), or
+  /// above max_amount when the purchase names no price.
+  bool check_amount = true;
+  std::int64_t max_amount = 100000;
 };
 
 class client final : public participant_core {
@@ -51,6 +57,8 @@ private:
     std::size_t number = 0;
     std::string item;
     std::optional<std::int64_t> amount_override;
+    std::optional<std::int64_t> price; ///< what the user agreed to pay
+    std::string reference;             ///< the SMS reference of this purchase
     std::optional<std::string> otp_override;
     sim_time otp_delay{0};
     std::optional<crypto::rsa_private_key> session_key;
@@ -60,6 +68,7 @@ private:
     bool typing = false;            ///< the user is entering the code
     bool otp_status_seen = false;   ///< the bank's answer to the OTP request arrived
     bytes tid;
+    signed_blob tid_statement; ///< the merchant's, kept to prove the tid is ours
     std::int64_t amount = 0;
     phase ph = phase::awaiting;
     std::optional<ecommerce::outcome> result; ///< empty while pending
@@ -74,7 +83,11 @@ private:
   void on_setup_reply(const packet& p, context& ctx);
   void on_outcome(const packet& p, context& ctx);
   void on_resolve_reply(const packet& p, context& ctx);
-  void accept_outcome(const signed_blob& blob, const char* via, context& ctx);
+  /// `pu`: the purchase the message came for (merchant path); else found by tid.
+  void accept_outcome(const signed_blob& blob, purchase* pu, const char* via, context& ctx);
+  /// Why the quoted amount is refused, or nothing.
+  std::optional<std::string> refuse_amount(const purchase& pu, std::int64_t quoted) const;
+  purchase* by_tid(const bytes& tid);
   void start_typing_when_ready(purchase& pu, context& ctx);
   void pay(purchase& pu, context& ctx);
   void resolve(purchase& pu, context& ctx);

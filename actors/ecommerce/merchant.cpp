@@ -49,8 +49,17 @@ void merchant::on_setup(const packet& p, context& ctx) {
     ctx.emit("SetupRejected", {{"client", req->client}, {"reason", reply.error().message()}});
     return;
   }
-  sessions_.emplace(req->nonce, session{p.from, *client_key, req->reply_key, req->nonce, tid,
-                                        req->item, price->second, state::open});
+  sessions_.emplace(req->nonce, session{p.from,
+                                        *client_key,
+                                        req->reply_key,
+                                        req->nonce,
+                                        tid,
+                                        req->item,
+                                        price->second,
+                                        state::open,
+                                        sessions_.size() + 1,
+                                        {},
+                                        0});
   tids_[tid] = req->nonce;
   ctx.emit("TidIssued", {{"tid", crypto::to_hex(tid)},
                          {"client", req->client},
@@ -96,6 +105,9 @@ void merchant::on_pm_po(const packet& p, context& ctx) {
   if (!fwd)
     return reject_po("cannot-forward: " + fwd.error().message(), s.nonce, ctx);
   s.st = state::forwarded;
+  s.claim = *signed_claim;
+  if (cfg_.resolve)
+    ctx.set_timer({"resolve", s.number}, cfg_.timeout);
   ++forwarded_;
   ctx.emit("PaymentForwarded",
            {{"tid", crypto::to_hex(po->tid)}, {"amount", std::to_string(po->amount)}});
@@ -116,8 +128,16 @@ void merchant::on_bank_reply(const packet& p, context& ctx) {
     return;
   }
   auto& s = sessions_.at(tid->second);
+  ctx.cancel_timer({"resolve", s.number});
   auto relay = seal_keyed(ctx.rng(), s.reply_key, kind::outcome, s.nonce, encode(*blob));
+  bool first = s.st != state::closed; // a repeated answer is relayed, never shipped twice
   s.st = state::closed;
+  if (first && st->result.committed()) {
+    ++shipped_;
+    ctx.emit(
+      "OrderShipped",
+      {{"tid", crypto::to_hex(st->tid)}, {"item", s.item}, {"amount", std::to_string(s.amount)}});
+  }
   if (!relay) {
     ctx.emit("SendFailed", {{"kind", kind::outcome}, {"reason", relay.error().message()}});
     return;
@@ -126,10 +146,49 @@ void merchant::on_bank_reply(const packet& p, context& ctx) {
   ctx.send(s.client, kind::outcome, std::move(*relay));
 }
 
+merchant::session* merchant::by_number(std::uint64_t n) {
+  for (auto& [nonce, s] : sessions_)
+    if (s.number == n)
+      return &s;
+  return nullptr;
+}
+
+void merchant::on_timer(const timer_id& id, context& ctx) {
+  auto* s = id.purpose == "resolve" ? by_number(id.index) : nullptr;
+  if (!s || s->st != state::forwarded)
+    return participant_core::on_timer(id, ctx);
+  if (s->resolutions > cfg_.resolution_retries) {
+    ctx.emit("ResolutionFailed", {{"tid", crypto::to_hex(s->tid)}, {"reason", "no-answer"}});
+    return;
+  }
+  resolve(*s, ctx);
+}
+
+void merchant::resolve(session& s, context& ctx) {
+  auto claim = decode_merchant_claim(s.claim.payload);
+  auto req = and_then(claim, [&](const merchant_claim& c) {
+    return sign_blob(ctx.rng(), key_, encode(merchant_resolve{c}));
+  });
+  auto bytes = and_then(req, [](const signed_blob& b) { return encode(b); });
+  if (!bytes) {
+    ctx.emit("ResolutionFailed",
+             {{"tid", crypto::to_hex(s.tid)}, {"reason", bytes.error().message()}});
+    return;
+  }
+  ++s.resolutions;
+  ctx.emit(s.resolutions == 1 ? "ResolutionUsed" : "ResolutionRetried",
+           {{"tid", crypto::to_hex(s.tid)}, {"attempt", std::to_string(s.resolutions)}});
+  ctx.send(cfg_.bank, kind::merchant_resolve, std::move(*bytes));
+  // Back off as the client does: timeout, 2x, 4x, 8x, then 16x.
+  auto backoff = cfg_.timeout * (std::int64_t{1} << std::min<std::int64_t>(s.resolutions - 1, 4));
+  ctx.set_timer({"resolve", s.number}, backoff);
+}
+
 observation merchant::observe() const {
   observation o;
   o.numbers["sessions"] = static_cast<std::int64_t>(sessions_.size());
   o.numbers["forwarded"] = forwarded_;
+  o.numbers["shipped"] = shipped_;
   return o;
 }
 

@@ -34,10 +34,6 @@ result<bytes> encode_labelled(const char* label, F body) {
   return std::move(w).finish();
 }
 
-bool exact(const bytes& b, std::size_t n) {
-  return b.size() == n;
-}
-
 } // namespace
 
 std::string outcome::text() const {
@@ -69,11 +65,9 @@ result<bytes> encode(const keyed_body& x) {
 
 result<keyed_body> decode_keyed_body(byte_view in) {
   auto x = decode_labelled<keyed_body>(in, "keyed", [](reader& r, keyed_body& x) {
-    x.nonce = r.field(nonce_size);
+    x.nonce = r.exact(nonce_size);
     x.sealed = r.field(crypto::max_message_size);
   });
-  if (x && !exact(x->nonce, nonce_size))
-    return crypto::make_error(crypto::errc::malformed, "nonce must be 16 bytes");
   return x;
 }
 
@@ -87,7 +81,7 @@ result<otp_request> decode_otp_request(byte_view in) {
   return decode_labelled<otp_request>(in, kind::otp_request, [](reader& r, otp_request& x) {
     x.card = r.str(small);
     x.expiry = r.str(small);
-    x.nonce = r.field(nonce_size);
+    x.nonce = r.exact(nonce_size);
     x.client = r.str(small);
   });
 }
@@ -99,7 +93,7 @@ result<bytes> encode(const otp_status& x) {
 
 result<otp_status> decode_otp_status(byte_view in) {
   return decode_labelled<otp_status>(in, kind::otp_reply, [](reader& r, otp_status& x) {
-    x.nonce = r.field(nonce_size);
+    x.nonce = r.exact(nonce_size);
     x.sent = r.boolean();
     x.refusal = r.str(small);
   });
@@ -114,13 +108,11 @@ result<bytes> encode(const setup_request& x) {
 result<setup_request> decode_setup_request(byte_view in) {
   auto x = decode_labelled<setup_request>(in, kind::setup, [](reader& r, setup_request& x) {
     x.session_key = r.field(key_max);
-    x.reply_key = r.field(reply_key_size);
-    x.nonce = r.field(nonce_size);
+    x.reply_key = r.exact(reply_key_size);
+    x.nonce = r.exact(nonce_size);
     x.item = r.str(small);
     x.client = r.str(small);
   });
-  if (x && (!exact(x->reply_key, reply_key_size) || !exact(x->nonce, nonce_size)))
-    return crypto::make_error(crypto::errc::malformed, "reply key or nonce has the wrong size");
   return x;
 }
 
@@ -132,10 +124,10 @@ result<bytes> encode(const tid_statement& x) {
 
 result<tid_statement> decode_tid_statement(byte_view in) {
   return decode_labelled<tid_statement>(in, "ecommerce.tid", [](reader& r, tid_statement& x) {
-    x.tid = r.field(tid_size);
+    x.tid = r.exact(tid_size);
     x.item = r.str(small);
     x.amount = r.i64();
-    x.client_key_fingerprint = r.field(32);
+    x.client_key_fingerprint = r.exact(fingerprint_size);
     x.merchant = r.str(small);
   });
 }
@@ -153,8 +145,8 @@ result<payment_info> decode_payment_info(byte_view in) {
     x.expiry = r.str(small);
     x.otp = r.str(small);
     x.amount = r.i64();
-    x.tid = r.field(tid_size);
-    x.nonce = r.field(nonce_size);
+    x.tid = r.exact(tid_size);
+    x.nonce = r.exact(nonce_size);
     x.session_key = r.field(key_max);
     x.merchant = r.str(small);
   });
@@ -169,8 +161,8 @@ result<purchase_order> decode_purchase_order(byte_view in) {
   return decode_labelled<purchase_order>(in, "ecommerce.po", [](reader& r, purchase_order& x) {
     x.item = r.str(small);
     x.amount = r.i64();
-    x.tid = r.field(tid_size);
-    x.nonce = r.field(nonce_size);
+    x.tid = r.exact(tid_size);
+    x.nonce = r.exact(nonce_size);
   });
 }
 
@@ -204,9 +196,9 @@ result<bytes> encode(const merchant_claim& x) {
 
 result<merchant_claim> decode_merchant_claim(byte_view in) {
   return decode_labelled<merchant_claim>(in, "ecommerce.claim", [](reader& r, merchant_claim& x) {
-    x.tid = r.field(tid_size);
+    x.tid = r.exact(tid_size);
     x.amount = r.i64();
-    x.client_key_fingerprint = r.field(32);
+    x.client_key_fingerprint = r.exact(fingerprint_size);
     x.merchant = r.str(small);
   });
 }
@@ -244,9 +236,9 @@ result<outcome_statement> decode_outcome_statement(byte_view in) {
   std::uint8_t code = 0;
   auto x = decode_labelled<outcome_statement>(in, "ecommerce.outcome",
                                               [&](reader& r, outcome_statement& x) {
-                                                x.tid = r.field(tid_size);
+                                                x.tid = r.exact(tid_size);
                                                 x.amount = r.i64();
-                                                x.nonce = r.field(nonce_size);
+                                                x.nonce = r.exact(nonce_size);
                                                 code = r.u8();
                                                 x.result.reason = r.str(small);
                                               });
@@ -258,18 +250,47 @@ result<outcome_statement> decode_outcome_statement(byte_view in) {
 }
 
 result<bytes> encode(const resolve_request& x) {
+  auto statement = encode(x.tid_statement);
+  if (!statement)
+    return statement;
   return encode_labelled(kind::resolve, [&](writer& w) {
-    w.field(x.tid).i64(x.amount).field(x.nonce).field(x.session_key);
+    w.field(x.tid).i64(x.amount).field(x.nonce).field(x.session_key).field(*statement);
   });
 }
 
 result<resolve_request> decode_resolve_request(byte_view in) {
-  return decode_labelled<resolve_request>(in, kind::resolve, [](reader& r, resolve_request& x) {
-    x.tid = r.field(tid_size);
+  bytes statement;
+  auto x = decode_labelled<resolve_request>(in, kind::resolve, [&](reader& r, resolve_request& x) {
+    x.tid = r.exact(tid_size);
     x.amount = r.i64();
-    x.nonce = r.field(nonce_size);
+    x.nonce = r.exact(nonce_size);
     x.session_key = r.field(key_max);
+    statement = r.field(blob_max);
   });
+  if (!x)
+    return x;
+  auto blob = decode_signed_blob(statement);
+  if (!blob)
+    return blob.error();
+  x->tid_statement = std::move(*blob);
+  return x;
+}
+
+result<bytes> encode(const merchant_resolve& x) {
+  const auto& c = x.claim;
+  return encode_labelled(kind::merchant_resolve, [&](writer& w) {
+    w.field(c.tid).i64(c.amount).field(c.client_key_fingerprint).str(c.merchant);
+  });
+}
+
+result<merchant_resolve> decode_merchant_resolve(byte_view in) {
+  return decode_labelled<merchant_resolve>(
+    in, kind::merchant_resolve, [](reader& r, merchant_resolve& x) {
+      x.claim.tid = r.exact(tid_size);
+      x.claim.amount = r.i64();
+      x.claim.client_key_fingerprint = r.exact(fingerprint_size);
+      x.claim.merchant = r.str(small);
+    });
 }
 
 } // namespace protobed::ecommerce

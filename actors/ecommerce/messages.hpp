@@ -19,21 +19,23 @@ using result = crypto::result<T>;
 
 /// Packet kinds, in protocol order.
 namespace kind {
-inline constexpr const char* otp_request = "ecommerce.otp_request";     // client -> bank
-inline constexpr const char* otp_reply = "ecommerce.otp_reply";         // bank -> client
-inline constexpr const char* setup = "ecommerce.setup";                 // client -> merchant
-inline constexpr const char* setup_reply = "ecommerce.setup_reply";     // merchant -> client
-inline constexpr const char* pm_po = "ecommerce.pm_po";                 // client -> merchant
-inline constexpr const char* pm_forward = "ecommerce.pm_forward";       // merchant -> bank
-inline constexpr const char* bank_reply = "ecommerce.bank_reply";       // bank -> merchant
-inline constexpr const char* outcome = "ecommerce.outcome";             // merchant -> client
-inline constexpr const char* resolve = "ecommerce.resolve";             // client -> bank
-inline constexpr const char* resolve_reply = "ecommerce.resolve_reply"; // bank -> client
+inline constexpr const char* otp_request = "ecommerce.otp_request";           // client -> bank
+inline constexpr const char* otp_reply = "ecommerce.otp_reply";               // bank -> client
+inline constexpr const char* setup = "ecommerce.setup";                       // client -> merchant
+inline constexpr const char* setup_reply = "ecommerce.setup_reply";           // merchant -> client
+inline constexpr const char* pm_po = "ecommerce.pm_po";                       // client -> merchant
+inline constexpr const char* pm_forward = "ecommerce.pm_forward";             // merchant -> bank
+inline constexpr const char* bank_reply = "ecommerce.bank_reply";             // bank -> merchant
+inline constexpr const char* outcome = "ecommerce.outcome";                   // merchant -> client
+inline constexpr const char* resolve = "ecommerce.resolve";                   // client -> bank
+inline constexpr const char* resolve_reply = "ecommerce.resolve_reply";       // bank -> client
+inline constexpr const char* merchant_resolve = "ecommerce.merchant_resolve"; // merchant -> bank
 } // namespace kind
 
 inline constexpr std::size_t nonce_size = 16;
 inline constexpr std::size_t tid_size = 16;
 inline constexpr std::size_t reply_key_size = 32;
+inline constexpr std::size_t fingerprint_size = 32; ///< SHA-256 of a public key's DER
 
 /// How a transaction ended: what the bank decides and the client learns.
 /// `unknown` never travels: it is a client that could not learn the outcome.
@@ -176,13 +178,25 @@ result<bytes> encode(const outcome_statement& x);
 result<outcome_statement> decode_outcome_statement(byte_view in);
 
 /// 5. Client -> bank (signed by the session key, then sealed for the bank).
+/// It carries the merchant's signed tid statement, which binds the tid to
+/// this session key: nobody else can resolve (and so abort) the tid.
 struct resolve_request {
   bytes tid;
   std::int64_t amount = 0;
   bytes nonce;
   bytes session_key;
+  signed_blob tid_statement; ///< tid_statement, signed by the merchant
 };
 result<bytes> encode(const resolve_request& x);
 result<resolve_request> decode_resolve_request(byte_view in);
+
+/// 5'. Merchant -> bank, signed by the merchant: "what became of the PM I
+/// forwarded?" (the claim it forwarded, under another label). The bank
+/// answers with a bank_reply.
+struct merchant_resolve {
+  merchant_claim claim;
+};
+result<bytes> encode(const merchant_resolve& x);
+result<merchant_resolve> decode_merchant_resolve(byte_view in);
 
 } // namespace protobed::ecommerce

@@ -27,6 +27,8 @@ std::vector<hop_doc> hops() {
     {kind::outcome, merchant_role, client_role, "the bank's signed outcome, under the reply key"},
     {kind::resolve, client_role, bank_role, "a signed resolution request, sealed for the bank"},
     {kind::resolve_reply, bank_role, client_role, "the bank's signed recorded outcome"},
+    {kind::merchant_resolve, merchant_role, bank_role,
+     "the merchant's signed claim: what became of it?"},
   };
 }
 
@@ -56,7 +58,8 @@ protocol_info protocol() {
   p.hops = hops();
   p.invariants = invariants();
   p.transaction = purchase();
-  p.hints.detections = {"SignatureInvalid", "UnknownTid", "InsufficientFunds"};
+  p.hints.detections = {"SignatureInvalid", "UnknownTid", "InsufficientFunds",
+                        "OtpRateLimited",   "CardLocked", "PaymentRefused"};
   p.hints.outcomes = {"PaymentCommitted", "PaymentAborted", "OutcomeRelayed", "OutcomeReceived"};
   p.workload = workload;
   p.placement_doc = "bank and sms on n1, shop on n2, clients on n3";

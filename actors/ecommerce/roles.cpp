@@ -1,5 +1,6 @@
 // The e-commerce roles as the scenario engine sees them: documented options,
 // commands, and factories from options to cores.
+#include <limits>
 #include <set>
 
 #include "actors/ecommerce/analysis.hpp"
@@ -14,8 +15,9 @@ namespace protobed::ecommerce {
 namespace {
 
 const std::vector<std::string> ecommerce_kinds = {
-  kind::otp_request, kind::otp_reply,  kind::setup,   kind::setup_reply, kind::pm_po,
-  kind::pm_forward,  kind::bank_reply, kind::outcome, kind::resolve,     kind::resolve_reply};
+  kind::otp_request, kind::otp_reply,     kind::setup,           kind::setup_reply,
+  kind::pm_po,       kind::pm_forward,    kind::bank_reply,      kind::outcome,
+  kind::resolve,     kind::resolve_reply, kind::merchant_resolve};
 
 const std::vector<option_doc> account_schema = {
   {"holder", "string", "", "account holder: a client's or merchant's participant name"},
@@ -45,8 +47,14 @@ std::any parse_bank(const option_reader& o, const directory& dir) {
   if (!accounts.is_list())
     throw config_error(accounts.pos, "accounts must be a list of maps");
   std::set<std::string> holders, cards;
-  for (const auto& a : accounts.items)
+  std::int64_t total = 0;
+  for (const auto& a : accounts.items) {
     c.accounts.push_back(parse_account(a, holders, cards));
+    if (__builtin_add_overflow(total, c.accounts.back().balance, &total))
+      throw config_error(a.pos, "the accounts' balances add up to more than " +
+                                  std::to_string(std::numeric_limits<std::int64_t>::max()) +
+                                  ": money could not be counted");
+  }
   c.otp_provider = participant_ref(o, "otp_provider", dir, "otp_provider");
   c.otp.lifetime = o.duration("otp_lifetime", std::chrono::minutes(5));
   auto attempts = o.integer("otp_attempts", 3);
@@ -57,6 +65,17 @@ std::any parse_bank(const option_reader& o, const directory& dir) {
   c.check_otp = o.flag("check_otp", true);
   c.unique_tids = o.flag("unique_tids", true);
   c.unique_nonces = o.flag("unique_nonces", true);
+  c.bind_resolution = o.flag("bind_resolution", true);
+  c.otp_failure_budget = o.integer("otp_failure_budget", 100);
+  if (c.otp_failure_budget < 0 || c.otp_failure_budget > 100)
+    throw config_error(o.need("otp_failure_budget").pos,
+                       "otp_failure_budget must be 0..100 (0: no budget)");
+  c.otp_issue_limit = o.integer("otp_issue_limit", 5);
+  if (c.otp_issue_limit < 0 || c.otp_issue_limit > 1000)
+    throw config_error(o.need("otp_issue_limit").pos, "otp_issue_limit must be 0..1000 (0: none)");
+  c.otp_issue_window = o.duration("otp_issue_window", std::chrono::hours(1));
+  if (c.otp_issue_window.count() <= 0)
+    throw config_error(o.need("otp_issue_window").pos, "otp_issue_window must be above 0");
   return c;
 }
 
@@ -74,6 +93,13 @@ std::any parse_merchant(const option_reader& o, const directory& dir) {
   }
   c.verify_signatures = o.flag("verify_signatures", true);
   c.check_tid = o.flag("check_tid", true);
+  c.resolve = o.flag("resolve", true);
+  c.timeout = o.duration("timeout", std::chrono::seconds(5));
+  if (c.timeout.count() <= 0)
+    throw config_error(o.need("timeout").pos, "timeout must be above 0");
+  c.resolution_retries = o.integer("resolution_retries", 8);
+  if (c.resolution_retries < 0 || c.resolution_retries > 100)
+    throw config_error(o.need("resolution_retries").pos, "resolution_retries must be 0..100");
   return c;
 }
 
@@ -100,6 +126,9 @@ std::any parse_client(const option_reader& o, const directory& dir) {
   c.session_key_pool = o.integer("session_key_pool", 0);
   if (c.session_key_pool < 0 || c.session_key_pool > 100000)
     throw config_error(o.need("session_key_pool").pos, "session_key_pool must be 0..100000");
+  c.match_sms_reference = o.flag("match_sms_reference", true);
+  c.check_amount = o.flag("check_amount", true);
+  c.max_amount = o.amount("max_amount", 100000);
   return c;
 }
 
@@ -120,6 +149,12 @@ role_info bank_role() {
     {"check_otp", "bool", "true", "check the PM's OTP against the code issued"},
     {"unique_tids", "bool", "true", "refuse a PM whose tid was already decided"},
     {"unique_nonces", "bool", "true", "refuse a replayed OTP request (its nonce was seen)"},
+    {"bind_resolution", "bool", "true",
+     "a resolution must carry the merchant's signed tid statement naming the requester's key"},
+    {"otp_failure_budget", "integer", "100",
+     "consecutive wrong codes per card, across codes, before the card is locked (0: none)"},
+    {"otp_issue_limit", "integer", "5", "codes a card may be sent per otp_issue_window (0: none)"},
+    {"otp_issue_window", "duration", "1h", "the window of otp_issue_limit"},
   };
   r.parse = parse_bank;
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
@@ -139,6 +174,9 @@ role_info merchant_role() {
     {"catalogue", "map item: price", "", "what the merchant sells, prices in the smallest unit"},
     {"verify_signatures", "bool", "true", "check the client's PO signature and the bank's outcome"},
     {"check_tid", "bool", "true", "accept a PO only for an open tid of this merchant"},
+    {"resolve", "bool", "true", "ask the bank when its answer to a forwarded PM does not come"},
+    {"timeout", "duration", "5s", "wait for the bank's answer before asking"},
+    {"resolution_retries", "integer", "8", "further attempts, backing off 2x each"},
   };
   r.parse = parse_merchant;
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
@@ -165,11 +203,17 @@ role_info client_role() {
     {"session_key_bits", "integer", "2048", "size of the fresh RSA session key per purchase"},
     {"verify_signatures", "bool", "true", "check the merchant's tid and the bank's outcome"},
     {"session_key_pool", "integer", "0", "session keys made at start, each used once (benchmarks)"},
+    {"match_sms_reference", "bool", "true",
+     "use an SMS code only for the purchase its reference names, and only once"},
+    {"check_amount", "bool", "true",
+     "refuse a quoted amount other than the buy's price (or above max_amount)"},
+    {"max_amount", "amount", "100000", "the most a purchase without a price may cost"},
   };
   r.commands = {{"buy",
                  "start a purchase",
                  "item",
                  {{"item", "string", "", "catalogue item"},
+                  {"price", "amount", "none (max_amount)", "the price the user saw and agrees to"},
                   {"amount", "amount", "catalogue price", "pay this amount instead"},
                   {"otp", "string", "the SMS code", "type this code instead of the SMS one"},
                   {"otp_delay", "duration", "otp_entry_delay", "time before typing the code"},

@@ -19,33 +19,22 @@ crypto::result<crypto::bytes> encode_sms_request(crypto::rng& r,
   return crypto::seal(r, gateway, *body, sms_request_kind);
 }
 
-std::optional<std::string> code_in_sms(const std::string& text, std::size_t digits) {
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    run = std::isdigit(static_cast<unsigned char>(text[i])) ? run + 1 : 0;
-    bool run_ends = i + 1 == text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]));
-    if (run == digits && run_ends)
-      return text.substr(i + 1 - digits, digits);
+std::optional<std::string> sms_text_seen(const packet& p, const knowledge& k, crypto::rng& r) {
+  if (p.kind == sms_kind)
+    return std::string(p.bytes.begin(), p.bytes.end());
+  if (p.kind != sms_request_kind)
+    return std::nullopt;
+  for (const auto& [owner, key] : k.private_keys) {
+    auto body = crypto::open(r, key, p.bytes, sms_request_kind);
+    if (!body)
+      continue;
+    crypto::reader rd(*body);
+    rd.str(64);
+    auto text = rd.str(480);
+    if (rd.finish())
+      return text;
   }
   return std::nullopt;
-}
-
-void analyze_sms(const packet& p, knowledge& k, crypto::rng& r) {
-  std::string text;
-  if (p.kind == sms_kind) {
-    text.assign(p.bytes.begin(), p.bytes.end());
-  } else if (p.kind == sms_request_kind) {
-    for (const auto& [owner, key] : k.private_keys) {
-      auto body = crypto::open(r, key, p.bytes, sms_request_kind);
-      if (!body)
-        continue;
-      crypto::reader rd(*body);
-      rd.str(64);
-      text = rd.str(480);
-    }
-  }
-  if (auto code = code_in_sms(text))
-    k.learn({"otp", *code, describe_source(p)});
 }
 
 otp_provider::otp_provider(crypto::rsa_private_key key, const directory& dir)

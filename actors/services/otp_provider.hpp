@@ -23,12 +23,9 @@ crypto::result<crypto::bytes> encode_sms_request(crypto::rng& r,
                                                  const crypto::rsa_public_key& gateway,
                                                  const std::string& phone, const std::string& text);
 
-/// The first run of `digits` consecutive digits in an SMS text, if any.
-std::optional<std::string> code_in_sms(const std::string& text, std::size_t digits = 6);
-
-/// What an observer learns from SMS traffic: the text of otp.sms in the clear,
-/// and otp.deliver requests if it holds the gateway's key.
-void analyze_sms(const packet& p, knowledge& k, crypto::rng& r);
+/// The text of an SMS an observer can read: otp.sms in the clear, otp.deliver
+/// only with the gateway's key. Protocols parse their own formats from it.
+std::optional<std::string> sms_text_seen(const packet& p, const knowledge& k, crypto::rng& r);
 
 class otp_provider final : public participant_core {
 public:

@@ -23,7 +23,6 @@ role_info otp_provider_role() {
 
 void register_roles(role_registry& r) {
   r.add(otp_provider_role());
-  r.add_analyzer(analyze_sms);
 }
 
 } // namespace protobed::services

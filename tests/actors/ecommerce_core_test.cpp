@@ -42,7 +42,10 @@ TEST_CASE("the bank refuses a PM whose merchant claim was tampered with", "[ecom
   w.h.on_wire = tamper_claim;
   w.buy();
   w.h.run();
-  CHECK(w.outcome() == "aborted: bad-merchant-signature");
+  // Refused without a record; the merchant's resolution then aborts the tid.
+  CHECK(w.h.count("bank", "PaymentRefused") == 1);
+  CHECK(w.h.count("shop", "ResolutionUsed") == 1);
+  CHECK(w.outcome() == "aborted: resolved-without-payment");
   CHECK(w.balance("alice") == 100);
   CHECK(w.h.count("bank", "SignatureInvalid") == 1);
 }
@@ -269,6 +272,24 @@ TEST_CASE("e-commerce messages reject truncated and trailing bytes", "[ecommerce
   CHECK_FALSE(decode_outcome_statement(enc));
   // A payload of another type is refused by its label.
   CHECK_FALSE(decode_purchase_order(*encode(st)));
+}
+
+TEST_CASE("decoders refuse tids, nonces and fingerprints of the wrong length",
+          "[ecommerce][messages]") {
+  for (std::size_t n : {0, 8, 15, 17}) {
+    INFO("length " << n);
+    CHECK_FALSE(decode_outcome_statement(
+      *encode(outcome_statement{bytes(n, 1), 25, bytes(16, 2), outcome::commit()})));
+    CHECK_FALSE(decode_outcome_statement(
+      *encode(outcome_statement{bytes(16, 1), 25, bytes(n, 2), outcome::commit()})));
+    CHECK_FALSE(
+      decode_merchant_claim(*encode(merchant_claim{bytes(n, 1), 25, bytes(32, 3), "shop"})));
+    CHECK_FALSE(decode_resolve_request(
+      *encode(resolve_request{bytes(16, 1), 25, bytes(n, 2), bytes(10, 4)})));
+  }
+  CHECK_FALSE(
+    decode_merchant_claim(*encode(merchant_claim{bytes(16, 1), 25, bytes(31, 3), "shop"})));
+  CHECK(decode_merchant_claim(*encode(merchant_claim{bytes(16, 1), 25, bytes(32, 3), "shop"})));
 }
 
 TEST_CASE("an outcome on the wire is committed or aborted, never another code",

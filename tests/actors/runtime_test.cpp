@@ -3,7 +3,6 @@
 
 #include "actors/runtime/config.hpp"
 #include "actors/runtime/time.hpp"
-#include "actors/services/otp_provider.hpp"
 
 using namespace protobed;
 using namespace std::chrono_literals;
@@ -21,13 +20,6 @@ TEST_CASE("durations parse with units and print exactly", "[runtime][time]") {
   CHECK(format_duration(1500ms) == "1500ms");
   CHECK(format_duration(6min) == "6min");
   CHECK(format_seconds(2007ms) == "2.007s");
-}
-
-TEST_CASE("the code is the 6-digit run in an SMS", "[runtime][otp_provider]") {
-  CHECK(code_in_sms("Your bank code is 012345. Valid for 5min.") == "012345");
-  CHECK_FALSE(code_in_sms("call +40700000001"));
-  CHECK_FALSE(code_in_sms("no code"));
-  CHECK(code_in_sms("1234567 then 654321") == "654321");
 }
 
 TEST_CASE("the option reader rejects unknown and missing options", "[runtime][config]") {

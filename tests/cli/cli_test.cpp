@@ -86,7 +86,7 @@ TEST_CASE("list --json gives scripts the registry: protocols, hops, invariants",
     if (p["name"] == "ecommerce")
       ecommerce = &p;
   REQUIRE(ecommerce);
-  CHECK((*ecommerce)["hops"].size() == 10);
+  CHECK((*ecommerce)["hops"].size() == 11);
   CHECK((*ecommerce)["hops"][0]["kind"] == "ecommerce.otp_request");
   CHECK((*ecommerce)["hops"][0]["from_role"] == "ecommerce.client");
   CHECK((*ecommerce)["transaction"]["end"] == "OutcomeReceived");
