@@ -7,9 +7,9 @@ namespace protobed::attack {
 
 namespace {
 
-const std::vector<std::string> action_names = {"observe",    "drop",        "delay",
-                                               "replay",     "tamper",      "inject",
-                                               "compromise", "impersonate", "substitute_key"};
+const std::vector<std::string> action_names = {
+  "observe", "drop",       "delay",       "replay",         "tamper",
+  "inject",  "compromise", "impersonate", "substitute_key", "forge"};
 
 std::vector<option_doc> schema_for(action_type t) {
   std::vector<option_doc> match = {
@@ -24,7 +24,19 @@ std::vector<option_doc> schema_for(action_type t) {
       return match;
     case action_type::impersonate:
       match.push_back({"as", "participant", "", "answer in this participant's name"});
+      match.push_back(
+        {"sign_with", "participant", "its own key", "sign with this (stolen) private key"});
+      match.push_back({"fields", "map", "none", "fields it sets in the answer, e.g. {amount: 90}"});
       return match;
+    case action_type::forge:
+      return {{"kind", "packet kind", "", "what to build (a kind with a schema)"},
+              {"fields", "map", "none", "field: value | {observed: {link, kind, occurrence, "
+                                         "field}} | {matched: field} | {fresh: true}"},
+              {"from", "participant", "the matched packet's recipient, or the attacker",
+               "claimed sender"},
+              {"to", "participant", "the matched packet's sender", "recipient"},
+              {"at", "duration", "", "when to send it (or on:)"},
+              {"on", "map", "", "{link, kind, occurrence}: send it in answer to this packet"}};
     case action_type::delay:
       match.push_back({"by", "duration", "", "hold the packet this long"});
       return match;
@@ -75,6 +87,35 @@ crypto::bytes hex_option(const option_reader& o, const std::string& key) {
   return *b;
 }
 
+std::string known_kind(const config_node& n, const std::vector<message_schema>& schemas) {
+  auto kind = as_string(n, "kind");
+  std::vector<std::string> kinds;
+  for (const auto& s : schemas) {
+    if (s.kind == kind)
+      return kind;
+    kinds.push_back(s.kind);
+  }
+  throw config_error(n.pos, "no schema for packet kind '" + kind + "' (forge builds " +
+                              "registered kinds only)" + did_you_mean(kind, kinds));
+}
+
+const message_schema* schema_of(const std::string& kind, const std::vector<message_schema>& schemas) {
+  for (const auto& s : schemas)
+    if (s.kind == kind)
+      return &s;
+  return nullptr;
+}
+
+/// `field` must be one of the schema's (when the kind is known).
+void check_field(const message_schema* s, const std::string& field, source_pos pos) {
+  if (!s || s->field(field) || field == "session_key.fingerprint")
+    return;
+  std::vector<std::string> names;
+  for (const auto& f : s->fields)
+    names.push_back(f.name);
+  throw config_error(pos, s->kind + " has no field '" + field + "'" + did_you_mean(field, names));
+}
+
 packet_match parse_match(const option_reader& o, const directory& dir) {
   packet_match m;
   if (auto n = o.get("link"))
@@ -109,6 +150,84 @@ void parse_tamper(action& a, const option_reader& o) {
                          std::to_string(crypto::max_message_size) + " bytes)");
 }
 
+const std::vector<option_doc> observed_schema = {
+  {"link", "from->to", "*", "the link it crossed"},
+  {"kind", "packet kind", "*", "its kind"},
+  {"occurrence", "integer", "1", "the n-th such packet recorded"},
+  {"field", "string", "", "the field to take"},
+};
+
+field_source parse_source(const config_entry& e, const action& a, const directory& dir,
+                          const std::vector<message_schema>& schemas) {
+  field_source src;
+  src.pos = e.value.pos;
+  if (e.value.is_scalar()) {
+    src.value = e.value.scalar;
+    return src;
+  }
+  if (!e.value.is_map() || e.value.entries.size() != 1)
+    throw config_error(e.value.pos, "field '" + e.key + "' takes a value, {observed: …}, " +
+                                      "{matched: FIELD} or {fresh: true}");
+  const auto& how = e.value.entries.front();
+  if (how.key == "fresh") {
+    src.type = field_source::from::fresh;
+    if (!as_bool(how.value, "fresh"))
+      throw config_error(how.value.pos, "fresh takes true");
+  } else if (how.key == "matched") {
+    src.type = field_source::from::matched;
+    src.field = as_string(how.value, "matched");
+    if (a.type != action_type::forge || a.at)
+      throw config_error(how.key_pos, "matched needs on: (the packet to answer)");
+    if (a.match.on.kind != "*")
+      check_field(schema_of(a.match.on.kind, schemas), src.field, how.value.pos);
+  } else if (how.key == "observed") {
+    src.type = field_source::from::observed;
+    option_reader o(how.value, "observed", observed_schema);
+    src.observed = parse_match(o, dir);
+    if (src.observed.occurrence == 0)
+      src.observed.occurrence = 1;
+    src.field = o.str("field");
+    if (src.observed.on.kind != "*")
+      check_field(schema_of(src.observed.on.kind, schemas), src.field, o.need("field").pos);
+  } else {
+    throw config_error(how.key_pos, "unknown field source '" + how.key + "'" +
+                                      did_you_mean(how.key, {"observed", "matched", "fresh"}));
+  }
+  return src;
+}
+
+void parse_fields(action& a, const config_node* node, const message_schema* s,
+                  const directory& dir, const std::vector<message_schema>& schemas) {
+  if (!node)
+    return;
+  if (!node->is_map())
+    throw config_error(node->pos, "fields must be a map of field: value");
+  for (const auto& e : node->entries) {
+    check_field(s, e.key, e.key_pos);
+    a.fields[e.key] = parse_source(e, a, dir, schemas);
+  }
+}
+
+void parse_forge(action& a, const option_reader& o, const directory& dir,
+                 const std::vector<message_schema>& schemas) {
+  a.kind = known_kind(o.need("kind"), schemas);
+  if (o.has("at") == o.has("on"))
+    throw config_error(o.pos(), "forge needs exactly one of at (a time) or on (a packet to answer)");
+  if (o.has("at"))
+    a.at = o.duration("at", sim_time{0});
+  if (auto on = o.get("on")) {
+    option_reader m(*on, "on", schema_for(action_type::observe));
+    a.match = parse_match(m, dir);
+  }
+  if (o.has("from"))
+    a.from = participant(o, "from", dir);
+  if (o.has("to"))
+    a.to = participant(o, "to", dir);
+  if (a.at && a.to.empty())
+    throw config_error(o.pos(), "forge at a time needs to: (there is no packet to answer)");
+  parse_fields(a, o.get("fields"), schema_of(a.kind, schemas), dir, schemas);
+}
+
 void parse_inject(action& a, const option_reader& o, const directory& dir) {
   a.at = o.duration("at", sim_time{0});
   a.raw = hex_option(o, "bytes");
@@ -129,11 +248,12 @@ void parse_inject(action& a, const option_reader& o, const directory& dir) {
     throw config_error(o.pos(), "inject with bytes needs to and kind");
 }
 
-action parse_action(const config_node& item, const directory& dir) {
+action parse_action(const config_node& item, const directory& dir,
+                    const std::vector<message_schema>& schemas) {
   if (!item.is_map() || item.entries.size() != 1)
     throw config_error(item.pos, "an action is a map with one key: " +
                                    std::string("observe, drop, delay, replay, tamper, inject, "
-                                               "compromise, impersonate or substitute_key"));
+                                               "compromise, impersonate, substitute_key or forge"));
   const auto& e = item.entries.front();
   auto it = std::find(action_names.begin(), action_names.end(), e.key);
   if (it == action_names.end())
@@ -151,12 +271,19 @@ action parse_action(const config_node& item, const directory& dir) {
       a.at = o.duration("at", sim_time{0});
       a.participant = participant(o, "participant", dir);
       return a;
+    case action_type::forge:
+      parse_forge(a, o, dir, schemas);
+      return a;
     default:
       break;
   }
   a.match = parse_match(o, dir);
-  if (a.type == action_type::impersonate)
+  if (a.type == action_type::impersonate) {
     a.as = participant(o, "as", dir);
+    if (o.has("sign_with"))
+      a.sign_with = participant(o, "sign_with", dir);
+    parse_fields(a, o.get("fields"), nullptr, dir, schemas);
+  }
   if (a.type == action_type::delay)
     a.by = o.duration("by", sim_time{0});
   if (a.type == action_type::replay) {
@@ -200,7 +327,7 @@ link_filter parse_link(const config_node& n, const directory& dir) {
 }
 
 attacker_config parse_attacker(const config_node& taps, const config_node* actions,
-                               const directory& dir) {
+                               const directory& dir, const std::vector<message_schema>& schemas) {
   attacker_config c;
   if (!taps.is_list() || taps.items.empty())
     throw config_error(taps.pos, "taps must be a list of links like [\"alice->shop\", \"*\"]");
@@ -210,7 +337,7 @@ attacker_config parse_attacker(const config_node& taps, const config_node* actio
     if (!actions->is_list())
       throw config_error(actions->pos, "actions must be a list");
     for (const auto& item : actions->items)
-      c.actions.push_back(parse_action(item, dir));
+      c.actions.push_back(parse_action(item, dir, schemas));
   }
   return c;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "actors/runtime/config.hpp"
 #include "actors/runtime/directory.hpp"
 #include "actors/runtime/network.hpp"
+#include "actors/runtime/schema.hpp"
 #include "crypto/bytes.hpp"
 
 namespace protobed::attack {
@@ -24,7 +26,8 @@ enum class action_type : std::uint8_t {
   inject,
   compromise,
   impersonate,
-  substitute_key
+  substitute_key,
+  forge
 };
 const char* to_string(action_type t);
 
@@ -32,6 +35,16 @@ const char* to_string(action_type t);
 struct packet_match {
   link_filter on;
   std::uint64_t occurrence = 0;
+};
+
+/// Where a forged field's value comes from.
+struct field_source {
+  enum class from : std::uint8_t { literal, observed, matched, fresh };
+  from type = from::literal;
+  std::string value;     ///< literal: the value as text
+  packet_match observed; ///< observed: the recorded packet (occurrence counts from 1)
+  std::string field;     ///< observed, matched: the field of that packet to take
+  source_pos pos;
 };
 
 struct action {
@@ -52,6 +65,9 @@ struct action {
   crypto::bytes raw;       ///< inject: literal bytes instead of a copy
   std::string participant; ///< compromise: whose long-term key is handed over
   std::string as;          ///< impersonate: in whose name to answer
+  std::string sign_with;   ///< impersonate: sign with this participant's key (stolen); default own
+  /// forge: the packet kind and its fields; impersonate: fields it sets (amount).
+  std::map<std::string, field_source> fields;
   source_pos pos;
 };
 
@@ -62,7 +78,7 @@ struct attacker_config {
 
 /// Parses the attacker role's options. Throws config_error.
 attacker_config parse_attacker(const config_node& taps, const config_node* actions,
-                               const directory& dir);
+                               const directory& dir, const std::vector<message_schema>& schemas);
 
 /// "alice->shop" (either side may be "*"), or "*" for every link.
 link_filter parse_link(const config_node& n, const directory& dir);

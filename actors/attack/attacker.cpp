@@ -11,16 +11,20 @@ constexpr const char* action_timer = "action"; // index: into the script
 
 attacker::attacker(attacker_config cfg, crypto::rsa_private_key own_key, const directory& dir,
                    const std::map<std::string, crypto::rsa_private_key>* vault,
-                   const std::vector<analyzer>* analyzers, const std::vector<forger>* forgers)
+                   const std::vector<analyzer>* analyzers, const std::vector<forger>* forgers,
+                   const std::vector<message_schema>* schemas)
   : cfg_(std::move(cfg))
   , own_key_(std::move(own_key))
   , dir_(dir)
   , vault_(vault)
   , analyzers_(analyzers)
   , forgers_(forgers)
+  , schemas_(schemas)
   , matched_(cfg_.actions.size()) {}
 
 void attacker::on_start(context& ctx) {
+  // Its own key pair is a term it holds like any other: it signs and opens with it.
+  known_.private_keys.insert_or_assign(ctx.self(), own_key_);
   for (std::size_t i = 0; i < cfg_.actions.size(); ++i)
     if (cfg_.actions[i].at)
       ctx.set_timer({action_timer, i}, *cfg_.actions[i].at);
@@ -79,6 +83,9 @@ bool attacker::apply_actions(packet& out, sim_time& hold, context& ctx) {
           ctx.emit("AttackImpersonated", {{"as", a.as}, {"kind", reply->kind}, {"to", reply->to}});
           ctx.send_as(reply->from, reply->to, reply->kind, std::move(reply->bytes));
         }
+        break;
+      case action_type::forge:
+        forge_message(a, &out, ctx);
         break;
       case action_type::substitute_key:
         if (auto changed = forge(a, out, ctx)) {
@@ -152,6 +159,8 @@ void attacker::run_timed(const action& a, context& ctx) {
     inject(a, ctx);
   else if (a.type == action_type::compromise)
     compromise(a, ctx);
+  else if (a.type == action_type::forge)
+    forge_message(a, nullptr, ctx);
 }
 
 void attacker::inject(const action& a, context& ctx) {
@@ -197,7 +206,19 @@ void attacker::compromise(const action& a, context& ctx) {
 }
 
 std::optional<packet> attacker::forge(const action& a, const packet& p, context& ctx) {
-  forge_context f{known_, own_key_, dir_, ctx.rng()};
+  const crypto::rsa_private_key* key = &own_key_;
+  if (!a.sign_with.empty()) {
+    auto k = known_.private_keys.find(a.sign_with);
+    if (k == known_.private_keys.end()) {
+      fail(to_string(a.type), "missing term: the private key of " + a.sign_with, ctx);
+      return std::nullopt;
+    }
+    key = &k->second;
+  }
+  std::map<std::string, std::string> fields;
+  for (const auto& [name, src] : a.fields)
+    fields[name] = src.value;
+  forge_context f{known_, *key, fields, dir_, ctx.rng()};
   if (forgers_)
     for (const auto& fg : *forgers_) {
       auto made = a.type == action_type::impersonate
@@ -213,10 +234,23 @@ std::optional<packet> attacker::forge(const action& a, const packet& p, context&
 }
 
 void attacker::analyze(const packet& p, context& ctx) {
-  if (!analyzers_)
-    return;
   auto before = known_.secrets().size();
-  for (const auto& a : *analyzers_)
+  // Through the schema: every field it can open; secret fields are secrets
+  // learned, symmetric keys become keys it holds.
+  if (const auto* s = schema_of(p.kind)) {
+    auto fields = read(p, ctx);
+    for (const auto& f : s->fields) {
+      auto v = fields.find(f.name);
+      if (v == fields.end() || v->second.empty())
+        continue;
+      if (!f.secret.empty())
+        known_.learn({f.secret, v->second, describe_source(p)});
+      if (f.type == "symmetric_key")
+        if (auto key = crypto::from_hex(v->second))
+          known_.learn_key(*key);
+    }
+  }
+  for (const auto& a : analyzers_ ? *analyzers_ : std::vector<analyzer>{})
     a(p, known_, ctx.rng());
   for (auto i = before; i < known_.secrets().size(); ++i) {
     const auto& s = known_.secrets()[i];

@@ -19,7 +19,8 @@ class attacker final : public participant_core {
 public:
   attacker(attacker_config cfg, crypto::rsa_private_key own_key, const directory& dir,
            const std::map<std::string, crypto::rsa_private_key>* vault,
-           const std::vector<analyzer>* analyzers, const std::vector<forger>* forgers);
+           const std::vector<analyzer>* analyzers, const std::vector<forger>* forgers,
+           const std::vector<message_schema>* schemas);
 
   void on_start(context& ctx) override;
   void on_packet(const packet& p, context& ctx) override;
@@ -42,6 +43,17 @@ private:
   void analyze(const packet& p, context& ctx);
   /// Impersonate or substitute_key through the protocols' forgers.
   std::optional<packet> forge(const action& a, const packet& p, context& ctx);
+  /// `forge:` — builds a packet field by field from what it knows.
+  void forge_message(const action& a, const packet* matched, context& ctx);
+  /// Every field of `p` it can read now, through the kind's schema.
+  field_values read(const packet& p, context& ctx) const;
+  /// The value of one forged field, or why it cannot have it.
+  crypto::result<std::string> resolve(const std::string& name, const field_source& src,
+                                      const packet* matched, context& ctx);
+  void fill_defaults(const message_schema& s, const std::string& to, field_values& f,
+                     context& ctx) const;
+  const message_schema* schema_of(const std::string& kind) const;
+  void fail(const char* action, const std::string& why, context& ctx);
 
   attacker_config cfg_;
   crypto::rsa_private_key own_key_;
@@ -49,6 +61,7 @@ private:
   const std::map<std::string, crypto::rsa_private_key>* vault_;
   const std::vector<analyzer>* analyzers_;
   const std::vector<forger>* forgers_;
+  const std::vector<message_schema>* schemas_;
   knowledge known_;
   std::vector<packet> recorded_;
   std::vector<std::uint64_t> matched_; ///< per action: packets it matched so far

@@ -1,7 +1,5 @@
-// What an observer of e-commerce packets learns, given the keys it holds:
-// the bank's key opens OTP requests and PMs (card, expiry, OTP); the
-// merchant's key opens setups (the client's reply key), which open
-// everything the merchant and client exchange afterwards.
+// What an observer learns from the e-commerce SMS (the code, in the bank's
+// fixed format). Every other packet is read through its schema.
 #pragma once
 
 #include "actors/runtime/knowledge.hpp"

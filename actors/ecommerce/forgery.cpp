@@ -31,8 +31,12 @@ std::optional<packet> impersonate_merchant(const packet& p, const std::string& a
                         : crypto::result<crypto::rsa_public_key>(crypto::error{});
   if (!client_key)
     return std::nullopt;
-  // The attacker does not know the catalogue: it quotes a price of 1.
-  tid_statement st{f.rng.generate(tid_size), req->item, 1, client_key->fingerprint(), as};
+  // The attacker does not know the catalogue: it quotes a price of 1 unless
+  // the script sets one.
+  std::int64_t amount = 1;
+  if (auto i = f.fields.find("amount"); i != f.fields.end())
+    amount = std::stoll(i->second);
+  tid_statement st{f.rng.generate(tid_size), req->item, amount, client_key->fingerprint(), as};
   auto signed_tid = sign_blob(f.rng, f.own_key, encode(st));
   if (!signed_tid)
     return std::nullopt;

@@ -154,6 +154,71 @@ verdict peer_authentication(const run_facts& f) {
   return {true, std::to_string(n) + " accepted transaction(s), each opened by its merchant"};
 }
 
+/// A tid aborted by resolution was resolved by the key its merchant issued it
+/// to (the client, or the merchant asking with that client's fingerprint).
+verdict only_payer_resolves(const run_facts& f) {
+  std::map<std::string, std::string> issued_to; // tid -> client key fingerprint
+  std::size_t n = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "TidIssued"))
+      issued_to[detail_of(rec, "tid")] = detail_of(rec, "client_key");
+    if (!is_event(rec, "PaymentAborted") || detail_of(rec, "reason") != "resolved-without-payment")
+      continue;
+    ++n;
+    auto tid = detail_of(rec, "tid");
+    auto i = issued_to.find(tid);
+    if (i != issued_to.end() && i->second != detail_of(rec, "by"))
+      return {false, "tid " + short_tid(tid) + " was aborted by a resolution from key " +
+                       detail_of(rec, "by").substr(0, 8) + "…, not its payer's " +
+                       i->second.substr(0, 8) + "…"};
+  }
+  return {true, std::to_string(n) + " tid(s) aborted by resolution, each by its payer"};
+}
+
+/// Every payment a client signed is for the amount it agreed to: the
+/// purchase's price, or at most its max_amount.
+verdict paid_as_agreed(const run_facts& f) {
+  std::map<std::pair<std::string, std::string>, std::string> agreed; // (client, purchase)
+  std::size_t n = 0;
+  for (const auto& rec : f.records) {
+    if (rec["type"] != "event")
+      continue;
+    auto key = std::make_pair(who_of(rec), detail_of(rec, "purchase"));
+    if (is_event(rec, "PurchaseStarted"))
+      agreed[key] = detail_of(rec, "agreed");
+    if (!is_event(rec, "PaymentSent") || agreed.count(key) == 0)
+      continue;
+    ++n;
+    const auto& terms = agreed[key];
+    auto amount = std::stoll(detail_of(rec, "amount"));
+    bool ok = terms.rfind("<=", 0) == 0 ? amount <= std::stoll(terms.substr(2))
+                                        : amount == std::stoll(terms);
+    if (!ok)
+      return {false, key.first + " paid " + std::to_string(amount) + " for purchase " +
+                       key.second + " after agreeing to " + terms};
+  }
+  return {true, std::to_string(n) + " payment(s), each for the amount its client agreed to"};
+}
+
+/// The merchant learns every committed payment (and ships), and ships
+/// nothing that was not committed.
+verdict merchant_informed(const run_facts& f) {
+  std::set<std::pair<std::string, std::string>> committed, shipped; // (merchant, tid)
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "PaymentCommitted"))
+      committed.emplace(detail_of(rec, "payee"), detail_of(rec, "tid"));
+    else if (is_event(rec, "OrderShipped"))
+      shipped.emplace(who_of(rec), detail_of(rec, "tid"));
+  }
+  for (const auto& [merchant, tid] : committed)
+    if (!shipped.count({merchant, tid}))
+      return {false, merchant + " was paid for tid " + short_tid(tid) + " but never learned it"};
+  for (const auto& [merchant, tid] : shipped)
+    if (!committed.count({merchant, tid}))
+      return {false, merchant + " shipped tid " + short_tid(tid) + ", which was never paid"};
+  return {true, std::to_string(committed.size()) + " paid order(s), each shipped once known"};
+}
+
 } // namespace
 
 std::vector<invariant_info> invariants() {
@@ -168,6 +233,14 @@ std::vector<invariant_info> invariants() {
      outcome_agreement},
     {"peer_authentication", "every tid a client accepted was issued by the merchant it names",
      peer_authentication},
+    {"only_payer_resolves",
+     "a tid aborted by resolution was resolved by the key it was issued to, nobody else",
+     only_payer_resolves},
+    {"paid_as_agreed", "every payment a client signed is for the amount it agreed to",
+     paid_as_agreed},
+    {"merchant_informed",
+     "every merchant learns of (and ships) each payment made to it, and ships nothing unpaid",
+     merchant_informed},
   };
 }
 

@@ -62,6 +62,7 @@ void merchant::on_setup(const packet& p, context& ctx) {
                                         0});
   tids_[tid] = req->nonce;
   ctx.emit("TidIssued", {{"tid", crypto::to_hex(tid)},
+                         {"client_key", crypto::to_hex(client_key->fingerprint())},
                          {"client", req->client},
                          {"item", req->item},
                          {"amount", std::to_string(price->second)}});

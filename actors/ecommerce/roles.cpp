@@ -9,6 +9,7 @@
 #include "actors/ecommerce/forgery.hpp"
 #include "actors/ecommerce/merchant.hpp"
 #include "actors/ecommerce/register.hpp"
+#include "actors/ecommerce/schemas.hpp"
 
 namespace protobed::ecommerce {
 
@@ -235,6 +236,8 @@ void register_roles(role_registry& r) {
   r.add_analyzer(analyze);
   r.add_forger(make_forger());
   r.add_protocol(protocol());
+  for (auto& s : schemas())
+    r.add_schema(std::move(s));
 }
 
 } // namespace protobed::ecommerce

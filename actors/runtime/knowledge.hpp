@@ -44,7 +44,10 @@ using analyzer = std::function<void(const packet& p, knowledge& k, crypto::rng& 
 /// public directory.
 struct forge_context {
   knowledge& known;
+  /// The key it signs with: its own, or one it stole (impersonate's sign_with).
   const crypto::rsa_private_key& own_key;
+  /// Fields the script sets in what it forges, as text (e.g. amount: "90").
+  const std::map<std::string, std::string>& fields;
   const class directory& dir;
   crypto::rng& rng;
 };

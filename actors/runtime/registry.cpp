@@ -17,6 +17,13 @@ void role_registry::add_protocol(protocol_info p) {
   protocols_.push_back(std::move(p));
 }
 
+const message_schema* role_registry::find_schema(const std::string& kind) const {
+  for (const auto& s : schemas_)
+    if (s.kind == kind)
+      return &s;
+  return nullptr;
+}
+
 const protocol_info* role_registry::find_protocol(const std::string& name) const {
   for (const auto& p : protocols_)
     if (p.name == name)

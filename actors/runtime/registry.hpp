@@ -17,6 +17,7 @@
 #include "actors/runtime/network.hpp"
 #include "actors/runtime/participant.hpp"
 #include "actors/runtime/protocol.hpp"
+#include "actors/runtime/schema.hpp"
 
 namespace protobed {
 
@@ -41,6 +42,8 @@ struct role_setup {
   /// How each protocol's packets can be read and forged (for the attacker).
   const std::vector<analyzer>* analyzers = nullptr;
   const std::vector<forger>* forgers = nullptr;
+  /// Every packet kind's fields, for reading and building (the attacker).
+  const std::vector<message_schema>* schemas = nullptr;
   /// Randomness for work done while building (e.g. a session-key pool), so
   /// that it happens before the run starts and stays reproducible.
   crypto::rng* setup_rng = nullptr;
@@ -95,6 +98,13 @@ public:
   void add_forger(forger f) {
     forgers_.push_back(std::move(f));
   }
+  void add_schema(message_schema s) {
+    schemas_.push_back(std::move(s));
+  }
+  const std::vector<message_schema>& schemas() const {
+    return schemas_;
+  }
+  const message_schema* find_schema(const std::string& kind) const;
   const std::vector<forger>& forgers() const {
     return forgers_;
   }
@@ -109,6 +119,7 @@ private:
   std::vector<protocol_info> protocols_;
   std::vector<analyzer> analyzers_;
   std::vector<forger> forgers_;
+  std::vector<message_schema> schemas_;
 };
 
 /// Every role protobed ships (see actors/all_roles.cpp).

@@ -26,8 +26,13 @@ void build_directory(const scenario& s, const world_options& o, world& w) {
 
 std::shared_ptr<core_slot> build_core(const participant_spec& p, const world_options& o, world& w) {
   auto setup_rng = stream(o, !o.real, "setup." + p.name);
-  role_setup setup{
-    p.name, w.dir, std::nullopt, &w.keys, &builtin_roles().analyzers(), &builtin_roles().forgers()};
+  role_setup setup{p.name,
+                   w.dir,
+                   std::nullopt,
+                   &w.keys,
+                   &builtin_roles().analyzers(),
+                   &builtin_roles().forgers(),
+                   &builtin_roles().schemas()};
   if (auto k = w.keys.find(p.name); k != w.keys.end())
     setup.long_term_key = k->second;
   setup.setup_rng = &setup_rng;

@@ -1,0 +1,113 @@
+// `forge:` — the attacker builds a packet of any kind field by field from
+// what it knows: literals, fields of packets it recorded (if it can read
+// them), fields of the packet it answers, fresh values, its own keys, keys it
+// stole, and every public key. What it cannot know is an AttackActionFailed
+// naming the missing term.
+#include "actors/attack/attacker.hpp"
+
+namespace protobed::attack {
+
+namespace {
+
+std::size_t fresh_size(const field_doc& f) {
+  return f.type == "symmetric_key" ? 32 : 16;
+}
+
+} // namespace
+
+const message_schema* attacker::schema_of(const std::string& kind) const {
+  if (schemas_)
+    for (const auto& s : *schemas_)
+      if (s.kind == kind)
+        return &s;
+  return nullptr;
+}
+
+void attacker::fail(const char* action, const std::string& why, context& ctx) {
+  ctx.emit("AttackActionFailed", {{"action", action}, {"reason", why}});
+}
+
+field_values attacker::read(const packet& p, context& ctx) const {
+  const auto* s = schema_of(p.kind);
+  if (!s)
+    return {};
+  return s->read(p.bytes, term_store{known_, dir_, ctx.rng()});
+}
+
+crypto::result<std::string> attacker::resolve(const std::string& name, const field_source& src,
+                                              const packet* matched, context& ctx) {
+  auto missing = [&](const std::string& why) {
+    return crypto::make_error(crypto::errc::invalid_argument, why);
+  };
+  const packet* from = matched;
+  switch (src.type) {
+    case field_source::from::literal:
+      return src.value;
+    case field_source::from::fresh:
+      return crypto::to_hex(ctx.rng().generate(name.find("key") != std::string::npos ? 32 : 16));
+    case field_source::from::observed: {
+      std::uint64_t seen = 0;
+      from = nullptr;
+      for (const auto& r : recorded_)
+        if (src.observed.on.matches(r) && ++seen == src.observed.occurrence) {
+          from = &r;
+          break;
+        }
+      if (!from)
+        return missing("nothing recorded matches " + src.observed.on.describe() + " #" +
+                       std::to_string(src.observed.occurrence));
+      break;
+    }
+    case field_source::from::matched:
+      if (!from)
+        return missing("no packet to answer");
+      break;
+  }
+  auto fields = read(*from, ctx);
+  auto v = fields.find(src.field);
+  if (v != fields.end())
+    return v->second;
+  const auto* s = schema_of(from->kind);
+  const auto* doc = s ? s->field(src.field) : nullptr;
+  return missing("field " + src.field + " of " + describe_source(*from) + " (" +
+                 (doc ? doc->protection : std::string("no such field")) + ")");
+}
+
+void attacker::fill_defaults(const message_schema& s, const std::string& to, field_values& f,
+                             context& ctx) const {
+  for (const auto& doc : s.fields) {
+    if (f.count(doc.name))
+      continue;
+    if (doc.fallback == "fresh")
+      f[doc.name] = crypto::to_hex(ctx.rng().generate(fresh_size(doc)));
+    else if (doc.fallback == "self" && doc.type == "public_key")
+      f[doc.name] = crypto::to_hex(own_key_.public_key().to_der());
+    else if (doc.fallback == "self")
+      f[doc.name] = ctx.self();
+    else if (doc.fallback == "to")
+      f[doc.name] = to;
+    else if (doc.fallback == "empty")
+      f[doc.name] = "";
+  }
+}
+
+void attacker::forge_message(const action& a, const packet* matched, context& ctx) {
+  const auto* s = schema_of(a.kind);
+  auto to = !a.to.empty() ? a.to : matched ? matched->from : std::string{};
+  auto from = !a.from.empty() ? a.from : matched ? matched->to : ctx.self();
+  field_values f;
+  for (const auto& [name, src] : a.fields) {
+    auto v = resolve(name, src, matched, ctx);
+    if (!v)
+      return fail("forge", "cannot know " + name + ": " + v.error().detail, ctx);
+    f[name] = *v;
+  }
+  fill_defaults(*s, to, f, ctx);
+  auto built = s->build(f, term_store{known_, dir_, ctx.rng()});
+  if (!built)
+    return fail("forge", "cannot build " + a.kind + ": missing term: " + built.error().detail, ctx);
+  ctx.emit("AttackForged", {{"kind", a.kind}, {"link", from + "->" + to}});
+  ctx.send_as(from, to, a.kind, std::move(*built));
+}
+
+} // namespace protobed::attack

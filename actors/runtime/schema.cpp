@@ -1,0 +1,91 @@
+#include "actors/runtime/schema.hpp"
+
+#include <charconv>
+
+namespace protobed {
+
+namespace {
+
+crypto::error missing(const std::string& what) {
+  return crypto::make_error(crypto::errc::invalid_argument, what);
+}
+
+} // namespace
+
+const field_doc* message_schema::field(const std::string& name) const {
+  for (const auto& f : fields)
+    if (f.name == name)
+      return &f;
+  return nullptr;
+}
+
+const std::string* field_reader::find(const std::string& name) {
+  auto i = f_.find(name);
+  if (i != f_.end())
+    return &i->second;
+  fail("no value for field " + name);
+  return nullptr;
+}
+
+void field_reader::fail(std::string why) {
+  if (!error_)
+    error_ = crypto::make_error(crypto::errc::invalid_argument, std::move(why));
+}
+
+std::string field_reader::text(const std::string& name) {
+  const auto* v = find(name);
+  return v ? *v : std::string{};
+}
+
+crypto::bytes field_reader::hex(const std::string& name) {
+  const auto* v = find(name);
+  if (!v)
+    return {};
+  auto b = crypto::from_hex(*v);
+  if (!b)
+    fail("field " + name + " must be hex, not '" + *v + "'");
+  return b.value_or(crypto::bytes{});
+}
+
+std::int64_t field_reader::amount(const std::string& name) {
+  const auto* v = find(name);
+  std::int64_t out = 0;
+  if (!v)
+    return 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc{} || end != v->data() + v->size())
+    fail("field " + name + " must be an integer, not '" + *v + "'");
+  return out;
+}
+
+bool field_reader::flag(const std::string& name) {
+  const auto* v = find(name);
+  if (v && *v != "true" && *v != "false")
+    fail("field " + name + " must be true or false, not '" + *v + "'");
+  return v && *v == "true";
+}
+
+crypto::result<crypto::rsa_private_key> field_signer(const field_values& f, const std::string& name,
+                                                     const term_store& t) {
+  auto i = f.find(name);
+  if (i == f.end())
+    return missing("no value for field " + name);
+  auto k = t.known.private_keys.find(i->second);
+  if (k == t.known.private_keys.end())
+    return missing("the private key of " + i->second + " (for " + name + ")");
+  return k->second;
+}
+
+crypto::result<crypto::rsa_public_key> field_recipient(const field_values& f,
+                                                       const std::string& name,
+                                                       const term_store& t) {
+  auto i = f.find(name);
+  if (i == f.end())
+    return missing("no value for field " + name);
+  const auto* key = t.dir.public_key(i->second);
+  if (!key)
+    return missing(i->second + " has no public key (for " + name + ")");
+  return *key;
+}
+
+} // namespace protobed

@@ -1,0 +1,92 @@
+// Message schemas: what a protocol's packet of one kind is made of, field by
+// field, and what protects each field. The attacker reads packets through
+// them (what it can open with the keys it holds) and builds packets with
+// them (`forge:`), so it is never stronger than Dolev-Yao — it cannot sign
+// with a key it does not hold nor read what it cannot open — and never
+// weaker: it can seal for anyone and reuse any field it has seen.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/knowledge.hpp"
+#include "crypto/error.hpp"
+
+namespace protobed {
+
+/// Field values as text: text as is, byte strings and public keys in hex,
+/// amounts in decimal, booleans true/false, signers and recipients as
+/// participant names.
+using field_values = std::map<std::string, std::string>;
+
+struct field_doc {
+  std::string name; ///< "tid", "claim.amount"
+  /// text | bytes | amount | bool | public_key (DER, hex) | symmetric_key (hex) |
+  /// signer (a participant whose private key signs) | recipient (whose public key seals)
+  std::string type;
+  std::string protection; ///< "clear", "sealed for the bank", "under the reply key", …
+  /// When a forge leaves it out: "fresh" (random), "self" (the attacker), "to"
+  /// (the packet's recipient), "empty", "" (required: the build names it).
+  std::string fallback;
+  /// Learning it in the clear breaks secrecy: what it counts as ("card", "otp").
+  std::string secret;
+};
+
+/// What the reader or builder of a message holds.
+struct term_store {
+  const knowledge& known; ///< private keys (its own and stolen), learned symmetric keys
+  const directory& dir;   ///< every participant's public key
+  crypto::rng& rng;
+};
+
+struct message_schema {
+  std::string kind;
+  std::vector<field_doc> fields;
+  /// Every field an observer holding `t` can read from the bytes.
+  std::function<field_values(crypto::byte_view bytes, const term_store& t)> read;
+  /// The message with these fields (all present: defaults were filled in),
+  /// or an error naming the term the builder lacks.
+  std::function<crypto::result<crypto::bytes>(const field_values& f, const term_store& t)> build;
+
+  const field_doc* field(const std::string& name) const;
+};
+
+/// Reads fields for a builder, like crypto::reader reads bytes: the first
+/// missing or malformed field is sticky, so a builder reads all and checks once.
+class field_reader {
+public:
+  explicit field_reader(const field_values& f)
+    : f_(f) {}
+
+  std::string text(const std::string& name);
+  crypto::bytes hex(const std::string& name);
+  std::int64_t amount(const std::string& name);
+  bool flag(const std::string& name);
+  bool has(const std::string& name) const {
+    return f_.count(name) != 0;
+  }
+  /// The first failure, if any.
+  const std::optional<crypto::error>& error() const {
+    return error_;
+  }
+
+private:
+  const std::string* find(const std::string& name);
+  void fail(std::string why);
+
+  const field_values& f_;
+  std::optional<crypto::error> error_;
+};
+
+/// The private key of the participant `f[name]` names, if the builder holds it.
+crypto::result<crypto::rsa_private_key> field_signer(const field_values& f, const std::string& name,
+                                                     const term_store& t);
+crypto::result<crypto::rsa_public_key> field_recipient(const field_values& f,
+                                                       const std::string& name,
+                                                       const term_store& t);
+
+} // namespace protobed
