@@ -30,13 +30,15 @@ std::vector<option_doc> schema_for(action_type t) {
       return match;
     case action_type::forge:
       return {{"kind", "packet kind", "", "what to build (a kind with a schema)"},
-              {"fields", "map", "none", "field: value | {observed: {link, kind, occurrence, "
-                                         "field}} | {matched: field} | {fresh: true}"},
+              {"fields", "map", "none",
+               "field: value | {observed: {link, kind, occurrence, "
+               "field}} | {matched: field} | {fresh: true}"},
               {"from", "participant", "the matched packet's recipient, or the attacker",
                "claimed sender"},
               {"to", "participant", "the matched packet's sender", "recipient"},
-              {"at", "duration", "", "when to send it (or on:)"},
-              {"on", "map", "", "{link, kind, occurrence}: send it in answer to this packet"}};
+              {"at", "duration", "none (then on:)", "when to send it"},
+              {"on", "map", "none (then at:)",
+               "{link, kind, occurrence}: send it in answer to this packet"}};
     case action_type::delay:
       match.push_back({"by", "duration", "", "hold the packet this long"});
       return match;
@@ -99,7 +101,8 @@ std::string known_kind(const config_node& n, const std::vector<message_schema>& 
                               "registered kinds only)" + did_you_mean(kind, kinds));
 }
 
-const message_schema* schema_of(const std::string& kind, const std::vector<message_schema>& schemas) {
+const message_schema* schema_of(const std::string& kind,
+                                const std::vector<message_schema>& schemas) {
   for (const auto& s : schemas)
     if (s.kind == kind)
       return &s;
@@ -167,12 +170,17 @@ field_source parse_source(const config_entry& e, const action& a, const director
   }
   if (!e.value.is_map() || e.value.entries.size() != 1)
     throw config_error(e.value.pos, "field '" + e.key + "' takes a value, {observed: …}, " +
-                                      "{matched: FIELD} or {fresh: true}");
+                                      "{matched: FIELD}, {public_key: NAME} or {fresh: true}");
   const auto& how = e.value.entries.front();
   if (how.key == "fresh") {
     src.type = field_source::from::fresh;
     if (!as_bool(how.value, "fresh"))
       throw config_error(how.value.pos, "fresh takes true");
+  } else if (how.key == "public_key") {
+    src.type = field_source::from::public_key;
+    src.value = as_string(how.value, "public_key");
+    if (!dir.public_key(src.value) && !dir.has(src.value))
+      throw config_error(how.value.pos, "public_key names unknown participant '" + src.value + "'");
   } else if (how.key == "matched") {
     src.type = field_source::from::matched;
     src.field = as_string(how.value, "matched");
@@ -190,14 +198,15 @@ field_source parse_source(const config_entry& e, const action& a, const director
     if (src.observed.on.kind != "*")
       check_field(schema_of(src.observed.on.kind, schemas), src.field, o.need("field").pos);
   } else {
-    throw config_error(how.key_pos, "unknown field source '" + how.key + "'" +
-                                      did_you_mean(how.key, {"observed", "matched", "fresh"}));
+    throw config_error(how.key_pos,
+                       "unknown field source '" + how.key + "'" +
+                         did_you_mean(how.key, {"observed", "matched", "fresh", "public_key"}));
   }
   return src;
 }
 
-void parse_fields(action& a, const config_node* node, const message_schema* s,
-                  const directory& dir, const std::vector<message_schema>& schemas) {
+void parse_fields(action& a, const config_node* node, const message_schema* s, const directory& dir,
+                  const std::vector<message_schema>& schemas) {
   if (!node)
     return;
   if (!node->is_map())
@@ -212,7 +221,8 @@ void parse_forge(action& a, const option_reader& o, const directory& dir,
                  const std::vector<message_schema>& schemas) {
   a.kind = known_kind(o.need("kind"), schemas);
   if (o.has("at") == o.has("on"))
-    throw config_error(o.pos(), "forge needs exactly one of at (a time) or on (a packet to answer)");
+    throw config_error(o.pos(),
+                       "forge needs exactly one of at (a time) or on (a packet to answer)");
   if (o.has("at"))
     a.at = o.duration("at", sim_time{0});
   if (auto on = o.get("on")) {

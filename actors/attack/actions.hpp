@@ -39,9 +39,9 @@ struct packet_match {
 
 /// Where a forged field's value comes from.
 struct field_source {
-  enum class from : std::uint8_t { literal, observed, matched, fresh };
+  enum class from : std::uint8_t { literal, observed, matched, fresh, public_key };
   from type = from::literal;
-  std::string value;     ///< literal: the value as text
+  std::string value;     ///< literal: the value as text; public_key: whose key
   packet_match observed; ///< observed: the recorded packet (occurrence counts from 1)
   std::string field;     ///< observed, matched: the field of that packet to take
   source_pos pos;

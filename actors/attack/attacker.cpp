@@ -39,9 +39,13 @@ bool attacker::fires(std::size_t i, const packet& p) {
 }
 
 void attacker::on_packet(const packet& p, context& ctx) {
-  ++counts_["intercepted"];
   recorded_.push_back(p);
   analyze(p, ctx);
+  if (p.to == ctx.self()) { // an answer to something it sent: read, never passed on
+    ++counts_["received"];
+    return;
+  }
+  ++counts_["intercepted"];
   packet out = p;
   sim_time hold{0};
   if (!apply_actions(out, hold, ctx))

@@ -43,6 +43,13 @@ crypto::result<std::string> attacker::resolve(const std::string& name, const fie
   switch (src.type) {
     case field_source::from::literal:
       return src.value;
+    case field_source::from::public_key: {
+      // Every public key is a term anyone holds (the directory is public).
+      const auto* key = dir_.public_key(src.value);
+      if (!key)
+        return missing(src.value + " has no public key");
+      return crypto::to_hex(key->to_der());
+    }
     case field_source::from::fresh:
       return crypto::to_hex(ctx.rng().generate(name.find("key") != std::string::npos ? 32 : 16));
     case field_source::from::observed: {

@@ -32,9 +32,9 @@ const bank::record& bank::decide_if_open(const bytes& tid, std::int64_t amount, 
   if (i != decisions_.end())
     return i->second;
   auto result = outcome::abort("resolved-without-payment");
-  ctx.emit("PaymentAborted", {{"tid", crypto::to_hex(tid)},
-                              {"reason", result.reason},
-                              {"by", crypto::to_hex(fingerprint)}});
+  ctx.emit(
+    "PaymentAborted",
+    {{"tid", crypto::to_hex(tid)}, {"reason", result.reason}, {"by", crypto::to_hex(fingerprint)}});
   return decisions_.emplace(tid, record{result, amount, nonce, fingerprint}).first->second;
 }
 

@@ -194,8 +194,8 @@ verdict paid_as_agreed(const run_facts& f) {
     bool ok = terms.rfind("<=", 0) == 0 ? amount <= std::stoll(terms.substr(2))
                                         : amount == std::stoll(terms);
     if (!ok)
-      return {false, key.first + " paid " + std::to_string(amount) + " for purchase " +
-                       key.second + " after agreeing to " + terms};
+      return {false, key.first + " paid " + std::to_string(amount) + " for purchase " + key.second +
+                       " after agreeing to " + terms};
   }
   return {true, std::to_string(n) + " payment(s), each for the amount its client agreed to"};
 }

@@ -82,8 +82,8 @@ result<bytes> build_payment(const field_values& f, const term_store& t) {
     auto b = r.hex("sealed_pm");
     return r.error() ? result<bytes>(*r.error()) : result<bytes>(b);
   }
-  payment_info pm{r.text("pm.card"),   r.text("pm.expiry"),    r.text("pm.otp"),
-                  r.amount("pm.amount"), r.hex("pm.tid"),      r.hex("pm.nonce"),
+  payment_info pm{r.text("pm.card"),       r.text("pm.expiry"),  r.text("pm.otp"),
+                  r.amount("pm.amount"),   r.hex("pm.tid"),      r.hex("pm.nonce"),
                   r.hex("pm.session_key"), r.text("pm.merchant")};
   if (r.error())
     return *r.error();

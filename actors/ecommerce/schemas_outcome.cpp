@@ -16,12 +16,14 @@ result<outcome> outcome_of(const std::string& text) {
   if (text.compare(0, aborted.size(), aborted) == 0)
     return outcome::abort(text.substr(aborted.size()));
   return crypto::make_error(crypto::errc::invalid_argument,
-                            "outcome must be 'committed' or 'aborted: <reason>', not '" + text + "'");
+                            "outcome must be 'committed' or 'aborted: <reason>', not '" + text +
+                              "'");
 }
 
 void read_statement(byte_view signed_statement, field_values& out) {
   auto blob = decode_signed_blob(signed_statement);
-  auto st = and_then(blob, [](const signed_blob& b) { return decode_outcome_statement(b.payload); });
+  auto st =
+    and_then(blob, [](const signed_blob& b) { return decode_outcome_statement(b.payload); });
   if (!st)
     return;
   out["statement"] = to_hex(bytes(signed_statement.begin(), signed_statement.end()));
@@ -104,17 +106,19 @@ message_schema resolve_schema() {
   message_schema s;
   s.kind = kind::resolve;
   const std::string in = "signed by the session key, sealed for the bank";
-  s.fields = {{"tid", "bytes", in, "", ""},
-              {"amount", "amount", in, "", ""},
-              {"nonce", "bytes", in, "fresh", ""},
-              {"session_key", "public_key", in, "self", ""},
-              {"tid_statement", "bytes", in + " (the merchant's signed tid statement)", "empty", ""},
-              {"sign_with", "signer", "signs it (the session key)", "self", ""},
-              {"seal_for", "recipient", "seals it (the bank)", "to", ""}};
+  s.fields = {
+    {"tid", "bytes", in, "", ""},
+    {"amount", "amount", in, "", ""},
+    {"nonce", "bytes", in, "fresh", ""},
+    {"session_key", "public_key", in, "self", ""},
+    {"tid_statement", "bytes", in + " (the merchant's signed tid statement)", "empty", ""},
+    {"sign_with", "signer", "signs it (the session key)", "self", ""},
+    {"seal_for", "recipient", "seals it (the bank)", "to", ""}};
   s.read = [](byte_view in, const term_store& t) {
     field_values out;
     auto blob = and_then(open_sealed(t, in, kind::resolve), decode_signed_blob);
-    auto req = and_then(blob, [](const signed_blob& b) { return decode_resolve_request(b.payload); });
+    auto req =
+      and_then(blob, [](const signed_blob& b) { return decode_resolve_request(b.payload); });
     if (req) {
       out = {{"tid", to_hex(req->tid)},
              {"amount", std::to_string(req->amount)},

@@ -103,7 +103,8 @@ message_schema pm_forward_schema() {
     if (r.error())
       return *r.error();
     auto sealed_pm = build_payment(f, t);
-    auto claim_blob = and_then(sign_fields(t, f, "claim.sign_with", encode(claim)), decode_signed_blob);
+    auto claim_blob =
+      and_then(sign_fields(t, f, "claim.sign_with", encode(claim)), decode_signed_blob);
     if (!sealed_pm || !claim_blob)
       return !sealed_pm ? sealed_pm.error() : claim_blob.error();
     return encode(pm_forward{*sealed_pm, *claim_blob});
@@ -118,7 +119,8 @@ message_schema merchant_resolve_schema() {
   s.read = [](byte_view in, const term_store&) {
     field_values out;
     auto blob = decode_signed_blob(in);
-    auto req = and_then(blob, [](const signed_blob& b) { return decode_merchant_resolve(b.payload); });
+    auto req =
+      and_then(blob, [](const signed_blob& b) { return decode_merchant_resolve(b.payload); });
     if (req)
       read_claim(req->claim, "", out);
     return out;

@@ -131,8 +131,9 @@ message_schema setup_reply_schema() {
     field_reader r(f);
     auto key = r.hex("reply_key");
     auto nonce = r.hex("nonce");
-    result<bytes> statement = r.has("tid_statement") ? result<bytes>(r.hex("tid_statement"))
-                                                     : crypto::make_error(crypto::errc::invalid_argument, "");
+    result<bytes> statement = r.has("tid_statement")
+                                ? result<bytes>(r.hex("tid_statement"))
+                                : crypto::make_error(crypto::errc::invalid_argument, "");
     if (!r.has("tid_statement")) {
       tid_statement st{r.hex("tid"), r.text("item"), r.amount("amount"),
                        r.hex("client_key_fingerprint"), r.text("merchant")};

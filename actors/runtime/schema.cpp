@@ -76,9 +76,8 @@ crypto::result<crypto::rsa_private_key> field_signer(const field_values& f, cons
   return k->second;
 }
 
-crypto::result<crypto::rsa_public_key> field_recipient(const field_values& f,
-                                                       const std::string& name,
-                                                       const term_store& t) {
+crypto::result<crypto::rsa_public_key>
+field_recipient(const field_values& f, const std::string& name, const term_store& t) {
   auto i = f.find(name);
   if (i == f.end())
     return missing("no value for field " + name);

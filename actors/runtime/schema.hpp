@@ -85,8 +85,7 @@ private:
 /// The private key of the participant `f[name]` names, if the builder holds it.
 crypto::result<crypto::rsa_private_key> field_signer(const field_values& f, const std::string& name,
                                                      const term_store& t);
-crypto::result<crypto::rsa_public_key> field_recipient(const field_values& f,
-                                                       const std::string& name,
-                                                       const term_store& t);
+crypto::result<crypto::rsa_public_key>
+field_recipient(const field_values& f, const std::string& name, const term_store& t);
 
 } // namespace protobed
