@@ -51,7 +51,7 @@ result<bytes> build_statement(const field_values& f, const term_store& t) {
 }
 
 std::vector<field_doc> statement_fields(const std::string& protection) {
-  return {{"statement", "bytes", "the bank's signed statement (opaque; or built)", "", ""},
+  return {{"statement", "bytes", protection + ": the whole signed statement (or built)", "", ""},
           {"tid", "bytes", protection, "", ""},
           {"amount", "amount", protection, "", ""},
           {"statement_nonce", "bytes", protection, "", ""},
