@@ -79,10 +79,24 @@ nlohmann::ordered_json protocol_json(const protocol_info& p) {
                     {"from_role", h.from_role},
                     {"to_role", h.to_role},
                     {"summary", h.summary}});
+  auto schemas = nlohmann::ordered_json::array();
+  for (const auto& s : builtin_roles().schemas()) {
+    if (s.kind.rfind(p.name + ".", 0) != 0)
+      continue;
+    auto fields = nlohmann::ordered_json::array();
+    for (const auto& f : s.fields)
+      fields.push_back({{"name", f.name},
+                        {"type", f.type},
+                        {"protection", f.protection},
+                        {"default", f.fallback},
+                        {"secret", f.secret}});
+    schemas.push_back({{"kind", s.kind}, {"fields", fields}});
+  }
   nlohmann::ordered_json out = {{"name", p.name},
                                 {"summary", p.summary},
                                 {"hops", hops},
                                 {"invariants", invariants_json(p.invariants)},
+                                {"schemas", schemas},
                                 {"workload", static_cast<bool>(p.workload)}};
   if (p.transaction)
     out["transaction"] = {{"start", p.transaction->start}, {"end", p.transaction->end}};
