@@ -308,14 +308,16 @@ TEST_CASE("run --diagram and --junit write their files; bad uses are one-line er
 }
 
 TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli][bench]") {
-  auto r = run_protobed({"bench", "ecommerce", "--transactions", "6", "--clients", "2", "--json",
+  // Seven purchases per card: more than the bank's default codes per card per
+  // hour, which the workload must lift.
+  auto r = run_protobed({"bench", "ecommerce", "--transactions", "14", "--clients", "2", "--json",
                          "--echo", "200", "--seconds", "0.01", "--session-key-bits", "1024"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto doc = nlohmann::json::parse(r.out);
   CHECK(doc["format"] == 1);
-  CHECK(doc["transactions"] == 6);
-  CHECK(doc["committed"] == 6);
+  CHECK(doc["transactions"] == 14);
+  CHECK(doc["committed"] == 14);
   CHECK(doc["model"] == "closed");
   for (auto key : {"p50", "p90", "p99", "p99.9", "max"})
     CHECK(doc["latency_ms"][key].get<double>() > 0);
