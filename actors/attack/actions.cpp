@@ -83,9 +83,15 @@ crypto::bytes hex_option(const option_reader& o, const std::string& key) {
   auto n = o.get(key);
   if (!n)
     return {};
-  auto b = crypto::from_hex(as_string(*n, key));
-  if (!b || b->empty())
-    throw config_error(n->pos, key + " must be non-empty hex, like \"01\" or \"00ff\"");
+  auto text = as_string(*n, key);
+  if (text.empty())
+    throw config_error(n->pos, key + " must not be empty: hex bytes like \"01\" or \"00ff\"");
+  if (text.size() % 2 != 0)
+    throw config_error(n->pos, key + " has an odd number of hex digits (" +
+                                 std::to_string(text.size()) + "): two digits make a byte");
+  auto b = crypto::from_hex(text);
+  if (!b)
+    throw config_error(n->pos, key + " must be hex digits 0-9 a-f, like \"01\" or \"00ff\"");
   return *b;
 }
 

@@ -134,8 +134,8 @@ void register_roles(role_registry& r) {
   e.commands = {{"ping",
                  "bounce a packet off the peer count times",
                  "count",
-                 {{"count", "amount", "", "round trips per run"},
-                  {"runs", "amount", "1", "runs back to back (each a transaction)"}}}};
+                 {{"count", "count", "", "round trips per run (1..1000000)"},
+                  {"runs", "count", "1", "runs back to back, each a transaction (1..1000000)"}}}};
   e.parse = [](const option_reader& o, const directory& dir) -> std::any {
     return participant_ref(o, "peer", dir, "echo");
   };

@@ -218,7 +218,8 @@ role_info client_role() {
                   {"amount", "amount", "catalogue price", "pay this amount instead"},
                   {"otp", "string", "the SMS code", "type this code instead of the SMS one"},
                   {"otp_delay", "duration", "otp_entry_delay", "time before typing the code"},
-                  {"count", "amount", "1", "purchases back to back, each after the last ends"}}}};
+                  {"count", "count", "1",
+                   "purchases back to back, each after the last ends (1..1000000)"}}}};
   r.parse = parse_client;
   r.phone = [](const std::any& c) { return std::any_cast<const client_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {

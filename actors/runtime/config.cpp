@@ -52,6 +52,14 @@ std::int64_t as_int(const config_node& n, const std::string& what) {
   return v;
 }
 
+std::int64_t as_count(const config_node& n, const std::string& what) {
+  auto v = as_int(n, what);
+  if (v < 1 || v > max_count)
+    throw config_error(n.pos, what + " must be a count from 1 to " + std::to_string(max_count) +
+                                ", not " + std::to_string(v));
+  return v;
+}
+
 std::int64_t as_amount(const config_node& n, const std::string& what) {
   auto v = as_int(n, what);
   if (v < 0)
@@ -73,6 +81,10 @@ sim_time as_duration(const config_node& n, const std::string& what) {
   auto d = parse_duration(s);
   if (!d)
     throw config_error(n.pos, what + " must be a duration like 500ms, 5s or 6min, not '" + s + "'");
+  // A bound that keeps every product the engine forms (a timeout backed off
+  // 16x, a window added to a time) far inside 64-bit nanoseconds.
+  if (*d > max_duration)
+    throw config_error(n.pos, what + " must be at most 8760h (a year), not '" + s + "'");
   return *d;
 }
 

@@ -69,6 +69,14 @@ struct config_entry {
 /// Scalar conversions that throw config_error at the node's position.
 std::string as_string(const config_node& n, const std::string& what);
 std::int64_t as_int(const config_node& n, const std::string& what);
+/// The longest duration a scenario may give (a year): products such as a
+/// timeout backed off 16x stay far inside 64-bit nanoseconds.
+inline constexpr sim_time max_duration = std::chrono::hours(8760);
+/// The largest count a scenario may give (purchases, round trips, runs).
+inline constexpr std::int64_t max_count = 1000000;
+
+/// A count of things to do: an integer 1..max_count.
+std::int64_t as_count(const config_node& n, const std::string& what);
 /// An amount in the smallest currency unit: an integer >= 0.
 std::int64_t as_amount(const config_node& n, const std::string& what);
 bool as_bool(const config_node& n, const std::string& what);

@@ -106,6 +106,8 @@ void check_arg(const option_doc& doc, const config_node& value) {
     as_duration(value, doc.name);
   else if (doc.type == "amount")
     as_amount(value, doc.name);
+  else if (doc.type == "count")
+    as_count(value, doc.name);
   else if (doc.type == "bool")
     as_bool(value, doc.name);
   else

@@ -9,6 +9,15 @@ namespace po = boost::program_options;
 
 namespace protobed::cli {
 
+namespace {
+
+/// Every fault the file declares: rules, partitions, offline and crash windows.
+std::size_t fault_count(const scenario& s) {
+  return s.network.faults.size() + s.network.partitions.size() + s.network.outages.size();
+}
+
+} // namespace
+
 int validate_command(const args& a) {
   std::vector<std::string> files;
   po::options_description desc(
@@ -31,8 +40,7 @@ int validate_command(const args& a) {
   auto scenarios = load_all(files, std::cerr, ok);
   for (const auto& s : scenarios)
     std::cout << "ok  " << s.file << ": " << s.name << " (" << s.participants.size()
-              << " participants, " << s.steps.size() << " steps, " << s.network.faults.size()
-              << " faults, " << s.expect.size() << " expectations)\n";
+              << " participants, " << s.steps.size() << " steps, " << fault_count(s) << " faults, " << s.expect.size() << " expectations)\n";
   return ok ? exit_ok : exit_bad_input;
 }
 

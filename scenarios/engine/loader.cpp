@@ -1,6 +1,7 @@
 #include "scenarios/engine/loader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -37,6 +38,47 @@ const std::vector<option_doc> top_level = {
   {"placement", "map", "none", "participant: node name, for runs given --nodes"},
 };
 
+/// The name as it may be printed: bytes outside printable ASCII as \xNN,
+/// so a right-to-left override or a control byte cannot garble the message.
+std::string shown(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+/// A scenario file is UTF-8 text: a NUL or a byte that starts no valid UTF-8
+/// sequence is refused at its line and column.
+void check_text(const std::string& text) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool ok = len != 0 && c != 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+    if (!ok) {
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "the file is not UTF-8 text (byte 0x%02x)", c);
+      throw config_error({line, column}, buf);
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += len;
+  }
+}
+
 bool valid_name(const std::string& s) {
   if (s.empty() || s.size() > 64)
     return false;
@@ -62,7 +104,7 @@ void load_participants(scenario& s, const config_node& node, const role_registry
   directory dir;
   for (const auto& e : node.entries) {
     if (!valid_name(e.key) || e.key == "*")
-      throw config_error(e.key_pos, "participant name '" + e.key +
+      throw config_error(e.key_pos, "participant name '" + shown(e.key) +
                                       "' must be 1-64 letters, digits, '_', '-' or '.'");
     if (!e.value.is_map())
       throw config_error(e.value.pos, "participant '" + e.key + "' must be a map with a role");
@@ -149,7 +191,8 @@ void load_placement(scenario& s, const config_node& node) {
     auto where = as_string(e.value, "node");
     if (!valid_name(where))
       throw config_error(e.value.pos,
-                         "node name '" + where + "' must be 1-64 letters, digits, '_', '-' or '.'");
+                         "node name '" + shown(where) +
+                           "' must be 1-64 letters, digits, '_', '-' or '.'");
     s.placement[e.key] = where;
   }
 }
@@ -209,6 +252,7 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::vector<option_override>& overrides,
                             const role_registry& roles) {
   try {
+    check_text(text);
     auto root = parse_yaml(text);
     apply_overrides(root, overrides);
     auto s = load_tree(root, name, roles);

@@ -15,10 +15,20 @@ source_pos pos_of(const YAML::Mark& m) {
 }
 
 constexpr int max_depth = 64;
+/// Nodes a file may expand to. Aliases share nodes in the YAML graph but are
+/// copied here, so nested anchors used many times ("billion laughs") would
+/// multiply without bound; the largest library scenario has ~3,000.
+constexpr std::size_t max_nodes = 200000;
+/// The longest value: names, descriptions, hex packets all fit easily.
+constexpr std::size_t max_scalar = 65536;
 
-config_node convert(const YAML::Node& n, int depth) {
+config_node convert(const YAML::Node& n, int depth, std::size_t& nodes) {
   if (depth > max_depth)
     throw config_error(pos_of(n.Mark()), "nesting deeper than 64 levels");
+  if (++nodes > max_nodes)
+    throw config_error(pos_of(n.Mark()),
+                       "the file expands to more than " + std::to_string(max_nodes) +
+                         " nodes (anchors and aliases that multiply?)");
   config_node out;
   out.pos = pos_of(n.Mark());
   switch (n.Type()) {
@@ -27,13 +37,16 @@ config_node convert(const YAML::Node& n, int depth) {
       out.kind = config_node::type::null;
       break;
     case YAML::NodeType::Scalar:
+      if (n.Scalar().size() > max_scalar)
+        throw config_error(out.pos, "a value of " + std::to_string(n.Scalar().size()) +
+                                      " bytes: values are at most " + std::to_string(max_scalar));
       out.kind = config_node::type::scalar;
       out.scalar = n.Scalar();
       break;
     case YAML::NodeType::Sequence:
       out.kind = config_node::type::list;
       for (const auto& item : n)
-        out.items.push_back(convert(item, depth + 1));
+        out.items.push_back(convert(item, depth + 1, nodes));
       break;
     case YAML::NodeType::Map: {
       out.kind = config_node::type::map;
@@ -45,7 +58,7 @@ config_node convert(const YAML::Node& n, int depth) {
         auto key = kv.first.Scalar();
         if (!seen.insert(key).second)
           throw config_error(key_pos, "duplicate key '" + key + "'");
-        out.entries.push_back({key, key_pos, convert(kv.second, depth + 1)});
+        out.entries.push_back({key, key_pos, convert(kv.second, depth + 1, nodes)});
       }
       break;
     }
@@ -57,7 +70,8 @@ config_node convert(const YAML::Node& n, int depth) {
 
 config_node parse_yaml(const std::string& text) {
   try {
-    return convert(YAML::Load(text), 0);
+    std::size_t nodes = 0;
+    return convert(YAML::Load(text), 0, nodes);
   } catch (const YAML::ParserException& e) {
     throw config_error(pos_of(e.mark), "YAML syntax: " + e.msg);
   } catch (const YAML::Exception& e) {

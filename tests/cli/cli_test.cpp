@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -231,6 +232,35 @@ TEST_CASE("validate prints one line per file and exits 2 on a bad one", "[cli][v
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("unknown-fault.yaml:6:5: unknown fault 'dorp' (did you mean 'drop'?)") !=
         std::string::npos);
+}
+
+TEST_CASE("every hostile or malformed file is one line and exit 2, quickly", "[cli][validate]") {
+  // Alias bombs, deep nesting, huge numbers and lines, binary, odd Unicode: the
+  // loader answers each in a fraction of a second (measured ~0.2 s for the
+  // alias bomb); the bound here only catches a hang or a blow-up.
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(PROTOBED_TEST_DATA_DIR) + "/scenarios/bad")) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_protobed({"validate", e.path().string()});
+    auto took = std::chrono::steady_clock::now() - t0;
+    INFO(e.path().filename().string() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err_lines() == 1);
+    CHECK(took < std::chrono::seconds(10));
+  }
+}
+
+TEST_CASE("validate counts every kind of fault, crash windows included", "[cli][validate]") {
+  auto dir = std::filesystem::temp_directory_path() / "protobed-validate-faults";
+  std::filesystem::create_directories(dir);
+  auto file = (dir / "crash-only.yaml").string();
+  std::ofstream(file) << "scenario: crash-only\ndescription: one crash window\n"
+                         "participants:\n  a: {role: echo, peer: b}\n  b: {role: echo, peer: a}\n"
+                         "faults:\n  - crash: {participant: b, at: 1s, restart: 2s}\n"
+                         "expect:\n  - invariant: round_trips_complete\n";
+  auto r = run_protobed({"validate", file});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("1 faults") != std::string::npos);
 }
 
 TEST_CASE("list shows every role with its options and the scenarios", "[cli][list]") {
