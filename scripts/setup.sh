@@ -4,7 +4,7 @@
 # builds into build/ (or $PROTOBED_BUILD_DIR).
 #
 #   bash scripts/setup.sh              # Release build
-#   bash scripts/setup.sh --sanitize   # ASan + UBSan build in build-sanitize/
+#   bash scripts/setup.sh --sanitize   # clang, ASan + UBSan + the fuzz targets, in build-sanitize/
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +15,8 @@ for arg in "$@"; do
   case "$arg" in
     --sanitize)
       build_dir=${PROTOBED_BUILD_DIR:-$root/build-sanitize}
-      cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROTOBED_SANITIZE=ON) ;;
+      export CC=clang CXX=clang++
+      cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROTOBED_SANITIZE=ON -DPROTOBED_FUZZ=ON) ;;
     -h|--help)
       sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg' (see 'bash scripts/setup.sh --help')" >&2; exit 2 ;;
@@ -34,6 +35,7 @@ packages=(
   catch2                        # Catch2 v2 unit tests
   libtinyxml2-dev libpng-dev    # tests: parse SVG/JUnit output, read rendered PNGs
   chromium                      # tests: render a diagram headless
+  clang libclang-rt-14-dev      # the sanitizer + fuzzing build (libFuzzer, ASan, UBSan)
 )
 
 missing=()

@@ -79,6 +79,18 @@ void step(self_ptr self, F&& call, bool consumes = true) {
     count(self, -1); // local: after the adds, so the counter never dips to zero early
 }
 
+/// A packet that finds the input queue full is shed unread: overload is a
+/// named loss (the sender's timeouts handle it), never unbounded memory.
+bool shed_when_full(self_ptr self, const packet& p) {
+  auto waiting = self->mailbox().size();
+  if (waiting < self->state.setup.inbox_limit)
+    return false;
+  emit(self, event{"PacketShed", {{"kind", p.kind}, {"from", p.from}, {"waiting", std::to_string(waiting)}}});
+  count(self, -1);
+  flush(self);
+  return true;
+}
+
 /// Work that reaches a crashed participant is lost with it.
 bool lost_while_down(self_ptr self, const char* what) {
   if (!self->state.crashed)
@@ -118,7 +130,7 @@ caf::behavior participant_actor(self_ptr self, participant_setup setup) {
     [=](pb_observe_atom) -> observation { return self->state.setup.slot->core->observe(); },
     [=](pb_restart_atom, bool keep_state) { restart(self, keep_state); },
     [=](pb_deliver_atom, const packet& p) {
-      if (!lost_while_down(self, "packet"))
+      if (!lost_while_down(self, "packet") && !shed_when_full(self, p))
         step(self, [&](participant_core& c, context& ctx) { c.on_packet(p, ctx); });
     },
     [=](pb_cmd_atom, const command& cmd) {

@@ -28,7 +28,8 @@ void spawn_local(caf::actor_system& sys, world& w, actors& a, std::shared_ptr<ac
                  caf::actor_clock::time_point start) {
   for (auto& [name, slot] : w.cores) {
     auto actor = sys.spawn(participant_actor,
-                           participant_setup{name, slot, w.rngs[name], a.network, start, act});
+                           participant_setup{name, slot, w.rngs[name], a.network, start, act,
+                                             w.inbox_limit});
     a.participants.emplace(name, actor);
   }
 }

@@ -62,7 +62,8 @@ spawn_reply spawn_here(caf::stateful_actor<node_state>* self, const std::string&
         return {std::vector<caf::actor>{},
                 "node " + self->state.node_name + " has no participant '" + n + "' to spawn"};
       auto a = self->spawn(participant_actor,
-                           participant_setup{n, w->cores[n], w->rngs[n], network, start, nullptr});
+                           participant_setup{n, w->cores[n], w->rngs[n], network, start, nullptr,
+                                             w->inbox_limit});
       self->state.spawned.push_back(a);
       out.push_back(a);
     }
