@@ -83,10 +83,9 @@ struct link_latency {
 
 struct network_config {
   sim_time latency = std::chrono::milliseconds(1);
-  /// Messages a participant may have waiting before arriving packets are shed
-  /// (its process's input queue is full): overload becomes named failures,
-  /// never unbounded memory.
-  std::size_t inbox_limit = 10000;
+  /// How long a packet may wait in its recipient's input queue before it is
+  /// shed unread: overload becomes named failures, never unbounded memory.
+  sim_time queue_delay_limit = std::chrono::seconds(10);
   std::vector<link_latency> links;
   std::vector<fault_rule> faults;
   std::vector<tap> taps;

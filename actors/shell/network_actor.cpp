@@ -15,9 +15,9 @@ void deliver(self_ptr self, delivery d, sim_time now) {
   // Due now: a plain send. A zero delay through the actor clock costs a
   // timer-thread round trip (~200 us on the real clock) for nothing.
   if (d.at <= now)
-    self->send(i->second, pb_deliver_atom::value, std::move(d.p));
+    self->send(i->second, pb_deliver_atom::value, std::move(d.p), d.at.count());
   else
-    self->delayed_send(i->second, d.at - now, pb_deliver_atom::value, std::move(d.p));
+    self->delayed_send(i->second, d.at - now, pb_deliver_atom::value, std::move(d.p), d.at.count());
 }
 
 void route(self_ptr self, packet p) {

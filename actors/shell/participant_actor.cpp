@@ -79,13 +79,16 @@ void step(self_ptr self, F&& call, bool consumes = true) {
     count(self, -1); // local: after the adds, so the counter never dips to zero early
 }
 
-/// A packet that finds the input queue full is shed unread: overload is a
-/// named loss (the sender's timeouts handle it), never unbounded memory.
-bool shed_when_full(self_ptr self, const packet& p) {
-  auto waiting = self->mailbox().size();
-  if (waiting < self->state.setup.inbox_limit)
+/// A packet that waited in the input queue longer than the limit is shed
+/// unread: when messages arrive faster than they are handled, the queue stays
+/// at most (arrival rate x limit) long and the overload becomes named losses
+/// the senders' timeouts handle — never unbounded memory.
+bool shed_when_stale(self_ptr self, const packet& p, sim_time due) {
+  auto waited = now_of(self, self->state.setup.start) - due;
+  if (waited <= self->state.setup.queue_delay_limit)
     return false;
-  emit(self, event{"PacketShed", {{"kind", p.kind}, {"from", p.from}, {"waiting", std::to_string(waiting)}}});
+  emit(self, event{"PacketShed",
+                   {{"kind", p.kind}, {"from", p.from}, {"waited", format_duration(waited)}}});
   count(self, -1);
   flush(self);
   return true;
@@ -129,8 +132,8 @@ caf::behavior participant_actor(self_ptr self, participant_setup setup) {
     [=](pb_crash_atom) { crash(self); },
     [=](pb_observe_atom) -> observation { return self->state.setup.slot->core->observe(); },
     [=](pb_restart_atom, bool keep_state) { restart(self, keep_state); },
-    [=](pb_deliver_atom, const packet& p) {
-      if (!lost_while_down(self, "packet") && !shed_when_full(self, p))
+    [=](pb_deliver_atom, const packet& p, std::int64_t due_ns) {
+      if (!lost_while_down(self, "packet") && !shed_when_stale(self, p, sim_time{due_ns}))
         step(self, [&](participant_core& c, context& ctx) { c.on_packet(p, ctx); });
     },
     [=](pb_cmd_atom, const command& cmd) {

@@ -28,8 +28,8 @@ struct participant_setup {
   /// The run's activity counter, in the driver's process; null on a node,
   /// where deltas go to the network actor instead.
   std::shared_ptr<protobed::activity> activity;
-  /// Beyond this many waiting messages, arriving packets are shed.
-  std::size_t inbox_limit = 10000;
+  /// A packet that waited longer than this in the input queue is shed.
+  sim_time queue_delay_limit = std::chrono::seconds(10);
 };
 
 struct participant_state {

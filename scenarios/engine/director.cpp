@@ -29,7 +29,7 @@ void spawn_local(caf::actor_system& sys, world& w, actors& a, std::shared_ptr<ac
   for (auto& [name, slot] : w.cores) {
     auto actor = sys.spawn(participant_actor,
                            participant_setup{name, slot, w.rngs[name], a.network, start, act,
-                                             w.inbox_limit});
+                                             w.queue_delay_limit});
     a.participants.emplace(name, actor);
   }
 }

@@ -11,8 +11,8 @@ namespace {
 const std::vector<option_doc> network_schema = {
   {"latency", "duration", "1ms", "one-way latency of every link"},
   {"links", "list", "none", "per-link latency: {from, to, latency}"},
-  {"inbox_limit", "count", "10000",
-   "messages a participant may have waiting; beyond it, arriving packets are shed (PacketShed)"},
+  {"queue_delay_limit", "duration", "10s",
+   "longest a packet may wait in its recipient's input queue; later it is shed (PacketShed)"},
 };
 
 const std::vector<option_doc> link_schema = {
@@ -181,8 +181,7 @@ std::string participant_name(const scenario& s, const config_node& n, const std:
 void load_network(scenario& s, const config_node& node) {
   option_reader o(node, "network", network_schema);
   s.network.latency = o.duration("latency", std::chrono::milliseconds(1));
-  if (auto n = o.get("inbox_limit"))
-    s.network.inbox_limit = static_cast<std::size_t>(as_count(*n, "inbox_limit"));
+  s.network.queue_delay_limit = o.duration("queue_delay_limit", std::chrono::seconds(10));
   auto links = o.get("links");
   if (!links)
     return;

@@ -61,7 +61,7 @@ void build_world(const scenario& s, const world_options& o, world& w) {
     w.rngs[p.name] = std::make_shared<crypto::rng>(stream(o, !o.real, "participant." + p.name));
   }
   w.network = std::make_shared<network_core>(net, stream(o, !o.real, "network"));
-  w.inbox_limit = s.network.inbox_limit;
+  w.queue_delay_limit = s.network.queue_delay_limit;
 }
 
 } // namespace protobed

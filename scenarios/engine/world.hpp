@@ -31,7 +31,7 @@ struct world {
   std::map<std::string, std::shared_ptr<core_slot>> cores;
   std::map<std::string, std::shared_ptr<crypto::rng>> rngs;
   std::shared_ptr<network_core> network;
-  std::size_t inbox_limit = 10000; ///< for each participant's shell
+  sim_time queue_delay_limit = std::chrono::seconds(10); ///< for each participant's shell
 
   world() = default;
   world(const world&) = delete; // cores keep references to `dir`
