@@ -39,6 +39,10 @@ struct bench_result {
   unsigned cores = 1;
   double bound_tps = 0;  ///< cores / crypto time per transaction
   double efficiency = 0; ///< tps / bound_tps
+  /// The workload's own expectations (money conserved, charged once…), checked
+  /// on the benchmark run: "name: observed" for each that failed.
+  std::size_t expectations = 0;
+  std::vector<std::string> broken;
 };
 
 struct run_resources {

@@ -362,6 +362,9 @@ TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli
   CHECK(doc["framework_us_per_message"].get<double>() > 0);
   CHECK(doc["cpu_ms_per_tx"].get<double>() > 0);
   CHECK(doc["peak_rss_mb"].get<double>() > 0);
+  // The workload's expectations (money conserved, charged once) are checked too.
+  CHECK(doc["expectations"] == 2);
+  CHECK(doc["expectations_broken"].empty());
 }
 
 TEST_CASE("bench --require fails the command when a threshold is not met", "[cli][bench]") {
