@@ -42,6 +42,16 @@ account parse_account(const config_node& n, std::set<std::string>& holders,
   return a;
 }
 
+/// The client's and the merchant's resolution: how long to wait, how often to ask.
+void parse_resolution(const option_reader& o, sim_time& timeout, std::int64_t& retries) {
+  timeout = o.duration("timeout", std::chrono::seconds(5));
+  if (timeout.count() <= 0)
+    throw config_error(o.need("timeout").pos, "timeout must be above 0");
+  retries = o.integer("resolution_retries", 8);
+  if (retries < 0 || retries > 100)
+    throw config_error(o.need("resolution_retries").pos, "resolution_retries must be 0..100");
+}
+
 std::any parse_bank(const option_reader& o, const directory& dir) {
   bank_config c;
   const auto& accounts = o.need("accounts");
@@ -95,12 +105,7 @@ std::any parse_merchant(const option_reader& o, const directory& dir) {
   c.verify_signatures = o.flag("verify_signatures", true);
   c.check_tid = o.flag("check_tid", true);
   c.resolve = o.flag("resolve", true);
-  c.timeout = o.duration("timeout", std::chrono::seconds(5));
-  if (c.timeout.count() <= 0)
-    throw config_error(o.need("timeout").pos, "timeout must be above 0");
-  c.resolution_retries = o.integer("resolution_retries", 8);
-  if (c.resolution_retries < 0 || c.resolution_retries > 100)
-    throw config_error(o.need("resolution_retries").pos, "resolution_retries must be 0..100");
+  parse_resolution(o, c.timeout, c.resolution_retries);
   return c;
 }
 
@@ -111,12 +116,7 @@ std::any parse_client(const option_reader& o, const directory& dir) {
   c.card = o.str("card");
   c.expiry = o.str("expiry");
   c.phone = o.str("phone", "");
-  c.timeout = o.duration("timeout", std::chrono::seconds(5));
-  if (c.timeout.count() <= 0)
-    throw config_error(o.need("timeout").pos, "timeout must be above 0");
-  c.resolution_retries = o.integer("resolution_retries", 8);
-  if (c.resolution_retries < 0 || c.resolution_retries > 100)
-    throw config_error(o.need("resolution_retries").pos, "resolution_retries must be 0..100");
+  parse_resolution(o, c.timeout, c.resolution_retries);
   c.otp_entry_delay = o.duration("otp_entry_delay", std::chrono::seconds(1));
   auto bits = o.integer("session_key_bits", 2048);
   if (bits != 1024 && bits != 2048 && bits != 3072 && bits != 4096)
@@ -210,16 +210,16 @@ role_info client_role() {
      "refuse a quoted amount other than the buy's price (or above max_amount)"},
     {"max_amount", "amount", "100000", "the most a purchase without a price may cost"},
   };
-  r.commands = {{"buy",
-                 "start a purchase",
-                 "item",
-                 {{"item", "string", "", "catalogue item"},
-                  {"price", "amount", "none (max_amount)", "the price the user saw and agrees to"},
-                  {"amount", "amount", "catalogue price", "pay this amount instead"},
-                  {"otp", "string", "the SMS code", "type this code instead of the SMS one"},
-                  {"otp_delay", "duration", "otp_entry_delay", "time before typing the code"},
-                  {"count", "count", "1",
-                   "purchases back to back, each after the last ends (1..1000000)"}}}};
+  r.commands = {
+    {"buy",
+     "start a purchase",
+     "item",
+     {{"item", "string", "", "catalogue item"},
+      {"price", "amount", "none (max_amount)", "the price the user saw and agrees to"},
+      {"amount", "amount", "catalogue price", "pay this amount instead"},
+      {"otp", "string", "the SMS code", "type this code instead of the SMS one"},
+      {"otp_delay", "duration", "otp_entry_delay", "time before typing the code"},
+      {"count", "count", "1", "purchases back to back, each after the last ends (1..1000000)"}}}};
   r.parse = parse_client;
   r.phone = [](const std::any& c) { return std::any_cast<const client_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {

@@ -26,6 +26,19 @@ std::optional<std::pair<bytes, bytes>> open_reply_keyed(const term_store& t, con
   return std::nullopt;
 }
 
+std::optional<bytes> read_keyed(const term_store& t, const char* kind, byte_view in,
+                                field_values& out) {
+  auto outer = decode_keyed_body(in);
+  if (!outer)
+    return std::nullopt;
+  out["nonce"] = crypto::to_hex(outer->nonce);
+  auto opened = open_reply_keyed(t, kind, *outer);
+  if (!opened)
+    return std::nullopt;
+  out["reply_key"] = crypto::to_hex(opened->second);
+  return std::move(opened->first);
+}
+
 result<bytes> sign_fields(const term_store& t, const field_values& f, const std::string& signer,
                           result<bytes> payload) {
   auto key = field_signer(f, signer, t);

@@ -21,6 +21,10 @@ result<bytes> open_sealed(const term_store& t, byte_view env, const char* ad);
 /// Opens a body under any reply key the observer learned: plaintext and key.
 std::optional<std::pair<bytes, bytes>> open_reply_keyed(const term_store& t, const char* kind,
                                                         const keyed_body& body);
+/// Reads a body under a reply key: sets `nonce` (in clear) and, if the
+/// observer holds the key, `reply_key`; returns the plaintext if opened.
+std::optional<bytes> read_keyed(const term_store& t, const char* kind, byte_view in,
+                                field_values& out);
 /// `payload` signed with the key of the participant field `signer` names, encoded.
 result<bytes> sign_fields(const term_store& t, const field_values& f, const std::string& signer,
                           result<bytes> payload);

@@ -81,14 +81,8 @@ message_schema outcome_schema() {
     s.fields.push_back(f);
   s.read = [](byte_view in, const term_store& t) {
     field_values out;
-    auto outer = decode_keyed_body(in);
-    if (!outer)
-      return out;
-    out["nonce"] = to_hex(outer->nonce);
-    if (auto opened = open_reply_keyed(t, kind::outcome, *outer)) {
-      out["reply_key"] = to_hex(opened->second);
-      read_statement(opened->first, out);
-    }
+    if (auto opened = read_keyed(t, kind::outcome, in, out))
+      read_statement(*opened, out);
     return out;
   };
   s.build = [](const field_values& f, const term_store& t) -> result<bytes> {

@@ -47,15 +47,10 @@ message_schema pm_po_schema() {
     s.fields.push_back(f);
   s.read = [](byte_view in, const term_store& t) {
     field_values out;
-    auto outer = decode_keyed_body(in);
-    if (!outer)
-      return out;
-    out["nonce"] = to_hex(outer->nonce);
-    auto opened = open_reply_keyed(t, kind::pm_po, *outer);
-    auto msg = opened ? decode_pm_po(opened->first) : result<pm_po>(crypto::error{});
+    auto opened = read_keyed(t, kind::pm_po, in, out);
+    auto msg = opened ? decode_pm_po(*opened) : result<pm_po>(crypto::error{});
     if (!msg)
       return out;
-    out["reply_key"] = to_hex(opened->second);
     read_payment(t, msg->sealed_pm, out);
     if (auto po = decode_purchase_order(msg->po.payload)) {
       out["po.item"] = po->item;

@@ -107,16 +107,11 @@ message_schema setup_reply_schema() {
               {"tid_statement", "bytes", "the signed statement, under the reply key", "", ""}};
   s.read = [](byte_view in, const term_store& t) {
     field_values out;
-    auto outer = decode_keyed_body(in);
-    if (!outer)
-      return out;
-    out["nonce"] = to_hex(outer->nonce);
-    auto opened = open_reply_keyed(t, kind::setup_reply, *outer);
+    auto opened = read_keyed(t, kind::setup_reply, in, out);
     if (!opened)
       return out;
-    out["reply_key"] = to_hex(opened->second);
-    out["tid_statement"] = to_hex(opened->first);
-    auto blob = decode_signed_blob(opened->first);
+    out["tid_statement"] = to_hex(*opened);
+    auto blob = decode_signed_blob(*opened);
     auto st = and_then(blob, [](const signed_blob& b) { return decode_tid_statement(b.payload); });
     if (st) {
       out["tid"] = to_hex(st->tid);
