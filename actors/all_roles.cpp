@@ -3,6 +3,7 @@
 #include "actors/attack/register.hpp"
 #include "actors/echo/echo.hpp"
 #include "actors/ecommerce/register.hpp"
+#include "actors/messaging/register.hpp"
 #include "actors/runtime/registry.hpp"
 #include "actors/services/register.hpp"
 
@@ -15,6 +16,7 @@ role_registry make_registry() {
   services::register_roles(r);
   attack::register_roles(r);
   ecommerce::register_roles(r);
+  messaging::register_roles(r);
   echo::register_roles(r);
   return r;
 }

@@ -26,6 +26,23 @@ bytes cbc_mac_input(byte_view ad, byte_view iv_and_ct) {
   return in;
 }
 
+result<bytes> cbc_decrypt(byte_view key, byte_view body) {
+  auto iv = body.sub(0, cbc_iv_size);
+  auto ct = body.sub(cbc_iv_size);
+  if (ct.size() % 16 != 0)
+    return make_error(errc::malformed, "CBC ciphertext is not whole blocks");
+  try {
+    CryptoPP::CBC_Mode<CryptoPP::AES>::Decryption dec(key.data(), aes_key_size, iv.data());
+    std::string pt;
+    CryptoPP::StringSource(
+      ct.data(), ct.size(), true,
+      new CryptoPP::StreamTransformationFilter(dec, new CryptoPP::StringSink(pt)));
+    return bytes(pt.begin(), pt.end());
+  } catch (const CryptoPP::Exception&) {
+    return make_error(errc::decrypt_failed, "bad CBC padding");
+  }
+}
+
 } // namespace
 
 result<bytes> cbc_hmac_seal(rng& r, byte_view key, byte_view plaintext, byte_view ad) {
@@ -57,21 +74,18 @@ result<bytes> cbc_hmac_open(byte_view key, byte_view sealed, byte_view ad) {
   if (!hmac_sha256_verify(key.sub(aes_key_size), cbc_mac_input(ad, body), tag))
     return make_error(errc::auth_failed, "HMAC does not verify");
   detail::count(detail::op::sym, body.size());
-  auto iv = body.sub(0, cbc_iv_size);
-  auto ct = body.sub(cbc_iv_size);
-  if (ct.size() % 16 != 0)
-    return make_error(errc::malformed, "CBC ciphertext is not whole blocks");
-  try {
-    CryptoPP::CBC_Mode<CryptoPP::AES>::Decryption dec(key.data(), aes_key_size, iv.data());
-    std::string pt;
-    CryptoPP::StringSource(
-      ct.data(), ct.size(), true,
-      new CryptoPP::StreamTransformationFilter(dec, new CryptoPP::StringSink(pt)));
-    return bytes(pt.begin(), pt.end());
-  } catch (const CryptoPP::Exception&) {
-    return make_error(errc::decrypt_failed, "bad CBC padding");
-  }
+  return cbc_decrypt(key, body);
 }
+
+result<bytes> cbc_open_unauthenticated(byte_view key, byte_view sealed) {
+  if (key.size() != cbc_hmac_key_size)
+    return make_error(errc::invalid_argument, "CBC+HMAC key must be 64 bytes");
+  if (sealed.size() < cbc_iv_size + 16 + hmac_tag_size)
+    return make_error(errc::truncated, "CBC+HMAC message too short");
+  detail::count(detail::op::sym, sealed.size());
+  return cbc_decrypt(key, sealed.sub(0, sealed.size() - hmac_tag_size));
+}
+
 
 result<bytes> gcm_encrypt_with_iv(byte_view key, byte_view iv, byte_view plaintext, byte_view ad) {
   if (key.size() != aes_key_size)

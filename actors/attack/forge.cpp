@@ -10,6 +10,8 @@ namespace protobed::attack {
 namespace {
 
 std::size_t fresh_size(const field_doc& f) {
+  if (f.fresh_bytes)
+    return f.fresh_bytes;
   return f.type == "symmetric_key" ? 32 : 16;
 }
 

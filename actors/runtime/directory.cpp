@@ -41,4 +41,11 @@ std::string directory::phone_owner(const std::string& phone) const {
   return i == phones_.end() ? std::string{} : i->second;
 }
 
+std::string directory::phone_of(const std::string& name) const {
+  for (const auto& [phone, owner] : phones_)
+    if (owner == name)
+      return phone;
+  return {};
+}
+
 } // namespace protobed

@@ -31,6 +31,8 @@ public:
   const crypto::rsa_public_key* public_key(const std::string& name) const;
   /// The participant whose phone has this number, or "".
   std::string phone_owner(const std::string& phone) const;
+  /// The phone number `name` answers, or "".
+  std::string phone_of(const std::string& name) const;
   const std::map<std::string, std::string>& participants() const {
     return roles_;
   }

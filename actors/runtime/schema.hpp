@@ -34,6 +34,8 @@ struct field_doc {
   std::string fallback;
   /// Learning it in the clear breaks secrecy: what it counts as ("card", "otp").
   std::string secret;
+  /// How many random bytes a "fresh" value has (0: 32 for keys, 16 otherwise).
+  std::size_t fresh_bytes = 0;
 };
 
 /// What the reader or builder of a message holds.

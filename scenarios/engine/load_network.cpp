@@ -219,6 +219,29 @@ void load_faults(scenario& s, const config_node& node) {
   }
 }
 
+/// A participant-valued argument (type "participant(<role>)") must name a
+/// participant of that role.
+static void check_participant_args(const scenario& s, const role_info& role, const config_entry& c) {
+  for (const auto& doc : role.commands) {
+    if (doc.verb != c.key)
+      continue;
+    for (const auto& arg : doc.args) {
+      if (arg.type.rfind("participant(", 0) != 0)
+        continue;
+      const config_node* v = c.value.is_scalar() && arg.name == doc.primary ? &c.value
+                             : c.value.is_map()                             ? c.value.find(arg.name)
+                                                                            : nullptr;
+      if (!v)
+        continue;
+      auto want = arg.type.substr(12, arg.type.size() - 13);
+      auto name = participant_name(s, *v, arg.name, false);
+      if (s.find(name)->role->name != want)
+        throw config_error(v->pos, arg.name + " '" + name + "' is a " +
+                                     s.find(name)->role->name + ", not a " + want);
+    }
+  }
+}
+
 step_spec load_step(const scenario& s, sim_time at, const config_entry& e) {
   const auto* p = s.find(e.key);
   if (!p)
@@ -227,7 +250,9 @@ step_spec load_step(const scenario& s, sim_time at, const config_entry& e) {
     throw config_error(e.value.pos,
                        "step for '" + e.key + "' must be one command, like {buy: book}");
   const auto& c = e.value.entries.front();
-  return {at, e.key, parse_command(*p->role, c.key, c.key_pos, c.value), e.key_pos};
+  auto cmd = parse_command(*p->role, c.key, c.key_pos, c.value);
+  check_participant_args(s, *p->role, c);
+  return {at, e.key, std::move(cmd), e.key_pos};
 }
 
 } // namespace protobed

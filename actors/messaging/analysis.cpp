@@ -1,0 +1,14 @@
+#include "actors/messaging/analysis.hpp"
+
+#include "actors/messaging/messages.hpp"
+#include "actors/services/otp_provider.hpp"
+
+namespace protobed::messaging {
+
+void analyze(const packet& p, knowledge& k, crypto::rng& r) {
+  if (auto text = sms_text_seen(p, k, r))
+    if (auto code = parse_code_sms(*text))
+      k.learn({"registration_code", *code, describe_source(p)});
+}
+
+} // namespace protobed::messaging

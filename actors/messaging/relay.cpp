@@ -1,0 +1,244 @@
+#include "actors/messaging/relay.hpp"
+
+#include "crypto/hash.hpp"
+
+namespace protobed::messaging {
+
+namespace {
+
+constexpr const char* redeliver_timer = "redeliver";
+
+/// Backs off 2x per attempt, at most 32x.
+sim_time backoff(sim_time base, std::int64_t attempt) {
+  return base * (std::int64_t{1} << std::min<std::int64_t>(attempt, 5));
+}
+
+} // namespace
+
+relay::relay(relay_config cfg, crypto::rsa_private_key key, const directory& dir)
+  : cfg_(std::move(cfg))
+  , key_(std::move(key))
+  , dir_(dir) {}
+
+void relay::on_packet(const packet& p, context& ctx) {
+  if (p.kind == kind::enrol)
+    on_enrolment(p, ctx);
+  else if (p.kind == kind::confirm)
+    on_confirmation(p, ctx);
+  else if (p.kind == kind::lookup)
+    on_lookup(p, ctx);
+  else if (p.kind == kind::send)
+    on_submission(p, ctx);
+  else if (p.kind == kind::receipt)
+    on_receipt(p, ctx);
+  else
+    ctx.emit("UnexpectedPacket", {{"kind", p.kind}, {"from", p.from}});
+}
+
+relay::account* relay::find_account(const std::string& phone) {
+  auto i = accounts_.find(phone);
+  return i == accounts_.end() ? nullptr : &i->second;
+}
+
+std::optional<std::pair<relay::account*, bytes>> relay::open_link(const packet& p, context& ctx) {
+  auto l = decode_linked(p.bytes);
+  if (!l) {
+    ctx.emit("PacketRejected",
+             {{"kind", p.kind}, {"from", p.from}, {"reason", l.error().message()}});
+    return std::nullopt;
+  }
+  auto* a = find_account(l->phone);
+  if (!a) {
+    ctx.emit("UnknownDevice", {{"kind", p.kind}, {"phone", l->phone}, {"from", p.from}});
+    return std::nullopt;
+  }
+  if (!cfg_.check_links)
+    return std::make_pair(a, std::move(l->payload));
+  auto payload = unlink(a->link_key, p.kind.c_str(), *l);
+  if (!payload) {
+    ctx.emit("LinkMacInvalid", {{"kind", p.kind}, {"phone", l->phone}, {"from", p.from}});
+    return std::nullopt;
+  }
+  return std::make_pair(a, std::move(*payload));
+}
+
+void relay::send_linked(const account& a, const std::string& phone, const char* kind,
+                        result<bytes> payload, context& ctx) {
+  auto out = link(a.link_key, kind, phone, std::move(payload));
+  if (!out)
+    return ctx.emit("SendFailed", {{"kind", kind}, {"reason", out.error().message()}});
+  ctx.send(a.address, kind, std::move(*out));
+}
+
+void relay::on_lookup(const packet& p, context& ctx) {
+  auto opened = open_link(p, ctx);
+  if (!opened)
+    return;
+  auto q = decode_key_query(opened->second);
+  if (!q)
+    return ctx.emit("PacketRejected", {{"kind", p.kind}, {"reason", q.error().message()}});
+  const auto* target = find_account(q->phone);
+  ctx.emit("KeyLookedUp", {{"phone", q->phone}, {"found", target ? "true" : "false"}});
+  auto asker = decode_linked(p.bytes)->phone;
+  send_linked(*opened->first, asker, kind::key,
+              encode(key_answer{q->phone, q->nonce, target ? target->public_key : bytes{}}), ctx);
+}
+
+void relay::on_submission(const packet& p, context& ctx) {
+  auto opened = open_link(p, ctx);
+  if (!opened)
+    return;
+  auto sender_phone = decode_linked(p.bytes)->phone;
+  auto s = decode_submission(opened->second);
+  auto e = and_then(s, [](const submission& x) { return decode_envelope(x.envelope); });
+  if (!e)
+    return ctx.emit("PacketRejected", {{"kind", p.kind}, {"reason", e.error().message()}});
+  auto msg = message_id(s->envelope);
+  auto& status = accepted_[msg];
+  if (status.empty()) {
+    if (e->h.from != sender_phone || e->h.to != s->to) {
+      status = "refused: header-mismatch";
+      ctx.emit("MessageRefused",
+               {{"msg", msg}, {"from", sender_phone}, {"reason", "header-mismatch"}});
+    } else if (!find_account(s->to)) {
+      status = "refused: unknown-recipient";
+      ctx.emit("MessageRefused",
+               {{"msg", msg}, {"from", sender_phone}, {"reason", "unknown-recipient"}});
+    } else {
+      status = "held";
+      hold(s->to, {msg, sender_phone, s->envelope, e->h.session, e->h.seq}, ctx);
+    }
+  }
+  send_linked(*opened->first, sender_phone, kind::accepted, encode(acceptance{msg, status}), ctx);
+}
+
+void relay::hold(const std::string& to, held_message m, context& ctx) {
+  auto& box = mailboxes_[to];
+  const auto& a = accounts_.at(to);
+  auto msg = m.msg;
+  box.queue.push_back(std::move(m));
+  ctx.emit("MessageHeld", {{"msg", msg},
+                           {"from", box.queue.back().from},
+                           {"for", to},
+                           {"held", std::to_string(box.queue.size())},
+                           {"offline", online(a) ? "false" : "true"},
+                           {"limit", std::to_string(cfg_.queue_limit)}});
+  if (!online(a))
+    trim(to, ctx);
+  else if (box.queue.size() == 1)
+    deliver_head(to, ctx);
+}
+
+void relay::trim(const std::string& phone, context& ctx) {
+  auto& box = mailboxes_[phone];
+  while (static_cast<std::int64_t>(box.queue.size()) > cfg_.queue_limit) {
+    const auto& old = box.queue.front();
+    ctx.emit("QueueEvicted", {{"msg", old.msg},
+                              {"from", old.from},
+                              {"for", phone},
+                              {"seq", std::to_string(old.seq)},
+                              {"limit", std::to_string(cfg_.queue_limit)}});
+    box.evicted.push_back({old.from, old.session, old.seq});
+    box.queue.pop_front();
+  }
+}
+
+void relay::deliver_head(const std::string& phone, context& ctx) {
+  auto& box = mailboxes_[phone];
+  const auto& a = accounts_.at(phone);
+  if (box.queue.empty() || !online(a))
+    return;
+  const auto& m = box.queue.front();
+  send_linked(a, phone, kind::deliver, encode(delivery{m.from, m.envelope, box.evicted}), ctx);
+  ctx.emit("MessageForwarded",
+           {{"msg", m.msg}, {"to", phone}, {"attempt", std::to_string(box.attempts + 1)}});
+  ctx.set_timer({redeliver_timer, a.index}, backoff(cfg_.redeliver_after, box.attempts));
+}
+
+void relay::on_receipt(const packet& p, context& ctx) {
+  auto opened = open_link(p, ctx);
+  if (!opened)
+    return;
+  auto recipient = decode_linked(p.bytes)->phone;
+  auto blob = decode_signed_blob(opened->second);
+  auto r = and_then(blob, [](const signed_blob& b) { return decode_receipt_statement(b.payload); });
+  if (!r)
+    return ctx.emit("PacketRejected", {{"kind", p.kind}, {"reason", r.error().message()}});
+  auto key = crypto::rsa_public_key::from_der(opened->first->public_key);
+  if (!key || r->to != recipient || !key->verify(blob->payload, blob->signature))
+    return ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
+  auto& box = mailboxes_[recipient];
+  if (box.queue.empty() || box.queue.front().msg != r->msg)
+    return ctx.emit("ReceiptIgnored", {{"msg", r->msg}, {"reason", "not-in-flight"}});
+  auto sender = box.queue.front().from;
+  box.queue.pop_front();
+  box.evicted.clear();
+  box.attempts = 0;
+  box.stalled = false;
+  ctx.cancel_timer({redeliver_timer, opened->first->index});
+  ctx.emit("MessageDelivered", {{"msg", r->msg}, {"to", recipient}});
+  if (const auto* s = find_account(sender))
+    send_linked(*s, sender, kind::delivered, encode(*blob), ctx);
+  deliver_head(recipient, ctx);
+}
+
+void relay::on_timer(const timer_id& id, context& ctx) {
+  if (id.purpose != redeliver_timer)
+    return participant_core::on_timer(id, ctx);
+  for (auto& [phone, a] : accounts_) {
+    if (a.index != id.index)
+      continue;
+    auto& box = mailboxes_[phone];
+    if (box.queue.empty() || !online(a))
+      return;
+    if (++box.attempts > cfg_.delivery_retries) {
+      box.stalled = true;
+      return ctx.emit("DeliveryStalled", {{"msg", box.queue.front().msg},
+                                          {"to", phone},
+                                          {"attempts", std::to_string(box.attempts)}});
+    }
+    return deliver_head(phone, ctx);
+  }
+}
+
+void relay::on_peer_status(const std::string& peer, bool reachable, context& ctx) {
+  if (reachable)
+    offline_.erase(peer);
+  else
+    offline_.insert(peer);
+  for (auto& [phone, a] : accounts_) {
+    if (a.address != peer)
+      continue;
+    auto& box = mailboxes_[phone];
+    if (!reachable) {
+      ctx.cancel_timer({redeliver_timer, a.index});
+      trim(phone, ctx);
+      continue;
+    }
+    box.attempts = 0;
+    box.stalled = false;
+    if (!box.queue.empty())
+      ctx.emit("QueueFlushing", {{"to", phone}, {"held", std::to_string(box.queue.size())}});
+    deliver_head(phone, ctx);
+  }
+}
+
+observation relay::observe() const {
+  observation o;
+  o.numbers["registered"] = static_cast<std::int64_t>(accounts_.size());
+  std::int64_t held = 0;
+  for (const auto& [phone, box] : mailboxes_) {
+    held += static_cast<std::int64_t>(box.queue.size());
+    if (box.queue.empty())
+      continue;
+    o.numbers["held." + phone] = static_cast<std::int64_t>(box.queue.size());
+    std::string ids;
+    for (const auto& m : box.queue)
+      ids += (ids.empty() ? "" : ",") + m.msg;
+    o.texts["held." + phone] = ids;
+  }
+  o.numbers["held"] = held;
+  return o;
+}
+
+} // namespace protobed::messaging

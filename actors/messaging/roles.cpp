@@ -1,0 +1,152 @@
+// The messaging roles as the scenario engine sees them: documented options,
+// commands, and factories from options to cores.
+#include "actors/messaging/analysis.hpp"
+#include "actors/messaging/device.hpp"
+#include "actors/messaging/register.hpp"
+#include "actors/messaging/relay.hpp"
+#include "actors/messaging/schemas.hpp"
+
+namespace protobed::messaging {
+
+namespace {
+
+const std::vector<std::string> messaging_kinds = {
+  kind::enrol, kind::confirm,  kind::registered, kind::lookup,  kind::key,
+  kind::send,  kind::accepted, kind::deliver,    kind::receipt, kind::delivered};
+
+std::int64_t bounded(const option_reader& o, const std::string& name, std::int64_t fallback,
+                     std::int64_t lo, std::int64_t hi) {
+  auto v = o.integer(name, fallback);
+  if (v < lo || v > hi)
+    throw config_error(o.need(name).pos,
+                       name + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
+  return v;
+}
+
+sim_time positive(const option_reader& o, const std::string& name, sim_time fallback) {
+  auto d = o.duration(name, fallback);
+  if (d.count() <= 0)
+    throw config_error(o.need(name).pos, name + " must be above 0");
+  return d;
+}
+
+std::any parse_relay(const option_reader& o, const directory& dir) {
+  relay_config c;
+  c.sms = participant_ref(o, "otp_provider", dir, "otp_provider");
+  c.code.lifetime = positive(o, "code_lifetime", std::chrono::minutes(5));
+  c.code.max_attempts = static_cast<unsigned>(bounded(o, "code_attempts", 3, 1, 100));
+  c.queue_limit = bounded(o, "queue_limit", 2, 1, 1000);
+  c.redeliver_after = positive(o, "redeliver_after", std::chrono::seconds(2));
+  c.delivery_retries = bounded(o, "delivery_retries", 6, 0, 100);
+  c.check_codes = o.flag("check_codes", true);
+  c.check_links = o.flag("check_links", true);
+  return c;
+}
+
+std::any parse_device(const option_reader& o, const directory& dir) {
+  device_config c;
+  c.relay = participant_ref(o, "relay", dir, "messaging.relay");
+  c.phone = o.str("phone");
+  if (c.phone.empty() || c.phone.size() > 32)
+    throw config_error(o.need("phone").pos, "phone must be 1..32 characters");
+  c.code_delay = o.duration("code_delay", std::chrono::seconds(1));
+  c.timeout = positive(o, "timeout", std::chrono::seconds(5));
+  c.retries = bounded(o, "retries", 6, 0, 100);
+  c.verify_safety_numbers = o.flag("verify_safety_numbers", false);
+  c.verify_signatures = o.flag("verify_signatures", true);
+  c.check_macs = o.flag("check_macs", true);
+  c.check_replays = o.flag("check_replays", true);
+  c.check_gaps = o.flag("check_gaps", true);
+  c.check_links = o.flag("check_links", true);
+  return c;
+}
+
+role_info relay_role() {
+  role_info r;
+  r.name = "messaging.relay";
+  r.summary = "binds phones to keys after an SMS code; routes messages it cannot read; holds at "
+              "most 2 per offline recipient";
+  r.long_term_key = true;
+  r.kinds = messaging_kinds;
+  r.options = {
+    {"otp_provider", "participant(otp_provider)", "", "the SMS gateway that texts codes"},
+    {"code_lifetime", "duration", "5min", "how long a registration code stays valid"},
+    {"code_attempts", "integer", "3", "wrong codes allowed before the code is destroyed (1..100)"},
+    {"queue_limit", "integer", "2",
+     "messages held per offline recipient; one more evicts the oldest"},
+    {"redeliver_after", "duration", "2s",
+     "wait for a receipt before delivering again (backs off 2x)"},
+    {"delivery_retries", "integer", "6", "deliveries again before the relay waits for a reconnect"},
+    {"check_codes", "bool", "true", "bind a phone only with the code texted to it"},
+    {"check_links", "bool", "true", "refuse device packets whose link MAC does not verify"},
+  };
+  r.parse = parse_relay;
+  r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
+    return std::make_unique<relay>(std::any_cast<relay_config>(c), *s.long_term_key, s.dir);
+  };
+  return r;
+}
+
+role_info device_role() {
+  role_info r;
+  r.name = "messaging.device";
+  r.summary = "a user's phone app: registers with an SMS code, checks safety numbers, sends and "
+              "shows end-to-end encrypted messages";
+  r.long_term_key = true; // the key pair the app makes; the directory copy is the out-of-band one
+  r.kinds = messaging_kinds;
+  r.options = {
+    {"relay", "participant(messaging.relay)", "", "the relay it registers with"},
+    {"phone", "string", "", "its phone number (the SMS gateway texts it)"},
+    {"code_delay", "duration", "1s", "time the user takes to type the SMS code"},
+    {"timeout", "duration", "5s", "wait for the relay to accept a message before sending it again"},
+    {"retries", "integer", "6", "sends again (backing off 2x) before giving up with SendFailed"},
+    {"verify_safety_numbers", "bool", "false",
+     "compare each contact's key with the one exchanged out of band (its real key)"},
+    {"verify_signatures", "bool", "true", "check session-key signatures and receipts"},
+    {"check_macs", "bool", "true", "check each message's HMAC before decrypting"},
+    {"check_replays", "bool", "true", "refuse a sequence number already shown"},
+    {"check_gaps", "bool", "true", "refuse a message after a gap no eviction notice explains"},
+    {"check_links", "bool", "true", "refuse relay packets whose link MAC does not verify"},
+  };
+  r.commands = {
+    {"register",
+     "register the phone and key with the relay (the SMS code confirms it)",
+     "code",
+     {{"code", "string", "the SMS code", "type this code instead of the SMS one"},
+      {"code_delay", "duration", "code_delay", "time before typing the code"}}},
+    {"reregister",
+     "make a new key pair (a new phone) and register it",
+     "code",
+     {{"code", "string", "the SMS code", "type this code instead of the SMS one"},
+      {"code_delay", "duration", "code_delay", "time before typing the code"}}},
+    {"lookup",
+     "ask the relay for a contact's key again",
+     "contact",
+     {{"contact", "participant(messaging.device)", "", "whose key"}}},
+    {"send",
+     "send end-to-end encrypted messages, one after another",
+     "to",
+     {{"to", "participant(messaging.device)", "", "the recipient"},
+      {"text", "string", "hello", "the message (numbered when count > 1)"},
+      {"count", "count", "1", "messages back to back (1..1000000)"}}},
+  };
+  r.parse = parse_device;
+  r.phone = [](const std::any& c) { return std::any_cast<const device_config&>(c).phone; };
+  r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
+    return std::make_unique<device>(std::any_cast<device_config>(c), *s.long_term_key, s.dir);
+  };
+  return r;
+}
+
+} // namespace
+
+void register_roles(role_registry& r) {
+  r.add(device_role());
+  r.add(relay_role());
+  r.add_analyzer(analyze);
+  r.add_protocol(protocol());
+  for (auto& s : schemas())
+    r.add_schema(std::move(s));
+}
+
+} // namespace protobed::messaging
