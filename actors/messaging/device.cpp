@@ -11,6 +11,8 @@ namespace protobed::messaging {
 namespace {
 
 constexpr const char* confirm_timer = "confirm";
+constexpr const char* register_timer = "register";
+constexpr const char* lookup_timer = "lookup";
 
 std::string short_hex(const bytes& b) {
   return crypto::to_hex(byte_view(b.data(), std::min<std::size_t>(b.size(), 8)));
@@ -29,15 +31,17 @@ std::string device::name_of(const std::string& phone) const {
 }
 
 void device::on_command(const command& c, context& ctx) {
-  if (c.verb == "register" || c.verb == "reregister")
+  if (c.verb == "register" || c.verb == "reregister") {
+    registration_ = c;
+    registration_attempts_ = 0;
     return start_registration(c, ctx);
+  }
   if (c.verb == "send")
     return queue_messages(c, ctx);
   if (c.verb == "lookup") {
     auto phone = dir_.phone_of(c.arg("contact"));
     if (!registered_)
       return ctx.emit("CommandRejected", {{"verb", c.verb}, {"reason", "not registered"}});
-    contacts_[phone].fingerprint.clear(); // ask again even if known
     return lookup(phone, ctx);
   }
   participant_core::on_command(c, ctx);
@@ -61,6 +65,7 @@ void device::start_registration(const command& c, context& ctx) {
   if (!out)
     return ctx.emit("SendFailed", {{"kind", kind::enrol}, {"reason", out.error().message()}});
   ctx.send(cfg_.relay, kind::enrol, std::move(*out));
+  ctx.set_timer({register_timer, 0}, typing_delay_ + cfg_.timeout);
   ctx.emit("RegistrationStarted",
            {{"phone", cfg_.phone}, {"fingerprint", short_hex(key_.public_key().fingerprint())}});
 }
@@ -125,12 +130,16 @@ void device::on_registered(const packet& p, context& ctx) {
   if (enrol_nonce_.empty() || !crypto::constant_time_equal(r->nonce, enrol_nonce_))
     return ctx.emit("ReplayRejected",
                     {{"kind", p.kind}, {"reason", "not the registration in progress"}});
-  if (r->outcome != "bound")
+  if (r->outcome != "bound") {
+    enrol_nonce_.clear(); // the user starts again with a new register
+    ctx.cancel_timer({register_timer, 0});
     return ctx.emit("RegistrationRefused", {{"phone", cfg_.phone}, {"outcome", r->outcome}});
+  }
   if (!crypto::constant_time_equal(r->fingerprint, key_.public_key().fingerprint()))
     return ctx.emit("RegistrationRefused", {{"phone", cfg_.phone}, {"outcome", "wrong key bound"}});
   enrol_nonce_.clear();
   registered_ = true;
+  ctx.cancel_timer({register_timer, 0});
   ctx.emit("Registered", {{"phone", cfg_.phone}, {"fingerprint", short_hex(r->fingerprint)}});
   pump(ctx);
 }
@@ -138,7 +147,40 @@ void device::on_registered(const packet& p, context& ctx) {
 void device::lookup(const std::string& phone, context& ctx) {
   auto& c = contacts_[phone];
   c.lookup_nonce = ctx.rng().generate(nonce_size);
+  c.lookup_attempts = 0;
   send_linked(kind::lookup, encode(key_query{phone, c.lookup_nonce}), ctx);
+  ctx.set_timer({lookup_timer, 0}, cfg_.timeout);
+}
+
+void device::retry_registration(context& ctx) {
+  if (registered_ || enrol_nonce_.empty())
+    return;
+  if (++registration_attempts_ > cfg_.retries)
+    return ctx.emit("RegistrationFailed",
+                    {{"phone", cfg_.phone}, {"reason", "no answer from the relay"}});
+  command again = registration_;
+  again.verb = "register"; // the same key pair: a new one was made at most once
+  start_registration(again, ctx);
+}
+
+void device::retry_lookups(context& ctx) {
+  bool waiting = false;
+  for (auto& [phone, c] : contacts_) {
+    if (c.lookup_nonce.empty())
+      continue;
+    if (++c.lookup_attempts > cfg_.retries) {
+      c.lookup_nonce.clear();
+      c.refused = !c.key;
+      ctx.emit("KeyUnavailable",
+               {{"contact", name_of(phone)}, {"reason", "no answer from the relay"}});
+      continue;
+    }
+    waiting = true;
+    send_linked(kind::lookup, encode(key_query{phone, c.lookup_nonce}), ctx);
+  }
+  if (waiting)
+    ctx.set_timer({lookup_timer, 0}, cfg_.timeout);
+  pump(ctx);
 }
 
 void device::on_key(const packet& p, context& ctx) {
@@ -207,6 +249,10 @@ void device::on_packet(const packet& p, context& ctx) {
 void device::on_timer(const timer_id& id, context& ctx) {
   if (id.purpose == confirm_timer)
     return send_confirmation(ctx);
+  if (id.purpose == register_timer)
+    return retry_registration(ctx);
+  if (id.purpose == lookup_timer)
+    return retry_lookups(ctx);
   if (id.purpose == "resend")
     return retry_head(ctx);
   participant_core::on_timer(id, ctx);

@@ -50,6 +50,7 @@ private:
     bytes fingerprint;
     bytes lookup_nonce;   ///< the lookup in flight, if any
     bool refused = false; ///< its key failed the safety-number check
+    std::int64_t lookup_attempts = 0;
   };
   struct out_session {
     bytes id;
@@ -81,6 +82,8 @@ private:
   void start_registration(const command& c, context& ctx);
   void on_sms(const packet& p, context& ctx);
   void send_confirmation(context& ctx);
+  void retry_registration(context& ctx);
+  void retry_lookups(context& ctx);
   void on_registered(const packet& p, context& ctx);
   void lookup(const std::string& phone, context& ctx);
   void on_key(const packet& p, context& ctx);
@@ -128,6 +131,8 @@ private:
   std::optional<std::string> sms_code_;
   sim_time typing_delay_{};
   bool registered_ = false;
+  command registration_; ///< the register command in progress, to send again
+  std::int64_t registration_attempts_ = 0;
   // chat
   std::map<std::string, contact> contacts_; ///< phone -> key
   std::map<std::string, out_session> out_sessions_;

@@ -57,8 +57,7 @@ message_schema accepted_schema() {
               link_key_field("the sender")};
   s.read = [](byte_view in, const term_store& t) {
     field_values out;
-    if (auto a =
-          decode_acceptance(read_link(t, kind::accepted, in, out).value_or(bytes{}))) {
+    if (auto a = decode_acceptance(read_link(t, kind::accepted, in, out).value_or(bytes{}))) {
       out["msg"] = a->msg;
       out["status"] = a->status;
     }
@@ -81,8 +80,7 @@ message_schema deliver_schema() {
                            "deliver");
   s.read = [](byte_view in, const term_store& t) {
     field_values out;
-    if (auto d =
-          decode_delivery(read_link(t, kind::deliver, in, out).value_or(bytes{}))) {
+    if (auto d = decode_delivery(read_link(t, kind::deliver, in, out).value_or(bytes{}))) {
       out["from"] = d->from;
       read_envelope(t, d->envelope, out);
     }

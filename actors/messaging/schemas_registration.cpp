@@ -84,7 +84,8 @@ message_schema registered_schema() {
               link_key_field("the device")};
   s.read = [](byte_view in, const term_store& t) {
     field_values out;
-    if (auto r = decode_registration_result(read_link(t, kind::registered, in, out).value_or(bytes{}))) {
+    if (auto r =
+          decode_registration_result(read_link(t, kind::registered, in, out).value_or(bytes{}))) {
       out["nonce"] = to_hex(r->nonce);
       out["fingerprint"] = to_hex(r->fingerprint);
       out["outcome"] = r->outcome;
@@ -108,8 +109,7 @@ message_schema lookup_schema() {
               link_key_field("the device")};
   s.read = [](byte_view in, const term_store& t) {
     field_values out;
-    if (auto q =
-          decode_key_query(read_link(t, kind::lookup, in, out).value_or(bytes{}))) {
+    if (auto q = decode_key_query(read_link(t, kind::lookup, in, out).value_or(bytes{}))) {
       out["contact"] = q->phone;
       out["nonce"] = to_hex(q->nonce);
     }

@@ -131,16 +131,19 @@ TEST_CASE("expectations report what they observed", "[director][checks]") {
 }
 
 TEST_CASE("on a lossy network every invariant holds, whatever the seed", "[director][faults]") {
-  auto s = load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/ecommerce/lossy-network.yaml");
-  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
-    run_options o;
-    o.seed = seed;
-    auto r = run_scenario(s, o);
-    INFO("seed " << seed);
-    REQUIRE(r.completed);
-    for (const auto& c : check_expectations(s, r)) {
-      INFO(c.text << ": " << c.observed);
-      CHECK(c.passed);
+  for (auto protocol : {"ecommerce", "messaging"}) {
+    auto s =
+      load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/" + protocol + "/lossy-network.yaml");
+    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+      run_options o;
+      o.seed = seed;
+      auto r = run_scenario(s, o);
+      INFO(protocol << ", seed " << seed);
+      REQUIRE(r.completed);
+      for (const auto& c : check_expectations(s, r)) {
+        INFO(c.text << ": " << c.observed);
+        CHECK(c.passed);
+      }
     }
   }
 }
