@@ -62,8 +62,11 @@ def invariants(registry, protocol):
 
 def scenario(m, hop, cell, seed, invs):
     kind = hop['kind']
-    src, dst = m['cast'][hop['from_role']], m['cast'][hop['to_role']]
-    link = f'{src}->{dst}'
+    # A hop whose sender (or receiver) is not the role's usual player (a
+    # recipient's receipt) names its link in "links".
+    link = m.get('links', {}).get(kind)
+    if link is None:
+        link = f"{m['cast'][hop['from_role']]}->{m['cast'][hop['to_role']]}"
     prelude = m.get('preludes', {}).get(kind, {})
     # A forge cell names its action and the links it watches; the others are
     # made from the attack's name.
@@ -81,7 +84,10 @@ def scenario(m, hop, cell, seed, invs):
     out += '    taps: [' + ', '.join(f'"{t}"' for t in taps) + ']\n    actions:\n'
     out += ''.join(f'      - {a}\n' for a in actions)
     out += 'steps:\n' + ''.join(f'  - {s}\n' for s in m['steps'])
-    out += f'expect:\n  - outcome: {{{m["outcome_of"]}: "{cell["outcome"]}"}}\n'
+    out += 'expect:\n'
+    if 'outcome' in cell:
+        out += f'  - outcome: {{{m["outcome_of"]}: "{cell["outcome"]}"}}\n'
+    out += ''.join(f'  - {x}\n' for x in m.get('expect', []))
     for e in cell['events']:
         who, name = e[0], e[1]
         out += f'  - event: {{who: {who}, name: {name}{details(e[2] if len(e) > 2 else {})}}}\n'

@@ -7,8 +7,8 @@ namespace protobed::messaging {
 
 void analyze(const packet& p, knowledge& k, crypto::rng& r) {
   if (auto text = sms_text_seen(p, k, r))
-    if (auto code = parse_code_sms(*text))
-      k.learn({"registration_code", *code, describe_source(p)});
+    if (auto sms = parse_code_sms(*text))
+      k.learn({"registration_code", sms->code, describe_source(p)});
 }
 
 } // namespace protobed::messaging

@@ -71,11 +71,16 @@ void device::start_registration(const command& c, context& ctx) {
 }
 
 void device::on_sms(const packet& p, context& ctx) {
-  auto code = parse_code_sms(std::string(p.bytes.begin(), p.bytes.end()));
-  if (!code || enrol_nonce_.empty() || sms_code_)
+  auto sms = parse_code_sms(std::string(p.bytes.begin(), p.bytes.end()));
+  if (!sms)
+    return ctx.emit("SmsIgnored", {{"reason", "not a registration code"}});
+  if (sms->key != key_reference(key_.public_key().fingerprint()))
     return ctx.emit("SmsIgnored",
-                    {{"reason", !code ? "not a registration code" : "no registration waiting"}});
-  sms_code_ = *code;
+                    {{"reason", "a code for another key: someone is registering this number"},
+                     {"key", sms->key}});
+  if (enrol_nonce_.empty() || sms_code_)
+    return ctx.emit("SmsIgnored", {{"reason", "no registration waiting"}});
+  sms_code_ = sms->code;
   ctx.emit("CodeReceived", {{"phone", cfg_.phone}});
   ctx.set_timer({confirm_timer, 0}, typing_delay_);
 }

@@ -264,21 +264,28 @@ result<bytes> unlink(byte_view link_key, const char* kind, const linked& x) {
   return x.payload;
 }
 
-std::string code_sms_text(const std::string& relay, const std::string& code) {
-  return "Your " + relay + " code: " + code;
+std::string key_reference(byte_view fingerprint) {
+  return crypto::to_hex(fingerprint.sub(0, 4));
 }
 
-std::optional<std::string> parse_code_sms(const std::string& text) {
-  auto at = text.rfind(" code: ");
-  if (text.rfind("Your ", 0) != 0 || at == std::string::npos)
+std::string code_sms_text(const std::string& relay, const std::string& code,
+                          byte_view fingerprint) {
+  return "Your " + relay + " code for key " + key_reference(fingerprint) + ": " + code;
+}
+
+std::optional<code_sms> parse_code_sms(const std::string& text) {
+  auto at = text.rfind(" code for key ");
+  if (text.rfind("Your ", 0) != 0 || at == std::string::npos || text.size() != at + 30 ||
+      text.compare(at + 22, 2, ": ") != 0)
     return std::nullopt;
-  auto code = text.substr(at + 7);
-  if (code.size() != 6)
-    return std::nullopt;
-  for (char c : code)
+  code_sms out{text.substr(at + 24), text.substr(at + 14, 8)};
+  for (char c : out.code)
     if (!std::isdigit(static_cast<unsigned char>(c)))
       return std::nullopt;
-  return code;
+  for (char c : out.key)
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
+  return out;
 }
 
 } // namespace protobed::messaging

@@ -187,8 +187,17 @@ result<bytes> link(byte_view link_key, const char* kind, const std::string& phon
 /// The payload, if the MAC verifies under `link_key` (constant-time compare).
 result<bytes> unlink(byte_view link_key, const char* kind, const linked& x);
 
-/// The registration SMS, in one fixed format: "Your <relay> code: 123456".
-std::string code_sms_text(const std::string& relay, const std::string& code);
-std::optional<std::string> parse_code_sms(const std::string& text);
+/// The registration SMS, in one fixed format:
+///   "Your <relay> code for key 1a2b3c4d: 123456"
+/// naming the key being registered (the first 4 bytes of its fingerprint),
+/// so a device uses a code only for its own key and shows the user that
+/// someone else is registering the number.
+std::string code_sms_text(const std::string& relay, const std::string& code, byte_view fingerprint);
+struct code_sms {
+  std::string code;
+  std::string key; ///< 8 hex digits
+};
+std::optional<code_sms> parse_code_sms(const std::string& text);
+std::string key_reference(byte_view fingerprint);
 
 } // namespace protobed::messaging

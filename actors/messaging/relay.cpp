@@ -49,7 +49,8 @@ std::optional<std::pair<relay::account*, bytes>> relay::open_link(const packet& 
   }
   auto* a = find_account(l->phone);
   if (!a) {
-    ctx.emit("UnknownDevice", {{"kind", p.kind}, {"phone", l->phone}, {"from", p.from}});
+    ctx.emit("PacketRejected",
+             {{"kind", p.kind}, {"from", p.from}, {"reason", "no device with phone " + l->phone}});
     return std::nullopt;
   }
   if (!cfg_.check_links)

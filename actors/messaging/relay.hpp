@@ -93,11 +93,14 @@ private:
   relay_config cfg_;
   crypto::rsa_private_key key_;
   const directory& dir_;
-  std::map<std::string, pending_registration> pending_; ///< phone -> registration
-  std::map<std::string, account> accounts_;             ///< phone -> bound key
-  std::map<std::string, mailbox> mailboxes_;            ///< recipient phone -> held messages
-  std::map<std::string, std::string> accepted_;         ///< msg id -> status
-  std::set<std::string> offline_;                       ///< participants known unreachable
+  /// (phone, enrolment nonce) -> registration; a few per phone, so that
+  /// someone else's enrolment for a phone never displaces its owner's.
+  std::map<std::pair<std::string, bytes>, pending_registration> pending_;
+  std::map<std::string, std::deque<bytes>> pending_order_; ///< phone -> nonces, oldest first
+  std::map<std::string, account> accounts_;                ///< phone -> bound key
+  std::map<std::string, mailbox> mailboxes_;               ///< recipient phone -> held messages
+  std::map<std::string, std::string> accepted_;            ///< msg id -> status
+  std::set<std::string> offline_;                          ///< participants known unreachable
   std::uint64_t next_index_ = 0;
 };
 

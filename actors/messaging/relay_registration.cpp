@@ -11,6 +11,8 @@ namespace protobed::messaging {
 
 namespace {
 
+constexpr std::size_t max_pending_per_phone = 4;
+
 std::string code_failure(crypto::errc e) {
   switch (e) {
     case crypto::errc::expired:
@@ -45,10 +47,13 @@ void relay::on_enrolment(const packet& p, context& ctx) {
     ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
     return;
   }
+  if (pending_.count({e->phone, e->nonce}))
+    return ctx.emit("ReplayRejected", {{"kind", p.kind}, {"reason", "enrolment seen"}});
   const auto* gateway = dir_.public_key(cfg_.sms);
   auto code = crypto::random_otp(ctx.rng());
+  auto text = code_sms_text(ctx.self(), code, key->fingerprint());
   auto sms = gateway
-               ? encode_sms_request(ctx.rng(), *gateway, e->phone, code_sms_text(ctx.self(), code))
+               ? encode_sms_request(ctx.rng(), *gateway, e->phone, text)
                : result<bytes>(crypto::make_error(crypto::errc::invalid_key, "no gateway key"));
   if (!sms) {
     ctx.emit("SendFailed", {{"kind", sms_request_kind}, {"reason", sms.error().message()}});
@@ -56,7 +61,13 @@ void relay::on_enrolment(const packet& p, context& ctx) {
   }
   pending_registration reg{e->public_key, e->nonce, p.from, crypto::otp_verifier(cfg_.code)};
   reg.verifier.issue(code, ctx.now());
-  pending_.insert_or_assign(e->phone, std::move(reg));
+  pending_.emplace(std::make_pair(e->phone, e->nonce), std::move(reg));
+  auto& order = pending_order_[e->phone];
+  order.push_back(e->nonce);
+  if (order.size() > max_pending_per_phone) { // the oldest attempt makes room
+    pending_.erase({e->phone, order.front()});
+    order.pop_front();
+  }
   ctx.send(cfg_.sms, sms_request_kind, std::move(*sms));
   ctx.emit("CodeSent", {{"phone", e->phone},
                         {"fingerprint", short_fingerprint(key->fingerprint())},
@@ -70,8 +81,8 @@ void relay::on_confirmation(const packet& p, context& ctx) {
              {{"kind", p.kind}, {"from", p.from}, {"reason", c.error().message()}});
     return;
   }
-  auto i = pending_.find(c->phone);
-  if (i == pending_.end() || !crypto::constant_time_equal(i->second.nonce, c->nonce)) {
+  auto i = pending_.find({c->phone, c->nonce});
+  if (i == pending_.end()) {
     ctx.emit("CodeRejected", {{"phone", c->phone}, {"reason", "no-registration"}});
     return answer_registration(c->phone, *c, "refused: no-registration", bytes(fingerprint_size),
                                p.from, ctx);

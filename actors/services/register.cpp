@@ -2,6 +2,8 @@
 
 #include "actors/services/otp_provider.hpp"
 
+#include <cctype>
+
 namespace protobed::services {
 
 namespace {
@@ -19,10 +21,50 @@ role_info otp_provider_role() {
   return r;
 }
 
+/// The first standalone run of six digits in an SMS: the code, whichever
+/// service's format carries it.
+std::string six_digit_code(const std::string& text) {
+  for (std::size_t i = 0; i + 6 <= text.size(); ++i) {
+    auto digit = [&](std::size_t k) {
+      return k < text.size() && std::isdigit(static_cast<unsigned char>(text[k]));
+    };
+    if ((i > 0 && digit(i - 1)) || digit(i + 6))
+      continue;
+    bool all = true;
+    for (std::size_t k = i; k < i + 6 && all; ++k)
+      all = digit(k);
+    if (all)
+      return text.substr(i, 6);
+  }
+  return {};
+}
+
+/// An SMS as the phone network carries it: text in the clear. `code` lets a
+/// forge reuse the code an intercepted text carried.
+message_schema sms_schema() {
+  message_schema s;
+  s.kind = sms_kind;
+  s.fields = {{"text", "text", "clear (the phone network)", "", ""},
+              {"code", "text", "clear, inside the text", "", ""}};
+  s.read = [](crypto::byte_view in, const term_store&) {
+    std::string text(in.begin(), in.end());
+    return field_values{{"text", text}, {"code", six_digit_code(text)}};
+  };
+  s.build = [](const field_values& f, const term_store&) {
+    field_reader r(f);
+    auto text = r.text("text");
+    if (r.error())
+      return crypto::result<crypto::bytes>(*r.error());
+    return crypto::result<crypto::bytes>(crypto::bytes(text.begin(), text.end()));
+  };
+  return s;
+}
+
 } // namespace
 
 void register_roles(role_registry& r) {
   r.add(otp_provider_role());
+  r.add_schema(sms_schema());
 }
 
 } // namespace protobed::services
