@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -238,8 +239,8 @@ TEST_CASE("every hostile or malformed file is one line and exit 2, quickly", "[c
   // Alias bombs, deep nesting, huge numbers and lines, binary, odd Unicode: the
   // loader answers each in a fraction of a second (measured ~0.2 s for the
   // alias bomb); the bound here only catches a hang or a blow-up.
-  for (const auto& e :
-       std::filesystem::directory_iterator(std::string(PROTOBED_TEST_DATA_DIR) + "/scenarios/bad")) {
+  for (const auto& e : std::filesystem::directory_iterator(std::string(PROTOBED_TEST_DATA_DIR) +
+                                                           "/scenarios/bad")) {
     auto t0 = std::chrono::steady_clock::now();
     auto r = run_protobed({"validate", e.path().string()});
     auto took = std::chrono::steady_clock::now() - t0;
@@ -273,10 +274,10 @@ TEST_CASE("list shows every role with its options and the scenarios", "[cli][lis
 
 namespace {
 
-/// The safe halves of the attack matrix (files without ".unprotected").
-std::vector<std::string> safe_halves() {
+/// The safe halves of a protocol's attack matrix (files without ".unprotected").
+std::vector<std::string> safe_halves(const std::string& protocol) {
   std::vector<std::string> out;
-  auto dir = std::string(PROTOBED_SCENARIO_DIR) + "/attacks/ecommerce";
+  auto dir = std::string(PROTOBED_SCENARIO_DIR) + "/attacks/" + protocol;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     auto name = e.path().filename().string();
     if (e.path().extension() == ".yaml" && name.find(".unprotected.") == std::string::npos)
@@ -288,35 +289,44 @@ std::vector<std::string> safe_halves() {
 
 } // namespace
 
+/// Every named check a role offers, as participant.option=off in the matrix files.
+const std::map<std::string, std::vector<std::string>> checks = {
+  {"ecommerce",
+   {"bank.verify_signatures=false", "bank.check_otp=false", "bank.unique_tids=false",
+    "bank.unique_nonces=false", "bank.bind_resolution=false", "bank.otp_issue_limit=0",
+    "bank.otp_failure_budget=0", "shop.verify_signatures=false", "shop.check_tid=false",
+    "shop.resolve=false", "alice.verify_signatures=false", "alice.check_amount=false",
+    "alice.match_sms_reference=false"}},
+  {"messaging",
+   {"relay.check_codes=false", "relay.check_links=false", "alice.check_links=false",
+    "bob.check_links=false", "alice.verify_safety_numbers=false", "bob.verify_safety_numbers=false",
+    "alice.verify_signatures=false", "bob.verify_signatures=false", "bob.check_macs=false",
+    "bob.check_replays=false", "bob.check_gaps=false"}},
+};
+
 TEST_CASE("the attack matrix's safe halves all hold with every check on", "[cli][attacks]") {
-  auto args = safe_halves();
-  REQUIRE(args.size() >= 10);
-  args.insert(args.begin(), "run");
-  auto r = run_protobed(args);
-  INFO(r.out);
-  CHECK(r.exit_code == 0);
+  for (const auto& [protocol, unused] : checks) {
+    auto args = safe_halves(protocol);
+    REQUIRE(args.size() >= 10);
+    args.insert(args.begin(), "run");
+    auto r = run_protobed(args);
+    INFO(protocol << ": " << r.out);
+    CHECK(r.exit_code == 0);
+  }
 }
 
 TEST_CASE("turning off any single check makes a safe half of the matrix fail", "[cli][attacks]") {
-  // Every named check a role offers, as participant.option=off in the matrix files.
-  const std::vector<std::string> checks = {
-    "bank.verify_signatures=false",   "bank.check_otp=false",
-    "bank.unique_tids=false",         "bank.unique_nonces=false",
-    "bank.bind_resolution=false",     "bank.otp_issue_limit=0",
-    "bank.otp_failure_budget=0",      "shop.verify_signatures=false",
-    "shop.check_tid=false",           "shop.resolve=false",
-    "alice.verify_signatures=false",  "alice.check_amount=false",
-    "alice.match_sms_reference=false"};
-  for (const auto& check : checks) {
-    auto args = safe_halves();
-    args.insert(args.begin(), "run");
-    args.push_back("--set");
-    args.push_back(check);
-    auto r = run_protobed(args);
-    INFO("with " << check);
-    CHECK(r.exit_code == 1);
-    CHECK(r.out.find("FAIL") != std::string::npos);
-  }
+  for (const auto& [protocol, switches] : checks)
+    for (const auto& check : switches) {
+      auto args = safe_halves(protocol);
+      args.insert(args.begin(), "run");
+      args.push_back("--set");
+      args.push_back(check);
+      auto r = run_protobed(args);
+      INFO(protocol << " with " << check);
+      CHECK(r.exit_code == 1);
+      CHECK(r.out.find("FAIL") != std::string::npos);
+    }
 }
 
 TEST_CASE("run --diagram and --junit write their files; bad uses are one-line errors",
