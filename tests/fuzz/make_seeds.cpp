@@ -1,11 +1,15 @@
 // Writes seed corpora for the fuzz targets: the packets of a real e-commerce
-// purchase (every kind), keys in DER and PEM, and the scenario library.
+// purchase (every kind) and of a chat (every messaging kind), keys in DER and PEM, and the scenario
+// library.
 //   make_seeds OUT_DIR SCENARIO_DIR
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "actors/ecommerce/messages.hpp"
+#include "actors/messaging/device.hpp"
+#include "actors/messaging/relay.hpp"
+#include "actors/services/otp_provider.hpp"
 #include "tests/actors/ecommerce_world.hpp"
 
 namespace fs = std::filesystem;
@@ -15,22 +19,25 @@ namespace {
 
 void write(const fs::path& p, const std::vector<std::uint8_t>& b) {
   fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
-                                            static_cast<std::streamsize>(b.size()));
+  std::ofstream(p, std::ios::binary)
+    .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
 void packets(const fs::path& out) {
   test::ecommerce_world w;
   w.build();
   int bank_replies = 0; // the first is lost: both resolutions cross the wire
-  w.h.on_wire = [&](packet& p) { return p.kind != ecommerce::kind::bank_reply || bank_replies++ > 0; };
+  w.h.on_wire = [&](packet& p) {
+    return p.kind != ecommerce::kind::bank_reply || bank_replies++ > 0;
+  };
   w.buy();
   w.h.run();
   std::size_t n = 0;
-  for (const auto* k : {ecommerce::kind::otp_request, ecommerce::kind::otp_reply, ecommerce::kind::setup,
-                        ecommerce::kind::setup_reply, ecommerce::kind::pm_po, ecommerce::kind::pm_forward,
-                        ecommerce::kind::bank_reply, ecommerce::kind::outcome, ecommerce::kind::resolve,
-                        ecommerce::kind::resolve_reply, ecommerce::kind::merchant_resolve, "otp.sms"})
+  for (const auto* k :
+       {ecommerce::kind::otp_request, ecommerce::kind::otp_reply, ecommerce::kind::setup,
+        ecommerce::kind::setup_reply, ecommerce::kind::pm_po, ecommerce::kind::pm_forward,
+        ecommerce::kind::bank_reply, ecommerce::kind::outcome, ecommerce::kind::resolve,
+        ecommerce::kind::resolve_reply, ecommerce::kind::merchant_resolve, "otp.sms"})
     for (const auto& p : w.h.sent(k)) {
       write(out / "ecommerce" / (std::string(k) + "." + std::to_string(++n)), p.bytes);
       write(out / "codec" / (std::string(k) + "." + std::to_string(n)), p.bytes);
@@ -40,6 +47,52 @@ void packets(const fs::path& out) {
   write(out / "crypto" / "public.der", key.public_key().to_der());
   auto pem = key.public_key().to_pem();
   write(out / "crypto" / "public.pem", std::vector<std::uint8_t>(pem.begin(), pem.end()));
+}
+
+/// A chat in which every messaging kind crosses the wire (bob is offline
+/// for a while, so a delivery carries an eviction notice): the bytes, each
+/// prefixed with the kind's index as fuzz_messaging reads it.
+void messaging_packets(const fs::path& out) {
+  test::core_harness h(7);
+  for (auto name : {"relay", "sms", "alice", "bob"})
+    h.dir.add_participant(name, "x");
+  h.dir.add_phone("+1", "alice");
+  h.dir.add_phone("+2", "bob");
+  messaging::relay_config rc;
+  rc.sms = "sms";
+  h.add("relay", std::make_unique<messaging::relay>(rc, h.long_term_key("relay"), h.dir));
+  h.add("sms", std::make_unique<otp_provider>(h.long_term_key("sms"), h.dir));
+  for (auto [name, phone] : {std::pair{"alice", "+1"}, std::pair{"bob", "+2"}}) {
+    messaging::device_config c;
+    c.relay = "relay";
+    c.phone = phone;
+    h.add(name, std::make_unique<messaging::device>(c, h.long_term_key(name), h.dir));
+    h.command(name, {"register", {}}, std::chrono::seconds(0));
+  }
+  h.set_reachable("bob", false, std::chrono::seconds(3));
+  h.command("alice", {"send", {{"to", "bob"}, {"text", "hi"}, {"count", "3"}}},
+            std::chrono::seconds(5));
+  h.set_reachable("bob", true, std::chrono::seconds(30));
+  h.run();
+  const char* kinds[] = {messaging::kind::enrol,
+                         messaging::kind::confirm,
+                         messaging::kind::registered,
+                         messaging::kind::lookup,
+                         messaging::kind::key,
+                         messaging::kind::send,
+                         messaging::kind::accepted,
+                         messaging::kind::deliver,
+                         messaging::kind::receipt,
+                         messaging::kind::delivered,
+                         sms_kind};
+  std::size_t n = 0;
+  for (std::uint8_t i = 0; i < std::size(kinds); ++i)
+    for (const auto& p : h.sent(kinds[i])) {
+      std::vector<std::uint8_t> seed{i};
+      seed.insert(seed.end(), p.bytes.begin(), p.bytes.end());
+      write(out / "messaging" / (std::string(kinds[i]) + "." + std::to_string(++n)), seed);
+      write(out / "codec" / (std::string(kinds[i]) + "." + std::to_string(n)), p.bytes);
+    }
 }
 
 void scenarios(const fs::path& out, const fs::path& library) {
@@ -60,6 +113,7 @@ int main(int argc, char** argv) {
   fs::path out = argv[1];
   fs::create_directories(out / "scenario");
   packets(out);
+  messaging_packets(out);
   scenarios(out, argv[2]);
   return 0;
 }
