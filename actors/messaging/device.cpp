@@ -2,6 +2,8 @@
 // the relay.
 #include "actors/messaging/device.hpp"
 
+#include <algorithm>
+
 #include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hash.hpp"
@@ -198,6 +200,9 @@ void device::on_key(const packet& p, context& ctx) {
     return ctx.emit("ReplayRejected", {{"kind", p.kind}, {"reason", "no such lookup"}});
   auto& c = i->second;
   c.lookup_nonce.clear();
+  if (std::none_of(contacts_.begin(), contacts_.end(),
+                   [](const auto& kv) { return !kv.second.lookup_nonce.empty(); }))
+    ctx.cancel_timer({lookup_timer, 0}); // nothing left to ask again
   auto key = crypto::rsa_public_key::from_der(a->public_key);
   if (!key) {
     ctx.emit("KeyUnavailable", {{"contact", name_of(a->phone)}, {"phone", a->phone}});

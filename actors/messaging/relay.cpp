@@ -165,7 +165,7 @@ void relay::on_receipt(const packet& p, context& ctx) {
   auto r = and_then(blob, [](const signed_blob& b) { return decode_receipt_statement(b.payload); });
   if (!r)
     return ctx.emit("PacketRejected", {{"kind", p.kind}, {"reason", r.error().message()}});
-  auto key = crypto::rsa_public_key::from_der(opened->first->public_key);
+  const auto& key = opened->first->key;
   if (!key || r->to != recipient || !key->verify(blob->payload, blob->signature))
     return ctx.emit("SignatureInvalid", {{"kind", p.kind}, {"from", p.from}});
   auto& box = mailboxes_[recipient];

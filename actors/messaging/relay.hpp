@@ -48,6 +48,7 @@ private:
   };
   struct account {
     bytes public_key;
+    std::optional<crypto::rsa_public_key> key; ///< parsed once, at binding
     std::string address;
     bytes link_key;
     std::uint64_t index = 0; ///< names its redelivery timer

@@ -110,6 +110,7 @@ void relay::bind(const std::string& phone, pending_registration& reg, bytes link
   if (a.public_key.empty())
     a.index = next_index_++;
   a.public_key = reg.public_key;
+  a.key = crypto::rsa_public_key::from_der(a.public_key).value(); // checked at enrolment
   a.address = reg.address;
   a.link_key = std::move(link_key);
   ctx.emit("KeyRegistered", {{"phone", phone}, {"fingerprint", fp}, {"device", reg.address}});

@@ -84,7 +84,14 @@ verdict check(const std::string& name, const std::vector<trace_record>& recs,
 
 TEST_CASE("messaging wire formats round-trip and refuse truncation and trailing bytes",
           "[messaging][codec]") {
-  envelope e{{"+1", "+2", bytes(session_id_size, 7), 3}, bytes(5, 1), bytes(6, 2), bytes(64, 3)};
+  envelope e;
+  e.h.from = "+1";
+  e.h.to = "+2";
+  e.h.session = bytes(session_id_size, 7);
+  e.h.seq = 3;
+  e.wrapped_key = bytes(5, 1);
+  e.wrap_signature = bytes(6, 2);
+  e.body = bytes(64, 3);
   auto enc = encode(e);
   REQUIRE(enc);
   auto dec = decode_envelope(*enc);
@@ -172,9 +179,12 @@ TEST_CASE("a code for another key is ignored and shown to the user", "[messaging
   enrolment e{"+1", other.public_key().to_der(), bytes(nonce_size, 5)};
   auto payload = encode(e).value();
   auto r = crypto::rng::deterministic(4, "sign");
-  c.h.inject({0, "mallory", "relay", kind::enrol,
-              encode(signed_blob{payload, other.sign(r, payload)}).value()},
-             3s);
+  packet p;
+  p.from = "mallory";
+  p.to = "relay";
+  p.kind = kind::enrol;
+  p.bytes = encode(signed_blob{payload, other.sign(r, payload)}).value();
+  c.h.inject(p, 3s);
   c.h.run();
   CHECK(c.h.count("relay", "CodeSent") == 3);
   CHECK(c.h.count("alice", "SmsIgnored") == 1);
