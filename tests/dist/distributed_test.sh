@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs e-commerce scenarios with their participants spread over three node
+# Runs e-commerce and messaging scenarios with their participants spread over three node
 # processes on loopback (ephemeral ports), then kills a node mid-run. Nodes
 # are stopped however the script ends.
 set -u
@@ -51,6 +51,10 @@ check "dropped reply over 3 nodes: resolution" 0 "result    PASS" \
   "$bin" run scenarios/ecommerce/bank-reply-dropped.yaml --nodes "$nodes"
 check "attacker and faults across nodes: replay refused" 0 "detected  ReplayRejected at bank x2" \
   "$bin" run scenarios/attacks/ecommerce/replay-pm-forward.yaml --nodes "$nodes"
+check "messaging over 3 nodes: relay, sender, recipient" 0 "result    PASS" \
+  "$bin" run scenarios/messaging/two-devices-chat.yaml --nodes "$nodes"
+check "messaging offline queue over 3 nodes: eviction, gap explained" 0 "result    PASS" \
+  "$bin" run scenarios/messaging/offline-three-messages.yaml --nodes "$nodes"
 check "same file in-process" 0 "result    PASS" \
   "$bin" run scenarios/ecommerce/happy-path.yaml
 
