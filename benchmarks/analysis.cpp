@@ -82,12 +82,46 @@ void mean_into(std::map<std::string, double>& out, const std::string& step, std:
   out[step] = sum / static_cast<double>(n);
 }
 
+/// Each participant's first `start` to its first `end` of the protocol's setup.
+bench_result::setup_summary summarize_setup(const std::vector<trace_record>& recs,
+                                            const setup_def& s) {
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> per; // who -> (start, end)
+  for (const auto& rec : recs) {
+    if (rec["type"] != "event")
+      continue;
+    auto& [from, to] = per.try_emplace(rec["who"].get<std::string>(), -1, -1).first->second;
+    if (rec["name"] == s.start && from < 0)
+      from = t_of(rec);
+    else if (rec["name"] == s.end && from >= 0 && to < 0)
+      to = t_of(rec);
+  }
+  bench_result::setup_summary out{s.name};
+  std::int64_t first = -1, last = -1;
+  double sum = 0;
+  for (const auto& [who, times] : per) {
+    if (times.first < 0 || times.second < 0)
+      continue;
+    ++out.done;
+    sum += static_cast<double>(times.second - times.first) / 1e6;
+    first = first < 0 ? times.first : std::min(first, times.first);
+    last = std::max(last, times.second);
+  }
+  if (out.done) {
+    out.mean_ms = sum / static_cast<double>(out.done);
+    out.span_ms = static_cast<double>(last - first) / 1e6;
+  }
+  return out;
+}
+
 } // namespace
 
 bench_result analyze(const run_result& r, const transaction_def& t, std::size_t warmup,
                      const run_resources& res) {
   auto recs = r.trace->records();
   auto txns = collect(recs, t);
+  std::optional<bench_result::setup_summary> setup;
+  if (t.setup)
+    setup = summarize_setup(recs, *t.setup);
   std::vector<const txn_times*> done;
   for (const auto& [k, x] : txns)
     if (x.ended >= 0 && x.started >= 0)
@@ -95,6 +129,7 @@ bench_result analyze(const run_result& r, const transaction_def& t, std::size_t 
   std::sort(done.begin(), done.end(),
             [](const txn_times* a, const txn_times* b) { return a->ended < b->ended; });
   bench_result b;
+  b.setup = setup;
   b.transactions = done.size();
   b.warmup = std::min(warmup, done.size() > 0 ? done.size() - 1 : 0);
   std::vector<double> lat;

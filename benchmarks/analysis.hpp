@@ -29,6 +29,15 @@ struct bench_result {
   double tps = 0;                              ///< transactions per second in the window
   latency_summary latency;
   std::map<std::string, double> step_ms; ///< mean time per protocol step
+  /// The protocol's setup (registration), before the window: how many
+  /// participants finished it, their mean time, and first start to last end.
+  struct setup_summary {
+    std::string name;
+    std::size_t done = 0;
+    double mean_ms = 0;
+    double span_ms = 0;
+  };
+  std::optional<setup_summary> setup;
   double cpu_ms_per_tx = 0;
   double peak_rss_mb = 0;
   std::size_t packets = 0;

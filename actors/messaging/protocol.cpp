@@ -41,6 +41,7 @@ transaction_def message() {
     {"to_recipient", {"MessageHeld"}, {"MessageShown"}},
     {"receipt", {"MessageShown"}, {"DeliveryConfirmed"}},
   };
+  t.setup = setup_def{"registration", "RegistrationStarted", "Registered"};
   return t;
 }
 

@@ -45,6 +45,15 @@ struct step_def {
   std::vector<std::string> to;
 };
 
+/// Work a participant does once before its transactions can start (a
+/// device's registration): from its first `start` event to its first `end`.
+/// Benchmarks report it beside the window, not in it.
+struct setup_def {
+  std::string name; ///< "registration"
+  std::string start;
+  std::string end;
+};
+
 /// How a transaction shows in the trace. It starts with event `start` at its
 /// initiator, which names it by detail `key` (unique per initiator), and ends
 /// with the initiator's first `end` event, whose detail `outcome` equals
@@ -58,6 +67,7 @@ struct transaction_def {
   std::string outcome = "outcome";
   std::string success;
   std::vector<step_def> steps;
+  std::optional<setup_def> setup;
 };
 
 /// Which events a sequence diagram colours as detections (a check refused

@@ -269,6 +269,11 @@ nlohmann::ordered_json to_json(const bench_cli& c, const figures& f,
             {"p99.9", b.latency.p999},
             {"max", b.latency.max}}},
           {"step_ms", b.step_ms},
+          {"setup", b.setup ? nlohmann::json{{"name", b.setup->name},
+                                             {"done", b.setup->done},
+                                             {"mean_ms", b.setup->mean_ms},
+                                             {"span_ms", b.setup->span_ms}}
+                            : nlohmann::json()},
           {"cpu_ms_per_tx", b.cpu_ms_per_tx},
           {"peak_rss_mb", b.peak_rss_mb},
           {"packets", b.packets},
@@ -316,6 +321,10 @@ void print_table(const bench_cli& c, const figures& f,
   std::printf("\nper step       ");
   for (const auto& [step, ms] : b.step_ms)
     std::printf("%s %.1f ms  ", step.c_str(), ms);
+  if (b.setup)
+    std::printf("\nsetup          %zu %s(s) before the window: mean %.1f ms each, all within %.1f "
+                "ms",
+                b.setup->done, b.setup->name.c_str(), b.setup->mean_ms, b.setup->span_ms);
   std::printf("\nresources      %.1f ms CPU per transaction, peak memory %.0f MB, %zu packets\n",
               b.cpu_ms_per_tx, b.peak_rss_mb, b.packets);
   std::printf(
