@@ -396,6 +396,22 @@ TEST_CASE("run --diagram and --junit write their files; bad uses are one-line er
                        "--window must be FROM..TO");
 }
 
+TEST_CASE("bench messaging reports registration apart from the messages", "[cli][bench]") {
+  auto r = run_protobed({"bench", "messaging", "--transactions", "12", "--clients", "2", "--json",
+                         "--echo", "0", "--seconds", "0.01"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["transactions"] == 12);
+  CHECK(doc["committed"] == 12); // every message confirmed by its recipient's receipt
+  CHECK(doc["setup"]["name"] == "registration");
+  CHECK(doc["setup"]["done"] == 4); // two senders, two recipients
+  CHECK(doc["setup"]["mean_ms"].get<double>() > 0);
+  for (auto step : {"to_relay", "to_recipient", "receipt"})
+    CHECK(doc["step_ms"].contains(step));
+  CHECK(doc["expectations_broken"].empty());
+}
+
 TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli][bench]") {
   // Seven purchases per card: more than the bank's default codes per card per
   // hour, which the workload must lift.
