@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "actors/runtime/time.hpp"
+
 namespace protobed::ecommerce {
 
 namespace {
@@ -48,7 +50,10 @@ std::string workload(const workload_options& o) {
       o.rate ? (o.transactions + clients - 1) / clients : share(o.transactions, clients, i);
     y << "  " << client_name(i) << ": {role: ecommerce.client, merchant: shop, bank: bank, card: \""
       << card(i) << "\", expiry: \"12/29\", phone: \"+" << 400000000 + i
-      << "\", otp_entry_delay: 0, timeout: 60s, session_key_bits: " << o.session_key_bits
+      << "\", otp_entry_delay: 0, timeout: "
+      << format_duration(o.timeout.value_or(std::chrono::seconds(60)))
+      << (o.timeout ? ", resolution_retries: 2" : "")
+      << ", session_key_bits: " << o.session_key_bits
       << ", session_key_pool: " << (o.key_pool ? purchases : 0) << "}\n";
   }
   y << "steps:\n";

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "actors/runtime/time.hpp"
+
 namespace protobed::messaging {
 
 namespace {
@@ -36,7 +38,8 @@ std::string workload(const workload_options& o) {
   for (std::size_t i = 0; i < pairs; ++i)
     for (const auto& name : {sender(i), recipient(i)})
       y << "  " << name << ": {role: messaging.device, relay: relay, phone: \"+"
-        << 300000000 + (name[0] == 's' ? 0 : 500000) + i << "\", code_delay: 0, timeout: 60s}\n";
+        << 300000000 + (name[0] == 's' ? 0 : 500000) + i << "\", code_delay: 0, timeout: "
+        << format_duration(o.timeout.value_or(std::chrono::seconds(60))) << "}\n";
   y << "steps:\n  - at: 0\n";
   for (std::size_t i = 0; i < pairs; ++i)
     y << "    " << sender(i) << ": {register: {}}\n    " << recipient(i) << ": {register: {}}\n";

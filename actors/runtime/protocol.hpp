@@ -86,6 +86,9 @@ struct workload_options {
   unsigned session_key_bits = 2048;
   std::uint64_t seed = 1;
   bool placed = false; ///< add a placement over nodes n1, n2, n3
+  /// How long an initiator waits before giving up or resolving; also bounds
+  /// its retries (overload runs use it to bound the work in flight).
+  std::optional<std::chrono::nanoseconds> timeout;
 };
 
 /// One hop of a protocol: a packet kind, the role that sends it and the role

@@ -40,6 +40,7 @@ struct bench_cli {
   std::size_t echo = 20000;
   std::string scheduler = "stealing";
   double seconds = 0.5;
+  std::string timeout;
 };
 
 po::options_description describe(bench_cli& o) {
@@ -56,6 +57,9 @@ po::options_description describe(bench_cli& o) {
     "transactions", po::value(&o.w.transactions)->default_value(200),
     "transactions to make")("clients", po::value(&o.w.clients)->default_value(8),
                             "concurrent clients (closed model: each one back to back)")(
+    "timeout", po::value(&o.timeout)->value_name("DURATION"),
+    "how long each initiator waits before giving up or resolving (workload default: 60s; "
+    "e-commerce then resolves at most twice): bounds the work in flight under overload")(
     "rate", po::value(&o.rate)->value_name("PER_S"),
     "open model: start this many transactions per second instead")(
     "warmup", po::value(&o.warmup)->value_name("N"), "transactions excluded (default: 10%)")(
@@ -373,6 +377,12 @@ int bench_protocol(const args& a, const std::string& target) {
     throw usage_error("bench: --transactions and --clients must be at least 1");
   if (vm.count("rate") && !(c.rate > 0))
     throw usage_error("bench: --rate must be above 0");
+  if (!c.timeout.empty()) {
+    auto t = parse_duration(c.timeout);
+    if (!t || t->count() <= 0 || *t > std::chrono::hours(24))
+      throw usage_error("bench: --timeout must be a duration above 0 and at most 24h, like 5s");
+    c.w.timeout = *t;
+  }
   std::vector<requirement> reqs;
   for (const auto& r : c.require)
     reqs.push_back(parse_requirement(r));
