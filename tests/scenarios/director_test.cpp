@@ -59,6 +59,17 @@ TEST_CASE("the same scenario and seed give a byte-identical trace", "[director]"
   CHECK(trace_of(run_scenario(s, other)) != trace_of(a));
 }
 
+TEST_CASE("a messaging run over a lossy network gives a byte-identical trace per seed",
+          "[director][messaging]") {
+  auto s = load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/messaging/lossy-network.yaml");
+  auto a = run_scenario(s);
+  REQUIRE(a.completed);
+  CHECK(trace_of(a) == trace_of(run_scenario(s)));
+  run_options other;
+  other.seed = 6;
+  CHECK(trace_of(run_scenario(s, other)) != trace_of(a));
+}
+
 TEST_CASE("the run ends when nothing is pending, in virtual time", "[director]") {
   auto s = load_scenario_text(scenario_text(""), "t.yaml");
   auto r = run_scenario(s);
