@@ -43,8 +43,9 @@ struct bench_result {
   std::size_t packets = 0;
   // Crypto per transaction.
   double keygens = 0, private_ops = 0, public_ops = 0, symmetric_kib = 0;
-  double crypto_ms_per_tx = 0;   ///< asymmetric crypto time measured inside this run
-  double estimate_ms_per_tx = 0; ///< the same operations at standalone primitive costs
+  double crypto_ms_per_tx = 0;    ///< all crypto time measured inside this run
+  double symmetric_ms_per_tx = 0; ///< the part of it in ciphers, MACs and hashes
+  double estimate_ms_per_tx = 0;  ///< the same operations at standalone primitive costs
   unsigned cores = 1;
   double bound_tps = 0;  ///< cores / crypto time per transaction
   double efficiency = 0; ///< tps / bound_tps

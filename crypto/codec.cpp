@@ -122,8 +122,8 @@ bytes reader::field(std::size_t max) {
 bytes reader::exact(std::size_t n) {
   auto b = field(n);
   if (!error_ && b.size() != n)
-    fail(errc::malformed, "field of " + std::to_string(b.size()) + " bytes must be exactly " +
-                            std::to_string(n));
+    fail(errc::malformed,
+         "field of " + std::to_string(b.size()) + " bytes must be exactly " + std::to_string(n));
   return b;
 }
 

@@ -6,7 +6,8 @@ namespace protobed::crypto {
 
 namespace {
 
-std::atomic<std::uint64_t> counters[7]; // the six ops, then asymmetric nanoseconds
+// The six ops, then asymmetric and symmetric nanoseconds.
+std::atomic<std::uint64_t> counters[8];
 
 /// CPU time of the calling thread: unlike wall time it excludes preemption
 /// and a VM's steal time, so it is what the operation itself cost.
@@ -32,9 +33,24 @@ detail::timed_op::~timed_op() {
                         std::memory_order_relaxed);
 }
 
+namespace {
+
+thread_local int symmetric_depth = 0; // a MAC inside a cipher is timed once, by the outer
+
+} // namespace
+
+detail::timed_symmetric::timed_symmetric() noexcept
+  : start_ns_(symmetric_depth++ == 0 ? now_ns() : 0) {}
+
+detail::timed_symmetric::~timed_symmetric() {
+  if (--symmetric_depth == 0)
+    counters[7].fetch_add(static_cast<std::uint64_t>(now_ns() - start_ns_),
+                          std::memory_order_relaxed);
+}
+
 op_counts counted_ops() {
   auto get = [](int i) { return counters[i].load(std::memory_order_relaxed); };
-  return {get(0), get(1), get(2), get(3), get(4), get(5), get(6)};
+  return {get(0), get(1), get(2), get(3), get(4), get(5), get(6), get(7)};
 }
 
 } // namespace protobed::crypto

@@ -19,12 +19,13 @@ struct op_counts {
   /// CPU time spent inside the asymmetric operations above (all threads), as
   /// measured around each one: what the cryptography alone costs in a run.
   std::uint64_t asymmetric_ns = 0;
+  std::uint64_t symmetric_ns = 0; ///< ciphers, MACs and hashes (thread CPU time)
 
   op_counts operator-(const op_counts& o) const {
-    return {rsa_keygen - o.rsa_keygen,      rsa_private - o.rsa_private,
-            rsa_public - o.rsa_public,      dsa_sign - o.dsa_sign,
-            dsa_verify - o.dsa_verify,      symmetric_bytes - o.symmetric_bytes,
-            asymmetric_ns - o.asymmetric_ns};
+    return {rsa_keygen - o.rsa_keygen,       rsa_private - o.rsa_private,
+            rsa_public - o.rsa_public,       dsa_sign - o.dsa_sign,
+            dsa_verify - o.dsa_verify,       symmetric_bytes - o.symmetric_bytes,
+            asymmetric_ns - o.asymmetric_ns, symmetric_ns - o.symmetric_ns};
   }
 };
 
@@ -36,6 +37,18 @@ enum class op : std::uint8_t { rsa_keygen, rsa_private, rsa_public, dsa_sign, ds
 void count(op o, std::uint64_t n = 1) noexcept;
 
 /// Counts one asymmetric operation and the time until it goes out of scope.
+/// Times a symmetric operation (cipher, MAC, hash) into symmetric_ns.
+class timed_symmetric {
+public:
+  timed_symmetric() noexcept;
+  ~timed_symmetric();
+  timed_symmetric(const timed_symmetric&) = delete;
+  timed_symmetric& operator=(const timed_symmetric&) = delete;
+
+private:
+  std::int64_t start_ns_;
+};
+
 class timed_op {
 public:
   explicit timed_op(op o) noexcept;

@@ -46,6 +46,7 @@ result<bytes> cbc_decrypt(byte_view key, byte_view body) {
 } // namespace
 
 result<bytes> cbc_hmac_seal(rng& r, byte_view key, byte_view plaintext, byte_view ad) {
+  detail::timed_symmetric timed;
   if (key.size() != cbc_hmac_key_size)
     return make_error(errc::invalid_argument, "CBC+HMAC key must be 64 bytes");
   if (plaintext.size() > max_message_size)
@@ -64,6 +65,7 @@ result<bytes> cbc_hmac_seal(rng& r, byte_view key, byte_view plaintext, byte_vie
 }
 
 result<bytes> cbc_hmac_open(byte_view key, byte_view sealed, byte_view ad) {
+  detail::timed_symmetric timed;
   if (key.size() != cbc_hmac_key_size)
     return make_error(errc::invalid_argument, "CBC+HMAC key must be 64 bytes");
   if (sealed.size() < cbc_iv_size + 16 + hmac_tag_size)
@@ -78,6 +80,7 @@ result<bytes> cbc_hmac_open(byte_view key, byte_view sealed, byte_view ad) {
 }
 
 result<bytes> cbc_open_unauthenticated(byte_view key, byte_view sealed) {
+  detail::timed_symmetric timed;
   if (key.size() != cbc_hmac_key_size)
     return make_error(errc::invalid_argument, "CBC+HMAC key must be 64 bytes");
   if (sealed.size() < cbc_iv_size + 16 + hmac_tag_size)
@@ -86,8 +89,8 @@ result<bytes> cbc_open_unauthenticated(byte_view key, byte_view sealed) {
   return cbc_decrypt(key, sealed.sub(0, sealed.size() - hmac_tag_size));
 }
 
-
 result<bytes> gcm_encrypt_with_iv(byte_view key, byte_view iv, byte_view plaintext, byte_view ad) {
+  detail::timed_symmetric timed;
   if (key.size() != aes_key_size)
     return make_error(errc::invalid_argument, "AES-256-GCM key must be 32 bytes");
   if (iv.empty())
@@ -104,6 +107,7 @@ result<bytes> gcm_encrypt_with_iv(byte_view key, byte_view iv, byte_view plainte
 
 result<bytes> gcm_decrypt_with_iv(byte_view key, byte_view iv, byte_view ciphertext_and_tag,
                                   byte_view ad) {
+  detail::timed_symmetric timed;
   if (key.size() != aes_key_size)
     return make_error(errc::invalid_argument, "AES-256-GCM key must be 32 bytes");
   if (iv.empty())

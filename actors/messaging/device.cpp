@@ -264,7 +264,7 @@ void device::on_timer(const timer_id& id, context& ctx) {
   if (id.purpose == lookup_timer)
     return retry_lookups(ctx);
   if (id.purpose == "resend")
-    return retry_head(ctx);
+    return on_resend_timer(ctx);
   participant_core::on_timer(id, ctx);
 }
 

@@ -112,6 +112,10 @@ private:
   void on_accepted(const packet& p, context& ctx);
   void on_delivered(const packet& p, context& ctx);
   void retry_head(context& ctx);
+  /// The head's resend deadline, on one timer that is never cancelled (an
+  /// acceptance just clears the deadline): no timer per message.
+  void resend_at(sim_time deadline, context& ctx);
+  void on_resend_timer(context& ctx);
 
   // device_receive.cpp: deliveries
   void on_delivery(const packet& p, context& ctx);
@@ -140,6 +144,8 @@ private:
   std::deque<queued_message> outbox_;
   std::map<std::string, sent_message> awaiting_receipt_;         ///< msg id -> message
   std::map<std::string, std::vector<delivery>> waiting_for_key_; ///< sender phone -> deliveries
+  std::optional<sim_time> resend_deadline_;
+  std::optional<sim_time> resend_armed_;
   std::int64_t messages_ = 0;
   std::int64_t shown_ = 0;
   std::int64_t confirmed_ = 0;

@@ -59,8 +59,7 @@ void device::pump(context& ctx) {
       continue;
     }
     send_linked(kind::send, encode(submission{m.to, m.envelope}), ctx);
-    ctx.set_timer({resend_timer, 0}, cfg_.timeout);
-    return;
+    return resend_at(ctx.now() + cfg_.timeout, ctx);
   }
 }
 
@@ -131,7 +130,25 @@ void device::retry_head(context& ctx) {
     return pump(ctx);
   }
   send_linked(kind::send, encode(submission{m.to, m.envelope}), ctx);
-  ctx.set_timer({resend_timer, 0}, backoff(cfg_.timeout, m.attempts));
+  resend_at(ctx.now() + backoff(cfg_.timeout, m.attempts), ctx);
+}
+
+void device::resend_at(sim_time deadline, context& ctx) {
+  resend_deadline_ = deadline;
+  if (resend_armed_ && *resend_armed_ <= deadline)
+    return;
+  resend_armed_ = deadline;
+  ctx.set_timer({resend_timer, 0}, deadline - ctx.now());
+}
+
+void device::on_resend_timer(context& ctx) {
+  resend_armed_.reset();
+  if (!resend_deadline_)
+    return;
+  if (*resend_deadline_ > ctx.now())
+    return resend_at(*resend_deadline_, ctx);
+  resend_deadline_.reset();
+  retry_head(ctx);
 }
 
 void device::on_accepted(const packet& p, context& ctx) {
@@ -143,7 +160,7 @@ void device::on_accepted(const packet& p, context& ctx) {
                     {{"kind", p.kind}, {"msg", a->msg}, {"reason", "not in flight"}});
   auto m = std::move(outbox_.front());
   outbox_.pop_front();
-  ctx.cancel_timer({resend_timer, 0});
+  resend_deadline_.reset();
   if (a->status == "held") {
     ctx.emit("MessageAccepted", {{"msg", m.msg}, {"message", std::to_string(m.number)}});
   } else {

@@ -151,9 +151,45 @@ void relay::deliver_head(const std::string& phone, context& ctx) {
     return;
   const auto& m = box.queue.front();
   send_linked(a, phone, kind::deliver, encode(delivery{m.from, m.envelope, box.evicted}), ctx);
-  ctx.emit("MessageForwarded",
-           {{"msg", m.msg}, {"to", phone}, {"attempt", std::to_string(box.attempts + 1)}});
-  ctx.set_timer({redeliver_timer, a.index}, backoff(cfg_.redeliver_after, box.attempts));
+  if (box.attempts > 0) // the first delivery shows in the trace as its packet
+    ctx.emit("MessageRedelivered",
+             {{"msg", m.msg}, {"to", phone}, {"attempt", std::to_string(box.attempts + 1)}});
+  box.deadline = ctx.now() + backoff(cfg_.redeliver_after, box.attempts);
+  arm(*box.deadline, ctx);
+}
+
+void relay::arm(sim_time deadline, context& ctx) {
+  if (armed_ && *armed_ <= deadline)
+    return;
+  armed_ = deadline;
+  ctx.set_timer({redeliver_timer, 0}, deadline - ctx.now());
+}
+
+void relay::redeliver_due(context& ctx) {
+  armed_.reset();
+  std::optional<sim_time> next;
+  for (auto& [phone, box] : mailboxes_) {
+    if (!box.deadline)
+      continue;
+    if (*box.deadline > ctx.now()) {
+      next = next ? std::min(*next, *box.deadline) : *box.deadline;
+      continue;
+    }
+    box.deadline.reset();
+    const auto* a = find_account(phone);
+    if (!a || box.queue.empty() || !online(*a))
+      continue;
+    if (++box.attempts > cfg_.delivery_retries) {
+      box.stalled = true;
+      ctx.emit("DeliveryStalled", {{"msg", box.queue.front().msg},
+                                   {"to", phone},
+                                   {"attempts", std::to_string(box.attempts)}});
+      continue;
+    }
+    deliver_head(phone, ctx); // sets a new deadline and arms for it
+  }
+  if (next)
+    arm(*next, ctx);
 }
 
 void relay::on_receipt(const packet& p, context& ctx) {
@@ -176,7 +212,7 @@ void relay::on_receipt(const packet& p, context& ctx) {
   box.evicted.clear();
   box.attempts = 0;
   box.stalled = false;
-  ctx.cancel_timer({redeliver_timer, opened->first->index});
+  box.deadline.reset();
   ctx.emit("MessageDelivered", {{"msg", r->msg}, {"to", recipient}});
   if (const auto* s = find_account(sender))
     send_linked(*s, sender, kind::delivered, encode(*blob), ctx);
@@ -186,20 +222,7 @@ void relay::on_receipt(const packet& p, context& ctx) {
 void relay::on_timer(const timer_id& id, context& ctx) {
   if (id.purpose != redeliver_timer)
     return participant_core::on_timer(id, ctx);
-  for (auto& [phone, a] : accounts_) {
-    if (a.index != id.index)
-      continue;
-    auto& box = mailboxes_[phone];
-    if (box.queue.empty() || !online(a))
-      return;
-    if (++box.attempts > cfg_.delivery_retries) {
-      box.stalled = true;
-      return ctx.emit("DeliveryStalled", {{"msg", box.queue.front().msg},
-                                          {"to", phone},
-                                          {"attempts", std::to_string(box.attempts)}});
-    }
-    return deliver_head(phone, ctx);
-  }
+  redeliver_due(ctx);
 }
 
 void relay::on_peer_status(const std::string& peer, bool reachable, context& ctx) {
@@ -212,7 +235,7 @@ void relay::on_peer_status(const std::string& peer, bool reachable, context& ctx
       continue;
     auto& box = mailboxes_[phone];
     if (!reachable) {
-      ctx.cancel_timer({redeliver_timer, a.index});
+      box.deadline.reset();
       trim(phone, ctx);
       continue;
     }

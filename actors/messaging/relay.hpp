@@ -51,7 +51,6 @@ private:
     std::optional<crypto::rsa_public_key> key; ///< parsed once, at binding
     std::string address;
     bytes link_key;
-    std::uint64_t index = 0; ///< names its redelivery timer
   };
   struct held_message {
     std::string msg;
@@ -65,6 +64,7 @@ private:
     std::vector<eviction> evicted;  ///< to tell the recipient with the next delivery
     std::int64_t attempts = 0;
     bool stalled = false;
+    std::optional<sim_time> deadline; ///< deliver the head again then, if no receipt came
   };
 
   // relay_registration.cpp
@@ -90,6 +90,11 @@ private:
     return offline_.count(a.address) == 0;
   }
   account* find_account(const std::string& phone);
+  /// One timer for every mailbox: armed for the earliest deadline, never
+  /// cancelled (a receipt just clears its deadline), so a busy relay sets a
+  /// timer now and then instead of one per message.
+  void arm(sim_time deadline, context& ctx);
+  void redeliver_due(context& ctx);
 
   relay_config cfg_;
   crypto::rsa_private_key key_;
@@ -102,7 +107,7 @@ private:
   std::map<std::string, mailbox> mailboxes_;               ///< recipient phone -> held messages
   std::map<std::string, std::string> accepted_;            ///< msg id -> status
   std::set<std::string> offline_;                          ///< participants known unreachable
-  std::uint64_t next_index_ = 0;
+  std::optional<sim_time> armed_;                          ///< when the redelivery timer fires
 };
 
 } // namespace protobed::messaging

@@ -107,8 +107,6 @@ void relay::bind(const std::string& phone, pending_registration& reg, bytes link
     ctx.emit(
       "KeyReplaced",
       {{"phone", phone}, {"old", short_fingerprint(crypto::sha256(a.public_key))}, {"new", fp}});
-  if (a.public_key.empty())
-    a.index = next_index_++;
   a.public_key = reg.public_key;
   a.key = crypto::rsa_public_key::from_der(a.public_key).value(); // checked at enrolment
   a.address = reg.address;
