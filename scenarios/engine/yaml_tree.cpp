@@ -15,20 +15,27 @@ source_pos pos_of(const YAML::Mark& m) {
 }
 
 constexpr int max_depth = 64;
-/// Nodes a file may expand to. Aliases share nodes in the YAML graph but are
-/// copied here, so nested anchors used many times ("billion laughs") would
-/// multiply without bound; the largest library scenario has ~3,000.
-constexpr std::size_t max_nodes = 200000;
+/// Nodes a file may expand to: a base plus one per 4 bytes of text. Aliases
+/// share nodes in the YAML graph but are copied here, so nested anchors used
+/// many times ("billion laughs") would multiply without bound; written-out
+/// YAML has about one node per 7 bytes (a generated 60,000-step benchmark
+/// workload fits), and the largest library scenario has ~3,000.
+constexpr std::size_t base_nodes = 200000;
 /// The longest value: names, descriptions, hex packets all fit easily.
 constexpr std::size_t max_scalar = 65536;
 
-config_node convert(const YAML::Node& n, int depth, std::size_t& nodes) {
+struct budget {
+  std::size_t used = 0;
+  std::size_t limit = 0;
+};
+
+config_node convert(const YAML::Node& n, int depth, budget& nodes) {
   if (depth > max_depth)
     throw config_error(pos_of(n.Mark()), "nesting deeper than 64 levels");
-  if (++nodes > max_nodes)
-    throw config_error(pos_of(n.Mark()),
-                       "the file expands to more than " + std::to_string(max_nodes) +
-                         " nodes (anchors and aliases that multiply?)");
+  if (++nodes.used > nodes.limit)
+    throw config_error(pos_of(n.Mark()), "the file expands to more than " +
+                                           std::to_string(nodes.limit) +
+                                           " nodes (anchors and aliases that multiply?)");
   config_node out;
   out.pos = pos_of(n.Mark());
   switch (n.Type()) {
@@ -70,7 +77,7 @@ config_node convert(const YAML::Node& n, int depth, std::size_t& nodes) {
 
 config_node parse_yaml(const std::string& text) {
   try {
-    std::size_t nodes = 0;
+    budget nodes{0, base_nodes + text.size() / 4};
     return convert(YAML::Load(text), 0, nodes);
   } catch (const YAML::ParserException& e) {
     throw config_error(pos_of(e.mark), "YAML syntax: " + e.msg);
