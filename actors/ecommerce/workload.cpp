@@ -34,7 +34,12 @@ std::string workload(const workload_options& o) {
   y << "scenario: bench-ecommerce\n"
     << "description: \"" << o.transactions << " purchases by " << clients << " clients ("
     << (o.rate ? "open model" : "closed model") << ")\"\n"
-    << "seed: " << o.seed << "\nmode: real\ntime_limit: 2h\nnetwork: {latency: 0}\n"
+    << "seed: " << o.seed
+    << "\nmode: real\ntime_limit: 2h\nnetwork: {latency: 0"
+    // With a client timeout, a packet that waited a fifth of it is shed: work
+    // for a client that already gave up only delays the others.
+    << (o.timeout ? ", queue_delay_limit: " + format_duration(*o.timeout / 5) : std::string{})
+    << "}\n"
     << "participants:\n  bank:\n    role: ecommerce.bank\n    otp_provider: sms\n"
     // Every client buys back to back with one card: no limit on codes per hour.
     << "    otp_issue_limit: 0\n"
