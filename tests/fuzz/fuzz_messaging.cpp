@@ -73,7 +73,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0)
     return 0;
   static world w;
-  packet p{1, "alice", "relay", kinds[data[0] % std::size(kinds)], bytes(data + 1, data + size)};
+  packet p;
+  p.id = 1;
+  p.from = "alice";
+  p.to = "relay";
+  p.kind = kinds[data[0] % std::size(kinds)];
+  p.bytes = bytes(data + 1, data + size);
   relay_config rc;
   rc.sms = "sms";
   relay r(rc, w.key, w.dir);
