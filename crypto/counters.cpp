@@ -39,6 +39,14 @@ thread_local int symmetric_depth = 0; // a MAC inside a cipher is timed once, by
 
 } // namespace
 
+detail::uncounted_scope::uncounted_scope() noexcept {
+  ++symmetric_depth; // what runs inside looks nested: never timed
+}
+
+detail::uncounted_scope::~uncounted_scope() {
+  --symmetric_depth;
+}
+
 detail::timed_symmetric::timed_symmetric() noexcept
   : start_ns_(symmetric_depth++ == 0 ? now_ns() : 0) {}
 

@@ -37,6 +37,16 @@ enum class op : std::uint8_t { rsa_keygen, rsa_private, rsa_public, dsa_sign, ds
 void count(op o, std::uint64_t n = 1) noexcept;
 
 /// Counts one asymmetric operation and the time until it goes out of scope.
+/// Cryptography done for the framework, not the protocol (the trace's packet
+/// digests): inside this scope symmetric operations are not timed.
+class uncounted_scope {
+public:
+  uncounted_scope() noexcept;
+  ~uncounted_scope();
+  uncounted_scope(const uncounted_scope&) = delete;
+  uncounted_scope& operator=(const uncounted_scope&) = delete;
+};
+
 /// Times a symmetric operation (cipher, MAC, hash) into symmetric_ns.
 class timed_symmetric {
 public:

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "crypto/counters.hpp"
 #include "crypto/hash.hpp"
 #include "tests/support/vectors.hpp"
 
@@ -50,4 +51,24 @@ TEST_CASE("SHA-256 of the empty string is the FIPS 180-4 value", "[crypto][sha25
   CHECK(to_hex(sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(to_hex(sha256("abc")) ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("hashing and MACs are timed as crypto, except inside an uncounted scope",
+          "[crypto][counters]") {
+  bytes big(1 << 20, 7);
+  auto before = counted_ops();
+  for (int i = 0; i < 4; ++i)
+    (void)hmac_sha256(big, big); // the MAC's inner hashes are timed once, by the MAC
+  auto timed = counted_ops() - before;
+  CHECK(timed.symmetric_ns > 0);
+  before = counted_ops();
+  {
+    detail::uncounted_scope framework;
+    for (int i = 0; i < 4; ++i)
+      (void)sha256(big);
+  }
+  CHECK((counted_ops() - before).symmetric_ns == 0);
+  before = counted_ops();
+  (void)sha256(big); // counted again once the scope ends
+  CHECK((counted_ops() - before).symmetric_ns > 0);
 }
