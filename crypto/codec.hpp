@@ -78,4 +78,28 @@ private:
   std::optional<crypto::error> error_;
 };
 
+/// Writes a payload that starts with a label naming what it is (so a
+/// signature or MAC over one message can never be passed off as another).
+template <class F>
+result<bytes> encode_labelled(const char* label, F body) {
+  writer w;
+  w.str(label);
+  body(w);
+  return std::move(w).finish();
+}
+
+/// Reads a labelled payload: checks the label, runs `body` (reader&, T&),
+/// requires the end.
+template <class T, class F>
+result<T> decode_labelled(byte_view in, const char* label, F body) {
+  reader r(in);
+  if (r.str(256) != label && r.ok())
+    return make_error(errc::malformed, std::string("expected ") + label);
+  T x{};
+  body(r, x);
+  if (auto st = r.finish(); !st)
+    return st.error();
+  return x;
+}
+
 } // namespace protobed::crypto

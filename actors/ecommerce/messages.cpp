@@ -14,25 +14,8 @@ constexpr std::size_t key_max = 1024; // a DER public key or a signature
 constexpr std::size_t blob_max = 16384;
 
 /// Reads a labelled payload: checks the label, runs `body`, requires the end.
-template <class T, class F>
-result<T> decode_labelled(byte_view in, const char* label, F body) {
-  reader r(in);
-  if (r.str(small) != label && r.ok())
-    return crypto::make_error(crypto::errc::malformed, std::string("expected ") + label);
-  T x{};
-  body(r, x);
-  if (auto st = r.finish(); !st)
-    return st.error();
-  return x;
-}
-
-template <class F>
-result<bytes> encode_labelled(const char* label, F body) {
-  writer w;
-  w.str(label);
-  body(w);
-  return std::move(w).finish();
-}
+using crypto::decode_labelled;
+using crypto::encode_labelled;
 
 } // namespace
 

@@ -8,10 +8,6 @@ namespace {
 
 using crypto::to_hex;
 
-result<bytes> done(const field_reader& r, result<bytes> b) {
-  return r.error() ? result<bytes>(*r.error()) : std::move(b);
-}
-
 message_schema otp_request_schema() {
   message_schema s;
   s.kind = kind::otp_request;
@@ -32,7 +28,7 @@ message_schema otp_request_schema() {
   s.build = [](const field_values& f, const term_store& t) {
     field_reader r(f);
     otp_request req{r.text("card"), r.text("expiry"), r.hex("nonce"), r.text("client")};
-    return done(r, seal_fields(t, f, "seal_for", encode(req), kind::otp_request));
+    return checked_build(r, seal_fields(t, f, "seal_for", encode(req), kind::otp_request));
   };
   return s;
 }
@@ -54,7 +50,7 @@ message_schema otp_reply_schema() {
   s.build = [](const field_values& f, const term_store& t) {
     field_reader r(f);
     otp_status st{r.hex("nonce"), r.flag("sent"), r.has("refusal") ? r.text("refusal") : ""};
-    return done(r, sign_fields(t, f, "sign_with", encode(st)));
+    return checked_build(r, sign_fields(t, f, "sign_with", encode(st)));
   };
   return s;
 }
@@ -87,7 +83,7 @@ message_schema setup_schema() {
     field_reader r(f);
     setup_request req{r.hex("session_key"), r.hex("reply_key"), r.hex("nonce"), r.text("item"),
                       r.text("client")};
-    return done(r, seal_fields(t, f, "seal_for", encode(req), kind::setup));
+    return checked_build(r, seal_fields(t, f, "seal_for", encode(req), kind::setup));
   };
   return s;
 }

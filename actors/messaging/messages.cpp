@@ -17,25 +17,8 @@ constexpr std::size_t key_max = 1024; // a DER public key, a signature, a wrappe
 constexpr std::size_t blob_max = 16384;
 constexpr std::size_t max_evictions = 64;
 
-template <class T, class F>
-result<T> decode_labelled(byte_view in, const char* label, F body) {
-  reader r(in);
-  if (r.str(small) != label && r.ok())
-    return crypto::make_error(crypto::errc::malformed, std::string("expected ") + label);
-  T x{};
-  body(r, x);
-  if (auto st = r.finish(); !st)
-    return st.error();
-  return x;
-}
-
-template <class F>
-result<bytes> encode_labelled(const char* label, F body) {
-  writer w;
-  w.str(label);
-  body(w);
-  return std::move(w).finish();
-}
+using crypto::decode_labelled;
+using crypto::encode_labelled;
 
 void write_header(writer& w, const header& h) {
   w.str(h.from).str(h.to).field(h.session).u64(h.seq);

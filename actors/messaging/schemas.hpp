@@ -19,6 +19,8 @@ std::optional<bytes> read_link(const term_store& t, const char* kind, byte_view 
                                field_values& out);
 /// The payload under field `link_key`, for the device field `phone`.
 result<bytes> build_link(const field_values& f, const char* kind, result<bytes> payload);
+/// The `link_key` field of a link packet: whose key MACs it.
+field_doc link_key_field(const char* whose);
 /// `payload` signed with the key of the participant field `signer` names.
 result<bytes> sign_fields(const term_store& t, const field_values& f, const std::string& signer,
                           result<bytes> payload);

@@ -7,15 +7,6 @@ namespace {
 
 using crypto::to_hex;
 
-result<bytes> done(const field_reader& r, result<bytes> b) {
-  return r.error() ? result<bytes>(*r.error()) : std::move(b);
-}
-
-field_doc link_key_field(const char* whose) {
-  return {"link_key", "symmetric_key", std::string("MACs it (") + whose + "'s link key)", "fresh",
-          "link_key"};
-}
-
 std::vector<field_doc> with_envelope(std::vector<field_doc> fields, const char* where) {
   for (auto& f : envelope_fields(where))
     fields.push_back(std::move(f));
@@ -43,7 +34,7 @@ message_schema send_schema() {
     auto env = build_envelope(f, t);
     if (!env)
       return env;
-    return done(r, build_link(f, kind::send, encode(submission{to, *env})));
+    return checked_build(r, build_link(f, kind::send, encode(submission{to, *env})));
   };
   return s;
 }
@@ -66,7 +57,7 @@ message_schema accepted_schema() {
   s.build = [](const field_values& f, const term_store&) {
     field_reader r(f);
     acceptance a{r.text("msg"), r.text("status")};
-    return done(r, build_link(f, kind::accepted, encode(a)));
+    return checked_build(r, build_link(f, kind::accepted, encode(a)));
   };
   return s;
 }
@@ -92,7 +83,7 @@ message_schema deliver_schema() {
     auto env = build_envelope(f, t);
     if (!env)
       return env;
-    return done(r, build_link(f, kind::deliver, encode(delivery{from, *env, {}})));
+    return checked_build(r, build_link(f, kind::deliver, encode(delivery{from, *env, {}})));
   };
   return s;
 }

@@ -9,15 +9,6 @@ namespace {
 
 using crypto::to_hex;
 
-result<bytes> done(const field_reader& r, result<bytes> b) {
-  return r.error() ? result<bytes>(*r.error()) : std::move(b);
-}
-
-field_doc link_key_field(const char* whose) {
-  return {"link_key", "symmetric_key", std::string("MACs it (") + whose + "'s link key)", "fresh",
-          "link_key"};
-}
-
 message_schema enrol_schema() {
   message_schema s;
   s.kind = kind::enrol;
@@ -36,7 +27,7 @@ message_schema enrol_schema() {
   s.build = [](const field_values& f, const term_store& t) {
     field_reader r(f);
     enrolment e{r.text("phone"), r.hex("public_key"), r.hex("nonce")};
-    return done(r, sign_fields(t, f, "sign_with", encode(e)));
+    return checked_build(r, sign_fields(t, f, "sign_with", encode(e)));
   };
   return s;
 }
@@ -67,9 +58,9 @@ message_schema confirm_schema() {
     auto key = field_recipient(f, "seal_for", t);
     if (!key)
       return result<bytes>(key.error());
-    return done(r, and_then(encode(c), [&](const bytes& b) {
-                  return crypto::seal(t.rng, *key, b, kind::confirm);
-                }));
+    return checked_build(r, and_then(encode(c), [&](const bytes& b) {
+                           return crypto::seal(t.rng, *key, b, kind::confirm);
+                         }));
   };
   return s;
 }
@@ -95,7 +86,7 @@ message_schema registered_schema() {
   s.build = [](const field_values& f, const term_store&) {
     field_reader r(f);
     registration_result x{r.hex("nonce"), r.hex("fingerprint"), r.text("outcome")};
-    return done(r, build_link(f, kind::registered, encode(x)));
+    return checked_build(r, build_link(f, kind::registered, encode(x)));
   };
   return s;
 }
@@ -118,7 +109,7 @@ message_schema lookup_schema() {
   s.build = [](const field_values& f, const term_store&) {
     field_reader r(f);
     key_query q{r.text("contact"), r.hex("nonce")};
-    return done(r, build_link(f, kind::lookup, encode(q)));
+    return checked_build(r, build_link(f, kind::lookup, encode(q)));
   };
   return s;
 }
@@ -143,7 +134,7 @@ message_schema key_schema() {
   s.build = [](const field_values& f, const term_store&) {
     field_reader r(f);
     key_answer a{r.text("contact"), r.hex("nonce"), r.hex("public_key")};
-    return done(r, build_link(f, kind::key, encode(a)));
+    return checked_build(r, build_link(f, kind::key, encode(a)));
   };
   return s;
 }

@@ -7,6 +7,11 @@ namespace protobed::messaging {
 
 using crypto::to_hex;
 
+field_doc link_key_field(const char* whose) {
+  return {"link_key", "symmetric_key", std::string("MACs it (") + whose + "'s link key)", "fresh",
+          "link_key"};
+}
+
 std::optional<bytes> read_link(const term_store& t, const char* kind, byte_view in,
                                field_values& out) {
   auto l = decode_linked(in);

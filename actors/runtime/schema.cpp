@@ -65,6 +65,13 @@ bool field_reader::flag(const std::string& name) {
   return v && *v == "true";
 }
 
+crypto::result<crypto::bytes> checked_build(const field_reader& r,
+                                            crypto::result<crypto::bytes> built) {
+  if (r.error())
+    return *r.error();
+  return built;
+}
+
 crypto::result<crypto::rsa_private_key> field_signer(const field_values& f, const std::string& name,
                                                      const term_store& t) {
   auto i = f.find(name);

@@ -84,6 +84,10 @@ private:
   std::optional<crypto::error> error_;
 };
 
+/// `built`, unless the reader met a missing or malformed field first.
+crypto::result<crypto::bytes> checked_build(const field_reader& r,
+                                            crypto::result<crypto::bytes> built);
+
 /// The private key of the participant `f[name]` names, if the builder holds it.
 crypto::result<crypto::rsa_private_key> field_signer(const field_values& f, const std::string& name,
                                                      const term_store& t);
