@@ -141,4 +141,15 @@ status reader::finish() const {
   return {};
 }
 
+result<bytes> encode(const signed_blob& x) {
+  return encode_labelled("signed", [&](writer& w) { w.field(x.payload).field(x.signature); });
+}
+
+result<signed_blob> decode_signed_blob(byte_view in) {
+  return decode_labelled<signed_blob>(in, "signed", [](reader& r, signed_blob& x) {
+    x.payload = r.field(16384);  // the largest signed payload either protocol makes
+    x.signature = r.field(1024); // an RSA-4096 or DSA signature fits
+  });
+}
+
 } // namespace protobed::crypto

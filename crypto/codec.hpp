@@ -102,4 +102,12 @@ result<T> decode_labelled(byte_view in, const char* label, F body) {
   return x;
 }
 
+/// A payload and a signature over it, as both protocols carry them.
+struct signed_blob {
+  bytes payload;
+  bytes signature;
+};
+result<bytes> encode(const signed_blob& x);
+result<signed_blob> decode_signed_blob(byte_view in);
+
 } // namespace protobed::crypto

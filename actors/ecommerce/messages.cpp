@@ -31,17 +31,6 @@ std::string outcome::text() const {
   return "unknown";
 }
 
-result<bytes> encode(const signed_blob& x) {
-  return encode_labelled("signed", [&](writer& w) { w.field(x.payload).field(x.signature); });
-}
-
-result<signed_blob> decode_signed_blob(byte_view in) {
-  return decode_labelled<signed_blob>(in, "signed", [](reader& r, signed_blob& x) {
-    x.payload = r.field(blob_max);
-    x.signature = r.field(key_max);
-  });
-}
-
 result<bytes> encode(const keyed_body& x) {
   return encode_labelled("keyed", [&](writer& w) { w.field(x.nonce).field(x.sealed); });
 }

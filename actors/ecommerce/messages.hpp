@@ -7,6 +7,7 @@
 #include <string>
 
 #include "crypto/bytes.hpp"
+#include "crypto/codec.hpp"
 #include "crypto/error.hpp"
 
 namespace protobed::ecommerce {
@@ -60,13 +61,9 @@ struct outcome {
   std::string text() const;
 };
 
-/// A payload and a signature over it.
-struct signed_blob {
-  bytes payload;
-  bytes signature;
-};
-result<bytes> encode(const signed_blob& x);
-result<signed_blob> decode_signed_blob(byte_view in);
+/// A payload and a signature over it (crypto/codec.hpp).
+using crypto::decode_signed_blob;
+using crypto::signed_blob;
 
 /// A message addressed by the client's nonce, its body under the reply key.
 struct keyed_body {

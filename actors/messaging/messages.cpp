@@ -54,17 +54,6 @@ result<enrolment> decode_enrolment(byte_view in) {
   });
 }
 
-result<bytes> encode(const signed_blob& x) {
-  return encode_labelled("signed", [&](writer& w) { w.field(x.payload).field(x.signature); });
-}
-
-result<signed_blob> decode_signed_blob(byte_view in) {
-  return decode_labelled<signed_blob>(in, "signed", [](reader& r, signed_blob& x) {
-    x.payload = r.field(blob_max);
-    x.signature = r.field(key_max);
-  });
-}
-
 result<bytes> encode(const confirmation& x) {
   return encode_labelled("messaging.confirmation", [&](writer& w) {
     w.str(x.phone).str(x.code).field(x.nonce).field(x.link_key);

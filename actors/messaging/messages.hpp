@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "crypto/bytes.hpp"
+#include "crypto/codec.hpp"
 #include "crypto/error.hpp"
 
 namespace protobed::messaging {
@@ -59,13 +60,9 @@ struct enrolment {
 result<bytes> encode(const enrolment& x);
 result<enrolment> decode_enrolment(byte_view in);
 
-/// A payload and a signature over it.
-struct signed_blob {
-  bytes payload;
-  bytes signature;
-};
-result<bytes> encode(const signed_blob& x);
-result<signed_blob> decode_signed_blob(byte_view in);
+/// A payload and a signature over it (crypto/codec.hpp).
+using crypto::decode_signed_blob;
+using crypto::signed_blob;
 
 /// 2. Device -> relay, sealed for the relay: the code the SMS brought, for
 /// the enrolment with this nonce, and the link key for what follows.
