@@ -4,6 +4,7 @@
 #include "actors/echo/echo.hpp"
 #include "actors/ecommerce/register.hpp"
 #include "actors/messaging/register.hpp"
+#include "actors/micropay/register.hpp"
 #include "actors/runtime/registry.hpp"
 #include "actors/services/register.hpp"
 
@@ -17,6 +18,7 @@ role_registry make_registry() {
   attack::register_roles(r);
   ecommerce::register_roles(r);
   messaging::register_roles(r);
+  micropay::register_roles(r);
   echo::register_roles(r);
   return r;
 }

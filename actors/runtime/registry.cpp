@@ -1,5 +1,6 @@
 #include "actors/runtime/registry.hpp"
 
+#include <set>
 #include <stdexcept>
 
 #include "actors/runtime/suggest.hpp"
@@ -10,10 +11,47 @@ void role_registry::add(role_info r) {
   roles_.push_back(std::move(r));
 }
 
+namespace {
+
+std::string labelled(const std::string& label, const std::string& text) {
+  return label.empty() ? text : label + ": " + text;
+}
+
+/// Checks `a` and then `b`; holds only if both hold. The report names what
+/// each protocol's half saw (`a_label` is empty when `a` is already shared
+/// and names its own halves).
+invariant_info both(const invariant_info& a, const std::string& a_label, const invariant_info& b,
+                    const std::string& b_label) {
+  invariant_info out = a;
+  out.meaning = labelled(a_label, a.meaning) + "; " + labelled(b_label, b.meaning);
+  out.check = [a = a.check, b = b.check, a_label, b_label](const run_facts& f) {
+    auto va = a(f), vb = b(f);
+    if (!va.held)
+      return verdict{false, labelled(a_label, va.observed)};
+    if (!vb.held)
+      return verdict{false, labelled(b_label, vb.observed)};
+    return verdict{true, labelled(a_label, va.observed) + "; " + labelled(b_label, vb.observed)};
+  };
+  return out;
+}
+
+} // namespace
+
 void role_registry::add_protocol(protocol_info p) {
+  std::set<std::string> names;
   for (const auto& inv : p.invariants)
-    if (find_invariant(inv.name))
-      throw std::logic_error("invariant '" + inv.name + "' registered twice");
+    if (!names.insert(inv.name).second)
+      throw std::logic_error("invariant '" + inv.name + "' registered twice by " + p.name);
+  for (const auto& inv : p.invariants) {
+    if (auto s = shared_.find(inv.name); s != shared_.end()) {
+      s->second = both(s->second, "", inv, p.name);
+      continue;
+    }
+    for (const auto& q : protocols_)
+      for (const auto& i : q.invariants)
+        if (i.name == inv.name)
+          shared_[inv.name] = both(i, q.name, inv, p.name);
+  }
   protocols_.push_back(std::move(p));
 }
 
@@ -36,6 +74,8 @@ const protocol_info* role_registry::protocol_of(const role_info& role) const {
 }
 
 const invariant_info* role_registry::find_invariant(const std::string& name) const {
+  if (auto i = shared_.find(name); i != shared_.end())
+    return &i->second;
   for (const auto& p : protocols_)
     for (const auto& inv : p.invariants)
       if (inv.name == name)

@@ -75,8 +75,11 @@ struct role_info {
 class role_registry {
 public:
   void add(role_info r);
-  /// A protocol's invariants, transaction, pictures and workload. Invariant
-  /// names are unique across the registry (a duplicate throws).
+  /// A protocol's invariants, transaction, pictures and workload. Two
+  /// protocols may register the same invariant name for one property over
+  /// their own events (both have no_unauthorised_payment): the name then
+  /// checks both, and holds only if each holds. A protocol registering a
+  /// name twice throws.
   void add_protocol(protocol_info p);
   const std::vector<protocol_info>& protocols() const {
     return protocols_;
@@ -117,6 +120,7 @@ public:
 private:
   std::vector<role_info> roles_;
   std::vector<protocol_info> protocols_;
+  std::map<std::string, invariant_info> shared_; ///< names two or more protocols register
   std::vector<analyzer> analyzers_;
   std::vector<forger> forgers_;
   std::vector<message_schema> schemas_;

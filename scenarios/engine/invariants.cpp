@@ -1,5 +1,7 @@
 #include "scenarios/engine/invariants.hpp"
 
+#include <algorithm>
+
 namespace protobed {
 
 namespace {
@@ -48,7 +50,8 @@ std::vector<std::string> invariant_names(const role_registry& roles) {
     out.push_back(inv.name);
   for (const auto& p : roles.protocols())
     for (const auto& inv : p.invariants)
-      out.push_back(inv.name);
+      if (std::find(out.begin(), out.end(), inv.name) == out.end())
+        out.push_back(inv.name);
   return out;
 }
 

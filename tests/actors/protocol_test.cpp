@@ -59,13 +59,34 @@ TEST_CASE("the echo protocol registers its invariant and transaction from its ow
   CHECK(v.observed == "a's run 1 of 3 round trip(s) did not complete");
 }
 
-TEST_CASE("an invariant name can be registered only once", "[runtime][protocol]") {
+TEST_CASE("an invariant name can be registered only once per protocol", "[runtime][protocol]") {
   role_registry r;
-  echo::register_roles(r);
   protocol_info twin;
   twin.name = "twin";
-  twin.invariants = {{"round_trips_complete", "again", nullptr}};
+  twin.invariants = {{"x", "once", nullptr}, {"x", "again", nullptr}};
   CHECK_THROWS_AS(r.add_protocol(twin), std::logic_error);
+}
+
+TEST_CASE("a name two protocols register checks both halves", "[runtime][protocol]") {
+  role_registry r;
+  echo::register_roles(r);
+  bool twin_holds = true;
+  protocol_info twin;
+  twin.name = "twin";
+  twin.invariants = {{"round_trips_complete", "the twin's half", [&](const run_facts&) {
+                        return verdict{twin_holds, "twin saw it"};
+                      }}};
+  r.add_protocol(twin);
+  const auto* inv = r.find_invariant("round_trips_complete");
+  REQUIRE(inv != nullptr);
+  std::vector<trace_record> none;
+  auto held = check(*inv, none);
+  CHECK(held.held);
+  CHECK(held.observed.find("twin: twin saw it") != std::string::npos);
+  twin_holds = false;
+  auto broken = check(*inv, none);
+  CHECK_FALSE(broken.held);
+  CHECK(broken.observed == "twin: twin saw it");
 }
 
 TEST_CASE("a core learns when a peer goes offline and comes back", "[runtime][protocol]") {

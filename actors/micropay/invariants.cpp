@@ -1,0 +1,155 @@
+// The micropayment invariants, each read from the trace (what the peers and
+// the server did), never from what a participant remembers.
+#include "actors/micropay/invariants.hpp"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace protobed::micropay {
+
+namespace {
+
+std::string who(const trace_record& rec) {
+  return rec.value("who", std::string{});
+}
+
+verdict fail_with(std::size_t n, const std::string& first) {
+  return {false, first + (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : std::string{})};
+}
+
+/// No token id is settled twice.
+verdict token_settled_at_most_once(const run_facts& f) {
+  std::map<std::string, int> settled;
+  for (const auto& rec : f.records)
+    if (is_event(rec, "TokenSettled") && ++settled[detail_of(rec, "token")] == 2)
+      return {false, "token " + detail_of(rec, "token") + " (" + detail_of(rec, "payer") + " -> " +
+                       detail_of(rec, "payee") + ", " + detail_of(rec, "amount") +
+                       ") was settled twice"};
+  return {true, std::to_string(settled.size()) + " token(s) settled, each once"};
+}
+
+using payment_key = std::tuple<std::string, std::string, std::string>; // payer, payee, amount
+
+/// An amount as a number's text ("05" -> "5"), or as typed if it is none.
+std::string normal(const std::string& amount) {
+  try {
+    std::size_t used = 0;
+    auto v = std::stoll(amount, &used);
+    return used == amount.size() ? std::to_string(v) : amount;
+  } catch (...) {
+    return amount;
+  }
+}
+
+/// Every settlement moves a positive amount that its payer asked for, as
+/// itself, in a PayRequest (each request settles at most once).
+verdict no_unauthorised_payment(const run_facts& f) {
+  std::map<payment_key, int> asked;
+  std::size_t settled = 0, bad = 0;
+  std::string first;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "PaymentRequested") && detail_of(rec, "user") == detail_of(rec, "payer"))
+      ++asked[{detail_of(rec, "payer"), detail_of(rec, "payee"), normal(detail_of(rec, "amount"))}];
+    if (!is_event(rec, "TokenSettled"))
+      continue;
+    ++settled;
+    payment_key k{detail_of(rec, "payer"), detail_of(rec, "payee"), detail_of(rec, "amount")};
+    auto amount = detail_of(rec, "amount");
+    bool positive = !amount.empty() && amount[0] != '-' && amount != "0";
+    if (positive && asked[k]-- > 0)
+      continue;
+    if (bad++ == 0)
+      first = "settled " + std::get<0>(k) + " -> " + std::get<1>(k) + " (" + amount + "), " +
+              (positive ? "which " + std::get<0>(k) + " never asked for"
+                        : std::string("not a positive amount"));
+  }
+  if (bad)
+    return fail_with(bad, first);
+  return {true, std::to_string(settled) + " settlement(s), each one its payer asked for"};
+}
+
+/// At the end, every reservation is settled, expired back, or still within
+/// its expiry.
+verdict reservations_resolved(const run_facts& f) {
+  std::map<std::string, std::int64_t> open; // token -> expires
+  std::int64_t end = 0;
+  std::size_t issued = 0;
+  for (const auto& rec : f.records) {
+    end = std::max<std::int64_t>(end, rec.value("t", std::int64_t{0}));
+    if (is_event(rec, "TokenIssued")) {
+      ++issued;
+      open[detail_of(rec, "token")] = std::stoll(detail_of(rec, "expires"));
+    } else if (is_event(rec, "TokenSettled") || is_event(rec, "ReservationExpired")) {
+      open.erase(detail_of(rec, "token"));
+    }
+  }
+  for (const auto& [token, expires] : open)
+    if (expires < end)
+      return {false, "token " + token + " expired at " + std::to_string(expires / 1000000) +
+                       " ms but its reservation was neither settled nor returned"};
+  return {true, std::to_string(issued) + " reservation(s): " + std::to_string(open.size()) +
+                  " still within expiry, the rest settled or returned"};
+}
+
+/// Every payment a payee showed is one the server issued a token for
+/// (payer, payee, amount as issued).
+verdict received_as_issued(const run_facts& f) {
+  std::map<std::string, payment_key> issued; // token -> what it says
+  std::size_t shown = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "TokenIssued"))
+      issued[detail_of(rec, "token")] = {detail_of(rec, "payer"), detail_of(rec, "payee"),
+                                         detail_of(rec, "amount")};
+    if (!is_event(rec, "PaymentReceived"))
+      continue;
+    ++shown;
+    auto i = issued.find(detail_of(rec, "token"));
+    auto text = who(rec) + " showed \"" + detail_of(rec, "text") + "\"";
+    if (i == issued.end())
+      return {false, text + " for a token the server never issued"};
+    if (std::get<0>(i->second) != detail_of(rec, "payer") ||
+        std::get<2>(i->second) != detail_of(rec, "amount"))
+      return {false, text + ", but the server issued " + std::get<2>(i->second) + " from " +
+                       std::get<0>(i->second)};
+  }
+  return {true, std::to_string(shown) + " payment(s) shown, each as the server issued it"};
+}
+
+/// Every chat line shown came from the peer it names, to this peer, with
+/// that text.
+verdict chat_authentic(const run_facts& f) {
+  std::map<payment_key, int> sent; // from, to, text
+  std::size_t shown = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "ChatSent"))
+      ++sent[{detail_of(rec, "user"), detail_of(rec, "to"), detail_of(rec, "text")}];
+    if (!is_event(rec, "ChatShown"))
+      continue;
+    ++shown;
+    if (sent[{detail_of(rec, "from"), detail_of(rec, "user"), detail_of(rec, "text")}]-- <= 0)
+      return {false, who(rec) + " showed \"" + detail_of(rec, "text") + "\" as from " +
+                       detail_of(rec, "from") + ", who never sent it"};
+  }
+  return {true, std::to_string(shown) + " chat line(s) shown, each as sent"};
+}
+
+} // namespace
+
+std::vector<invariant_info> invariants() {
+  return {
+    {"token_settled_at_most_once", "no payment token is settled twice", token_settled_at_most_once},
+    {"no_unauthorised_payment",
+     "every settlement moves a positive amount its payer asked for, as itself",
+     no_unauthorised_payment},
+    {"reservations_resolved",
+     "at the end every reservation is settled, returned at expiry, or still within its expiry",
+     reservations_resolved},
+    {"received_as_issued", "every payment a payee shows matches a token the server issued",
+     received_as_issued},
+    {"chat_authentic", "every chat line shown came from the peer it names, with that text",
+     chat_authentic},
+  };
+}
+
+} // namespace protobed::micropay

@@ -1,0 +1,129 @@
+// A user's client (micropay.peer): talks to the payment server over its own
+// channel, one request at a time (resent until answered), and to other peers
+// over direct channels. As a payer it asks the server for a token and hands
+// it to the payee; as a payee it checks the server's signature, shows
+// "<payer> gives you <amount> dollars" and redeems the token. Peers can also
+// chat over their direct channel.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actors/micropay/channel.hpp"
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/participant.hpp"
+
+namespace protobed::micropay {
+
+struct peer_config {
+  std::string server;
+  std::string user; ///< the name it registers and logs in as
+  sim_time timeout = std::chrono::seconds(2);
+  std::int64_t retries = 6;
+  bool check_handshakes = true; ///< verify handshake signatures, transcripts and cards
+  bool verify_tokens = true;    ///< accept only tokens the server signed, for this peer
+  bool check_replays = true;    ///< records only move forward
+};
+
+class peer final : public participant_core {
+public:
+  peer(peer_config cfg, crypto::rsa_private_key key, const directory& dir);
+
+  void on_packet(const packet& p, context& ctx) override;
+  void on_timer(const timer_id& id, context& ctx) override;
+  void on_command(const command& c, context& ctx) override;
+  observation observe() const override;
+
+private:
+  struct pending_request {
+    request rq;
+    const char* kind;
+    std::string shown;   ///< the command as the events show it
+    std::string payment; ///< a payment's id (pay), or the token's (redeem)
+    std::int64_t attempts = 0;
+  };
+  struct payment {
+    std::string payee;
+    std::int64_t amount = 0;
+    bytes token; ///< the signed token, once the server gave it
+    bytes token_id;
+    std::string address;
+    sim_time expires{};
+    std::int64_t attempts = 0;
+    bool finished = false;
+  };
+  struct peer_link {
+    micropay::channel ch;
+    std::string name; ///< the user its card names
+    bytes answer;     ///< what we answered its dial with (responder side)
+  };
+  struct outbound {
+    const char* kind;
+    bytes payload;
+  };
+
+  // peer.cpp: the server channel and requests
+  void ask(const char* kind, std::string text, bytes attachment, std::string shown,
+           std::string payment, context& ctx);
+  void send_head(context& ctx);
+  void on_welcome(const packet& p, context& ctx);
+  void on_server_record(const packet& p, context& ctx);
+  void on_reply(const reply& r, context& ctx);
+  void on_request_timeout(context& ctx);
+  void finish_head(context& ctx);
+  void learn_online(const std::string& text);
+
+  // peer_pay.cpp: payments, as payer and as payee
+  void start_payment(const command& c, context& ctx);
+  void on_pay_reply(const pending_request& head, const reply& r, context& ctx);
+  void deliver_token(const std::string& id, context& ctx);
+  void on_payment_timer(std::uint64_t n, context& ctx);
+  void finish_payment(const std::string& id, const std::string& outcome, context& ctx);
+  void on_settlement(const settlement& s, context& ctx);
+  void on_token(const peer_link& from, const bytes& payload, context& ctx);
+  std::optional<token> check_token(const bytes& blob, context& ctx);
+
+  // peer_link.cpp: direct channels and chat
+  void send_direct(const std::string& name, const std::string& address, const char* kind,
+                   const result<bytes>& payload, context& ctx);
+  void on_dial(const packet& p, context& ctx);
+  void on_answer(const packet& p, context& ctx);
+  void on_peer_record(const packet& p, context& ctx);
+  void on_dial_timeout(std::uint64_t n, context& ctx);
+  /// The name a signed card vouches for `fingerprint`, or why not.
+  std::optional<std::string> card_refusal(const bytes& signed_card, const bytes& fingerprint,
+                                          card& out, context& ctx) const;
+  void start_chat(const command& c, context& ctx);
+  void flush_chats(context& ctx);
+
+  peer_config cfg_;
+  crypto::rsa_private_key key_;
+  const directory& dir_;
+
+  std::optional<dialing> server_dial_;
+  std::optional<channel> server_;
+  std::deque<pending_request> requests_; ///< the front is in flight
+  std::uint64_t next_request_ = 1;
+  bytes card_;                                ///< from the last login
+  std::map<std::string, std::string> online_; ///< user -> address, from the last list
+
+  std::map<std::string, payment> payments_; ///< payment id -> payment (as payer)
+  std::map<bytes, std::string> by_token_;   ///< token id -> payment id
+  std::uint64_t payment_count_ = 0;
+  std::set<bytes> shown_tokens_; ///< as payee
+
+  std::map<std::string, dialing> dialing_;      ///< address -> handshake under way
+  std::map<std::string, std::string> expected_; ///< address -> the user we dialed there
+  std::map<std::string, std::uint64_t> dial_number_;
+  std::uint64_t dial_count_ = 0;
+  std::map<std::string, std::vector<outbound>> waiting_;   ///< address -> records for the channel
+  std::map<bytes, peer_link> links_;                       ///< channel id -> direct channel
+  std::map<std::string, bytes> link_to_;                   ///< address -> channel id
+  std::vector<std::pair<std::string, std::string>> chats_; ///< (to, text) waiting for a list
+};
+
+} // namespace protobed::micropay
