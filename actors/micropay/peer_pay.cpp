@@ -65,7 +65,10 @@ void peer::deliver_token(const std::string& id, context& ctx) {
   auto& p = payments_[id];
   if (++p.attempts >= 3)
     link_to_.erase(p.address); // the payee may have restarted: dial again
-  send_direct(p.payee, p.address, kind::token, p.token, ctx);
+  if (p.address == ctx.self()) // paying ourselves: no channel to open
+    on_token(peer_link{{}, cfg_.user, {}}, p.token, ctx);
+  else
+    send_direct(p.payee, p.address, kind::token, p.token, ctx);
   auto wait = cfg_.timeout * (1 << std::min<std::int64_t>(p.attempts - 1, 4));
   auto last = p.expires + cfg_.timeout - ctx.now();
   auto n = std::stoull(id.substr(id.rfind('.') + 1));

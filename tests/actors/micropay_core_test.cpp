@@ -1,0 +1,376 @@
+// The micropayment cores without CAF: the wire formats, the signed channel
+// handshake and its records, a payment end to end, each server check with
+// its switch, the payee's token checks, and the invariants on traces made to
+// break them.
+#include <catch2/catch.hpp>
+
+#include "actors/micropay/invariants.hpp"
+#include "actors/micropay/peer.hpp"
+#include "actors/micropay/server.hpp"
+#include "tests/support/core_harness.hpp"
+
+using namespace protobed;
+using namespace protobed::micropay;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A server with accounts alice 100, bob 20, mallory 5; the peers register
+/// at 0 and log in at 1s.
+struct market {
+  test::core_harness h{11};
+
+  explicit market(server_config sc = {}, peer_config bob_cfg = {},
+                  std::vector<std::string> peers = {"alice", "bob"}) {
+    h.dir.add_participant("server", "micropay.server");
+    for (const auto& p : peers)
+      h.dir.add_participant(p, "micropay.peer");
+    sc.accounts = {{"alice", 100}, {"bob", 20}, {"mallory", 5}};
+    h.add("server", std::make_unique<server>(sc, h.long_term_key("server"), h.dir));
+    for (const auto& p : peers) {
+      peer_config c = p == "bob" ? bob_cfg : peer_config{};
+      c.server = "server";
+      c.user = p;
+      h.add(p, std::make_unique<peer>(c, h.long_term_key(p), h.dir));
+      h.command(p, {"register", {}}, 0s);
+      h.command(p, {"login", {}}, 1s);
+    }
+  }
+
+  void pay(const std::string& who, const std::string& to, const std::string& amount, sim_time at) {
+    h.command(who, {"pay", {{"to", to}, {"amount", amount}}}, at);
+  }
+  void raw(const std::string& who, const std::string& text, sim_time at) {
+    h.command(who, {"command", {{"text", text}}}, at);
+  }
+  std::int64_t balance(const std::string& user) {
+    return h.core("server").observe().numbers.at("balance." + user);
+  }
+  /// The details of the last event of this name at `who`.
+  std::map<std::string, std::string> last(const std::string& who, const std::string& name) const {
+    std::map<std::string, std::string> out;
+    for (const auto& [w, e] : h.events())
+      if (w == who && e.name == name)
+        out = {e.details.begin(), e.details.end()};
+    return out;
+  }
+};
+
+trace_record event_record(const std::string& who, const std::string& name,
+                          std::vector<std::pair<std::string, std::string>> details,
+                          std::int64_t t = 0) {
+  trace_record r;
+  r["t"] = t;
+  r["type"] = "event";
+  r["who"] = who;
+  r["name"] = name;
+  trace_record d;
+  for (const auto& [k, v] : details)
+    d[k] = v;
+  r["details"] = d;
+  return r;
+}
+
+verdict check(const std::string& name, const std::vector<trace_record>& recs) {
+  for (const auto& inv : invariants())
+    if (inv.name == name) {
+      std::map<std::string, observation> none;
+      return inv.check(run_facts{recs, none, none});
+    }
+  FAIL("no invariant " << name);
+  return {};
+}
+
+} // namespace
+
+TEST_CASE("micropay wire formats round-trip and refuse truncation and trailing bytes",
+          "[micropay][codec]") {
+  token t{bytes(token_id_size, 4), "alice", "bob", 30, 123};
+  auto enc = encode(t);
+  REQUIRE(enc);
+  auto dec = decode_token(*enc);
+  REQUIRE(dec);
+  CHECK(dec->amount == 30);
+  CHECK(encode(*dec).value() == *enc);
+  auto cut = *enc;
+  cut.pop_back();
+  CHECK_FALSE(decode_token(cut));
+  auto longer = *enc;
+  longer.push_back(0);
+  CHECK_FALSE(decode_token(longer));
+  // A hello is not a dial: the label is part of what is signed.
+  hello h{bytes(channel_id_size, 1), bytes(32, 2), bytes(10, 3), 5, {}};
+  CHECK(decode_hello(encode(h, kind::hello).value(), kind::hello));
+  CHECK_FALSE(decode_hello(encode(h, kind::hello).value(), kind::dial));
+  // A short channel id is refused, not padded.
+  h.channel.pop_back();
+  CHECK_FALSE(decode_hello(encode(h, kind::hello).value(), kind::hello));
+}
+
+TEST_CASE("command texts parse as the seed wrote them", "[micropay][codec]") {
+  using verb = parsed_command::verb;
+  CHECK(parse_command("REGISTER#alice").what == verb::register_name);
+  CHECK(parse_command("REGISTER#").what == verb::unknown);
+  auto login = parse_command("alice#alice-host");
+  CHECK(login.what == verb::login);
+  CHECK(login.address == "alice-host");
+  CHECK(parse_command("List").what == verb::list);
+  CHECK(parse_command("Exit").what == verb::exit);
+  auto pay = parse_command("PayRequest#alice#30#bob");
+  CHECK(pay.what == verb::pay);
+  CHECK(pay.name == "alice");
+  CHECK(pay.amount == "30");
+  CHECK(pay.payee == "bob");
+  CHECK(parse_command("PayRequest#alice#30").what == verb::unknown);
+  CHECK(parse_command("list").what == verb::unknown);
+  CHECK(gives_you("alice", 30) == "alice gives you 30 dollars");
+}
+
+TEST_CASE("both ends of a handshake derive the same keys; records are numbered and sealed",
+          "[micropay][channel]") {
+  auto r = crypto::rng::deterministic(3, "channel");
+  auto a = crypto::rsa_private_key::generate(r);
+  auto b = crypto::rsa_private_key::generate(r);
+  auto d = start_handshake(kind::dial, r, a, {}, 0s, "bob");
+  REQUIRE(d);
+  auto in = read_hello(kind::dial, d->sent);
+  REQUIRE(in);
+  CHECK(in->signature_ok);
+  CHECK(in->fingerprint == a.public_key().fingerprint());
+  CHECK_FALSE(read_hello(kind::hello, d->sent)); // a dial is not a hello
+  auto ans = answer_hello(kind::answer, r, b, *in, {}, "alice");
+  REQUIRE(ans);
+  auto w = read_welcome(kind::answer, *d, ans->packet);
+  REQUIRE(w);
+  CHECK(w->signature_ok);
+  CHECK(w->transcript_ok);
+  auto ch = finish_handshake(kind::answer, *d, *w);
+  REQUIRE(ch);
+  CHECK(ch->send_key == ans->channel.recv_key);
+  CHECK(ch->recv_key == ans->channel.send_key);
+  CHECK(ch->send_key != ch->recv_key);
+
+  std::string self = "bob";
+  context ctx(self, 0s, r);
+  auto rec = ch->seal(r, kind::chat, encode(chat_line{"hi"}));
+  REQUIRE(rec);
+  auto parsed = decode_record(*rec).value();
+  CHECK(ans->channel.open(kind::chat, parsed, true, ctx));
+  CHECK_FALSE(ans->channel.open(kind::chat, parsed, true, ctx)); // the same record again
+  CHECK(ctx.out().events.back().name == "ReplayRejected");
+  CHECK(ans->channel.open(kind::chat, parsed, false, ctx));       // check_replays off
+  CHECK_FALSE(ans->channel.open(kind::token, parsed, true, ctx)); // not as another kind
+  CHECK(ctx.out().events.back().name == "RecordInvalid");
+  parsed.sealed[20] ^= 1;
+  parsed.seq = 9;
+  CHECK_FALSE(ans->channel.open(kind::chat, parsed, true, ctx));
+  CHECK(ctx.out().events.back().name == "RecordInvalid");
+
+  // A hello whose carried key did not sign it is read, but not as signed.
+  auto blob = decode_signed_blob(d->sent).value();
+  blob.signature = b.sign(r, blob.payload);
+  auto forged = read_hello(kind::dial, encode(blob).value());
+  REQUIRE(forged);
+  CHECK_FALSE(forged->signature_ok);
+}
+
+TEST_CASE("a payment reserves, is shown by the payee, settles once and tells the payer",
+          "[micropay][core]") {
+  market m;
+  m.pay("alice", "bob", "30", 2s);
+  m.h.run();
+  CHECK(m.h.count("bob", "PaymentReceived") == 1);
+  CHECK(m.last("bob", "PaymentReceived")["text"] == "alice gives you 30 dollars");
+  CHECK(m.h.count("server", "TokenSettled") == 1);
+  CHECK(m.last("alice", "PaymentFinished")["outcome"] == "settled");
+  CHECK(m.balance("alice") == 70);
+  CHECK(m.balance("bob") == 50);
+  CHECK(m.h.core("server").observe().numbers.at("reserved") == 0);
+}
+
+TEST_CASE("a token never redeemed expires back to the payer", "[micropay][core]") {
+  server_config sc;
+  sc.token_lifetime = 5s;
+  market m(sc);
+  m.h.on_wire = [](packet& p) { return p.kind != kind::token; }; // bob never gets it
+  m.pay("alice", "bob", "30", 2s);
+  m.h.run();
+  CHECK(m.h.count("server", "ReservationExpired") == 1);
+  CHECK(m.last("alice", "PaymentFinished")["outcome"] == "expired");
+  CHECK(m.balance("alice") == 100);
+  CHECK(m.balance("bob") == 20);
+}
+
+TEST_CASE("a redeem sent again settles once; with single_use_tokens off it pays twice",
+          "[micropay][core]") {
+  for (bool single_use : {true, false}) {
+    server_config sc;
+    sc.single_use_tokens = single_use;
+    market m(sc);
+    // The notice to alice is lost: she delivers the token again and bob,
+    // who already showed it, redeems it again.
+    int notices = 0;
+    m.h.on_wire = [&](packet& p) { return p.kind != kind::settled || ++notices > 1; };
+    m.pay("alice", "bob", "30", 2s);
+    m.h.run();
+    CHECK(m.h.count("bob", "TokenRepeated") == 1);
+    CHECK(m.h.count("bob", "PaymentReceived") == 1);
+    if (single_use) {
+      CHECK(m.h.count("server", "TokenSettled") == 1);
+      CHECK(m.h.count("server", "RedeemRepeated") == 1);
+      CHECK(m.balance("bob") == 50);
+    } else {
+      CHECK(m.h.count("server", "TokenSettled") == 2);
+      CHECK(m.balance("bob") == 80); // 30 created from nothing
+    }
+    CHECK(m.balance("alice") == 70);
+    CHECK(m.last("alice", "PaymentFinished")["outcome"] == "settled");
+  }
+}
+
+TEST_CASE("only the key a name registered logs it in; check_credentials off lets anyone",
+          "[micropay][core]") {
+  for (bool checked : {true, false}) {
+    server_config sc;
+    sc.check_credentials = checked;
+    market m(sc, {}, {"alice", "bob", "mallory"});
+    m.raw("mallory", "Exit", 2s);
+    m.raw("mallory", "alice#mallory", 3s);
+    m.raw("mallory", "PayRequest#alice#50#bob", 4s);
+    m.h.run();
+    if (checked) {
+      CHECK(m.last("server", "LoginRefused")["reason"] == "not the key it registered");
+      CHECK(m.balance("alice") == 100);
+    } else {
+      CHECK(m.h.count("server", "LoginRefused") == 0);
+      CHECK(m.balance("alice") == 50);
+      CHECK(m.balance("bob") == 70);
+    }
+  }
+}
+
+TEST_CASE("the payer is the logged-in user; check_payer off pays from anyone", "[micropay][core]") {
+  for (bool checked : {true, false}) {
+    server_config sc;
+    sc.check_payer = checked;
+    market m(sc, {}, {"alice", "bob", "mallory"});
+    m.raw("mallory", "PayRequest#alice#50#mallory", 2s);
+    m.h.run();
+    if (checked) {
+      CHECK(m.last("server", "PayRefused")["reason"] ==
+            "FAIL: You can only pay from your own account");
+      CHECK(m.balance("alice") == 100);
+    } else {
+      CHECK(m.balance("alice") == 50);
+      CHECK(m.balance("mallory") == 55);
+    }
+  }
+}
+
+TEST_CASE("amounts are whole numbers in range; check_amounts off lets a negative one through",
+          "[micropay][core]") {
+  for (bool checked : {true, false}) {
+    server_config sc;
+    sc.check_amounts = checked;
+    market m(sc);
+    m.pay("alice", "bob", "-15", 2s);
+    m.h.run();
+    if (checked) {
+      CHECK(m.h.count("server", "TokenIssued") == 0);
+      CHECK(m.balance("bob") == 20);
+    } else {
+      CHECK(m.balance("alice") == 115); // the seed's atoi: alice took 15 from bob
+      CHECK(m.balance("bob") == 5);
+    }
+  }
+}
+
+TEST_CASE("a payee refuses a token the server did not sign, unless verify_tokens is off",
+          "[micropay][core]") {
+  for (bool checked : {true, false}) {
+    peer_config bob;
+    bob.verify_tokens = checked;
+    market m({}, bob, {"alice", "bob", "mallory"});
+    m.h.run(2s);
+    // mallory holds a real card (she logged in) and dials bob herself; the
+    // token she hands him says alice pays 99, signed with mallory's key.
+    auto r = crypto::rng::deterministic(5, "mallory");
+    auto mallory = m.h.long_term_key("mallory");
+    auto server_key = m.h.long_term_key("server");
+    auto k =
+      encode(card{"mallory", "mallory", mallory.public_key().fingerprint(), sim_time(1h).count()})
+        .value();
+    auto signed_card = encode(signed_blob{k, server_key.sign(r, k)}).value();
+    auto d = start_handshake(kind::dial, r, mallory, signed_card, m.h.now(), "bob").value();
+    m.h.inject(packet{0, "mallory", "bob", kind::dial, d.sent, ""}, 3s);
+    m.h.run(4s);
+    auto answers = m.h.sent(kind::answer);
+    REQUIRE(answers.size() == 1);
+    auto w = read_welcome(kind::answer, d, answers[0].bytes).value();
+    REQUIRE(w.signature_ok);
+    auto ch = finish_handshake(kind::answer, d, w).value();
+    auto t =
+      encode(token{bytes(token_id_size, 9), "alice", "bob", 99, sim_time(1h).count()}).value();
+    auto forged = encode(signed_blob{t, mallory.sign(r, t)});
+    m.h.inject(
+      packet{0, "mallory", "bob", kind::token, ch.seal(r, kind::token, forged).value(), ""}, 5s);
+    m.h.run();
+    if (checked) {
+      CHECK(m.last("bob", "TokenRefused")["reason"] == "not signed by the server");
+      CHECK(m.h.count("bob", "PaymentReceived") == 0);
+    } else {
+      CHECK(m.last("bob", "PaymentReceived")["text"] == "alice gives you 99 dollars");
+      CHECK(m.last("server", "RedeemRefused")["reason"] == "not a token this server signed");
+    }
+    CHECK(m.balance("alice") == 100);
+    CHECK(m.balance("bob") == 20);
+  }
+}
+
+TEST_CASE("micropay invariants break on traces made to break them", "[micropay][invariants]") {
+  std::vector<trace_record> twice = {
+    event_record("server", "TokenSettled",
+                 {{"token", "t1"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "5"}}),
+    event_record("server", "TokenSettled",
+                 {{"token", "t1"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "5"}})};
+  CHECK_FALSE(check("token_settled_at_most_once", twice).held);
+
+  auto asked =
+    event_record("alice", "PaymentRequested",
+                 {{"user", "alice"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "05"}});
+  CHECK(check("no_unauthorised_payment", {asked, twice[0]}).held);
+  CHECK_FALSE(check("no_unauthorised_payment", {asked, twice[0], twice[1]}).held);
+  auto by_other =
+    event_record("mallory", "PaymentRequested",
+                 {{"user", "mallory"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "5"}});
+  CHECK_FALSE(check("no_unauthorised_payment", {by_other, twice[0]}).held);
+  auto negative =
+    event_record("server", "TokenSettled",
+                 {{"token", "t2"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "-5"}});
+  auto asked_negative =
+    event_record("alice", "PaymentRequested",
+                 {{"user", "alice"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "-5"}});
+  CHECK_FALSE(check("no_unauthorised_payment", {asked_negative, negative}).held);
+
+  auto issued = event_record(
+    "server", "TokenIssued",
+    {{"token", "t1"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "5"}, {"expires", "1000"}});
+  auto later = event_record("x", "Tick", {}, 2000);
+  CHECK_FALSE(check("reservations_resolved", {issued, later}).held);
+  CHECK(check("reservations_resolved", {issued}).held); // still within expiry
+  CHECK(check("reservations_resolved", {issued, twice[0], later}).held);
+
+  auto shown = event_record("bob", "PaymentReceived",
+                            {{"token", "t1"}, {"payer", "alice"}, {"amount", "50"}, {"text", "x"}});
+  CHECK_FALSE(check("received_as_issued", {issued, shown}).held);
+  CHECK_FALSE(check("received_as_issued", {shown}).held);
+
+  auto sent = event_record("alice", "ChatSent", {{"user", "alice"}, {"to", "bob"}, {"text", "hi"}});
+  auto seen =
+    event_record("bob", "ChatShown", {{"from", "alice"}, {"user", "bob"}, {"text", "hi"}});
+  auto altered =
+    event_record("bob", "ChatShown", {{"from", "alice"}, {"user", "bob"}, {"text", "pay me"}});
+  CHECK(check("chat_authentic", {sent, seen}).held);
+  CHECK_FALSE(check("chat_authentic", {sent, altered}).held);
+  CHECK_FALSE(check("chat_authentic", {sent, seen, seen}).held);
+}
