@@ -91,10 +91,12 @@ void peer::on_welcome(const packet& p, context& ctx) {
   std::string why;
   if (in->w.channel != server_dial_->channel)
     why = "answers another hello";
-  else if (cfg_.check_handshakes && (!in->signature_ok || !in->transcript_ok))
-    why = "bad signature";
   else if (cfg_.check_handshakes && (!known || known->fingerprint() != in->fingerprint))
     why = "not the server's key";
+  else if (cfg_.check_handshakes && !in->signature_ok)
+    why = "bad signature";
+  else if (cfg_.check_handshakes && !in->transcript_ok)
+    why = "answers another hello";
   if (!why.empty())
     return ctx.emit("HandshakeRefused", {{"from", p.from}, {"reason", why}});
   auto ch = finish_handshake(kind::welcome, *server_dial_, *in);

@@ -22,7 +22,11 @@ void peer::send_direct(const std::string& name, const std::string& address, cons
     }
   if (!payload)
     return ctx.emit("SendFailed", {{"kind", k}, {"reason", payload.error().message()}});
-  waiting_[address].push_back({k, *payload});
+  auto& queue = waiting_[address];
+  for (const auto& o : queue)
+    if (o.kind == k && o.payload == *payload)
+      return; // already waiting for this channel
+  queue.push_back({k, *payload});
   if (dialing_.count(address))
     return;
   if (card_.empty()) {
@@ -120,12 +124,14 @@ void peer::on_answer(const packet& p, context& ctx) {
   card k;
   std::optional<std::string> why;
   if (cfg_.check_handshakes) {
-    if (!in->signature_ok || !in->transcript_ok)
-      why = "bad signature";
-    else if ((why = card_refusal(in->w.card, in->fingerprint, k, ctx)))
+    if ((why = card_refusal(in->w.card, in->fingerprint, k, ctx)))
       ;
     else if (k.name != expected)
       why = "answered by " + k.name + ", not " + expected;
+    else if (!in->signature_ok)
+      why = "bad signature";
+    else if (!in->transcript_ok)
+      why = "answers another dial";
   }
   if (why)
     return ctx.emit("HandshakeRefused", {{"from", p.from}, {"reason", *why}});
