@@ -43,14 +43,21 @@ std::string normal(const std::string& amount) {
 }
 
 /// Every settlement moves a positive amount that its payer asked for, as
-/// itself, in a PayRequest (each request settles at most once).
+/// itself, in a PayRequest (each request settles at most once). "Itself"
+/// means from the peer holding the key the name registered: a peer that
+/// merely calls itself alice does not count.
 verdict no_unauthorised_payment(const run_facts& f) {
   std::map<payment_key, int> asked;
+  std::map<std::string, std::string> owner; // user -> key it registered
   std::size_t settled = 0, bad = 0;
   std::string first;
   for (const auto& rec : f.records) {
-    if (is_event(rec, "PaymentRequested") && detail_of(rec, "user") == detail_of(rec, "payer"))
-      ++asked[{detail_of(rec, "payer"), detail_of(rec, "payee"), normal(detail_of(rec, "amount"))}];
+    if (is_event(rec, "UserRegistered"))
+      owner[detail_of(rec, "user")] = detail_of(rec, "key");
+    auto payer = detail_of(rec, "payer");
+    if (is_event(rec, "PaymentRequested") && detail_of(rec, "user") == payer &&
+        (!owner.count(payer) || owner[payer] == detail_of(rec, "key")))
+      ++asked[{payer, detail_of(rec, "payee"), normal(detail_of(rec, "amount"))}];
     if (!is_event(rec, "TokenSettled"))
       continue;
     ++settled;

@@ -29,6 +29,7 @@ void peer::start_payment(const command& c, context& ctx) {
     auto text = "PayRequest#" + cfg_.user + "#" + amount + "#" + to;
     ctx.emit("PaymentRequested", {{"payment", id},
                                   {"user", cfg_.user},
+                                  {"key", short_id(key_.public_key().fingerprint())},
                                   {"payer", cfg_.user},
                                   {"payee", to},
                                   {"amount", amount}});

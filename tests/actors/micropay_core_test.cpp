@@ -344,6 +344,15 @@ TEST_CASE("micropay invariants break on traces made to break them", "[micropay][
     event_record("mallory", "PaymentRequested",
                  {{"user", "mallory"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "5"}});
   CHECK_FALSE(check("no_unauthorised_payment", {by_other, twice[0]}).held);
+  // A peer calling itself alice, but not with the key alice registered.
+  auto registered = event_record("server", "UserRegistered", {{"user", "alice"}, {"key", "k1"}});
+  auto impostor = event_record(
+    "mallory", "PaymentRequested",
+    {{"user", "alice"}, {"key", "k2"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "5"}});
+  CHECK_FALSE(check("no_unauthorised_payment", {registered, impostor, twice[0]}).held);
+  auto owner = impostor;
+  owner["details"]["key"] = "k1";
+  CHECK(check("no_unauthorised_payment", {registered, owner, twice[0]}).held);
   auto negative =
     event_record("server", "TokenSettled",
                  {{"token", "t2"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "-5"}});
