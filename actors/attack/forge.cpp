@@ -115,6 +115,13 @@ void attacker::forge_message(const action& a, const packet* matched, context& ct
   auto built = s->build(f, term_store{known_, dir_, ctx.rng()});
   if (!built)
     return fail("forge", "cannot build " + a.kind + ": missing term: " + built.error().detail, ctx);
+  // The keys it chose itself (an ephemeral secret, a fresh key it sealed
+  // under) it knows from now on; keys that are someone's secret it had to
+  // know already to put them in.
+  for (const auto& doc : s->fields)
+    if (doc.type == "symmetric_key" && doc.secret.empty() && !f[doc.name].empty())
+      if (auto key = crypto::from_hex(f[doc.name]))
+        known_.learn_key(*key);
   ctx.emit("AttackForged", {{"kind", a.kind}, {"link", from + "->" + to}});
   ctx.send_as(from, to, a.kind, std::move(*built));
 }

@@ -9,12 +9,16 @@ namespace {
 
 constexpr std::size_t direction_key_size = 32;
 
+} // namespace
+
 /// Both directions' keys: initiator->responder first.
 result<bytes> channel_keys(const char* label, byte_view own_private, byte_view peer_public,
                            byte_view channel_id, byte_view transcript, byte_view responder_eph) {
   auto info = crypto::concat({byte_view(std::string_view(label)), transcript, responder_eph});
   return crypto::x25519_derive(own_private, peer_public, channel_id, info, 2 * direction_key_size);
 }
+
+namespace {
 
 void split_keys(channel& ch, const bytes& keys, bool initiator) {
   bytes first(keys.begin(), keys.begin() + direction_key_size);
@@ -99,7 +103,8 @@ result<inbound_hello> read_hello(const char* label, byte_view packet) {
 result<answered> answer_hello(const char* label, crypto::rng& r, const crypto::rsa_private_key& me,
                               const inbound_hello& in, const bytes& card, const std::string& peer) {
   auto eph = crypto::x25519_keypair::generate(r);
-  welcome w{in.h.channel, eph.public_key, in.transcript, me.public_key().to_der(), card};
+  welcome w{in.h.channel,  eph.public_key,           in.h.ephemeral,
+            in.transcript, me.public_key().to_der(), card};
   auto payload = encode(w, label);
   if (!payload)
     return payload.error();
@@ -128,7 +133,8 @@ result<inbound_welcome> read_welcome(const char* label, const dialing& d, byte_v
   auto c = check_signed(*blob, w->public_key);
   if (!c)
     return c.error();
-  bool answers = crypto::constant_time_equal(w->transcript, crypto::sha256(d.sent));
+  bool answers = crypto::constant_time_equal(w->transcript, crypto::sha256(d.sent)) &&
+                 crypto::constant_time_equal(w->initiator_ephemeral, d.ephemeral.public_key);
   return inbound_welcome{std::move(*w), c->fingerprint, c->signature_ok, answers};
 }
 

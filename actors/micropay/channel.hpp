@@ -31,6 +31,12 @@ struct channel {
   std::optional<bytes> open(const char* kind, const record& rec, bool check_replays, context& ctx);
 };
 
+/// Both directions' keys (initiator->responder first), 64 bytes: X25519 of
+/// one end's ephemeral private key and the other's public key, then HKDF with
+/// the channel id as salt and label ‖ transcript ‖ responder's key as info.
+result<bytes> channel_keys(const char* label, byte_view own_private, byte_view peer_public,
+                           byte_view channel_id, byte_view transcript, byte_view responder_eph);
+
 /// The initiator's state between its hello (or dial) and the answer.
 struct dialing {
   bytes channel;

@@ -50,7 +50,8 @@ result<hello> decode_hello(byte_view in, const char* label) {
 
 result<bytes> encode(const welcome& x, const char* label) {
   return encode_labelled(label, [&](writer& w) {
-    w.field(x.channel).field(x.ephemeral).field(x.transcript).field(x.public_key).field(x.card);
+    w.field(x.channel).field(x.ephemeral).field(x.initiator_ephemeral).field(x.transcript);
+    w.field(x.public_key).field(x.card);
   });
 }
 
@@ -58,6 +59,7 @@ result<welcome> decode_welcome(byte_view in, const char* label) {
   return decode_labelled<welcome>(in, label, [](reader& r, welcome& x) {
     x.channel = r.exact(channel_id_size);
     x.ephemeral = r.exact(32);
+    x.initiator_ephemeral = r.exact(32);
     x.transcript = r.exact(32);
     x.public_key = r.field(key_max);
     x.card = r.field(blob_max);

@@ -79,9 +79,10 @@ result<hello> decode_hello(byte_view in, const char* label);
 struct welcome {
   bytes channel;
   bytes ephemeral;
-  bytes transcript; ///< SHA-256 of the signed hello it answers
-  bytes public_key; ///< the responder's long-term RSA key, DER
-  bytes card;       ///< the responder's signed card (answer only)
+  bytes initiator_ephemeral; ///< the hello's ephemeral key: both shares are signed (SIGMA)
+  bytes transcript;          ///< SHA-256 of the signed hello it answers
+  bytes public_key;          ///< the responder's long-term RSA key, DER
+  bytes card;                ///< the responder's signed card (answer only)
 };
 result<bytes> encode(const welcome& x, const char* label);
 result<welcome> decode_welcome(byte_view in, const char* label);

@@ -1,6 +1,9 @@
 // Schemas of the handshakes: hello and welcome (peer <-> server), dial and
 // answer (peer <-> peer). Each is signed by its sender's long-term key, which
-// it carries; an attacker can sign only with keys it holds.
+// it carries; an attacker can sign only with keys it holds. An attacker that
+// builds its own hello or dial chooses the ephemeral secret, so it can read
+// the channel keys off the answer, as the real initiator would.
+#include "actors/micropay/channel.hpp"
 #include "actors/micropay/schemas.hpp"
 
 namespace protobed::micropay {
@@ -11,14 +14,22 @@ using crypto::to_hex;
 
 const char* signed_clear = "clear, signed by the sender";
 
+field_doc card_field(bool with_card) {
+  return {"card", "bytes", std::string(signed_clear) + ", itself signed by the server",
+          with_card ? "" : "empty", ""};
+}
+
 message_schema hello_schema(const char* k, bool with_card) {
   message_schema s;
   s.kind = k;
   s.fields = {{"channel", "bytes", signed_clear, "fresh", "", channel_id_size},
-              {"ephemeral", "bytes", signed_clear, "fresh", "", 32},
+              {"ephemeral_secret", "symmetric_key",
+               "never sent: the X25519 private key the ephemeral key is made from", "fresh", "",
+               32},
+              {"ephemeral", "bytes", std::string(signed_clear) + " (made from ephemeral_secret)",
+               "empty", ""},
               {"time", "amount", signed_clear + std::string(" (ns)"), "", ""},
-              {"card", "bytes", std::string(signed_clear) + ", itself signed by the server",
-               with_card ? "" : "empty", ""},
+              card_field(with_card),
               {"sign_with", "signer", "signs it; its public key is carried", "self", ""}};
   s.read = [k](byte_view in, const term_store&) {
     field_values out;
@@ -36,7 +47,10 @@ message_schema hello_schema(const char* k, bool with_card) {
     auto key = field_signer(f, "sign_with", t);
     if (!key)
       return result<bytes>(key.error());
-    hello h{r.hex("channel"), r.hex("ephemeral"), key->public_key().to_der(), r.amount("time"),
+    auto pair = crypto::x25519_keypair::from_private(r.hex("ephemeral_secret"));
+    if (!pair)
+      return result<bytes>(pair.error());
+    hello h{r.hex("channel"), pair->public_key, key->public_key().to_der(), r.amount("time"),
             r.hex("card")};
     return checked_build(r, and_then(encode(h, k), [&](const bytes& b) {
                            return encode(signed_blob{b, key->sign(t.rng, b)});
@@ -45,25 +59,51 @@ message_schema hello_schema(const char* k, bool with_card) {
   return s;
 }
 
+/// The channel keys, for an observer holding the initiator's ephemeral
+/// secret (it built the hello itself): both directions, or nothing.
+void read_channel_keys(const char* k, const welcome& w, const term_store& t, field_values& out) {
+  for (const auto& secret : t.known.symmetric_keys) {
+    if (secret.size() != 32)
+      continue;
+    auto pair = crypto::x25519_keypair::from_private(secret);
+    if (!pair || pair->public_key != w.initiator_ephemeral)
+      continue;
+    auto keys = channel_keys(k, secret, w.ephemeral, w.channel, w.transcript, w.ephemeral);
+    if (!keys)
+      return;
+    out["key_to_responder"] = to_hex(byte_view(keys->data(), 32));
+    out["key_to_initiator"] = to_hex(byte_view(keys->data() + 32, 32));
+    return;
+  }
+}
+
 message_schema welcome_schema(const char* k, bool with_card) {
   message_schema s;
   s.kind = k;
+  const char* derived =
+    "never sent: derived (X25519 + HKDF) by whoever holds either ephemeral secret";
   s.fields = {
     {"channel", "bytes", signed_clear, "", "", channel_id_size},
     {"ephemeral", "bytes", signed_clear, "fresh", "", 32},
+    {"initiator_ephemeral", "bytes", signed_clear, "", "", 32},
     {"transcript", "bytes", signed_clear + std::string(" (the hello's SHA-256)"), "fresh", "", 32},
-    {"card", "bytes", std::string(signed_clear) + ", itself signed by the server",
-     with_card ? "" : "empty", ""},
-    {"sign_with", "signer", "signs it; its public key is carried", "self", ""}};
-  s.read = [k](byte_view in, const term_store&) {
+    card_field(with_card),
+    {"sign_with", "signer", "signs it; its public key is carried", "self", ""},
+    {"key_to_responder", "symmetric_key", derived, "empty", ""},
+    {"key_to_initiator", "symmetric_key", derived, "empty", ""}};
+  s.read = [k](byte_view in, const term_store& t) {
     field_values out;
     auto blob = decode_signed_blob(in);
-    if (auto w = and_then(blob, [k](const signed_blob& b) { return decode_welcome(b.payload, k); }))
-      out = {{"channel", to_hex(w->channel)},
-             {"ephemeral", to_hex(w->ephemeral)},
-             {"transcript", to_hex(w->transcript)},
-             {"public_key", to_hex(w->public_key)},
-             {"card", to_hex(w->card)}};
+    auto w = and_then(blob, [k](const signed_blob& b) { return decode_welcome(b.payload, k); });
+    if (!w)
+      return out;
+    out = {{"channel", to_hex(w->channel)},
+           {"ephemeral", to_hex(w->ephemeral)},
+           {"initiator_ephemeral", to_hex(w->initiator_ephemeral)},
+           {"transcript", to_hex(w->transcript)},
+           {"public_key", to_hex(w->public_key)},
+           {"card", to_hex(w->card)}};
+    read_channel_keys(k, *w, t, out);
     return out;
   };
   s.build = [k](const field_values& f, const term_store& t) {
@@ -71,8 +111,8 @@ message_schema welcome_schema(const char* k, bool with_card) {
     auto key = field_signer(f, "sign_with", t);
     if (!key)
       return result<bytes>(key.error());
-    welcome w{r.hex("channel"), r.hex("ephemeral"), r.hex("transcript"), key->public_key().to_der(),
-              r.hex("card")};
+    welcome w{r.hex("channel"),    r.hex("ephemeral"),         r.hex("initiator_ephemeral"),
+              r.hex("transcript"), key->public_key().to_der(), r.hex("card")};
     return checked_build(r, and_then(encode(w, k), [&](const bytes& b) {
                            return encode(signed_blob{b, key->sign(t.rng, b)});
                          }));
