@@ -238,6 +238,10 @@ std::optional<packet> attacker::forge(const action& a, const packet& p, context&
 }
 
 void attacker::analyze(const packet& p, context& ctx) {
+  learn_from(p, true, ctx);
+}
+
+void attacker::learn_from(const packet& p, bool secrets, context& ctx) {
   auto before = known_.secrets().size();
   // Through the schema: every field it can open; secret fields are secrets
   // learned, symmetric keys become keys it holds.
@@ -247,15 +251,16 @@ void attacker::analyze(const packet& p, context& ctx) {
       auto v = fields.find(f.name);
       if (v == fields.end() || v->second.empty())
         continue;
-      if (!f.secret.empty())
+      if (!f.secret.empty() && secrets)
         known_.learn({f.secret, v->second, describe_source(p)});
       if (f.type == "symmetric_key")
         if (auto key = crypto::from_hex(v->second))
           known_.learn_key(*key);
     }
   }
-  for (const auto& a : analyzers_ ? *analyzers_ : std::vector<analyzer>{})
-    a(p, known_, ctx.rng());
+  if (secrets)
+    for (const auto& a : analyzers_ ? *analyzers_ : std::vector<analyzer>{})
+      a(p, known_, ctx.rng());
   for (auto i = before; i < known_.secrets().size(); ++i) {
     const auto& s = known_.secrets()[i];
     ctx.emit("SecretLearned", {{"what", s.what}, {"value", s.value}, {"source", s.source}});

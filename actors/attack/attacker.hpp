@@ -41,6 +41,9 @@ private:
   void inject(const action& a, context& ctx);
   void compromise(const action& a, context& ctx);
   void analyze(const packet& p, context& ctx);
+  /// The keys (and, with `secrets`, the secrets) `p` gives it; its own
+  /// forgeries give keys only: what it made up is no one's secret.
+  void learn_from(const packet& p, bool secrets, context& ctx);
   /// Impersonate or substitute_key through the protocols' forgers.
   std::optional<packet> forge(const action& a, const packet& p, context& ctx);
   /// `forge:` — builds a packet field by field from what it knows.

@@ -123,6 +123,10 @@ void attacker::forge_message(const action& a, const packet* matched, context& ct
       if (auto key = crypto::from_hex(f[doc.name]))
         known_.learn_key(*key);
   ctx.emit("AttackForged", {{"kind", a.kind}, {"link", from + "->" + to}});
+  // What it sent it can read as any observer would (an answer it built
+  // gives it the channel keys, with the ephemeral secret it chose).
+  packet own{0, from, to, a.kind, *built, ctx.self()};
+  learn_from(own, false, ctx);
   ctx.send_as(from, to, a.kind, std::move(*built));
 }
 

@@ -139,8 +139,10 @@ result<inbound_welcome> read_welcome(const char* label, const dialing& d, byte_v
 }
 
 result<channel> finish_handshake(const char* label, const dialing& d, const inbound_welcome& in) {
+  // The transcript as the answer states it: the same as ours when the caller
+  // checked transcript_ok, whatever the answer says when it did not.
   auto keys = channel_keys(label, d.ephemeral.private_key, in.w.ephemeral, d.channel,
-                           crypto::sha256(d.sent), in.w.ephemeral);
+                           in.w.transcript, in.w.ephemeral);
   if (!keys)
     return keys.error();
   channel ch;

@@ -59,16 +59,17 @@ message_schema hello_schema(const char* k, bool with_card) {
   return s;
 }
 
-/// The channel keys, for an observer holding the initiator's ephemeral
-/// secret (it built the hello itself): both directions, or nothing.
+/// The channel keys, for an observer holding either end's ephemeral secret
+/// (it built the hello or the answer itself): both directions, or nothing.
 void read_channel_keys(const char* k, const welcome& w, const term_store& t, field_values& out) {
   for (const auto& secret : t.known.symmetric_keys) {
     if (secret.size() != 32)
       continue;
     auto pair = crypto::x25519_keypair::from_private(secret);
-    if (!pair || pair->public_key != w.initiator_ephemeral)
+    if (!pair || (pair->public_key != w.initiator_ephemeral && pair->public_key != w.ephemeral))
       continue;
-    auto keys = channel_keys(k, secret, w.ephemeral, w.channel, w.transcript, w.ephemeral);
+    const auto& other = pair->public_key == w.ephemeral ? w.initiator_ephemeral : w.ephemeral;
+    auto keys = channel_keys(k, secret, other, w.channel, w.transcript, w.ephemeral);
     if (!keys)
       return;
     out["key_to_responder"] = to_hex(byte_view(keys->data(), 32));
@@ -84,7 +85,10 @@ message_schema welcome_schema(const char* k, bool with_card) {
     "never sent: derived (X25519 + HKDF) by whoever holds either ephemeral secret";
   s.fields = {
     {"channel", "bytes", signed_clear, "", "", channel_id_size},
-    {"ephemeral", "bytes", signed_clear, "fresh", "", 32},
+    {"ephemeral_secret", "symmetric_key",
+     "never sent: the X25519 private key the ephemeral key is made from", "fresh", "", 32},
+    {"ephemeral", "bytes", std::string(signed_clear) + " (made from ephemeral_secret)", "empty",
+     ""},
     {"initiator_ephemeral", "bytes", signed_clear, "", "", 32},
     {"transcript", "bytes", signed_clear + std::string(" (the hello's SHA-256)"), "fresh", "", 32},
     card_field(with_card),
@@ -111,7 +115,10 @@ message_schema welcome_schema(const char* k, bool with_card) {
     auto key = field_signer(f, "sign_with", t);
     if (!key)
       return result<bytes>(key.error());
-    welcome w{r.hex("channel"),    r.hex("ephemeral"),         r.hex("initiator_ephemeral"),
+    auto pair = crypto::x25519_keypair::from_private(r.hex("ephemeral_secret"));
+    if (!pair)
+      return result<bytes>(pair.error());
+    welcome w{r.hex("channel"),    pair->public_key,           r.hex("initiator_ephemeral"),
               r.hex("transcript"), key->public_key().to_der(), r.hex("card")};
     return checked_build(r, and_then(encode(w, k), [&](const bytes& b) {
                            return encode(signed_blob{b, key->sign(t.rng, b)});
