@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs e-commerce and messaging scenarios with their participants spread over three node
+# Runs e-commerce, messaging and micropay scenarios with their participants spread over three node
 # processes on loopback (ephemeral ports), then kills a node mid-run. Nodes
 # are stopped however the script ends.
 set -u
@@ -55,6 +55,10 @@ check "messaging over 3 nodes: relay, sender, recipient" 0 "result    PASS" \
   "$bin" run scenarios/messaging/two-devices-chat.yaml --nodes "$nodes"
 check "messaging offline queue over 3 nodes: eviction, gap explained" 0 "result    PASS" \
   "$bin" run scenarios/messaging/offline-three-messages.yaml --nodes "$nodes"
+check "micropay over 3 nodes: server, payer, payee" 0 "result    PASS" \
+  "$bin" run scenarios/micropay/pay-ok.yaml --nodes "$nodes"
+check "micropay chat over 3 nodes" 0 "result    PASS" \
+  "$bin" run scenarios/micropay/chat.yaml --nodes "$nodes"
 check "same file in-process" 0 "result    PASS" \
   "$bin" run scenarios/ecommerce/happy-path.yaml
 

@@ -59,15 +59,19 @@ TEST_CASE("the same scenario and seed give a byte-identical trace", "[director]"
   CHECK(trace_of(run_scenario(s, other)) != trace_of(a));
 }
 
-TEST_CASE("a messaging run over a lossy network gives a byte-identical trace per seed",
-          "[director][messaging]") {
-  auto s = load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/messaging/lossy-network.yaml");
-  auto a = run_scenario(s);
-  REQUIRE(a.completed);
-  CHECK(trace_of(a) == trace_of(run_scenario(s)));
-  run_options other;
-  other.seed = 6;
-  CHECK(trace_of(run_scenario(s, other)) != trace_of(a));
+TEST_CASE("a messaging or micropay run over a lossy network gives a byte-identical trace per seed",
+          "[director][messaging][micropay]") {
+  for (auto protocol : {"messaging", "micropay"}) {
+    INFO(protocol);
+    auto s =
+      load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/" + protocol + "/lossy-network.yaml");
+    auto a = run_scenario(s);
+    REQUIRE(a.completed);
+    CHECK(trace_of(a) == trace_of(run_scenario(s)));
+    run_options other;
+    other.seed = 6;
+    CHECK(trace_of(run_scenario(s, other)) != trace_of(a));
+  }
 }
 
 TEST_CASE("the run ends when nothing is pending, in virtual time", "[director]") {
@@ -142,7 +146,7 @@ TEST_CASE("expectations report what they observed", "[director][checks]") {
 }
 
 TEST_CASE("on a lossy network every invariant holds, whatever the seed", "[director][faults]") {
-  for (auto protocol : {"ecommerce", "messaging"}) {
+  for (auto protocol : {"ecommerce", "messaging", "micropay"}) {
     auto s =
       load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/" + protocol + "/lossy-network.yaml");
     for (std::uint64_t seed = 1; seed <= 12; ++seed) {
