@@ -31,8 +31,8 @@ void peer::on_packet(const packet& p, context& ctx) {
 
 void peer::on_command(const command& c, context& ctx) {
   const auto& u = cfg_.user;
-  if (c.verb == "register" || c.verb == "login")
-    ctx.emit("SignInStarted", {{"user", u}, {"step", c.verb}});
+  if (c.verb == "login")
+    ctx.emit("LoginStarted", {{"user", u}});
   if (c.verb == "register")
     return ask(kind::command, "REGISTER#" + u, {}, "REGISTER#" + u, {}, ctx);
   if (c.verb == "login")

@@ -46,7 +46,7 @@ transaction_def payment() {
     {"redeem", {"PaymentReceived"}, {"TokenSettled"}},
     {"notice", {"TokenSettled"}, {"PaymentFinished"}},
   };
-  t.setup = setup_def{"sign-in", "SignInStarted", "LoggedIn"};
+  t.setup = setup_def{"login", "LoginStarted", "LoggedIn"};
   return t;
 }
 

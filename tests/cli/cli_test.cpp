@@ -424,6 +424,22 @@ TEST_CASE("bench messaging reports registration apart from the messages", "[cli]
   CHECK(doc["expectations_broken"].empty());
 }
 
+TEST_CASE("bench micropay pays end to end with logins outside the window", "[cli][bench]") {
+  auto r = run_protobed({"bench", "micropay", "--transactions", "12", "--clients", "2", "--json",
+                         "--echo", "0", "--seconds", "0.01"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["transactions"] == 12);
+  CHECK(doc["committed"] == 12); // every payment settled and its payer told
+  CHECK(doc["setup"]["name"] == "login");
+  CHECK(doc["setup"]["done"] == 4); // two payers, two payees
+  for (auto step : {"request", "delivery", "redeem", "notice"})
+    CHECK(doc["step_ms"].contains(step));
+  CHECK(doc["crypto_per_tx"]["private_ops"].get<double>() >= 1); // the server signs each token
+  CHECK(doc["expectations_broken"].empty());
+}
+
 TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli][bench]") {
   // Seven purchases per card: more than the bank's default codes per card per
   // hour, which the workload must lift.

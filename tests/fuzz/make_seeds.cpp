@@ -9,6 +9,8 @@
 #include "actors/ecommerce/messages.hpp"
 #include "actors/messaging/device.hpp"
 #include "actors/messaging/relay.hpp"
+#include "actors/micropay/peer.hpp"
+#include "actors/micropay/server.hpp"
 #include "actors/services/otp_provider.hpp"
 #include "tests/actors/ecommerce_world.hpp"
 
@@ -95,6 +97,40 @@ void messaging_packets(const fs::path& out) {
     }
 }
 
+/// A payment and a chat in which every micropay kind crosses the wire: the
+/// bytes, each prefixed with the kind's index as fuzz_micropay reads it.
+void micropay_packets(const fs::path& out) {
+  test::core_harness h(9);
+  h.dir.add_participant("server", "micropay.server");
+  micropay::server_config sc;
+  sc.accounts = {{"alice", 100}, {"bob", 0}};
+  h.add("server", std::make_unique<micropay::server>(sc, h.long_term_key("server"), h.dir));
+  for (auto name : {"alice", "bob"}) {
+    h.dir.add_participant(name, "micropay.peer");
+    micropay::peer_config c;
+    c.server = "server";
+    c.user = name;
+    h.add(name, std::make_unique<micropay::peer>(c, h.long_term_key(name), h.dir));
+    h.command(name, {"register", {}}, std::chrono::seconds(0));
+    h.command(name, {"login", {}}, std::chrono::seconds(1));
+  }
+  h.command("alice", {"pay", {{"to", "bob"}, {"amount", "5"}}}, std::chrono::seconds(2));
+  h.command("alice", {"chat", {{"to", "bob"}, {"text", "hi"}}}, std::chrono::seconds(3));
+  h.run();
+  const char* kinds[] = {micropay::kind::hello, micropay::kind::welcome, micropay::kind::command,
+                         micropay::kind::reply, micropay::kind::dial,    micropay::kind::answer,
+                         micropay::kind::token, micropay::kind::redeem,  micropay::kind::settled,
+                         micropay::kind::chat};
+  std::size_t n = 0;
+  for (std::uint8_t i = 0; i < std::size(kinds); ++i)
+    for (const auto& p : h.sent(kinds[i])) {
+      std::vector<std::uint8_t> seed{i};
+      seed.insert(seed.end(), p.bytes.begin(), p.bytes.end());
+      write(out / "micropay" / (std::string(kinds[i]) + "." + std::to_string(++n)), seed);
+      write(out / "codec" / (std::string(kinds[i]) + "." + std::to_string(n)), p.bytes);
+    }
+}
+
 void scenarios(const fs::path& out, const fs::path& library) {
   std::size_t n = 0;
   for (const auto& e : fs::recursive_directory_iterator(library))
@@ -114,6 +150,7 @@ int main(int argc, char** argv) {
   fs::create_directories(out / "scenario");
   packets(out);
   messaging_packets(out);
+  micropay_packets(out);
   scenarios(out, argv[2]);
   return 0;
 }
