@@ -102,8 +102,11 @@ void server::on_request(const packet& p, context& ctx) {
     return send_on(*l, kind::reply, l->last_reply, ctx);
   }
   if (rq->id <= l->last_request)
-    return ctx.emit("PacketIgnored",
-                    {{"kind", p.kind}, {"from", l->ch.peer}, {"reason", "an earlier request"}});
+    return ctx.emit(
+      "PacketIgnored",
+      {{"kind", p.kind},
+       {"from", l->ch.peer},
+       {"reason", rq->id == l->last_request ? "being answered" : "an earlier request"}});
   if ((p.kind == kind::redeem) != (rq->text == "Redeem"))
     return ctx.emit("PacketRejected",
                     {{"kind", p.kind}, {"from", l->ch.peer}, {"reason", "wrong kind for request"}});
@@ -111,12 +114,18 @@ void server::on_request(const packet& p, context& ctx) {
 }
 
 void server::answer(link& l, const request& rq, context& ctx) {
-  auto r = rq.text == "Redeem" ? redeem(l, rq, ctx) : handle(l, rq, ctx);
-  r.id = rq.id;
+  l.last_request = rq.id;
+  l.last_reply.clear(); // until it is answered, a repeat is ignored
+  auto r = rq.text == "Redeem" ? std::optional<reply>(redeem(l, rq, ctx)) : handle(l, rq, ctx);
+  if (r)
+    send_reply(l, std::move(*r), ctx);
+}
+
+void server::send_reply(link& l, reply r, context& ctx) {
+  r.id = l.last_request;
   auto payload = encode(r);
   if (!payload)
     return ctx.emit("SendFailed", {{"kind", kind::reply}, {"reason", payload.error().message()}});
-  l.last_request = rq.id;
   l.last_reply = *payload;
   send_on(l, kind::reply, l.last_reply, ctx);
 }
@@ -128,7 +137,7 @@ void server::send_on(link& l, const char* k, const result<bytes>& payload, conte
   ctx.send(l.ch.peer, k, std::move(*out));
 }
 
-reply server::handle(link& l, const request& rq, context& ctx) {
+std::optional<reply> server::handle(link& l, const request& rq, context& ctx) {
   auto c = parse_command(rq.text);
   using verb = parsed_command::verb;
   switch (c.what) {
@@ -146,7 +155,7 @@ reply server::handle(link& l, const request& rq, context& ctx) {
       break;
   }
   ctx.emit("CommandRefused", {{"from", l.ch.peer}, {"command", rq.text}, {"reason", "unknown"}});
-  return {0, text::wrong_state, {}};
+  return reply{0, text::wrong_state, {}};
 }
 
 reply server::register_name(link& l, const parsed_command& c, context& ctx) {

@@ -42,6 +42,7 @@ public:
   void on_packet(const packet& p, context& ctx) override;
   void on_timer(const timer_id& id, context& ctx) override;
   void on_peer_status(const std::string& peer, bool reachable, context& ctx) override;
+  void on_work_done(const timer_id& id, std::any result, context& ctx) override;
   observation observe() const override;
 
 private:
@@ -70,7 +71,9 @@ private:
   void on_hello(const packet& p, context& ctx);
   void on_request(const packet& p, context& ctx);
   void answer(link& l, const request& rq, context& ctx);
-  reply handle(link& l, const request& rq, context& ctx);
+  /// The answer, or nullopt when it comes later (a token being signed).
+  std::optional<reply> handle(link& l, const request& rq, context& ctx);
+  void send_reply(link& l, reply r, context& ctx);
   reply register_name(link& l, const parsed_command& c, context& ctx);
   reply login(link& l, const parsed_command& c, context& ctx);
   reply list(const link& l) const;
@@ -83,7 +86,7 @@ private:
   void keep_links_bounded(const bytes& fingerprint, context& ctx);
 
   // server_pay.cpp: payments
-  reply pay(link& l, const parsed_command& c, context& ctx);
+  std::optional<reply> pay(link& l, const parsed_command& c, context& ctx);
   std::optional<std::string> pay_refusal(const link& l, const parsed_command& c,
                                          std::int64_t& amount) const;
   reply redeem(link& l, const request& rq, context& ctx);
@@ -104,6 +107,15 @@ private:
   std::set<std::string> offline_;                ///< participants known unreachable
   std::map<bytes, std::vector<bytes>> links_of_; ///< key fingerprint -> its channels, oldest first
   std::optional<sim_time> armed_;
+  /// Tokens being signed (off the actor, with `workers`): whose request
+  /// each answers. The reservation is already made.
+  struct signing {
+    bytes channel;
+    std::uint64_t request = 0;
+    std::string address;
+  };
+  std::map<std::uint64_t, signing> signing_;
+  std::uint64_t signed_ = 0;
 };
 
 } // namespace protobed::micropay

@@ -54,10 +54,10 @@ std::optional<std::string> server::pay_refusal(const link& l, const parsed_comma
   return std::nullopt;
 }
 
-reply server::pay(link& l, const parsed_command& c, context& ctx) {
+std::optional<reply> server::pay(link& l, const parsed_command& c, context& ctx) {
   if (!l.user) {
     ctx.emit("PayRefused", {{"from", l.ch.peer}, {"reason", "not logged in"}});
-    return {0, text::auth_fail, {}};
+    return reply{0, text::auth_fail, {}};
   }
   std::int64_t amount = 0;
   if (auto why = pay_refusal(l, c, amount)) {
@@ -66,15 +66,15 @@ reply server::pay(link& l, const parsed_command& c, context& ctx) {
                             {"payee", c.payee},
                             {"amount", c.amount},
                             {"reason", *why}});
-    return {0, *why, {}};
+    return reply{0, *why, {}};
   }
   token t{ctx.rng().generate(token_id_size), c.name, c.payee, amount,
           (ctx.now() + cfg_.token_lifetime).count()};
-  auto blob = and_then(encode(t), [&](const bytes& b) {
-    return encode(signed_blob{b, key_.sign(ctx.rng(), b)});
-  });
-  if (!blob)
-    return {0, "FAIL: " + blob.error().message(), {}};
+  auto payload = encode(t);
+  if (!payload)
+    return reply{0, "FAIL: " + payload.error().message(), {}};
+  // Every check passed: the money is reserved now, in this actor; only the
+  // signature (stateless) is made elsewhere, and the answer follows it.
   accounts_[c.name].balance -= amount;
   reserved_[t.id] = {c.name, c.payee, amount, ctx.now() + cfg_.token_lifetime};
   expiries_.insert({ctx.now() + cfg_.token_lifetime, t.id});
@@ -85,7 +85,29 @@ reply server::pay(link& l, const parsed_command& c, context& ctx) {
                            {"payee", c.payee},
                            {"amount", std::to_string(amount)},
                            {"expires", std::to_string((ctx.now() + cfg_.token_lifetime).count())}});
-  return {0, std::string(text::pay_ok) + accounts_[c.payee].address, std::move(*blob)};
+  auto n = ++signed_;
+  signing_[n] = {l.ch.id, l.last_request, accounts_[c.payee].address};
+  ctx.offload({"sign", n}, [key = key_, b = std::move(*payload)](crypto::rng& r) -> std::any {
+    return encode(signed_blob{b, key.sign(r, b)});
+  });
+  return std::nullopt;
+}
+
+void server::on_work_done(const timer_id& id, std::any done, context& ctx) {
+  auto i = signing_.find(id.index);
+  if (id.purpose != "sign" || i == signing_.end())
+    return participant_core::on_work_done(id, std::move(done), ctx);
+  auto s = std::move(i->second);
+  signing_.erase(i);
+  auto* l = find_link(s.channel);
+  if (!l || l->last_request != s.request)
+    return ctx.emit("ReplyDropped",
+                    {{"request", std::to_string(s.request)},
+                     {"reason", "the channel moved on while the token was signed"}});
+  auto blob = std::any_cast<crypto::result<bytes>>(std::move(done));
+  if (!blob)
+    return send_reply(*l, reply{0, "FAIL: " + blob.error().message(), {}}, ctx);
+  send_reply(*l, reply{0, std::string(text::pay_ok) + s.address, std::move(*blob)}, ctx);
 }
 
 reply server::redeem(link& l, const request& rq, context& ctx) {

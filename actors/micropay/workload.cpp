@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <thread>
 
 #include "actors/runtime/time.hpp"
 
@@ -34,8 +35,9 @@ std::string workload(const workload_options& o) {
     << "description: \"" << o.transactions << " payments by " << pairs << " payer(s) to as many "
     << "payees, through one server\"\n"
     << "seed: " << o.seed << "\nmode: real\ntime_limit: 2h\nnetwork: {latency: 0}\n"
-    << "participants:\n  server:\n    role: micropay.server\n    token_lifetime: "
-    << format_duration(timeout * 10) << "\n    accounts:\n";
+    << "participants:\n  server:\n    role: micropay.server\n    workers: "
+    << std::clamp(std::thread::hardware_concurrency(), 1u, 64u)
+    << "\n    token_lifetime: " << format_duration(timeout * 10) << "\n    accounts:\n";
   for (std::size_t i = 0; i < pairs; ++i)
     y << "      - {name: " << payer(i) << ", balance: " << share(o.transactions, pairs, i) << "}\n";
   for (std::size_t i = 0; i < pairs; ++i)

@@ -6,6 +6,8 @@
 // tests, in virtual time and on the real clock.
 #pragma once
 
+#include <any>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -62,12 +64,24 @@ struct timer_request {
   sim_time after;
 };
 
+/// Stateless work a core hands off (signing, verifying, opening): it reads
+/// only what it captured and its own randomness, never the core's state, so
+/// the shell may run it on another core. Its result comes back to the core
+/// through on_work_done, under the id it was given.
+using work_fn = std::function<std::any(crypto::rng&)>;
+
+struct work_request {
+  timer_id id;
+  work_fn work;
+};
+
 /// Everything one call into a core asked for, in order.
 struct effects {
   std::vector<outgoing> sends;
   std::vector<timer_request> timers;
   std::vector<timer_id> cancels;
   std::vector<event> events;
+  std::vector<work_request> work;
 };
 
 /// What a core sees of the world during one call, and where its effects go.
@@ -104,6 +118,13 @@ public:
   void cancel_timer(timer_id id) {
     out_.cancels.push_back(std::move(id));
   }
+  /// Runs `work` off the core (on the participant's workers, if it has any;
+  /// otherwise right after this call) and hands the result to on_work_done.
+  /// State the work depends on must be settled before: nothing else the
+  /// core does waits for it.
+  void offload(timer_id id, work_fn work) {
+    out_.work.push_back({std::move(id), std::move(work)});
+  }
   void emit(std::string name, std::vector<std::pair<std::string, std::string>> details = {}) {
     out_.events.push_back({std::move(name), std::move(details)});
   }
@@ -119,6 +140,10 @@ private:
   effects out_;
 };
 
+/// The generator one piece of offloaded work uses, seeded from the
+/// participant's own (so work is as reproducible as the participant).
+std::unique_ptr<crypto::rng> work_rng(crypto::rng& parent);
+
 class participant_core {
 public:
   virtual ~participant_core() = default;
@@ -131,6 +156,8 @@ public:
   /// (window over, restart). Cores that keep state for others (a relay
   /// holding messages) act on it; the default ignores it.
   virtual void on_peer_status(const std::string& peer, bool reachable, context& ctx);
+  /// The result of work this core offloaded under `id`.
+  virtual void on_work_done(const timer_id& id, std::any result, context& ctx);
   /// State for expectations and reports.
   virtual observation observe() const = 0;
 };

@@ -28,6 +28,24 @@ using pb_spawn_atom = caf::atom_constant<caf::atom("pb_spawn")>;
 using pb_stop_atom = caf::atom_constant<caf::atom("pb_stop")>;
 using pb_observe_atom = caf::atom_constant<caf::atom("pb_observe")>;
 using pb_peer_atom = caf::atom_constant<caf::atom("pb_peer")>;
+using pb_work_atom = caf::atom_constant<caf::atom("pb_work")>;
+
+/// Offloaded work on its way to a worker actor, and its result on the way
+/// back. Work never leaves its process: only the id and generation are
+/// serialised, the function, generator and result travel as pointers.
+struct work_job {
+  timer_id id;
+  std::uint64_t generation = 0;
+  std::shared_ptr<work_fn> fn;
+  std::shared_ptr<crypto::rng> rng;
+  caf::actor reply_to;
+};
+
+struct work_done {
+  timer_id id;
+  std::uint64_t generation = 0;
+  std::shared_ptr<std::any> result;
+};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, packet& x) {
@@ -52,6 +70,16 @@ typename Inspector::result_type inspect(Inspector& f, timer_id& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, observation& x) {
   return f(caf::meta::type_name("protobed.observation"), x.numbers, x.texts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, work_job& x) {
+  return f(caf::meta::type_name("protobed.work_job"), x.id, x.generation);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, work_done& x) {
+  return f(caf::meta::type_name("protobed.work_done"), x.id, x.generation);
 }
 
 /// Registers every message type above with `cfg`.

@@ -47,6 +47,35 @@ void cancel_timer(self_ptr self, const timer_id& id) {
     count(self, -1);
 }
 
+/// Runs offloaded work: on the next worker actor, or (without workers) here
+/// and now, its result queued to this actor like any message. Counted as
+/// activity until its result is handled.
+void dispatch_work(self_ptr self, work_request& w) {
+  auto& st = self->state;
+  count(self, 1);
+  auto generation = st.next_work++;
+  st.live_work.insert(generation);
+  std::shared_ptr<crypto::rng> rng = work_rng(*st.setup.rng);
+  if (st.workers.empty()) {
+    auto result = std::make_shared<std::any>(w.work(*rng));
+    self->send(self, pb_work_atom::value, work_done{w.id, generation, std::move(result)});
+    return;
+  }
+  const auto& worker = st.workers[st.next_worker++ % st.workers.size()];
+  self->send(worker, pb_work_atom::value,
+             work_job{w.id, generation, std::make_shared<work_fn>(std::move(w.work)),
+                      std::move(rng), caf::actor_cast<caf::actor>(self)});
+}
+
+/// A worker: runs each job it is given and sends the result back.
+caf::behavior work_actor(caf::event_based_actor*) {
+  return {[](pb_work_atom, const work_job& j) {
+    auto result = std::make_shared<std::any>((*j.fn)(*j.rng));
+    caf::anon_send(j.reply_to, pb_work_atom::value,
+                   work_done{j.id, j.generation, std::move(result)});
+  }};
+}
+
 /// Runs one call into the core and carries out what it asked for; the
 /// message that triggered it (if `consumes`) is then done.
 template <class F>
@@ -60,6 +89,8 @@ void step(self_ptr self, F&& call, bool consumes = true) {
     cancel_timer(self, id);
   for (const auto& t : fx.timers)
     arm_timer(self, t);
+  for (auto& w : fx.work)
+    dispatch_work(self, w);
   if (!s.activity && consumes)
     count(self, -1);
   flush(self); // remote: the delta goes out before the packets it accounts for
@@ -108,6 +139,7 @@ void crash(self_ptr self) {
   auto& st = self->state;
   count(self, -static_cast<std::int64_t>(st.live_timers.size()));
   st.live_timers.clear(); // a crashed process loses its timers
+  st.live_work.clear();   // and forgets the work it handed out (results come back stale)
   st.crashed = true;
   emit(self, event{"Crashed", {}});
   count(self, -1);
@@ -127,6 +159,8 @@ void restart(self_ptr self, bool keep_state) {
 
 caf::behavior participant_actor(self_ptr self, participant_setup setup) {
   self->state.setup = std::move(setup);
+  for (unsigned i = 0; i < self->state.setup.workers; ++i)
+    self->state.workers.push_back(self->spawn<caf::linked>(work_actor));
   return {
     [=](pb_start_atom) { step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); }); },
     [=](pb_crash_atom) { crash(self); },
@@ -147,6 +181,16 @@ caf::behavior participant_actor(self_ptr self, participant_setup setup) {
         return; // cancelled or re-armed since: stale
       live.erase(i);
       step(self, [&](participant_core& c, context& ctx) { c.on_timer(id, ctx); });
+    },
+    [=](pb_work_atom, work_done& d) {
+      if (self->state.live_work.erase(d.generation) == 0 || !d.result) { // lost in a crash
+        count(self, -1);
+        flush(self);
+        return;
+      }
+      step(self, [&](participant_core& c, context& ctx) {
+        c.on_work_done(d.id, std::move(*d.result), ctx);
+      });
     },
     [=](pb_peer_atom, const std::string& peer, bool reachable) {
       if (self->state.crashed) { // a process that is down learns nothing; no packet was lost

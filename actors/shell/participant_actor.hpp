@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <memory>
+#include <set>
+#include <vector>
 
 #include <caf/all.hpp>
 
@@ -30,6 +32,8 @@ struct participant_setup {
   std::shared_ptr<protobed::activity> activity;
   /// A packet that waited longer than this in the input queue is shed.
   sim_time queue_delay_limit = std::chrono::seconds(10);
+  /// Worker actors for the core's offloaded work (0: run it in this actor).
+  unsigned workers = 0;
 };
 
 struct participant_state {
@@ -37,6 +41,10 @@ struct participant_state {
   std::map<timer_id, std::uint64_t> live_timers; ///< id -> generation
   std::uint64_t next_generation = 1;
   bool crashed = false;
+  std::vector<caf::actor> workers;
+  std::size_t next_worker = 0;
+  std::set<std::uint64_t> live_work; ///< generations of work in flight (a crash forgets them)
+  std::uint64_t next_work = 1;
   std::int64_t pending_delta = 0; ///< on a node: activity not yet reported
 
   static inline const char* name = "protobed.participant";

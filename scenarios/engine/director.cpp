@@ -27,9 +27,9 @@ struct actors {
 void spawn_local(caf::actor_system& sys, world& w, actors& a, std::shared_ptr<activity> act,
                  caf::actor_clock::time_point start) {
   for (auto& [name, slot] : w.cores) {
-    auto actor = sys.spawn(participant_actor,
-                           participant_setup{name, slot, w.rngs[name], a.network, start, act,
-                                             w.queue_delay_limit});
+    auto actor =
+      sys.spawn(participant_actor, participant_setup{name, slot, w.rngs[name], a.network, start,
+                                                     act, w.queue_delay_limit, w.workers[name]});
     a.participants.emplace(name, actor);
   }
 }

@@ -63,7 +63,7 @@ spawn_reply spawn_here(caf::stateful_actor<node_state>* self, const std::string&
                 "node " + self->state.node_name + " has no participant '" + n + "' to spawn"};
       auto a = self->spawn(participant_actor,
                            participant_setup{n, w->cores[n], w->rngs[n], network, start, nullptr,
-                                             w->queue_delay_limit});
+                                             w->queue_delay_limit, w->workers[n]});
       self->state.spawned.push_back(a);
       out.push_back(a);
     }

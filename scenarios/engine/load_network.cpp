@@ -221,7 +221,8 @@ void load_faults(scenario& s, const config_node& node) {
 
 /// A participant-valued argument (type "participant(<role>)") must name a
 /// participant of that role.
-static void check_participant_args(const scenario& s, const role_info& role, const config_entry& c) {
+static void check_participant_args(const scenario& s, const role_info& role,
+                                   const config_entry& c) {
   for (const auto& doc : role.commands) {
     if (doc.verb != c.key)
       continue;
@@ -236,8 +237,8 @@ static void check_participant_args(const scenario& s, const role_info& role, con
       auto want = arg.type.substr(12, arg.type.size() - 13);
       auto name = participant_name(s, *v, arg.name, false);
       if (s.find(name)->role->name != want)
-        throw config_error(v->pos, arg.name + " '" + name + "' is a " +
-                                     s.find(name)->role->name + ", not a " + want);
+        throw config_error(v->pos, arg.name + " '" + name + "' is a " + s.find(name)->role->name +
+                                     ", not a " + want);
     }
   }
 }

@@ -60,7 +60,11 @@ void check_text(const std::string& text) {
   int line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xe  ? 3
+                      : (c >> 3) == 0x1e ? 4
+                                         : 0;
     bool ok = len != 0 && c != 0 && i + len <= text.size();
     for (std::size_t k = 1; ok && k < len; ++k)
       ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
@@ -87,15 +91,31 @@ bool valid_name(const std::string& s) {
   });
 }
 
-/// The participant's options without its `role` key.
+/// The participant's options without the keys every participant has
+/// (`role`, `workers`): what its role parses.
 config_node options_without_role(const config_node& n) {
   config_node out = n;
-  out.entries.erase(std::remove_if(out.entries.begin(), out.entries.end(),
-                                   [](const config_entry& e) { return e.key == "role"; }),
-                    out.entries.end());
+  out.entries.erase(
+    std::remove_if(out.entries.begin(), out.entries.end(),
+                   [](const config_entry& e) { return e.key == "role" || e.key == "workers"; }),
+    out.entries.end());
   if (out.entries.empty() && n.is_map())
     out.kind = config_node::type::map;
   return out;
+}
+
+/// `workers: N` (0..64): how many worker actors run the participant's
+/// offloaded work; 0 runs it in the participant's own actor.
+unsigned load_workers(const config_node& participant) {
+  const auto* n = participant.find("workers");
+  if (!n)
+    return 0;
+  auto text = n->is_scalar() ? n->scalar : std::string{};
+  if (text.empty() || text.size() > 2 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      std::stoul(text) > 64)
+    throw config_error(n->pos, "workers must be a whole number 0..64");
+  return static_cast<unsigned>(std::stoul(text));
 }
 
 void load_participants(scenario& s, const config_node& node, const role_registry& roles) {
@@ -119,7 +139,7 @@ void load_participants(scenario& s, const config_node& node, const role_registry
     dir.add_participant(e.key, role_name);
     for (const auto& k : role->kinds)
       dir.add_kind(k);
-    s.participants.push_back({e.key, role, {}, {}, e.key_pos});
+    s.participants.push_back({e.key, role, {}, {}, e.key_pos, load_workers(e.value)});
   }
   std::map<std::string, std::string> phones;
   for (std::size_t i = 0; i < s.participants.size(); ++i) {
@@ -190,9 +210,8 @@ void load_placement(scenario& s, const config_node& node) {
     participant_name(s, config_node::make_scalar(e.key, e.key_pos), "placement", false);
     auto where = as_string(e.value, "node");
     if (!valid_name(where))
-      throw config_error(e.value.pos,
-                         "node name '" + shown(where) +
-                           "' must be 1-64 letters, digits, '_', '-' or '.'");
+      throw config_error(e.value.pos, "node name '" + shown(where) +
+                                        "' must be 1-64 letters, digits, '_', '-' or '.'");
     s.placement[e.key] = where;
   }
 }

@@ -22,6 +22,7 @@ struct participant_spec {
   std::any config; ///< parsed by the role
   std::string phone;
   source_pos pos;
+  unsigned workers = 0; ///< `workers: N`: offloaded work runs on N worker actors
 };
 
 struct step_spec {

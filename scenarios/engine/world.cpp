@@ -59,6 +59,7 @@ void build_world(const scenario& s, const world_options& o, world& w) {
       continue;
     w.cores[p.name] = build_core(p, o, w);
     w.rngs[p.name] = std::make_shared<crypto::rng>(stream(o, !o.real, "participant." + p.name));
+    w.workers[p.name] = p.workers;
   }
   w.network = std::make_shared<network_core>(net, stream(o, !o.real, "network"));
   w.queue_delay_limit = s.network.queue_delay_limit;

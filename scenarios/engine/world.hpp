@@ -32,6 +32,7 @@ struct world {
   std::map<std::string, std::shared_ptr<crypto::rng>> rngs;
   std::shared_ptr<network_core> network;
   sim_time queue_delay_limit = std::chrono::seconds(10); ///< for each participant's shell
+  std::map<std::string, unsigned> workers; ///< participant -> worker actors for offloaded work
 
   world() = default;
   world(const world&) = delete; // cores keep references to `dir`

@@ -62,6 +62,15 @@ void core_harness::apply(const std::string& name, effects& fx) {
       call(name, [&](participant_core& c, context& ctx) { c.on_timer(t.id, ctx); });
     });
   }
+  // Offloaded work runs now, as the shell without workers runs it; its
+  // result is handed back at the same instant, after what is already due.
+  for (auto& w : fx.work) {
+    auto rng = work_rng(*members_.at(name).rng);
+    auto result = std::make_shared<std::any>(w.work(*rng));
+    schedule(now_, [this, name, id = w.id, result] {
+      call(name, [&](participant_core& c, context& ctx) { c.on_work_done(id, *result, ctx); });
+    });
+  }
 }
 
 void core_harness::set_reachable(const std::string& who, bool reachable, sim_time at) {
