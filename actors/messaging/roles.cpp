@@ -14,30 +14,14 @@ const std::vector<std::string> messaging_kinds = {
   kind::enrol, kind::confirm,  kind::registered, kind::lookup,  kind::key,
   kind::send,  kind::accepted, kind::deliver,    kind::receipt, kind::delivered};
 
-std::int64_t bounded(const option_reader& o, const std::string& name, std::int64_t fallback,
-                     std::int64_t lo, std::int64_t hi) {
-  auto v = o.integer(name, fallback);
-  if (v < lo || v > hi)
-    throw config_error(o.need(name).pos,
-                       name + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
-  return v;
-}
-
-sim_time positive(const option_reader& o, const std::string& name, sim_time fallback) {
-  auto d = o.duration(name, fallback);
-  if (d.count() <= 0)
-    throw config_error(o.need(name).pos, name + " must be above 0");
-  return d;
-}
-
 std::any parse_relay(const option_reader& o, const directory& dir) {
   relay_config c;
   c.sms = participant_ref(o, "otp_provider", dir, "otp_provider");
-  c.code.lifetime = positive(o, "code_lifetime", std::chrono::minutes(5));
-  c.code.max_attempts = static_cast<unsigned>(bounded(o, "code_attempts", 3, 1, 100));
-  c.queue_limit = bounded(o, "queue_limit", 2, 1, 1000);
-  c.redeliver_after = positive(o, "redeliver_after", std::chrono::seconds(2));
-  c.delivery_retries = bounded(o, "delivery_retries", 6, 0, 100);
+  c.code.lifetime = o.positive_duration("code_lifetime", std::chrono::minutes(5));
+  c.code.max_attempts = static_cast<unsigned>(o.integer_in("code_attempts", 3, 1, 100));
+  c.queue_limit = o.integer_in("queue_limit", 2, 1, 1000);
+  c.redeliver_after = o.positive_duration("redeliver_after", std::chrono::seconds(2));
+  c.delivery_retries = o.integer_in("delivery_retries", 6, 0, 100);
   c.check_codes = o.flag("check_codes", true);
   c.check_links = o.flag("check_links", true);
   return c;
@@ -50,8 +34,8 @@ std::any parse_device(const option_reader& o, const directory& dir) {
   if (c.phone.empty() || c.phone.size() > 32)
     throw config_error(o.need("phone").pos, "phone must be 1..32 characters");
   c.code_delay = o.duration("code_delay", std::chrono::seconds(1));
-  c.timeout = positive(o, "timeout", std::chrono::seconds(5));
-  c.retries = bounded(o, "retries", 6, 0, 100);
+  c.timeout = o.positive_duration("timeout", std::chrono::seconds(5));
+  c.retries = o.integer_in("retries", 6, 0, 100);
   c.verify_safety_numbers = o.flag("verify_safety_numbers", false);
   c.verify_signatures = o.flag("verify_signatures", true);
   c.check_macs = o.flag("check_macs", true);

@@ -74,7 +74,7 @@ void peer::send_head(context& ctx) {
     return;
   }
   auto& head = requests_.front();
-  auto out = server_->seal(ctx.rng(), head.kind, encode(head.rq));
+  auto out = server_->seal(ctx.rng(), head.kind.c_str(), encode(head.rq));
   if (!out)
     return ctx.emit("SendFailed", {{"kind", head.kind}, {"reason", out.error().message()}});
   ctx.send(cfg_.server, head.kind, std::move(*out));

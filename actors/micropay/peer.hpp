@@ -41,7 +41,7 @@ public:
 private:
   struct pending_request {
     request rq;
-    const char* kind;
+    std::string kind; ///< command or redeem (a string: literals are not compared by address)
     std::string shown;   ///< the command as the events show it
     std::string payment; ///< a payment's id (pay), or the token's (redeem)
     std::int64_t attempts = 0;
@@ -62,7 +62,7 @@ private:
     bytes answer;     ///< what we answered its dial with (responder side)
   };
   struct outbound {
-    const char* kind;
+    std::string kind;
     bytes payload;
   };
 

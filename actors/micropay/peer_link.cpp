@@ -147,7 +147,7 @@ void peer::on_answer(const packet& p, context& ctx) {
   auto queued = std::move(waiting_[p.from]);
   waiting_.erase(p.from);
   for (auto& o : queued)
-    send_direct(expected, p.from, o.kind, o.payload, ctx);
+    send_direct(expected, p.from, o.kind.c_str(), o.payload, ctx);
 }
 
 void peer::on_dial_timeout(std::uint64_t n, context& ctx) {
@@ -156,7 +156,7 @@ void peer::on_dial_timeout(std::uint64_t n, context& ctx) {
       continue;
     dialing_.erase(address);
     for (const auto& o : waiting_[address])
-      if (std::string(o.kind) == kind::chat)
+      if (o.kind == kind::chat)
         ctx.emit("ChatFailed", {{"to", expected_[address]}, {"reason", "no answer"}});
     waiting_.erase(address);
     return ctx.emit("DialFailed", {{"to", expected_[address]}, {"reason", "no answer"}});

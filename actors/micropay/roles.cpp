@@ -21,22 +21,6 @@ const std::vector<option_doc> account_schema = {
   {"balance", "amount", "0", "opening balance in dollars"},
 };
 
-std::int64_t bounded(const option_reader& o, const std::string& name, std::int64_t fallback,
-                     std::int64_t lo, std::int64_t hi) {
-  auto v = o.integer(name, fallback);
-  if (v < lo || v > hi)
-    throw config_error(o.need(name).pos,
-                       name + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
-  return v;
-}
-
-sim_time positive(const option_reader& o, const std::string& name, sim_time fallback) {
-  auto d = o.duration(name, fallback);
-  if (d.count() <= 0)
-    throw config_error(o.need(name).pos, name + " must be above 0");
-  return d;
-}
-
 std::vector<account_config> parse_accounts(const option_reader& o) {
   std::vector<account_config> out;
   if (!o.has("accounts"))
@@ -64,10 +48,10 @@ std::vector<account_config> parse_accounts(const option_reader& o) {
 std::any parse_server(const option_reader& o, const directory&) {
   server_config c;
   c.accounts = parse_accounts(o);
-  c.token_lifetime = positive(o, "token_lifetime", std::chrono::seconds(30));
-  c.card_lifetime = positive(o, "card_lifetime", std::chrono::hours(1));
-  c.freshness = positive(o, "freshness", std::chrono::seconds(30));
-  c.max_amount = bounded(o, "max_amount", 1000000, 1, std::numeric_limits<std::int64_t>::max());
+  c.token_lifetime = o.positive_duration("token_lifetime", std::chrono::seconds(30));
+  c.card_lifetime = o.positive_duration("card_lifetime", std::chrono::hours(1));
+  c.freshness = o.positive_duration("freshness", std::chrono::seconds(30));
+  c.max_amount = o.integer_in("max_amount", 1000000, 1, std::numeric_limits<std::int64_t>::max());
   c.check_credentials = o.flag("check_credentials", true);
   c.check_payer = o.flag("check_payer", true);
   c.check_amounts = o.flag("check_amounts", true);
@@ -82,8 +66,8 @@ std::any parse_peer(const option_reader& o, const directory& dir) {
   c.user = o.str("user", "");
   if (c.user.size() > 32 || c.user.find('#') != std::string::npos)
     throw config_error(o.need("user").pos, "user must be 1..32 characters, no '#'");
-  c.timeout = positive(o, "timeout", std::chrono::seconds(2));
-  c.retries = bounded(o, "retries", 6, 0, 100);
+  c.timeout = o.positive_duration("timeout", std::chrono::seconds(2));
+  c.retries = o.integer_in("retries", 6, 0, 100);
   c.check_handshakes = o.flag("check_handshakes", true);
   c.verify_tokens = o.flag("verify_tokens", true);
   c.check_replays = o.flag("check_replays", true);

@@ -19,6 +19,24 @@ field_doc card_field(bool with_card) {
           with_card ? "" : "empty", ""};
 }
 
+/// A handshake message: the ephemeral key made from `ephemeral_secret`,
+/// the long-term key of `sign_with` carried, the payload `encode` makes from
+/// them signed with that key.
+template <class Encode>
+result<bytes> build_signed(const field_values& f, const term_store& t, Encode encode_payload) {
+  field_reader r(f);
+  auto key = field_signer(f, "sign_with", t);
+  if (!key)
+    return key.error();
+  auto pair = crypto::x25519_keypair::from_private(r.hex("ephemeral_secret"));
+  if (!pair)
+    return pair.error();
+  auto payload = encode_payload(r, pair->public_key, key->public_key().to_der());
+  return checked_build(r, and_then(payload, [&](const bytes& b) {
+                         return encode(signed_blob{b, key->sign(t.rng, b)});
+                       }));
+}
+
 message_schema hello_schema(const char* k, bool with_card) {
   message_schema s;
   s.kind = k;
@@ -43,18 +61,9 @@ message_schema hello_schema(const char* k, bool with_card) {
     return out;
   };
   s.build = [k](const field_values& f, const term_store& t) {
-    field_reader r(f);
-    auto key = field_signer(f, "sign_with", t);
-    if (!key)
-      return result<bytes>(key.error());
-    auto pair = crypto::x25519_keypair::from_private(r.hex("ephemeral_secret"));
-    if (!pair)
-      return result<bytes>(pair.error());
-    hello h{r.hex("channel"), pair->public_key, key->public_key().to_der(), r.amount("time"),
-            r.hex("card")};
-    return checked_build(r, and_then(encode(h, k), [&](const bytes& b) {
-                           return encode(signed_blob{b, key->sign(t.rng, b)});
-                         }));
+    return build_signed(f, t, [k](field_reader& r, const bytes& ephemeral, const bytes& key) {
+      return encode(hello{r.hex("channel"), ephemeral, key, r.amount("time"), r.hex("card")}, k);
+    });
   };
   return s;
 }
@@ -111,18 +120,11 @@ message_schema welcome_schema(const char* k, bool with_card) {
     return out;
   };
   s.build = [k](const field_values& f, const term_store& t) {
-    field_reader r(f);
-    auto key = field_signer(f, "sign_with", t);
-    if (!key)
-      return result<bytes>(key.error());
-    auto pair = crypto::x25519_keypair::from_private(r.hex("ephemeral_secret"));
-    if (!pair)
-      return result<bytes>(pair.error());
-    welcome w{r.hex("channel"),    pair->public_key,           r.hex("initiator_ephemeral"),
-              r.hex("transcript"), key->public_key().to_der(), r.hex("card")};
-    return checked_build(r, and_then(encode(w, k), [&](const bytes& b) {
-                           return encode(signed_blob{b, key->sign(t.rng, b)});
-                         }));
+    return build_signed(f, t, [k](field_reader& r, const bytes& ephemeral, const bytes& key) {
+      return encode(welcome{r.hex("channel"), ephemeral, r.hex("initiator_ephemeral"),
+                            r.hex("transcript"), key, r.hex("card")},
+                    k);
+    });
   };
   return s;
 }

@@ -167,4 +167,20 @@ sim_time option_reader::duration(const std::string& name, sim_time fallback) con
   return n ? as_duration(*n, name) : fallback;
 }
 
+std::int64_t option_reader::integer_in(const std::string& name, std::int64_t fallback,
+                                       std::int64_t lo, std::int64_t hi) const {
+  auto v = integer(name, fallback);
+  if (v < lo || v > hi)
+    throw config_error(need(name).pos,
+                       name + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
+  return v;
+}
+
+sim_time option_reader::positive_duration(const std::string& name, sim_time fallback) const {
+  auto d = duration(name, fallback);
+  if (d.count() <= 0)
+    throw config_error(need(name).pos, name + " must be above 0");
+  return d;
+}
+
 } // namespace protobed

@@ -109,6 +109,11 @@ public:
   std::int64_t integer(const std::string& name, std::int64_t fallback) const;
   bool flag(const std::string& name, bool fallback) const;
   sim_time duration(const std::string& name, sim_time fallback) const;
+  /// An integer that must lie in lo..hi ("name must be lo..hi" at its place).
+  std::int64_t integer_in(const std::string& name, std::int64_t fallback, std::int64_t lo,
+                          std::int64_t hi) const;
+  /// A duration that must be above 0.
+  sim_time positive_duration(const std::string& name, sim_time fallback) const;
 
   const std::string& what() const {
     return what_;
