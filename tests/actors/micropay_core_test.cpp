@@ -327,6 +327,48 @@ TEST_CASE("a payee refuses a token the server did not sign, unless verify_tokens
   }
 }
 
+TEST_CASE("a token replayed to another payee is refused by that payee and by the server",
+          "[micropay][core]") {
+  for (bool checked : {true, false}) {
+    peer_config bob;
+    bob.verify_tokens = checked;
+    market m({}, bob, {"alice", "bob", "carol"});
+    m.h.run(2s);
+    // A real token of alice's payment to carol, handed to bob by someone
+    // holding alice's key and card (as after the theft in stolen-peer-key).
+    auto r = crypto::rng::deterministic(6, "mallory");
+    auto server_key = m.h.long_term_key("server");
+    auto sign = [&](const bytes& b) {
+      return encode(signed_blob{b, server_key.sign(r, b)}).value();
+    };
+    auto carols = sign(
+      encode(token{bytes(token_id_size, 7), "alice", "carol", 30, sim_time(1h).count()}).value());
+    auto alice = m.h.long_term_key("alice");
+    auto alice_card =
+      sign(encode(card{"alice", "alice", alice.public_key().fingerprint(), sim_time(1h).count()})
+             .value());
+    auto d = start_handshake(kind::dial, r, alice, alice_card, m.h.now(), "bob").value();
+    m.h.inject(packet{0, "alice", "bob", kind::dial, d.sent, ""}, 3s);
+    m.h.run(4s);
+    auto answers = m.h.sent(kind::answer);
+    REQUIRE(answers.size() == 1);
+    auto w = read_welcome(kind::answer, d, answers[0].bytes).value();
+    auto ch = finish_handshake(kind::answer, d, w).value();
+    m.h.inject(packet{0, "alice", "bob", kind::token, ch.seal(r, kind::token, carols).value(), ""},
+               5s);
+    m.h.run();
+    if (checked) {
+      CHECK(m.last("bob", "TokenRefused")["reason"] == "for carol, not for us");
+      CHECK(m.h.count("bob", "PaymentReceived") == 0);
+    } else {
+      CHECK(m.h.count("bob", "PaymentReceived") == 1); // shown, but worth nothing:
+      CHECK(m.last("server", "RedeemRefused")["reason"] == "not your token");
+    }
+    CHECK(m.h.count("server", "TokenSettled") == 0);
+    CHECK(m.balance("bob") == 20);
+  }
+}
+
 TEST_CASE("micropay invariants break on traces made to break them", "[micropay][invariants]") {
   std::vector<trace_record> twice = {
     event_record("server", "TokenSettled",
