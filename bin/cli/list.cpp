@@ -31,8 +31,10 @@ void print_roles() {
     for (const auto& o : r.options)
       print_option(o, "      ");
     for (const auto& c : r.commands) {
-      std::cout << "    command " << c.verb << ": " << c.doc << " (a bare value is its "
-                << c.primary << ")\n";
+      std::cout << "    command " << c.verb << ": " << c.doc;
+      if (!c.primary.empty())
+        std::cout << " (a bare value is its " << c.primary << ")";
+      std::cout << "\n";
       for (const auto& a : c.args)
         print_option(a, "        ");
     }
