@@ -29,6 +29,9 @@ using pb_stop_atom = caf::atom_constant<caf::atom("pb_stop")>;
 using pb_observe_atom = caf::atom_constant<caf::atom("pb_observe")>;
 using pb_peer_atom = caf::atom_constant<caf::atom("pb_peer")>;
 using pb_work_atom = caf::atom_constant<caf::atom("pb_work")>;
+/// Everything one step of a participant put on the network (its events, then
+/// its packets), in one message: fewer messages, the same order.
+using pb_step_atom = caf::atom_constant<caf::atom("pb_step")>;
 
 /// Offloaded work on its way to a worker actor, and its result on the way
 /// back. Work never leaves its process: only the id and generation are

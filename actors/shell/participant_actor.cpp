@@ -94,18 +94,20 @@ void step(self_ptr self, F&& call, bool consumes = true) {
   if (!s.activity && consumes)
     count(self, -1);
   flush(self); // remote: the delta goes out before the packets it accounts for
-  for (auto& e : fx.events)
-    self->send(s.network, pb_event_atom::value, s.name, std::move(e));
+  std::vector<packet> packets;
+  packets.reserve(fx.sends.size());
   for (auto& o : fx.sends) {
     bool spoofed = !o.from.empty();
-    packet p{0,
-             spoofed ? std::move(o.from) : s.name,
-             std::move(o.to),
-             std::move(o.kind),
-             std::move(o.bytes),
-             spoofed ? s.name : std::string{}};
-    self->send(s.network, pb_send_atom::value, std::move(p));
+    packets.push_back(packet{0, spoofed ? std::move(o.from) : s.name, std::move(o.to),
+                             std::move(o.kind), std::move(o.bytes),
+                             spoofed ? s.name : std::string{}});
   }
+  if (fx.events.size() + packets.size() > 1)
+    self->send(s.network, pb_step_atom::value, s.name, std::move(fx.events), std::move(packets));
+  else if (!fx.events.empty())
+    self->send(s.network, pb_event_atom::value, s.name, std::move(fx.events.front()));
+  else if (!packets.empty())
+    self->send(s.network, pb_send_atom::value, std::move(packets.front()));
   if (s.activity && consumes)
     count(self, -1); // local: after the adds, so the counter never dips to zero early
 }
