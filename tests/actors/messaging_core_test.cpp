@@ -9,6 +9,7 @@
 #include "actors/services/otp_provider.hpp"
 #include "crypto/codec.hpp"
 #include "tests/support/core_harness.hpp"
+#include "tests/support/trace_records.hpp"
 
 using namespace protobed;
 using namespace protobed::messaging;
@@ -55,29 +56,11 @@ struct chat {
   }
 };
 
-trace_record event_record(const std::string& who, const std::string& name,
-                          std::vector<std::pair<std::string, std::string>> details) {
-  trace_record r;
-  r["t"] = 0;
-  r["type"] = "event";
-  r["who"] = who;
-  r["name"] = name;
-  trace_record d;
-  for (const auto& [k, v] : details)
-    d[k] = v;
-  r["details"] = d;
-  return r;
-}
+using test::event_record;
 
 verdict check(const std::string& name, const std::vector<trace_record>& recs,
               std::map<std::string, observation> final_obs = {}) {
-  for (const auto& inv : invariants())
-    if (inv.name == name) {
-      std::map<std::string, observation> none;
-      return inv.check(run_facts{recs, none, final_obs});
-    }
-  FAIL("no invariant " << name);
-  return {};
+  return test::check_invariant(test::invariant_named(invariants(), name), recs, final_obs);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "actors/micropay/peer.hpp"
 #include "actors/micropay/server.hpp"
 #include "tests/support/core_harness.hpp"
+#include "tests/support/trace_records.hpp"
 
 using namespace protobed;
 using namespace protobed::micropay;
@@ -56,29 +57,10 @@ struct market {
   }
 };
 
-trace_record event_record(const std::string& who, const std::string& name,
-                          std::vector<std::pair<std::string, std::string>> details,
-                          std::int64_t t = 0) {
-  trace_record r;
-  r["t"] = t;
-  r["type"] = "event";
-  r["who"] = who;
-  r["name"] = name;
-  trace_record d;
-  for (const auto& [k, v] : details)
-    d[k] = v;
-  r["details"] = d;
-  return r;
-}
+using test::event_record;
 
 verdict check(const std::string& name, const std::vector<trace_record>& recs) {
-  for (const auto& inv : invariants())
-    if (inv.name == name) {
-      std::map<std::string, observation> none;
-      return inv.check(run_facts{recs, none, none});
-    }
-  FAIL("no invariant " << name);
-  return {};
+  return test::check_invariant(test::invariant_named(invariants(), name), recs);
 }
 
 } // namespace

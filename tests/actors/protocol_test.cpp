@@ -5,29 +5,17 @@
 
 #include "actors/echo/echo.hpp"
 #include "tests/support/core_harness.hpp"
+#include "tests/support/trace_records.hpp"
 
 using namespace protobed;
 using namespace std::chrono_literals;
 
 namespace {
 
-trace_record event_record(const std::string& who, const std::string& name,
-                          std::vector<std::pair<std::string, std::string>> details) {
-  trace_record r;
-  r["t"] = 0;
-  r["type"] = "event";
-  r["who"] = who;
-  r["name"] = name;
-  trace_record d;
-  for (const auto& [k, v] : details)
-    d[k] = v;
-  r["details"] = d;
-  return r;
-}
+using test::event_record;
 
 verdict check(const invariant_info& inv, const std::vector<trace_record>& recs) {
-  std::map<std::string, observation> none;
-  return inv.check(run_facts{recs, none, none});
+  return test::check_invariant(inv, recs);
 }
 
 } // namespace
