@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "tests/fuzz/fuzz_support.hpp"
+
 #include "actors/messaging/device.hpp"
 #include "actors/messaging/messages.hpp"
 #include "actors/messaging/relay.hpp"
@@ -13,26 +15,15 @@
 using namespace protobed;
 using namespace protobed::messaging;
 
-namespace {
+using fuzz::deliver;
+using fuzz::round_trip;
 
-template <class Decode>
-void round_trip(crypto::byte_view in, Decode decode) {
-  auto x = decode(in);
-  if (!x)
-    return;
-  auto again = encode(*x);
-  if (!again || *again != bytes(in.begin(), in.end()))
-    __builtin_trap();
-}
+namespace {
 
 struct world {
   directory dir;
-  crypto::rsa_private_key key;
-  world()
-    : key([] {
-      auto r = crypto::rng::deterministic(1, "fuzz-key");
-      return crypto::rsa_private_key::generate(r, 1024);
-    }()) {
+  crypto::rsa_private_key key = fuzz::fixed_key();
+  world() {
     dir.add_participant("relay", "messaging.relay");
     dir.add_participant("sms", "otp_provider");
     dir.add_participant("alice", "messaging.device");
@@ -46,12 +37,6 @@ struct world {
 const char* kinds[] = {kind::enrol,   kind::confirm,   kind::registered, kind::lookup,
                        kind::key,     kind::send,      kind::accepted,   kind::deliver,
                        kind::receipt, kind::delivered, sms_kind};
-
-void deliver(participant_core& core, const std::string& self, packet p) {
-  auto r = crypto::rng::deterministic(2, "fuzz");
-  context ctx(self, sim_time{0}, r);
-  core.on_packet(p, ctx);
-}
 
 } // namespace
 

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "tests/fuzz/fuzz_support.hpp"
+
 #include "actors/micropay/channel.hpp"
 #include "actors/micropay/messages.hpp"
 #include "actors/micropay/peer.hpp"
@@ -13,31 +15,15 @@
 using namespace protobed;
 using namespace protobed::micropay;
 
+using fuzz::deliver;
+using fuzz::round_trip;
+
 namespace {
-
-template <class Decode, class Encode>
-void round_trip(crypto::byte_view in, Decode decode, Encode reencode) {
-  auto x = decode(in);
-  if (!x)
-    return;
-  auto again = reencode(*x);
-  if (!again || *again != bytes(in.begin(), in.end()))
-    __builtin_trap();
-}
-
-template <class Decode>
-void round_trip(crypto::byte_view in, Decode decode) {
-  round_trip(in, decode, [](const auto& x) { return encode(x); });
-}
 
 struct world {
   directory dir;
-  crypto::rsa_private_key key;
-  world()
-    : key([] {
-      auto r = crypto::rng::deterministic(1, "fuzz-key");
-      return crypto::rsa_private_key::generate(r, 1024);
-    }()) {
+  crypto::rsa_private_key key = fuzz::fixed_key();
+  world() {
     dir.add_participant("server", "micropay.server");
     dir.add_participant("alice", "micropay.peer");
     dir.add_public_key("server", key.public_key());
@@ -47,12 +33,6 @@ struct world {
 
 const char* kinds[] = {kind::hello,  kind::welcome, kind::command, kind::reply,   kind::dial,
                        kind::answer, kind::token,   kind::redeem,  kind::settled, kind::chat};
-
-void deliver(participant_core& core, const std::string& self, packet p) {
-  auto r = crypto::rng::deterministic(2, "fuzz");
-  context ctx(self, sim_time{0}, r);
-  core.on_packet(p, ctx);
-}
 
 } // namespace
 
