@@ -41,7 +41,7 @@ public:
 private:
   struct pending_request {
     request rq;
-    std::string kind; ///< command or redeem (a string: literals are not compared by address)
+    std::string kind;    ///< command or redeem (a string: literals are not compared by address)
     std::string shown;   ///< the command as the events show it
     std::string payment; ///< a payment's id (pay), or the token's (redeem)
     std::int64_t attempts = 0;
@@ -55,6 +55,8 @@ private:
     sim_time expires{};
     std::int64_t attempts = 0;
     bool finished = false;
+    std::int64_t repeats_left = 0; ///< of a `count`: started when this one finishes
+    std::string typed_amount;      ///< as the command gave it, for the repeats
   };
   struct peer_link {
     micropay::channel ch;

@@ -22,19 +22,20 @@ std::int64_t amount_of(const std::string& s) {
 void peer::start_payment(const command& c, context& ctx) {
   auto to = c.arg("to");
   auto amount = c.arg("amount", "1");
-  auto count = std::stoll(c.arg("count", "1"));
-  for (std::int64_t i = 0; i < count; ++i) {
-    auto id = cfg_.user + "." + std::to_string(++payment_count_);
-    payments_[id] = payment{to, amount_of(amount), {}, {}, {}, {}, 0, false};
-    auto text = "PayRequest#" + cfg_.user + "#" + amount + "#" + to;
-    ctx.emit("PaymentRequested", {{"payment", id},
-                                  {"user", cfg_.user},
-                                  {"key", short_id(key_.public_key().fingerprint())},
-                                  {"payer", cfg_.user},
-                                  {"payee", to},
-                                  {"amount", amount}});
-    ask(kind::command, text, {}, text, id, ctx);
-  }
+  auto id = cfg_.user + "." + std::to_string(++payment_count_);
+  auto& p = payments_[id];
+  p.payee = to;
+  p.amount = amount_of(amount);
+  p.typed_amount = amount;
+  p.repeats_left = std::stoll(c.arg("count", "1")) - 1; // back to back, as a user would
+  auto text = "PayRequest#" + cfg_.user + "#" + amount + "#" + to;
+  ctx.emit("PaymentRequested", {{"payment", id},
+                                {"user", cfg_.user},
+                                {"key", short_id(key_.public_key().fingerprint())},
+                                {"payer", cfg_.user},
+                                {"payee", to},
+                                {"amount", amount}});
+  ask(kind::command, text, {}, text, id, ctx);
 }
 
 void peer::on_pay_reply(const pending_request& head, const reply& r, context& ctx) {
@@ -44,7 +45,9 @@ void peer::on_pay_reply(const pending_request& head, const reply& r, context& ct
       return;
     auto c = parse_command(head.rq.text);
     id = cfg_.user + "." + std::to_string(++payment_count_);
-    payments_[id] = payment{c.payee, amount_of(c.amount), {}, {}, {}, {}, 0, false};
+    auto& typed = payments_[id];
+    typed.payee = c.payee;
+    typed.amount = amount_of(c.amount);
   }
   if (r.text.rfind(text::pay_ok, 0) != 0)
     return finish_payment(id, "refused: " + r.text, ctx);
@@ -95,6 +98,12 @@ void peer::finish_payment(const std::string& id, const std::string& outcome, con
            {{"payment", id}, {"token", short_id(p.token_id)}, {"outcome", outcome}});
   auto n = std::stoull(id.substr(id.rfind('.') + 1));
   ctx.cancel_timer({payment_timer, n});
+  if (p.repeats_left > 0) // the next of `count` payments
+    start_payment(
+      command{
+        "pay",
+        {{"to", p.payee}, {"amount", p.typed_amount}, {"count", std::to_string(p.repeats_left)}}},
+      ctx);
 }
 
 void peer::on_settlement(const settlement& s, context& ctx) {

@@ -170,6 +170,23 @@ TEST_CASE("a payment reserves, is shown by the payee, settles once and tells the
   CHECK(m.h.core("server").observe().numbers.at("reserved") == 0);
 }
 
+TEST_CASE("pay with a count makes the payments back to back, each one after the last finished",
+          "[micropay][core]") {
+  market m;
+  m.h.command("alice", {"pay", {{"to", "bob"}, {"amount", "10"}, {"count", "3"}}}, 2s);
+  m.h.run();
+  std::vector<std::string> order;
+  for (const auto& [who, e] : m.h.events())
+    if (who == "alice" && (e.name == "PaymentRequested" || e.name == "PaymentFinished"))
+      order.push_back(e.name + " " + e.detail("payment"));
+  CHECK(order == std::vector<std::string>{"PaymentRequested alice.1", "PaymentFinished alice.1",
+                                          "PaymentRequested alice.2", "PaymentFinished alice.2",
+                                          "PaymentRequested alice.3", "PaymentFinished alice.3"});
+  CHECK(m.h.count("server", "TokenSettled") == 3);
+  CHECK(m.balance("alice") == 70);
+  CHECK(m.balance("bob") == 50);
+}
+
 TEST_CASE("a token never redeemed expires back to the payer", "[micropay][core]") {
   server_config sc;
   sc.token_lifetime = 5s;
