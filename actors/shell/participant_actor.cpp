@@ -34,16 +34,22 @@ void emit(self_ptr self, event e) {
   self->send(self->state.setup.network, pb_event_atom::value, self->state.setup.name, std::move(e));
 }
 
+/// Asks the actor clock for the wakeup the timers need, if any.
+void ask_wakeup(self_ptr self) {
+  if (auto at = self->state.timers.wakeup_needed()) {
+    auto now = now_of(self, self->state.setup.start);
+    self->delayed_send(self, std::max(*at - now, sim_time{0}), pb_timer_atom::value, at->count());
+  }
+}
+
 void arm_timer(self_ptr self, const timer_request& t) {
-  auto& st = self->state;
-  auto [it, fresh] = st.live_timers.insert_or_assign(t.id, st.next_generation++);
-  if (fresh)
+  auto deadline = now_of(self, self->state.setup.start) + t.after;
+  if (self->state.timers.arm(t.id, deadline))
     count(self, 1); // a replaced timer was already counted
-  self->delayed_send(self, t.after, pb_timer_atom::value, t.id, it->second);
 }
 
 void cancel_timer(self_ptr self, const timer_id& id) {
-  if (self->state.live_timers.erase(id) != 0)
+  if (self->state.timers.cancel(id))
     count(self, -1);
 }
 
@@ -89,6 +95,8 @@ void step(self_ptr self, F&& call, bool consumes = true) {
     cancel_timer(self, id);
   for (const auto& t : fx.timers)
     arm_timer(self, t);
+  if (!fx.timers.empty())
+    ask_wakeup(self);
   for (auto& w : fx.work)
     dispatch_work(self, w);
   if (!s.activity && consumes)
@@ -139,9 +147,8 @@ bool lost_while_down(self_ptr self, const char* what) {
 
 void crash(self_ptr self) {
   auto& st = self->state;
-  count(self, -static_cast<std::int64_t>(st.live_timers.size()));
-  st.live_timers.clear(); // a crashed process loses its timers
-  st.live_work.clear();   // and forgets the work it handed out (results come back stale)
+  count(self, -static_cast<std::int64_t>(st.timers.clear())); // a crashed process loses its timers
+  st.live_work.clear(); // and forgets the work it handed out (results come back stale)
   st.crashed = true;
   emit(self, event{"Crashed", {}});
   count(self, -1);
@@ -176,13 +183,13 @@ caf::behavior participant_actor(self_ptr self, participant_setup setup) {
       if (!lost_while_down(self, "command"))
         step(self, [&](participant_core& c, context& ctx) { c.on_command(cmd, ctx); });
     },
-    [=](pb_timer_atom, const timer_id& id, std::uint64_t generation) {
-      auto& live = self->state.live_timers;
-      auto i = live.find(id);
-      if (i == live.end() || i->second != generation)
-        return; // cancelled or re-armed since: stale
-      live.erase(i);
-      step(self, [&](participant_core& c, context& ctx) { c.on_timer(id, ctx); });
+    [=](pb_timer_atom, std::int64_t at_ns) {
+      auto& timers = self->state.timers;
+      timers.woke(sim_time{at_ns});
+      auto mark = timers.mark();
+      while (auto id = timers.take_due(now_of(self, self->state.setup.start), mark))
+        step(self, [&](participant_core& c, context& ctx) { c.on_timer(*id, ctx); });
+      ask_wakeup(self);
     },
     [=](pb_work_atom, work_done& d) {
       if (self->state.live_work.erase(d.generation) == 0 || !d.result) { // lost in a crash

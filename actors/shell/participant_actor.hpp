@@ -11,6 +11,7 @@
 
 #include "actors/runtime/participant.hpp"
 #include "actors/shell/activity.hpp"
+#include "actors/runtime/timer_queue.hpp"
 
 namespace protobed {
 
@@ -38,8 +39,7 @@ struct participant_setup {
 
 struct participant_state {
   participant_setup setup;
-  std::map<timer_id, std::uint64_t> live_timers; ///< id -> generation
-  std::uint64_t next_generation = 1;
+  timer_queue timers;
   bool crashed = false;
   std::vector<caf::actor> workers;
   std::size_t next_worker = 0;
