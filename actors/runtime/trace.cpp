@@ -10,11 +10,12 @@ namespace protobed {
 namespace {
 
 /// The first 8 bytes of the packet's SHA-256, so traces show byte divergence.
-std::string digest(const std::vector<std::uint8_t>& bytes) {
+std::array<std::uint8_t, 8> digest(const std::vector<std::uint8_t>& bytes) {
   crypto::detail::uncounted_scope framework; // not the protocol's crypto
   auto h = crypto::sha256(bytes);
-  h.resize(8);
-  return crypto::to_hex(h);
+  std::array<std::uint8_t, 8> out{};
+  std::copy_n(h.begin(), out.size(), out.begin());
+  return out;
 }
 
 trace_record base(sim_time t, const char* type) {
@@ -24,59 +25,99 @@ trace_record base(sim_time t, const char* type) {
   return r;
 }
 
+struct to_json {
+  sim_time t;
+
+  trace_record operator()(const trace::packet_entry& p) const {
+    auto r = base(t, "packet");
+    r["id"] = p.id;
+    r["from"] = p.from;
+    r["to"] = p.to;
+    r["kind"] = p.kind;
+    r["bytes"] = p.bytes;
+    r["digest"] = crypto::to_hex(crypto::bytes(p.digest.begin(), p.digest.end()));
+    if (p.undeliverable) {
+      r["fate"] = "undeliverable";
+      return r;
+    }
+    if (!p.via.empty())
+      r["via"] = p.via;
+    r["fate"] = p.fate;
+    if (!p.by.empty())
+      r["by"] = p.by;
+    r["deliver_at"] = p.deliver_at;
+    if (p.hold_until)
+      r["hold_until"] = *p.hold_until;
+    if (!p.releases.empty())
+      r["releases"] = p.releases;
+    return r;
+  }
+
+  trace_record operator()(const trace::release_entry& d) const {
+    auto r = base(t, "release");
+    r["id"] = d.id;
+    r["deliver_at"] = d.deliver_at;
+    return r;
+  }
+
+  trace_record operator()(const trace::event_entry& ev) const {
+    auto r = base(t, "event");
+    r["who"] = ev.who;
+    r["name"] = ev.e.name;
+    if (!ev.e.details.empty()) {
+      trace_record d;
+      for (const auto& [k, v] : ev.e.details)
+        d[k] = v;
+      r["details"] = std::move(d);
+    }
+    return r;
+  }
+};
+
 } // namespace
 
-void trace::append(trace_record r) {
+void trace::append(entry e) {
   std::lock_guard<std::mutex> guard(mutex_);
-  records_.push_back(std::move(r));
+  entries_.push_back(std::move(e));
 }
 
 void trace::packet_routed(sim_time t, const route_result& res) {
-  auto r = base(t, "packet");
-  r["id"] = res.p.id;
-  r["from"] = res.p.from;
-  r["to"] = res.p.to;
-  r["kind"] = res.p.kind;
-  r["bytes"] = res.p.bytes.size();
-  r["digest"] = digest(res.p.bytes);
-  if (!res.p.via.empty())
-    r["via"] = res.p.via;
-  r["fate"] = res.fate;
+  packet_entry p;
+  p.id = res.p.id;
+  p.from = res.p.from;
+  p.to = res.p.to;
+  p.kind = res.p.kind;
+  p.bytes = res.p.bytes.size();
+  p.digest = digest(res.p.bytes);
+  p.via = res.p.via;
+  p.fate = res.fate;
   if (res.fate == "intercepted")
-    r["by"] = res.deliveries.front().target;
-  auto at = trace_record::array();
-  auto released = trace_record::array();
+    p.by = res.deliveries.front().target;
   for (const auto& d : res.deliveries) {
     if (d.p.id == res.p.id)
-      at.push_back(d.at.count());
+      p.deliver_at.push_back(d.at.count());
     else
-      released.push_back(d.p.id);
+      p.releases.push_back(d.p.id);
   }
-  r["deliver_at"] = std::move(at);
   if (res.hold_until)
-    r["hold_until"] = res.hold_until->count();
-  if (!released.empty())
-    r["releases"] = std::move(released);
-  append(std::move(r));
+    p.hold_until = res.hold_until->count();
+  append(entry{t, std::move(p)});
 }
 
 void trace::packet_flushed(sim_time t, const delivery& d) {
-  auto r = base(t, "release");
-  r["id"] = d.p.id;
-  r["deliver_at"] = d.at.count();
-  append(std::move(r));
+  append(entry{t, release_entry{d.p.id, d.at.count()}});
 }
 
 void trace::packet_undeliverable(sim_time t, const packet& p) {
-  auto r = base(t, "packet");
-  r["id"] = p.id;
-  r["from"] = p.from;
-  r["to"] = p.to;
-  r["kind"] = p.kind;
-  r["bytes"] = p.bytes.size();
-  r["digest"] = digest(p.bytes);
-  r["fate"] = "undeliverable";
-  append(std::move(r));
+  packet_entry e;
+  e.id = p.id;
+  e.from = p.from;
+  e.to = p.to;
+  e.kind = p.kind;
+  e.bytes = p.bytes.size();
+  e.digest = digest(p.bytes);
+  e.undeliverable = true;
+  append(entry{t, std::move(e)});
 }
 
 std::size_t trace::event_count(const std::string& name) const {
@@ -85,37 +126,34 @@ std::size_t trace::event_count(const std::string& name) const {
   return i == event_counts_.end() ? 0 : i->second;
 }
 
-void trace::event_recorded(sim_time t, const std::string& who, const event& e) {
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    ++event_counts_[e.name];
-  }
-  auto r = base(t, "event");
-  r["who"] = who;
-  r["name"] = e.name;
-  if (!e.details.empty()) {
-    trace_record d;
-    for (const auto& [k, v] : e.details)
-      d[k] = v;
-    r["details"] = std::move(d);
-  }
-  append(std::move(r));
+void trace::event_recorded(sim_time t, const std::string& who, event e) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  ++event_counts_[e.name];
+  entries_.push_back(entry{t, event_entry{who, std::move(e)}});
+}
+
+void trace::convert_new() const {
+  cache_.reserve(entries_.size());
+  for (auto i = cache_.size(); i < entries_.size(); ++i)
+    cache_.push_back(std::visit(to_json{entries_[i].t}, entries_[i].what));
 }
 
 std::vector<trace_record> trace::records() const {
   std::lock_guard<std::mutex> guard(mutex_);
-  return records_;
+  convert_new();
+  return cache_;
 }
 
 void trace::write_jsonl(std::ostream& out) const {
   std::lock_guard<std::mutex> guard(mutex_);
-  for (const auto& r : records_)
+  convert_new();
+  for (const auto& r : cache_)
     out << r.dump() << '\n';
 }
 
 std::size_t trace::size() const {
   std::lock_guard<std::mutex> guard(mutex_);
-  return records_.size();
+  return entries_.size();
 }
 
 bool is_event(const trace_record& rec, const char* name) {

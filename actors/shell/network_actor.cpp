@@ -55,18 +55,19 @@ caf::behavior network_actor(self_ptr self, network_setup setup) {
       self->state.participants[name] = who;
     },
     [=](pb_send_atom, packet& p) { route(self, std::move(p)); },
-    [=](pb_step_atom, const std::string& who, const std::vector<event>& events,
+    [=](pb_step_atom, const std::string& who, std::vector<event>& events,
         std::vector<packet>& packets) {
       auto now = now_of(self, self->state.setup.start);
-      for (const auto& e : events) {
-        self->state.setup.trace->event_recorded(now, who, e);
+      for (auto& e : events) {
+        self->state.setup.trace->event_recorded(now, who, std::move(e));
         self->state.setup.activity->done();
       }
       for (auto& p : packets)
         route(self, std::move(p));
     },
-    [=](pb_event_atom, const std::string& who, const event& e) {
-      self->state.setup.trace->event_recorded(now_of(self, self->state.setup.start), who, e);
+    [=](pb_event_atom, const std::string& who, event& e) {
+      self->state.setup.trace->event_recorded(now_of(self, self->state.setup.start), who,
+                                              std::move(e));
       self->state.setup.activity->done();
     },
     [=](pb_activity_atom, std::int64_t delta) { self->state.setup.activity->add(delta); },
