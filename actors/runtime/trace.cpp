@@ -76,9 +76,13 @@ struct to_json {
 
 } // namespace
 
-void trace::append(entry e) {
-  std::lock_guard<std::mutex> guard(mutex_);
-  entries_.push_back(std::move(e));
+void trace::append(entry e) { // mutex held
+  if (size_ % chunk == 0) {
+    chunks_.emplace_back();
+    chunks_.back().reserve(chunk);
+  }
+  chunks_.back().push_back(std::move(e));
+  ++size_;
 }
 
 void trace::packet_routed(sim_time t, const route_result& res) {
@@ -101,10 +105,12 @@ void trace::packet_routed(sim_time t, const route_result& res) {
   }
   if (res.hold_until)
     p.hold_until = res.hold_until->count();
+  std::lock_guard<std::mutex> guard(mutex_);
   append(entry{t, std::move(p)});
 }
 
 void trace::packet_flushed(sim_time t, const delivery& d) {
+  std::lock_guard<std::mutex> guard(mutex_);
   append(entry{t, release_entry{d.p.id, d.at.count()}});
 }
 
@@ -117,6 +123,7 @@ void trace::packet_undeliverable(sim_time t, const packet& p) {
   e.bytes = p.bytes.size();
   e.digest = digest(p.bytes);
   e.undeliverable = true;
+  std::lock_guard<std::mutex> guard(mutex_);
   append(entry{t, std::move(e)});
 }
 
@@ -129,13 +136,13 @@ std::size_t trace::event_count(const std::string& name) const {
 void trace::event_recorded(sim_time t, const std::string& who, event e) {
   std::lock_guard<std::mutex> guard(mutex_);
   ++event_counts_[e.name];
-  entries_.push_back(entry{t, event_entry{who, std::move(e)}});
+  append(entry{t, event_entry{who, std::move(e)}});
 }
 
 void trace::convert_new() const {
-  cache_.reserve(entries_.size());
-  for (auto i = cache_.size(); i < entries_.size(); ++i)
-    cache_.push_back(std::visit(to_json{entries_[i].t}, entries_[i].what));
+  cache_.reserve(size_);
+  for (auto i = cache_.size(); i < size_; ++i)
+    cache_.push_back(std::visit(to_json{at(i).t}, at(i).what));
 }
 
 std::vector<trace_record> trace::records() const {
@@ -153,7 +160,7 @@ void trace::write_jsonl(std::ostream& out) const {
 
 std::size_t trace::size() const {
   std::lock_guard<std::mutex> guard(mutex_);
-  return entries_.size();
+  return size_;
 }
 
 bool is_event(const trace_record& rec, const char* name) {

@@ -65,11 +65,18 @@ public:
   };
 
 private:
-  void append(entry e);
+  void append(entry e);     ///< mutex held
   void convert_new() const; ///< entries not yet JSON into cache_ (mutex held)
 
+  const entry& at(std::size_t i) const {
+    return chunks_[i / chunk][i % chunk];
+  }
+
+  /// Entries in fixed-size chunks: appending never moves the ones kept.
+  static constexpr std::size_t chunk = 4096;
   mutable std::mutex mutex_;
-  std::vector<entry> entries_;
+  std::vector<std::vector<entry>> chunks_;
+  std::size_t size_ = 0;
   mutable std::vector<trace_record> cache_; ///< the first cache_.size() entries, as JSON
   std::map<std::string, std::size_t> event_counts_;
 };
