@@ -144,7 +144,9 @@ struct stop_reason {
   }
 };
 
-/// Polls the exact activity count until quiet, the time limit, or a stop.
+/// Sleeps until the activity count is zero; at once and then every 20 ms
+/// (not more often: each wakeup preempts a worker) it reports progress and
+/// checks the time limit and the stop reason.
 void wait_quiet(caf::actor_system& sys, caf::actor_clock::time_point t0, activity& act,
                 const scenario& s, run_result& r, stop_reason* stop, const run_options& o) {
   auto next_tick = sys.clock().now();
@@ -164,7 +166,7 @@ void wait_quiet(caf::actor_system& sys, caf::actor_clock::time_point t0, activit
         "time_limit " + format_duration(s.time_limit) + " reached with work still pending";
       break;
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    act.wait_quiet_for(std::chrono::milliseconds(20));
   }
   r.end = since(t0, sys.clock().now());
 }
@@ -182,7 +184,7 @@ void configure_real(caf::actor_system_config& cfg, const run_options& o) {
   register_types(cfg);
 }
 
-/// Plays the run on the real clock; polls the exact activity count.
+/// Plays the run on the real clock; waits for the exact activity count to reach zero.
 void play_real(const scenario& s, world& w, run_result& r, const run_options& o) {
   caf::actor_system_config cfg;
   configure_real(cfg, o);

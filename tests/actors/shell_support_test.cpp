@@ -1,6 +1,10 @@
+// The shell's own machinery, without CAF: the timer queue and the activity count.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "actors/runtime/timer_queue.hpp"
+#include "actors/shell/activity.hpp"
 
 using namespace protobed;
 using namespace std::chrono_literals;
@@ -99,4 +103,21 @@ TEST_CASE("a crash forgets every timer; cancelled timers do not pile up", "[runt
   CHECK(q.clear() == 2);
   CHECK(q.armed() == 0);
   CHECK(fire(q, 1h).empty());
+}
+
+TEST_CASE("the director's wait on the activity count wakes when it reaches zero",
+          "[runtime][activity]") {
+  activity act;
+  act.add(2);
+  CHECK_FALSE(act.wait_quiet_for(std::chrono::milliseconds(1)));
+  std::thread worker([&] {
+    act.done();
+    act.done();
+  });
+  // Without the wakeup this would sleep the whole hour (and ctest's timeout fails it).
+  CHECK(act.wait_quiet_for(std::chrono::hours(1)));
+  worker.join();
+  act.add(1);
+  act.add(-1); // a negative add reaching zero wakes too
+  CHECK(act.wait_quiet_for(std::chrono::hours(1)));
 }
