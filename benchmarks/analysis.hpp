@@ -38,6 +38,9 @@ struct bench_result {
     double span_ms = 0;
   };
   std::optional<setup_summary> setup;
+  /// CPU and crypto per transaction were counted inside the throughput's
+  /// window (false: over the whole run, for runs too short to have one).
+  bool counted_in_window = false;
   double cpu_ms_per_tx = 0;
   double peak_rss_mb = 0;
   std::size_t packets = 0;
@@ -55,10 +58,21 @@ struct bench_result {
   std::vector<std::string> broken;
 };
 
+/// The process's counters at one moment of the run (trace time).
+struct resource_sample {
+  sim_time t{};
+  crypto::op_counts ops;
+  double cpu_seconds = 0;
+};
+
 struct run_resources {
   double cpu_seconds = 0;
   double peak_rss_mb = 0;
   crypto::op_counts ops; ///< made by the transactions (not while building)
+  /// Sampled every few milliseconds while the run went: crypto and CPU per
+  /// transaction are taken between the samples inside the throughput's
+  /// window, over the transactions that ended between them.
+  std::vector<resource_sample> samples;
 };
 
 /// Figures for the transactions `t` defines (a protocol's registered one).

@@ -144,16 +144,16 @@ struct stop_reason {
   }
 };
 
-/// Sleeps until the activity count is zero; at once and then every 20 ms
-/// (not more often: each wakeup preempts a worker) it reports progress and
-/// checks the time limit and the stop reason.
+/// Sleeps until the activity count is zero; at once and then every 20 ms (or
+/// `tick_every`, if shorter; not more often: each wakeup preempts a worker) it
+/// reports progress and checks the time limit and the stop reason.
 void wait_quiet(caf::actor_system& sys, caf::actor_clock::time_point t0, activity& act,
                 const scenario& s, run_result& r, stop_reason* stop, const run_options& o) {
   auto next_tick = sys.clock().now();
   while (!act.quiet()) {
     if (o.on_tick && sys.clock().now() >= next_tick) {
       o.on_tick(since(t0, sys.clock().now()), *r.trace);
-      next_tick = sys.clock().now() + std::chrono::milliseconds(200);
+      next_tick = sys.clock().now() + o.tick_every;
     }
     if (stop && !stop->get().empty()) {
       r.completed = false;
@@ -166,7 +166,7 @@ void wait_quiet(caf::actor_system& sys, caf::actor_clock::time_point t0, activit
         "time_limit " + format_duration(s.time_limit) + " reached with work still pending";
       break;
     }
-    act.wait_quiet_for(std::chrono::milliseconds(20));
+    act.wait_quiet_for(std::min<sim_time>(o.tick_every, std::chrono::milliseconds(20)));
   }
   r.end = since(t0, sys.clock().now());
 }

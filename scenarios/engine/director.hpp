@@ -25,8 +25,10 @@ struct run_options {
   std::map<std::string, std::pair<std::string, std::uint16_t>> nodes;
   /// Real mode: CAF's scheduler policy, "stealing" (CAF's default) or "sharing".
   std::string scheduler = "stealing";
-  /// Real mode: called about every 200 ms with the elapsed time and the trace.
+  /// Real mode: called at the start and about every `tick_every` with the
+  /// elapsed time and the trace.
   std::function<void(sim_time, const protobed::trace&)> on_tick;
+  sim_time tick_every = std::chrono::milliseconds(200);
 };
 
 struct run_result {
