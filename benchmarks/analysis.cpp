@@ -254,6 +254,21 @@ void apply_crypto_bound(bench_result& b, const std::vector<primitive_cost>& cost
   b.efficiency = b.bound_tps > 0 ? b.tps / b.bound_tps : 0;
 }
 
+void sample_log::offer(const resource_sample& s) {
+  if (offered_++ % stride_ != 0)
+    return;
+  if (kept_.size() == limit_) {
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < kept_.size(); i += 2)
+      kept_[j++] = kept_[i];
+    kept_.resize(j);
+    stride_ *= 2;
+    if ((offered_ - 1) % stride_ != 0)
+      return; // this one falls between the kept ones now
+  }
+  kept_.push_back(s);
+}
+
 double process_cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);

@@ -65,6 +65,28 @@ struct resource_sample {
   double cpu_seconds = 0;
 };
 
+/// The samples of a run, at most `limit` of them: when full, every second
+/// one is dropped and from then on only every second offered one is kept,
+/// so a long run keeps evenly spaced samples in bounded memory.
+class sample_log {
+public:
+  explicit sample_log(std::size_t limit = 1 << 16)
+    : limit_(limit < 2 ? 2 : limit) {}
+  void offer(const resource_sample& s);
+  const std::vector<resource_sample>& samples() const {
+    return kept_;
+  }
+  std::vector<resource_sample> take() {
+    return std::move(kept_);
+  }
+
+private:
+  std::size_t limit_;
+  std::size_t stride_ = 1;
+  std::size_t offered_ = 0;
+  std::vector<resource_sample> kept_;
+};
+
 struct run_resources {
   double cpu_seconds = 0;
   double peak_rss_mb = 0;

@@ -196,14 +196,15 @@ bench::bench_result measure(const scenario& s, const transaction_def& txn, std::
   // Every tick also samples the counters, so the per-transaction figures can
   // be taken inside the throughput's window; progress shows every 200 ms.
   std::optional<crypto::op_counts> ops_at_start;
-  std::vector<bench::resource_sample> samples;
+  bench::sample_log samples;
   sim_time shown{-1};
   auto show = o.on_tick;
   o.tick_every = std::chrono::milliseconds(10);
   o.on_tick = [&](sim_time t, const trace& tr) {
-    samples.push_back({t, crypto::counted_ops(), bench::process_cpu_seconds()});
+    bench::resource_sample now{t, crypto::counted_ops(), bench::process_cpu_seconds()};
     if (!ops_at_start)
-      ops_at_start = samples.back().ops;
+      ops_at_start = now.ops;
+    samples.offer(now);
     if (show && (shown.count() < 0 || t - shown >= std::chrono::milliseconds(200))) {
       shown = t;
       show(t, tr);
@@ -217,7 +218,7 @@ bench::bench_result measure(const scenario& s, const transaction_def& txn, std::
     throw std::runtime_error("the benchmark run did not complete: " + run.incomplete_reason);
   auto cpu1 = bench::process_cpu_seconds();
   bench::run_resources res{cpu1 - cpu0, bench::process_peak_rss_mb(),
-                           crypto::counted_ops() - ops_at_start.value_or(ops0), std::move(samples)};
+                           crypto::counted_ops() - ops_at_start.value_or(ops0), samples.take()};
   auto b = bench::analyze(run, txn, warmup, res);
   for (const auto& c : check_expectations(s, run)) {
     ++b.expectations;
