@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,15 @@ public:
 private:
   const std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
+};
+
+/// Hashes a byte string, for unordered containers keyed by ids (token and
+/// channel ids are random, so lookups stay O(1) without ordered compares).
+struct bytes_hash {
+  std::size_t operator()(const bytes& b) const noexcept {
+    return std::hash<std::string_view>{}(
+      std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  }
 };
 
 /// Lower-case hex of `b`.

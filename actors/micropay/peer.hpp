@@ -11,6 +11,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/micropay/channel.hpp"
@@ -114,17 +116,17 @@ private:
   std::map<std::string, std::string> online_; ///< user -> address, from the last list
 
   std::map<std::string, payment> payments_; ///< payment id -> payment (as payer)
-  std::map<bytes, std::string> by_token_;   ///< token id -> payment id
+  std::unordered_map<bytes, std::string, crypto::bytes_hash> by_token_; ///< token id -> payment id
   std::uint64_t payment_count_ = 0;
-  std::set<bytes> shown_tokens_; ///< as payee
+  std::unordered_set<bytes, crypto::bytes_hash> shown_tokens_; ///< as payee
 
   std::map<std::string, dialing> dialing_;      ///< address -> handshake under way
   std::map<std::string, std::string> expected_; ///< address -> the user we dialed there
   std::map<std::string, std::uint64_t> dial_number_;
   std::uint64_t dial_count_ = 0;
-  std::map<std::string, std::vector<outbound>> waiting_;   ///< address -> records for the channel
-  std::map<bytes, peer_link> links_;                       ///< channel id -> direct channel
-  std::map<std::string, bytes> link_to_;                   ///< address -> channel id
+  std::map<std::string, std::vector<outbound>> waiting_; ///< address -> records for the channel
+  std::unordered_map<bytes, peer_link, crypto::bytes_hash> links_; ///< channel id -> direct channel
+  std::map<std::string, bytes> link_to_;                           ///< address -> channel id
   std::vector<std::pair<std::string, std::string>> chats_; ///< (to, text) waiting for a list
 };
 

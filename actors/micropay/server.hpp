@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "actors/micropay/channel.hpp"
@@ -99,10 +100,11 @@ private:
   server_config cfg_;
   crypto::rsa_private_key key_;
   const directory& dir_;
-  std::map<bytes, link> links_;             ///< channel id -> channel
-  std::map<std::string, account> accounts_; ///< user name -> account
-  std::map<bytes, reservation> reserved_;   ///< token id -> what it holds
-  std::map<bytes, reservation> settled_;    ///< token id -> what it paid
+  std::unordered_map<bytes, link, crypto::bytes_hash> links_; ///< channel id -> channel
+  std::map<std::string, account> accounts_;                   ///< user name -> account
+  std::unordered_map<bytes, reservation, crypto::bytes_hash>
+    reserved_; ///< token id -> what it holds
+  std::unordered_map<bytes, reservation, crypto::bytes_hash> settled_; ///< token id -> what it paid
   std::set<std::pair<sim_time, bytes>> expiries_;
   std::set<std::string> offline_;                ///< participants known unreachable
   std::map<bytes, std::vector<bytes>> links_of_; ///< key fingerprint -> its channels, oldest first

@@ -27,24 +27,25 @@ trace_record base(sim_time t, const char* type) {
 
 struct to_json {
   sim_time t;
+  const std::vector<std::string>& names;
 
   trace_record operator()(const trace::packet_entry& p) const {
     auto r = base(t, "packet");
     r["id"] = p.id;
-    r["from"] = p.from;
-    r["to"] = p.to;
-    r["kind"] = p.kind;
+    r["from"] = names[p.from];
+    r["to"] = names[p.to];
+    r["kind"] = names[p.kind];
     r["bytes"] = p.bytes;
     r["digest"] = crypto::to_hex(crypto::bytes(p.digest.begin(), p.digest.end()));
     if (p.undeliverable) {
       r["fate"] = "undeliverable";
       return r;
     }
-    if (!p.via.empty())
-      r["via"] = p.via;
-    r["fate"] = p.fate;
-    if (!p.by.empty())
-      r["by"] = p.by;
+    if (p.via != 0)
+      r["via"] = names[p.via];
+    r["fate"] = names[p.fate];
+    if (p.by != 0)
+      r["by"] = names[p.by];
     r["deliver_at"] = p.deliver_at;
     if (p.hold_until)
       r["hold_until"] = *p.hold_until;
@@ -62,7 +63,7 @@ struct to_json {
 
   trace_record operator()(const trace::event_entry& ev) const {
     auto r = base(t, "event");
-    r["who"] = ev.who;
+    r["who"] = names[ev.who];
     r["name"] = ev.e.name;
     if (!ev.e.details.empty()) {
       trace_record d;
@@ -85,18 +86,18 @@ void trace::append(entry e) { // mutex held
   ++size_;
 }
 
+trace::name_id trace::intern(const std::string& name) { // mutex held
+  auto [at, added] = name_ids_.try_emplace(name, static_cast<name_id>(names_.size()));
+  if (added)
+    names_.push_back(name);
+  return at->second;
+}
+
 void trace::packet_routed(sim_time t, const route_result& res) {
   packet_entry p;
   p.id = res.p.id;
-  p.from = res.p.from;
-  p.to = res.p.to;
-  p.kind = res.p.kind;
   p.bytes = res.p.bytes.size();
   p.digest = digest(res.p.bytes);
-  p.via = res.p.via;
-  p.fate = res.fate;
-  if (res.fate == "intercepted")
-    p.by = res.deliveries.front().target;
   for (const auto& d : res.deliveries) {
     if (d.p.id == res.p.id)
       p.deliver_at.push_back(d.at.count());
@@ -106,6 +107,13 @@ void trace::packet_routed(sim_time t, const route_result& res) {
   if (res.hold_until)
     p.hold_until = res.hold_until->count();
   std::lock_guard<std::mutex> guard(mutex_);
+  p.from = intern(res.p.from);
+  p.to = intern(res.p.to);
+  p.kind = intern(res.p.kind);
+  p.via = intern(res.p.via);
+  p.fate = intern(res.fate);
+  if (res.fate == "intercepted")
+    p.by = intern(res.deliveries.front().target);
   append(entry{t, std::move(p)});
 }
 
@@ -117,13 +125,13 @@ void trace::packet_flushed(sim_time t, const delivery& d) {
 void trace::packet_undeliverable(sim_time t, const packet& p) {
   packet_entry e;
   e.id = p.id;
-  e.from = p.from;
-  e.to = p.to;
-  e.kind = p.kind;
   e.bytes = p.bytes.size();
   e.digest = digest(p.bytes);
   e.undeliverable = true;
   std::lock_guard<std::mutex> guard(mutex_);
+  e.from = intern(p.from);
+  e.to = intern(p.to);
+  e.kind = intern(p.kind);
   append(entry{t, std::move(e)});
 }
 
@@ -136,13 +144,13 @@ std::size_t trace::event_count(const std::string& name) const {
 void trace::event_recorded(sim_time t, const std::string& who, event e) {
   std::lock_guard<std::mutex> guard(mutex_);
   ++event_counts_[e.name];
-  append(entry{t, event_entry{who, std::move(e)}});
+  append(entry{t, event_entry{intern(who), std::move(e)}});
 }
 
 void trace::convert_new() const {
   cache_.reserve(size_);
   for (auto i = cache_.size(); i < size_; ++i)
-    cache_.push_back(std::visit(to_json{at(i).t}, at(i).what));
+    cache_.push_back(std::visit(to_json{at(i).t, names_}, at(i).what));
 }
 
 std::vector<trace_record> trace::records() const {

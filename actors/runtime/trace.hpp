@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -40,10 +41,13 @@ public:
   /// How many events of this name were recorded so far (cheap: for progress).
   std::size_t event_count(const std::string& name) const;
 
+  /// A name kept once per trace (participant, kind, fate); 0 is "".
+  using name_id = std::uint32_t;
+
   /// A packet's fate as routed (or found undeliverable).
   struct packet_entry {
     std::uint64_t id = 0;
-    std::string from, to, kind, via, fate, by;
+    name_id from = 0, to = 0, kind = 0, via = 0, fate = 0, by = 0;
     std::size_t bytes = 0;
     std::array<std::uint8_t, 8> digest{};
     std::vector<std::int64_t> deliver_at;
@@ -56,7 +60,7 @@ public:
     std::int64_t deliver_at = 0;
   };
   struct event_entry {
-    std::string who;
+    name_id who = 0;
     event e;
   };
   struct entry {
@@ -65,8 +69,9 @@ public:
   };
 
 private:
-  void append(entry e);     ///< mutex held
-  void convert_new() const; ///< entries not yet JSON into cache_ (mutex held)
+  void append(entry e);                    ///< mutex held
+  name_id intern(const std::string& name); ///< mutex held
+  void convert_new() const;                ///< entries not yet JSON into cache_ (mutex held)
 
   const entry& at(std::size_t i) const {
     return chunks_[i / chunk][i % chunk];
@@ -79,6 +84,10 @@ private:
   std::size_t size_ = 0;
   mutable std::vector<trace_record> cache_; ///< the first cache_.size() entries, as JSON
   std::map<std::string, std::size_t> event_counts_;
+  /// Names by id, and ids by name: entries hold ids, so they stay small
+  /// (a long run appends millions) and copy no strings.
+  std::vector<std::string> names_{""};
+  std::unordered_map<std::string, name_id> name_ids_{{"", 0}};
 };
 
 } // namespace protobed
