@@ -5,6 +5,7 @@
 #include "actors/ecommerce/register.hpp"
 #include "actors/messaging/register.hpp"
 #include "actors/micropay/register.hpp"
+#include "actors/purchase/register.hpp"
 #include "actors/runtime/registry.hpp"
 #include "actors/services/register.hpp"
 
@@ -19,6 +20,7 @@ role_registry make_registry() {
   ecommerce::register_roles(r);
   messaging::register_roles(r);
   micropay::register_roles(r);
+  purchase::register_roles(r);
   echo::register_roles(r);
   return r;
 }

@@ -7,7 +7,17 @@ void directory::add_participant(const std::string& name, const std::string& role
 }
 
 void directory::add_public_key(const std::string& name, crypto::rsa_public_key key) {
+  verifying_.emplace(name, key); // until a signing key of its own replaces it
   keys_.insert_or_assign(name, std::move(key));
+}
+
+void directory::add_verifying_key(const std::string& name, crypto::verifying_key key) {
+  verifying_.insert_or_assign(name, std::move(key));
+}
+
+const crypto::verifying_key* directory::verifying_key(const std::string& name) const {
+  auto i = verifying_.find(name);
+  return i == verifying_.end() ? nullptr : &i->second;
 }
 
 void directory::add_phone(const std::string& phone, const std::string& owner) {

@@ -36,6 +36,9 @@ struct role_setup {
   const directory& dir;
   /// This participant's long-term key pair, if its role has one.
   std::optional<crypto::rsa_private_key> long_term_key;
+  /// The key it signs with (its role's `signature` choice): RSA-PSS with the
+  /// long-term key, or a DSA key made for it; empty without a long-term key.
+  std::optional<crypto::signing_key> signing_key;
   /// Every long-term private key of the run: only the attacker gets this,
   /// and uses a key only once a scripted `compromise` hands it over.
   const std::map<std::string, crypto::rsa_private_key>* vault = nullptr;
@@ -61,6 +64,11 @@ struct role_info {
   /// The run makes this participant an RSA key pair and publishes the public
   /// half in the directory (like an installed certificate).
   bool long_term_key = false;
+  /// The scheme this participant signs with, from its options (a customer
+  /// choosing RSA-PSS or DSA). Unset: RSA-PSS with the long-term key. A DSA
+  /// choice makes it a DSA key pair; the directory keeps its public half as
+  /// the participant's verifying key.
+  std::function<crypto::signature_scheme(const std::any& config)> signature;
   /// Options -> the role's config; throws config_error. `dir` knows every
   /// participant's name and role (no keys yet).
   std::function<std::any(const option_reader& opts, const directory& dir)> parse;

@@ -1,5 +1,6 @@
 #include "actors/services/register.hpp"
 
+#include "actors/services/mail_server.hpp"
 #include "actors/services/otp_provider.hpp"
 
 #include <cctype>
@@ -17,6 +18,31 @@ role_info otp_provider_role() {
   r.parse = [](const option_reader&, const directory&) -> std::any { return {}; };
   r.build = [](const std::any&, const role_setup& s) -> std::unique_ptr<participant_core> {
     return std::make_unique<otp_provider>(*s.long_term_key, s.dir);
+  };
+  return r;
+}
+
+role_info mail_server_role() {
+  role_info r;
+  r.name = "mail_server";
+  r.summary = "a mailbox per address: senders open a signed, sealed session and submit mail, "
+              "each mail id delivered once and acknowledged";
+  r.long_term_key = true;
+  r.durable = true; // mailboxes are on disk
+  r.kinds = {mail_kind::hello, mail_kind::submit, mail_kind::ack};
+  r.options = {
+    {"check_senders", "bool", "true", "accept a session only if the sender it names signed it"},
+    {"freshness", "duration", "30s", "how old a session's hello may be"},
+  };
+  r.parse = [](const option_reader& o, const directory&) -> std::any {
+    mail_server_config c;
+    c.check_senders = o.flag("check_senders", true);
+    c.freshness = o.positive_duration("freshness", std::chrono::seconds(30));
+    return c;
+  };
+  r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
+    return std::make_unique<mail_server>(std::any_cast<mail_server_config>(c), *s.long_term_key,
+                                         s.dir);
   };
   return r;
 }
@@ -64,6 +90,7 @@ message_schema sms_schema() {
 
 void register_roles(role_registry& r) {
   r.add(otp_provider_role());
+  r.add(mail_server_role());
   r.add_schema(sms_schema());
 }
 

@@ -8,6 +8,30 @@ crypto::rng stream(const world_options& o, bool deterministic, const std::string
   return deterministic ? crypto::rng::deterministic(o.seed, label) : crypto::rng::os();
 }
 
+bool signs_with_dsa(const participant_spec& p) {
+  return p.role->long_term_key && p.role->signature &&
+         p.role->signature(p.config) == crypto::signature_scheme::dsa;
+}
+
+/// DSA key pairs for the participants that chose DSA, over one set of domain
+/// parameters per run (making parameters is the expensive part).
+void add_dsa_keys(const scenario& s, const world_options& o, world& w) {
+  std::optional<crypto::dsa_params> params;
+  for (const auto& p : s.participants) {
+    if (!signs_with_dsa(p))
+      continue;
+    bool same_everywhere = !o.real || o.deterministic_keys;
+    if (!params) {
+      auto params_rng = stream(o, same_everywhere, "keys.dsa_params");
+      params = crypto::dsa_params::generate(params_rng);
+    }
+    auto key_rng = stream(o, same_everywhere, "keys.dsa." + p.name);
+    auto key = crypto::dsa_private_key::generate(key_rng, *params);
+    w.dir.add_verifying_key(p.name, key.public_key());
+    w.signing_keys.insert_or_assign(p.name, crypto::signing_key(std::move(key)));
+  }
+}
+
 void build_directory(const scenario& s, const world_options& o, world& w) {
   for (const auto& p : s.participants) {
     w.dir.add_participant(p.name, p.role->name);
@@ -22,6 +46,7 @@ void build_directory(const scenario& s, const world_options& o, world& w) {
     w.dir.add_public_key(p.name, key.public_key());
     w.keys.emplace(p.name, std::move(key));
   }
+  add_dsa_keys(s, o, w);
 }
 
 std::shared_ptr<core_slot> build_core(const participant_spec& p, const world_options& o, world& w) {
@@ -29,12 +54,17 @@ std::shared_ptr<core_slot> build_core(const participant_spec& p, const world_opt
   role_setup setup{p.name,
                    w.dir,
                    std::nullopt,
+                   std::nullopt,
                    &w.keys,
                    &builtin_roles().analyzers(),
                    &builtin_roles().forgers(),
                    &builtin_roles().schemas()};
-  if (auto k = w.keys.find(p.name); k != w.keys.end())
+  if (auto k = w.keys.find(p.name); k != w.keys.end()) {
     setup.long_term_key = k->second;
+    setup.signing_key = crypto::signing_key(k->second);
+  }
+  if (auto k = w.signing_keys.find(p.name); k != w.signing_keys.end())
+    setup.signing_key = k->second;
   setup.setup_rng = &setup_rng;
   auto slot = std::make_shared<core_slot>();
   slot->core = p.role->build(p.config, setup);

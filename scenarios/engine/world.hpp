@@ -28,6 +28,8 @@ struct world_options {
 struct world {
   directory dir;
   std::map<std::string, crypto::rsa_private_key> keys; ///< the vault, for the attacker
+  /// DSA signing keys of the participants that chose DSA.
+  std::map<std::string, crypto::signing_key> signing_keys;
   std::map<std::string, std::shared_ptr<core_slot>> cores;
   std::map<std::string, std::shared_ptr<crypto::rng>> rngs;
   std::shared_ptr<network_core> network;

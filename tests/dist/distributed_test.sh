@@ -59,6 +59,8 @@ check "micropay over 3 nodes: server, payer, payee" 0 "result    PASS" \
   "$bin" run scenarios/micropay/pay-ok.yaml --nodes "$nodes"
 check "micropay chat over 3 nodes" 0 "result    PASS" \
   "$bin" run scenarios/micropay/chat.yaml --nodes "$nodes"
+check "purchase over 3 nodes: OPD and mail server, RSA and DSA customers" 0 "result    PASS" \
+  "$bin" run scenarios/purchase/many-customers.yaml --nodes "$nodes"
 check "same file in-process" 0 "result    PASS" \
   "$bin" run scenarios/ecommerce/happy-path.yaml
 

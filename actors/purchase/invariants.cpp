@@ -1,0 +1,190 @@
+#include "actors/purchase/invariants.hpp"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace protobed::purchase {
+
+namespace {
+
+std::string who(const trace_record& rec) {
+  return rec.value("who", std::string{});
+}
+
+verdict fail_with(std::size_t n, const std::string& first) {
+  return {false, first + (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : std::string{})};
+}
+
+std::int64_t number_or(const std::string& text, std::int64_t fallback) {
+  try {
+    return std::stoll(text);
+  } catch (...) {
+    return fallback;
+  }
+}
+
+/// No accepted order took an item's stock below zero, and no OPD ends with
+/// a negative stock.
+verdict stock_never_negative(const run_facts& f) {
+  std::size_t accepted = 0;
+  for (const auto& rec : f.records) {
+    if (!is_event(rec, "OrderAccepted"))
+      continue;
+    ++accepted;
+    if (number_or(detail_of(rec, "stock_left"), 0) < 0)
+      return {false, who(rec) + " accepted order " + detail_of(rec, "number") + " (" +
+                       detail_of(rec, "quantity") + " x " + detail_of(rec, "item") +
+                       ") and its stock went to " + detail_of(rec, "stock_left")};
+  }
+  for (const auto& [name, o] : f.final)
+    for (const auto& [key, n] : o.numbers)
+      if (key.rfind("stock.", 0) == 0 && n < 0)
+        return {false, name + " ends with " + key + " = " + std::to_string(n)};
+  return {true, std::to_string(accepted) + " order(s) accepted, no stock below zero"};
+}
+
+/// No order (OPD, customer, nonce) is accepted twice.
+verdict order_processed_at_most_once(const run_facts& f) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> seen; // -> number
+  for (const auto& rec : f.records) {
+    if (!is_event(rec, "OrderAccepted"))
+      continue;
+    auto [at, first] = seen.try_emplace(
+      {who(rec), detail_of(rec, "customer"), detail_of(rec, "order")}, detail_of(rec, "number"));
+    if (!first)
+      return {false, "order " + detail_of(rec, "order") + " of " + detail_of(rec, "customer") +
+                       " was accepted twice by " + who(rec) + " (numbers " + at->second + " and " +
+                       detail_of(rec, "number") + ")"};
+  }
+  return {true, std::to_string(seen.size()) + " order(s) accepted, each once"};
+}
+
+using decision_key = std::tuple<std::string, std::string, std::string>; // customer, order, number
+
+/// Every outcome a customer took from a receipt is the one the OPD decided
+/// for that order, under that number.
+verdict receipt_matches_order(const run_facts& f) {
+  std::map<decision_key, std::string> decided; // -> accepted | refused
+  std::size_t finished = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "OrderAccepted") || is_event(rec, "OrderRefused"))
+      decided[{detail_of(rec, "customer"), detail_of(rec, "order"), detail_of(rec, "number")}] =
+        is_event(rec, "OrderAccepted") ? "accepted" : "refused";
+    if (!is_event(rec, "OrderFinished") || detail_of(rec, "outcome") == "failed")
+      continue;
+    ++finished;
+    decision_key k{detail_of(rec, "customer"), detail_of(rec, "order"), detail_of(rec, "number")};
+    auto i = decided.find(k);
+    auto text = who(rec) + " took order " + detail_of(rec, "order") + " as " +
+                detail_of(rec, "outcome") + " (number " + detail_of(rec, "number") + ")";
+    if (i == decided.end())
+      return {false, text + ", which the OPD never decided"};
+    if (i->second != detail_of(rec, "outcome"))
+      return {false, text + ", but the OPD " + i->second + " it"};
+  }
+  return {true, std::to_string(finished) + " receipt(s) taken, each as the OPD decided"};
+}
+
+/// Each accepted order has exactly one "order shipped" mail in its
+/// customer's mailbox, or a MailFailed naming it; no such mail exists for
+/// anything else. Orders whose OPD later lost its state are not required
+/// to have one (the queued mail went with it).
+verdict mail_matches_outcome(const run_facts& f) {
+  std::map<std::string, std::string> accepted; // ref -> email
+  std::map<std::string, std::int64_t> accepted_at;
+  std::map<std::string, int> delivered;
+  std::set<std::string> failed;
+  std::map<std::string, std::int64_t> lost_at; // OPD -> when it restarted with nothing
+  for (const auto& rec : f.records) {
+    auto t = rec.value("t", std::int64_t{0});
+    if (is_event(rec, "OrderAccepted")) {
+      auto ref = who(rec) + "#" + detail_of(rec, "number");
+      accepted[ref] = detail_of(rec, "email");
+      accepted_at[ref] = t;
+    } else if (is_event(rec, "MailDelivered") && detail_of(rec, "subject") == "order shipped") {
+      auto ref = detail_of(rec, "ref");
+      ++delivered[ref];
+      auto i = accepted.find(ref);
+      if (i == accepted.end())
+        return {false, "\"order shipped\" (" + ref + ") in " + detail_of(rec, "to") +
+                         "'s mailbox for no accepted order"};
+      if (i->second != detail_of(rec, "to"))
+        return {false, "\"order shipped\" (" + ref + ") went to " + detail_of(rec, "to") +
+                         ", not to " + i->second};
+      if (delivered[ref] == 2)
+        return {false, "\"order shipped\" (" + ref + ") delivered twice"};
+    } else if (is_event(rec, "MailFailed")) {
+      failed.insert(detail_of(rec, "ref"));
+    } else if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
+      lost_at[who(rec)] = t;
+    }
+  }
+  std::size_t missing = 0;
+  std::string first;
+  for (const auto& [ref, email] : accepted) {
+    if (delivered.count(ref) || failed.count(ref))
+      continue;
+    auto opd = ref.substr(0, ref.rfind('#'));
+    if (auto l = lost_at.find(opd); l != lost_at.end() && l->second > accepted_at[ref])
+      continue;
+    if (missing++ == 0)
+      first = "order " + ref + " was accepted but no \"order shipped\" mail reached " + email +
+              " and none failed by name";
+  }
+  if (missing)
+    return fail_with(missing, first);
+  return {true, std::to_string(accepted.size()) + " accepted order(s): " +
+                  std::to_string(delivered.size()) + " shipped mail(s) delivered, " +
+                  std::to_string(failed.size()) + " failed by name"};
+}
+
+/// Every accepted order is one its customer placed: an OrderPlaced at the
+/// participant whose key is on file for the account, with the same order
+/// id, item and quantity.
+verdict no_unauthorised_order(const run_facts& f) {
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, int> placed;
+  std::size_t accepted = 0, bad = 0;
+  std::string first;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "OrderPlaced"))
+      ++placed[{who(rec), detail_of(rec, "order"), detail_of(rec, "item"),
+                detail_of(rec, "quantity")}];
+    if (!is_event(rec, "OrderAccepted"))
+      continue;
+    ++accepted;
+    if (placed[{detail_of(rec, "account"), detail_of(rec, "order"), detail_of(rec, "item"),
+                detail_of(rec, "quantity")}] > 0)
+      continue;
+    if (bad++ == 0)
+      first = who(rec) + " accepted order " + detail_of(rec, "order") + " (" +
+              detail_of(rec, "quantity") + " x " + detail_of(rec, "item") + ") for " +
+              detail_of(rec, "customer") + ", which " + detail_of(rec, "account") + " never placed";
+  }
+  if (bad)
+    return fail_with(bad, first);
+  return {true, std::to_string(accepted) + " accepted order(s), each placed by its customer"};
+}
+
+} // namespace
+
+std::vector<invariant_info> invariants() {
+  return {
+    {"stock_never_negative", "no accepted order takes an item's stock below zero",
+     stock_never_negative},
+    {"order_processed_at_most_once", "no order (customer, nonce) is accepted twice",
+     order_processed_at_most_once},
+    {"receipt_matches_order",
+     "every outcome a customer takes from a receipt is the one the OPD decided for that order",
+     receipt_matches_order},
+    {"mail_matches_outcome",
+     "one \"order shipped\" mail to the customer per accepted order (or a MailFailed naming it), "
+     "and none for anything else",
+     mail_matches_outcome},
+    {"no_unauthorised_order",
+     "every accepted order was placed (signed) by the customer whose key is on file",
+     no_unauthorised_order},
+  };
+}
+
+} // namespace protobed::purchase

@@ -1,0 +1,177 @@
+// The OPD's logins and sessions: a login is opened with the OPD's private
+// key, the password checked against the salted scrypt hash (off the actor
+// with workers), failures counted and the account locked for a time after
+// too many; the answer goes back as the first record of the session the
+// login opened.
+#include "actors/purchase/opd.hpp"
+
+#include "crypto/envelope.hpp"
+#include "crypto/password.hpp"
+
+namespace protobed::purchase {
+
+opd::opd(opd_config cfg, crypto::rsa_private_key key, const directory& dir)
+  : cfg_(std::move(cfg))
+  , key_(key)
+  , dir_(dir)
+  , mail_(cfg_.mail, key, dir)
+  , stock_(cfg_.stock) {}
+
+void opd::on_start(context& ctx) {
+  if (!started_) // a restart with state kept keeps the first start
+    started_ = ctx.now();
+  mail_.on_start(ctx);
+}
+
+void opd::on_packet(const packet& p, context& ctx) {
+  if (mail_.on_packet(p, ctx))
+    return;
+  if (p.kind == kind::login)
+    return on_login(p, ctx);
+  if (p.kind == kind::order)
+    return on_order(p, ctx);
+  ctx.emit("PacketRejected", {{"kind", p.kind}, {"from", p.from}, {"reason", "not for the OPD"}});
+}
+
+void opd::on_timer(const timer_id& id, context& ctx) {
+  mail_.on_timer(id, ctx);
+}
+
+void opd::on_work_done(const timer_id& id, std::any result, context& ctx) {
+  if (id.purpose == "login")
+    return finish_login(id.index, std::any_cast<bool>(result), ctx);
+  if (id.purpose == "verify")
+    return decide(id.index, std::any_cast<bool>(result), ctx);
+  if (id.purpose == "receipt") {
+    auto key = signing_.find(id.index);
+    if (key == signing_.end())
+      return;
+    auto d = decisions_.find(key->second);
+    signing_.erase(key);
+    if (d == decisions_.end())
+      return;
+    d->second.receipt = std::any_cast<bytes>(std::move(result));
+    send_receipt(d->second, ctx);
+  }
+}
+
+const customer_account* opd::account(const std::string& id) const {
+  for (const auto& c : cfg_.customers)
+    if (c.id == id)
+      return &c;
+  return nullptr;
+}
+
+void opd::on_login(const packet& p, context& ctx) {
+  auto plain = crypto::open(ctx.rng(), key_, p.bytes, byte_view(kind::login));
+  auto l = plain ? decode_login(*plain) : result<login>(plain.error());
+  if (!l)
+    return ctx.emit("PacketRejected",
+                    {{"kind", p.kind}, {"from", p.from}, {"reason", l.error().message()}});
+  if (auto i = sessions_.find(l->session); i != sessions_.end()) {
+    if (!i->second.welcome.empty()) // the login again (its answer was lost): answer again
+      ctx.send(i->second.peer, kind::welcome, i->second.welcome);
+    return;
+  }
+  auto s = services::session::derive(session_label, l->session, l->secret, false);
+  if (!s)
+    return ctx.emit("PacketRejected",
+                    {{"kind", p.kind}, {"from", p.from}, {"reason", s.error().message()}});
+  auto& st = sessions_[l->session];
+  st.s = std::move(*s);
+  st.peer = p.from;
+  st.customer = l->customer;
+  auto refuse = [&](const std::string& event_reason, const std::string& wire_reason) {
+    ctx.emit("LoginRefused", {{"customer", l->customer}, {"reason", event_reason}});
+    answer_login(st, wire_reason, ctx);
+  };
+  auto age = ctx.now() - sim_time(l->time);
+  if (cfg_.check_replays && (age > cfg_.freshness || age < -cfg_.freshness))
+    return refuse("stale login", "stale login");
+  const auto* acct = account(l->customer);
+  if (!acct)
+    return refuse("unknown customer", "wrong customer ID or password");
+  auto& as = accounts_[l->customer];
+  if (as.locked_until > sim_time{} && ctx.now() < as.locked_until)
+    return refuse("account locked", "account locked");
+  if (as.locked_until > sim_time{}) {
+    as.locked_until = {};
+    ctx.emit("AccountUnlocked", {{"customer", l->customer}});
+  }
+  logins_[++work_] = {l->session, l->customer};
+  ctx.offload({"login", work_},
+              [stored = acct->password_hash, password = l->password](crypto::rng&) {
+                auto ok = crypto::verify_password(password, stored);
+                return std::any(ok && *ok);
+              });
+}
+
+void opd::finish_login(std::uint64_t n, bool password_ok, context& ctx) {
+  auto i = logins_.find(n);
+  if (i == logins_.end())
+    return;
+  auto [session_id, customer] = i->second;
+  logins_.erase(i);
+  auto s = sessions_.find(session_id);
+  if (s == sessions_.end())
+    return;
+  auto& st = s->second;
+  auto& as = accounts_[customer];
+  if (as.locked_until > sim_time{} && ctx.now() < as.locked_until) {
+    ctx.emit("LoginRefused", {{"customer", customer}, {"reason", "account locked"}});
+    return answer_login(st, "account locked", ctx);
+  }
+  if (password_ok) {
+    as.failures = 0;
+    st.authenticated = true;
+    st.expires = ctx.now() + cfg_.session_lifetime;
+    ctx.emit("LoggedIn", {{"customer", customer}, {"session", short_id(session_id)}});
+    return answer_login(st, "", ctx);
+  }
+  ++as.failures;
+  ctx.emit("LoginRefused", {{"customer", customer},
+                            {"reason", "wrong password"},
+                            {"failures", std::to_string(as.failures)}});
+  if (cfg_.max_failures > 0 && as.failures >= cfg_.max_failures) {
+    as.failures = 0;
+    as.locked_until = ctx.now() + cfg_.lock_time;
+    ctx.emit("AccountLocked", {{"customer", customer}, {"for", format_duration(cfg_.lock_time)}});
+  }
+  answer_login(st, "wrong customer ID or password", ctx);
+}
+
+void opd::answer_login(session_state& st, const std::string& reason, context& ctx) {
+  auto rec =
+    st.s.seal(ctx.rng(), kind::welcome, encode(welcome{reason.empty() ? "ok" : "refused", reason}));
+  if (!rec)
+    return;
+  st.welcome = std::move(*rec);
+  ctx.send(st.peer, kind::welcome, st.welcome);
+}
+
+opd::session_state* opd::find_session(const bytes& id, const packet& p, context& ctx) {
+  auto i = sessions_.find(id);
+  if (i == sessions_.end()) {
+    ctx.emit("PacketRejected", {{"kind", p.kind}, {"from", p.from}, {"reason", "unknown session"}});
+    return nullptr;
+  }
+  return &i->second;
+}
+
+observation opd::observe() const {
+  observation o;
+  for (const auto& [item, n] : stock_)
+    o.numbers["stock." + item] = n;
+  std::int64_t accepted = 0, refused = 0, sessions = 0;
+  for (const auto& [k, d] : decisions_)
+    (d.outcome == "accepted" ? accepted : refused) += 1;
+  for (const auto& [id, st] : sessions_)
+    sessions += st.authenticated ? 1 : 0;
+  o.numbers["orders_accepted"] = accepted;
+  o.numbers["orders_refused"] = refused;
+  o.numbers["logged_in"] = sessions;
+  o.numbers["mail_pending"] = static_cast<std::int64_t>(mail_.pending());
+  return o;
+}
+
+} // namespace protobed::purchase

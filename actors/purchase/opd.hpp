@@ -1,0 +1,131 @@
+// The order processing department (purchase.opd): customer accounts with
+// salted scrypt password hashes, login sessions, stock, and signed orders.
+// It verifies each order with the key it has on file for the customer,
+// checks freshness (signed timestamp inside a window, nonce unseen), the
+// session and the stock, records the outcome once per order, mails the
+// customer "order shipped" through the mail server and answers with a
+// signed receipt. A resent order gets the recorded receipt again, never a
+// second shipment.
+//
+// Password hashing and signature checks are stateless work: with
+// `workers: N` they run on N worker actors while sessions, nonces and stock
+// stay in this core, decided one order at a time.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/purchase/messages.hpp"
+#include "actors/runtime/directory.hpp"
+#include "actors/runtime/participant.hpp"
+#include "actors/services/mail_client.hpp"
+#include "actors/services/session.hpp"
+
+namespace protobed::purchase {
+
+struct customer_account {
+  std::string id;            ///< the customer ID it logs in with
+  std::string participant;   ///< whose key is on file for it
+  std::string password_hash; ///< scrypt$N$r$p$salt$hash, never the password
+  std::string email;
+};
+
+struct opd_config {
+  std::vector<customer_account> customers;
+  std::map<std::string, std::int64_t> stock; ///< item -> quantity
+  services::mail_client_config mail;
+  sim_time freshness = std::chrono::seconds(30); ///< how far an order's time may be from ours
+  sim_time session_lifetime = std::chrono::hours(1);
+  int max_failures = 3; ///< wrong passwords before a lock; 0: never
+  sim_time lock_time = std::chrono::seconds(60);
+  std::int64_t max_quantity = 1000;
+  bool check_signatures = true; ///< verify the order's signature
+  bool key_on_file = true;      ///< verify with the key on file, never one the order carries
+  bool check_freshness = true;  ///< the order's signed time is inside the window
+  bool check_nonces = true;     ///< an order (customer, nonce) is processed once
+  bool check_sessions = true;   ///< the order's customer is the session's
+  bool check_replays = true;    ///< records and logins are not accepted twice
+  bool check_stock = true;      ///< never ship more than is in stock
+};
+
+class opd final : public participant_core {
+public:
+  opd(opd_config cfg, crypto::rsa_private_key key, const directory& dir);
+
+  void on_start(context& ctx) override;
+  void on_packet(const packet& p, context& ctx) override;
+  void on_timer(const timer_id& id, context& ctx) override;
+  void on_work_done(const timer_id& id, std::any result, context& ctx) override;
+  observation observe() const override;
+
+private:
+  struct session_state {
+    services::session s;
+    std::string peer; ///< where the login came from: answers go there
+    std::string customer;
+    bool authenticated = false;
+    sim_time expires{};
+    bytes welcome; ///< the answer to its login, sent again if the login comes again
+  };
+  struct account_state {
+    int failures = 0;
+    sim_time locked_until{};
+  };
+  /// What the OPD decided for one order (customer, nonce).
+  struct decision {
+    std::uint64_t number = 0;
+    std::string outcome; ///< accepted | refused
+    std::string reason;
+    bytes receipt; ///< the signed receipt; empty while it is being signed
+    bytes session; ///< where to send it
+  };
+  /// An order between its arrival and its decision (its signature is being checked).
+  struct arriving {
+    bytes session;
+    bytes signed_order; ///< as received
+    order o;
+  };
+
+  // opd.cpp: logins and sessions
+  void on_login(const packet& p, context& ctx);
+  void finish_login(std::uint64_t n, bool password_ok, context& ctx);
+  void answer_login(session_state& st, const std::string& reason, context& ctx);
+  const customer_account* account(const std::string& id) const;
+  session_state* find_session(const bytes& id, const packet& p, context& ctx);
+
+  // opd_orders.cpp: orders, receipts, mail
+  void on_order(const packet& p, context& ctx);
+  std::optional<std::string> order_refusal(const order& o, const session_state& st,
+                                           sim_time now) const;
+  void decide(std::uint64_t n, bool signature_ok, context& ctx);
+  std::string stock_refusal(const order& o) const;
+  void record(arriving a, const std::string& outcome, const std::string& reason, context& ctx);
+  void send_receipt(const decision& d, context& ctx);
+  void refuse_unrecorded(const arriving& a, const std::string& reason, context& ctx);
+  void sign_receipt(const std::pair<std::string, bytes>& key, const receipt& r, context& ctx);
+
+  opd_config cfg_;
+  crypto::rsa_private_key key_;
+  const directory& dir_;
+  services::mail_client mail_;
+  std::optional<sim_time> started_;
+  std::map<std::string, account_state> accounts_;
+  std::map<std::string, std::int64_t> stock_;
+  std::unordered_map<bytes, session_state, crypto::bytes_hash> sessions_;
+  struct checking_login {
+    bytes session;
+    std::string customer;
+  };
+  std::map<std::uint64_t, checking_login> logins_;
+  std::map<std::uint64_t, arriving> arriving_;
+  std::map<std::pair<std::string, bytes>, decision> decisions_;    ///< (customer, nonce)
+  std::map<std::uint64_t, std::pair<std::string, bytes>> signing_; ///< work id -> order
+  std::uint64_t work_ = 0;
+  std::uint64_t orders_ = 0;
+};
+
+} // namespace protobed::purchase
