@@ -12,10 +12,7 @@ std::string text_of(bool b) {
 }
 
 result<bytes> open_sealed(const term_store& t, byte_view env, const char* ad) {
-  for (const auto& [owner, key] : t.known.private_keys)
-    if (auto pt = crypto::open(t.rng, key, env, ad))
-      return std::move(*pt);
-  return crypto::make_error(crypto::errc::invalid_argument, "no key held opens it");
+  return open_with_held_keys(t, env, ad);
 }
 
 std::optional<std::pair<bytes, bytes>> open_reply_keyed(const term_store& t, const char* kind,
@@ -50,10 +47,7 @@ result<bytes> sign_fields(const term_store& t, const field_values& f, const std:
 
 result<bytes> seal_fields(const term_store& t, const field_values& f, const std::string& recipient,
                           result<bytes> body, const char* ad) {
-  auto key = field_recipient(f, recipient, t);
-  if (!key)
-    return key.error();
-  return and_then(body, [&](const bytes& b) { return crypto::seal(t.rng, *key, b, ad); });
+  return seal_for_field(t, f, recipient, std::move(body), ad);
 }
 
 std::vector<field_doc> payment_fields(const char* outer) {

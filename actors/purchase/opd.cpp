@@ -69,7 +69,10 @@ void opd::on_login(const packet& p, context& ctx) {
     return ctx.emit("PacketRejected",
                     {{"kind", p.kind}, {"from", p.from}, {"reason", l.error().message()}});
   if (auto i = sessions_.find(l->session); i != sessions_.end()) {
-    if (!i->second.welcome.empty()) // the login again (its answer was lost): answer again
+    // The login again (its answer was lost, or a replay): the same answer,
+    // which only the one who sealed the login can read.
+    ctx.emit("LoginRepeated", {{"customer", i->second.customer}});
+    if (!i->second.welcome.empty())
       ctx.send(i->second.peer, kind::welcome, i->second.welcome);
     return;
   }

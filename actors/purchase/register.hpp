@@ -11,4 +11,7 @@ void register_roles(role_registry& r);
 
 protocol_info protocol();
 
+/// Every purchase packet kind's schema, for the attacker (schemas.cpp).
+std::vector<message_schema> schemas();
+
 } // namespace protobed::purchase

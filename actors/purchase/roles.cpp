@@ -215,6 +215,8 @@ void register_roles(role_registry& r) {
   r.add(customer_role());
   r.add(opd_role());
   r.add_protocol(protocol());
+  for (auto& s : schemas())
+    r.add_schema(std::move(s));
 }
 
 } // namespace protobed::purchase

@@ -1,5 +1,8 @@
 #include "actors/runtime/schema.hpp"
 
+#include "crypto/codec.hpp"
+#include "crypto/envelope.hpp"
+
 #include <charconv>
 
 namespace protobed {
@@ -92,6 +95,36 @@ field_recipient(const field_values& f, const std::string& name, const term_store
   if (!key)
     return missing(i->second + " has no public key (for " + name + ")");
   return *key;
+}
+
+crypto::result<crypto::bytes> open_with_held_keys(const term_store& t, crypto::byte_view envelope,
+                                                  crypto::byte_view ad) {
+  for (const auto& [owner, key] : t.known.private_keys)
+    if (auto pt = crypto::open(t.rng, key, envelope, ad))
+      return std::move(*pt);
+  return crypto::make_error(crypto::errc::invalid_argument, "no key held opens it");
+}
+
+crypto::result<crypto::bytes> seal_for_field(const term_store& t, const field_values& f,
+                                             const std::string& recipient,
+                                             crypto::result<crypto::bytes> body,
+                                             crypto::byte_view ad) {
+  auto key = field_recipient(f, recipient, t);
+  if (!key)
+    return key.error();
+  return crypto::and_then(body,
+                          [&](const crypto::bytes& b) { return crypto::seal(t.rng, *key, b, ad); });
+}
+
+crypto::result<crypto::bytes> sign_for_field(const term_store& t, const field_values& f,
+                                             const std::string& signer,
+                                             crypto::result<crypto::bytes> payload) {
+  auto key = field_signer(f, signer, t);
+  if (!key)
+    return key.error();
+  return crypto::and_then(payload, [&](const crypto::bytes& b) {
+    return crypto::encode(crypto::signed_blob{b, key->sign(t.rng, b)});
+  });
 }
 
 } // namespace protobed

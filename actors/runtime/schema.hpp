@@ -94,4 +94,19 @@ crypto::result<crypto::rsa_private_key> field_signer(const field_values& f, cons
 crypto::result<crypto::rsa_public_key>
 field_recipient(const field_values& f, const std::string& name, const term_store& t);
 
+/// A hybrid envelope (crypto/envelope.hpp) opened with any private key the
+/// observer holds; an error when none opens it.
+crypto::result<crypto::bytes> open_with_held_keys(const term_store& t, crypto::byte_view envelope,
+                                                  crypto::byte_view ad);
+/// `body` sealed (hybrid envelope) for the participant field `recipient` names.
+crypto::result<crypto::bytes> seal_for_field(const term_store& t, const field_values& f,
+                                             const std::string& recipient,
+                                             crypto::result<crypto::bytes> body,
+                                             crypto::byte_view ad);
+/// `payload` and an RSA-PSS signature by the participant field `signer`
+/// names, as an encoded signed_blob.
+crypto::result<crypto::bytes> sign_for_field(const term_store& t, const field_values& f,
+                                             const std::string& signer,
+                                             crypto::result<crypto::bytes> payload);
+
 } // namespace protobed

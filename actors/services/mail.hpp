@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "actors/runtime/schema.hpp"
 #include "actors/services/session.hpp"
 
 namespace protobed::services {
@@ -49,6 +50,9 @@ struct mail_ack {
 };
 result<bytes> encode(const mail_ack& x);
 result<mail_ack> decode_mail_ack(byte_view in);
+
+/// The mail packets' schemas, for the attacker (mail_schemas.cpp).
+std::vector<message_schema> mail_schemas();
 
 /// A mail id as events show it: 16 hex digits.
 std::string short_hex(byte_view b);

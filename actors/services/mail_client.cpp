@@ -1,5 +1,7 @@
 #include "actors/services/mail_client.hpp"
 
+#include <algorithm>
+
 #include "crypto/codec.hpp"
 #include "crypto/envelope.hpp"
 
@@ -82,17 +84,24 @@ bool mail_client::on_packet(const packet& p, context& ctx) {
     return true;
   }
   auto ack = decode_mail_ack(*opened.payload);
-  if (!ack)
+  if (!ack) {
+    ctx.emit("PacketRejected",
+             {{"kind", p.kind}, {"from", p.from}, {"reason", ack.error().message()}});
     return true;
-  for (auto i = pending_.begin(); i != pending_.end(); ++i)
-    if (i->second.m.id == ack->id) {
-      ctx.emit("MailSent", {{"to", i->second.m.to},
-                            {"subject", i->second.m.subject},
-                            {"ref", i->second.m.ref},
-                            {"mail", short_hex(ack->id)}});
-      pending_.erase(i);
-      break;
-    }
+  }
+  auto waiting = std::find_if(pending_.begin(), pending_.end(),
+                              [&](const auto& q) { return q.second.m.id == ack->id; });
+  if (waiting == pending_.end()) {
+    ctx.emit("PacketIgnored", {{"kind", p.kind},
+                               {"from", p.from},
+                               {"reason", "acknowledges no mail waiting"},
+                               {"mail", short_hex(ack->id)}});
+    return true;
+  }
+  const auto& m = waiting->second.m;
+  ctx.emit("MailSent",
+           {{"to", m.to}, {"subject", m.subject}, {"ref", m.ref}, {"mail", short_hex(m.id)}});
+  pending_.erase(waiting);
   if (pending_.empty())
     ctx.cancel_timer(resend_timer);
   return true;

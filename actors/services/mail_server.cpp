@@ -30,8 +30,8 @@ void mail_server::on_hello(const packet& p, context& ctx) {
                         : crypto::result<mail_hello>(signed_hello.error());
   if (!h)
     return reject(p, "unreadable hello: " + h.error().message(), ctx);
-  if (sessions_.count(h->session))
-    return; // a sender resending its hello: the session is already open
+  if (auto i = sessions_.find(h->session); i != sessions_.end())
+    return ctx.emit("HelloRepeated", {{"sender", i->second.sender}}); // already open
   if (h->server != ctx.self())
     return reject(p, "hello for another server (" + h->server + ")", ctx);
   if (cfg_.check_senders) {
@@ -67,7 +67,9 @@ void mail_server::on_submit(const packet& p, context& ctx) {
   auto m = decode_mail(*opened.payload);
   if (!m)
     return reject(p, m.error().message(), ctx);
-  if (delivered_ids_.insert({ss.sender, m->id}).second) {
+  if (!delivered_ids_.insert({ss.sender, m->id}).second) {
+    ctx.emit("MailRepeated", {{"from", ss.sender}, {"mail", short_hex(m->id)}}); // acked again
+  } else {
     mailboxes_[m->to].push_back({ss.sender, m->subject, m->body, m->ref});
     ctx.emit("MailDelivered", {{"to", m->to},
                                {"from", ss.sender},

@@ -92,6 +92,8 @@ void register_roles(role_registry& r) {
   r.add(otp_provider_role());
   r.add(mail_server_role());
   r.add_schema(sms_schema());
+  for (auto& s : mail_schemas())
+    r.add_schema(std::move(s));
 }
 
 } // namespace protobed::services

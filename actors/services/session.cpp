@@ -10,14 +10,14 @@ namespace {
 
 constexpr std::size_t key_size = 32;
 
+} // namespace
+
 bytes record_ad(const char* kind, byte_view id, std::uint64_t seq) {
   crypto::writer w;
   w.str(kind).field(id).u64(seq);
   auto out = std::move(w).finish();
   return out ? *out : bytes{};
 }
-
-} // namespace
 
 result<bytes> encode(const record& x) {
   crypto::writer w;

@@ -36,6 +36,8 @@ struct record {
 };
 result<bytes> encode(const record& x);
 result<record> decode_record(byte_view in);
+/// A record's associated data: kind ‖ session id ‖ seq.
+bytes record_ad(const char* kind, byte_view session, std::uint64_t seq);
 
 /// One end of an open session.
 class session {
