@@ -116,8 +116,10 @@ void customer::next_order(context& ctx) {
   auto blob = crypto::encode(signed_blob{*payload, key_.sign(ctx.rng(), *payload)});
   if (!blob)
     return;
-  current_ = in_flight{o.nonce, *blob, crypto::sha256(*blob), 0};
+  current_ = in_flight{o.nonce, *blob, crypto::sha256(*blob), 0,
+                       ctx.self() + "." + std::to_string(++placed_)};
   ctx.emit("OrderPlaced", {{"customer", o.customer},
+                           {"purchase", current_->purchase},
                            {"order", short_id(o.nonce)},
                            {"item", o.item},
                            {"quantity", std::to_string(o.quantity)},
@@ -153,6 +155,7 @@ void customer::finish_order(const std::string& outcome, const std::string& numbe
   finished_.insert(current_->digest);
   (outcome == "accepted" ? accepted_ : outcome == "refused" ? refused_ : failed_) += 1;
   std::vector<std::pair<std::string, std::string>> d{{"customer", login_id_},
+                                                     {"purchase", current_->purchase},
                                                      {"order", short_id(current_->nonce)},
                                                      {"outcome", outcome},
                                                      {"number", number}};

@@ -49,6 +49,7 @@ private:
     bytes signed_order;
     bytes digest;
     int attempts = 0;
+    std::string purchase; ///< this customer's own name for it: "<participant>.<n>"
   };
   void start_login(const std::string& id, const std::string& password, context& ctx);
   void on_welcome(const bytes& payload, context& ctx);
@@ -73,6 +74,7 @@ private:
   std::optional<in_flight> current_;
   std::set<bytes> finished_; ///< digests of orders already answered
   std::int64_t accepted_ = 0, refused_ = 0, failed_ = 0;
+  std::uint64_t placed_ = 0;
 };
 
 } // namespace protobed::purchase

@@ -4,6 +4,7 @@
 #include "actors/purchase/invariants.hpp"
 #include "actors/purchase/messages.hpp"
 #include "actors/purchase/register.hpp"
+#include "actors/purchase/workload.hpp"
 #include "actors/services/mail.hpp"
 
 namespace protobed::purchase {
@@ -35,7 +36,8 @@ transaction_def order_transaction() {
   transaction_def t;
   t.start = "OrderPlaced";
   t.end = "OrderFinished";
-  t.key = "order";
+  t.key = "purchase"; // the customer's own numbering; the OPD names it by its nonce
+
   t.alias = "order";
   t.success = "accepted";
   t.steps = {
@@ -59,6 +61,7 @@ protocol_info protocol() {
   p.hints.detections = {"LoginRefused",   "AccountLocked", "OrderRefused", "ReceiptRejected",
                         "ReplayRejected", "RecordInvalid", "MailRefused"};
   p.hints.outcomes = {"LoggedIn", "OrderAccepted", "OrderFinished", "MailDelivered", "MailFailed"};
+  p.workload = workload;
   p.placement_doc = "OPD and mail server on n1, customers on n2 and n3";
   return p;
 }

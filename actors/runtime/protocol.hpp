@@ -89,6 +89,8 @@ struct workload_options {
   /// How long an initiator waits before giving up or resolving; also bounds
   /// its retries (overload runs use it to bound the work in flight).
   std::optional<std::chrono::nanoseconds> timeout;
+  /// For protocols whose initiators choose how they sign (purchase): "rsa" or "dsa".
+  std::string signature = "rsa";
 };
 
 /// One hop of a protocol: a packet kind, the role that sends it and the role

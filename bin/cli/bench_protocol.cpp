@@ -66,6 +66,8 @@ po::options_description describe(bench_cli& o) {
     "no-key-pool", po::bool_switch(&o.no_key_pool),
     "make each session key during the purchase instead of ahead of time")(
     "session-key-bits", po::value(&o.w.session_key_bits)->default_value(2048), "1024..4096")(
+    "signature", po::value(&o.w.signature)->default_value("rsa"),
+    "rsa or dsa: how the initiators sign, where the protocol lets them choose (purchase)")(
     "seed", po::value(&o.w.seed)->default_value(1), "seed for the workload's scenario")(
     "echo", po::value(&o.echo)->default_value(20000),
     "round trips of the crypto-free framework measurement (0: skip)")(
@@ -377,6 +379,8 @@ int bench_protocol(const args& a, const std::string& target) {
   c.target = target;
   if (c.scheduler != "sharing" && c.scheduler != "stealing")
     throw usage_error("bench: --scheduler must be sharing or stealing");
+  if (c.w.signature != "rsa" && c.w.signature != "dsa")
+    throw usage_error("bench: --signature must be rsa or dsa");
   if (c.w.transactions < 1 || c.w.clients < 1)
     throw usage_error("bench: --transactions and --clients must be at least 1");
   if (vm.count("rate") && !(c.rate > 0))

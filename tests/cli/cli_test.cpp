@@ -101,7 +101,7 @@ TEST_CASE("list --json gives scripts the registry: protocols, hops, invariants",
 TEST_CASE("bench names every protocol that brings a workload", "[cli][bench]") {
   auto r = run_protobed({"bench", "--help"});
   CHECK(r.exit_code == 0);
-  for (auto target : {"crypto", "ecommerce", "echo"})
+  for (auto target : {"crypto", "ecommerce", "messaging", "micropay", "purchase", "echo"})
     CHECK(r.out.find(std::string("  ") + target + " ") != std::string::npos);
 }
 
@@ -449,6 +449,26 @@ TEST_CASE("bench micropay pays end to end with logins outside the window", "[cli
     CHECK(doc["step_ms"].contains(step));
   CHECK(doc["crypto_per_tx"]["private_ops"].get<double>() >= 1); // the server signs each token
   CHECK(doc["expectations_broken"].empty());
+}
+
+TEST_CASE("bench purchase orders end to end with RSA or DSA, logins outside the window",
+          "[cli][bench]") {
+  for (auto signature : {"rsa", "dsa"}) {
+    INFO(signature);
+    auto r = run_protobed({"bench", "purchase", "--transactions", "12", "--clients", "2",
+                           "--json", "--echo", "0", "--seconds", "0.01", "--signature", signature});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["committed"] == 12); // every order accepted and its receipt checked
+    CHECK(doc["setup"]["name"] == "login");
+    CHECK(doc["setup"]["done"] == 2);
+    for (auto step : {"decision", "receipt"})
+      CHECK(doc["step_ms"].contains(step));
+    CHECK(doc["expectations_broken"].empty());
+  }
+  check_one_line_error({"bench", "purchase", "--signature", "ecdsa"},
+                       "--signature must be rsa or dsa");
 }
 
 TEST_CASE("bench counts crypto and CPU inside the throughput's window, not over the setup",

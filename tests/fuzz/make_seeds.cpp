@@ -11,7 +11,11 @@
 #include "actors/messaging/relay.hpp"
 #include "actors/micropay/peer.hpp"
 #include "actors/micropay/server.hpp"
+#include "actors/purchase/customer.hpp"
+#include "actors/purchase/opd.hpp"
+#include "actors/services/mail_server.hpp"
 #include "actors/services/otp_provider.hpp"
+#include "crypto/password.hpp"
 #include "tests/actors/ecommerce_world.hpp"
 
 namespace fs = std::filesystem;
@@ -131,6 +135,46 @@ void micropay_packets(const fs::path& out) {
     }
 }
 
+/// A login and an order in which every purchase and mail kind crosses the
+/// wire: the bytes, each prefixed with the kind's index as fuzz_purchase
+/// reads it.
+void purchase_packets(const fs::path& out) {
+  test::core_harness h(12);
+  h.dir.add_participant("opd", "purchase.opd");
+  h.dir.add_participant("mail", "mail_server");
+  h.dir.add_participant("alice", "purchase.customer");
+  auto salts = crypto::rng::deterministic(1, "seeds.salts");
+  purchase::opd_config oc;
+  oc.customers = {
+    {"alice", "alice", *crypto::hash_password(salts, "pw", {1024, 8, 1}), "alice@example.com"}};
+  oc.stock = {{"book", 3}};
+  oc.mail.server = "mail";
+  h.add("opd", std::make_unique<purchase::opd>(oc, h.long_term_key("opd"), h.dir));
+  h.add("mail", std::make_unique<services::mail_server>(services::mail_server_config{},
+                                                        h.long_term_key("mail"), h.dir));
+  purchase::customer_config cc;
+  cc.opd = "opd";
+  cc.id = "alice";
+  cc.password = "pw";
+  h.add("alice", std::make_unique<purchase::customer>(
+                   cc, crypto::signing_key(h.long_term_key("alice")), h.dir));
+  h.command("alice", {"login", {}}, std::chrono::seconds(0));
+  h.command("alice", {"order", {{"item", "book"}}}, std::chrono::seconds(1));
+  h.run();
+  const char* kinds[] = {purchase::kind::login,      purchase::kind::welcome,
+                         purchase::kind::order,      purchase::kind::receipt,
+                         services::mail_kind::hello, services::mail_kind::submit,
+                         services::mail_kind::ack};
+  std::size_t n = 0;
+  for (std::uint8_t i = 0; i < std::size(kinds); ++i)
+    for (const auto& p : h.sent(kinds[i])) {
+      std::vector<std::uint8_t> seed{i};
+      seed.insert(seed.end(), p.bytes.begin(), p.bytes.end());
+      write(out / "purchase" / (std::string(kinds[i]) + "." + std::to_string(++n)), seed);
+      write(out / "codec" / (std::string(kinds[i]) + "." + std::to_string(n)), p.bytes);
+    }
+}
+
 void scenarios(const fs::path& out, const fs::path& library) {
   std::size_t n = 0;
   for (const auto& e : fs::recursive_directory_iterator(library))
@@ -151,6 +195,7 @@ int main(int argc, char** argv) {
   packets(out);
   messaging_packets(out);
   micropay_packets(out);
+  purchase_packets(out);
   scenarios(out, argv[2]);
   return 0;
 }
