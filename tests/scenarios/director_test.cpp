@@ -188,6 +188,24 @@ TEST_CASE("two customers racing for the last item: exactly one gets it, whatever
   CHECK(winners.size() == 2); // over the seeds, each of them wins sometimes: no fixed order
 }
 
+TEST_CASE("on the real scheduler, with the OPD's checks on 2 workers, 40 orders for 30 books "
+          "ship exactly 30",
+          "[director][purchase][real]") {
+  auto s = load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/purchase/many-customers.yaml");
+  for (int round = 0; round < 3; ++round) {
+    run_options o;
+    o.real = true;
+    auto r = run_scenario(s, o);
+    INFO("round " << round);
+    REQUIRE(r.completed);
+    for (const auto& c : check_expectations(s, r)) {
+      INFO(c.text << ": " << c.observed);
+      CHECK(c.passed);
+    }
+    CHECK(r.final.at("opd").numbers.at("stock.book") == 0);
+  }
+}
+
 TEST_CASE("a crashed participant loses what reaches it and restarts as its role says",
           "[director][faults]") {
   for (auto [state, keep] : {std::pair{"kept", true}, std::pair{"lost", false}}) {
