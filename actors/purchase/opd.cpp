@@ -76,6 +76,7 @@ void opd::on_login(const packet& p, context& ctx) {
       ctx.send(i->second.peer, kind::welcome, i->second.welcome);
     return;
   }
+  prune_sessions(ctx.now());
   auto s = services::session::derive(session_label, l->session, l->secret, false);
   if (!s)
     return ctx.emit("PacketRejected",
@@ -84,6 +85,7 @@ void opd::on_login(const packet& p, context& ctx) {
   st.s = std::move(*s);
   st.peer = p.from;
   st.customer = l->customer;
+  st.opened = ctx.now();
   auto refuse = [&](const std::string& event_reason, const std::string& wire_reason) {
     ctx.emit("LoginRefused", {{"customer", l->customer}, {"reason", event_reason}});
     answer_login(st, wire_reason, ctx);
@@ -92,8 +94,10 @@ void opd::on_login(const packet& p, context& ctx) {
   if (cfg_.check_replays && (age > cfg_.freshness || age < -cfg_.freshness))
     return refuse("stale login", "stale login");
   const auto* acct = account(l->customer);
-  if (!acct)
-    return refuse("unknown customer", "wrong customer ID or password");
+  if (!acct) { // checked like a known one, so that timing does not tell IDs apart
+    logins_[++work_] = {l->session, l->customer, false};
+    return check_password(work_, cfg_.decoy_hash, l->password, ctx);
+  }
   auto& as = accounts_[l->customer];
   if (as.locked_until > sim_time{} && ctx.now() < as.locked_until)
     return refuse("account locked", "account locked");
@@ -101,24 +105,41 @@ void opd::on_login(const packet& p, context& ctx) {
     as.locked_until = {};
     ctx.emit("AccountUnlocked", {{"customer", l->customer}});
   }
-  logins_[++work_] = {l->session, l->customer};
-  ctx.offload({"login", work_},
-              [stored = acct->password_hash, password = l->password](crypto::rng&) {
-                auto ok = crypto::verify_password(password, stored);
-                return std::any(ok && *ok);
-              });
+  logins_[++work_] = {l->session, l->customer, true};
+  check_password(work_, acct->password_hash, l->password, ctx);
+}
+
+void opd::check_password(std::uint64_t n, const std::string& stored, const std::string& password,
+                         context& ctx) {
+  ctx.offload({"login", n}, [stored, password](crypto::rng&) {
+    auto ok = crypto::verify_password(password, stored);
+    return std::any(ok && *ok);
+  });
+}
+
+void opd::prune_sessions(sim_time now) {
+  for (auto i = sessions_.begin(); i != sessions_.end();) {
+    const auto& st = i->second;
+    bool over =
+      st.authenticated ? st.expires < now : !st.welcome.empty() && st.opened + cfg_.freshness < now;
+    i = over ? sessions_.erase(i) : std::next(i);
+  }
 }
 
 void opd::finish_login(std::uint64_t n, bool password_ok, context& ctx) {
   auto i = logins_.find(n);
   if (i == logins_.end())
     return;
-  auto [session_id, customer] = i->second;
+  auto [session_id, customer, known] = i->second;
   logins_.erase(i);
   auto s = sessions_.find(session_id);
   if (s == sessions_.end())
     return;
   auto& st = s->second;
+  if (!known) {
+    ctx.emit("LoginRefused", {{"customer", customer}, {"reason", "unknown customer"}});
+    return answer_login(st, "wrong customer ID or password", ctx);
+  }
   auto& as = accounts_[customer];
   if (as.locked_until > sim_time{} && ctx.now() < as.locked_until) {
     ctx.emit("LoginRefused", {{"customer", customer}, {"reason", "account locked"}});

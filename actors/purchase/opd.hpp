@@ -36,6 +36,9 @@ struct customer_account {
 
 struct opd_config {
   std::vector<customer_account> customers;
+  /// A hash of no one's password, made like the others: an unknown customer
+  /// ID is checked against it, so a refusal takes as long either way.
+  std::string decoy_hash;
   std::map<std::string, std::int64_t> stock; ///< item -> quantity
   services::mail_client_config mail;
   sim_time freshness = std::chrono::seconds(30); ///< how far an order's time may be from ours
@@ -68,8 +71,9 @@ private:
     std::string peer; ///< where the login came from: answers go there
     std::string customer;
     bool authenticated = false;
-    sim_time expires{};
-    bytes welcome; ///< the answer to its login, sent again if the login comes again
+    sim_time opened{};  ///< when its login arrived
+    sim_time expires{}; ///< when a logged-in session ends
+    bytes welcome;      ///< the answer to its login, sent again if the login comes again
   };
   struct account_state {
     int failures = 0;
@@ -92,10 +96,15 @@ private:
 
   // opd.cpp: logins and sessions
   void on_login(const packet& p, context& ctx);
+  void check_password(std::uint64_t n, const std::string& stored, const std::string& password,
+                      context& ctx);
   void finish_login(std::uint64_t n, bool password_ok, context& ctx);
   void answer_login(session_state& st, const std::string& reason, context& ctx);
   const customer_account* account(const std::string& id) const;
   session_state* find_session(const bytes& id, const packet& p, context& ctx);
+  /// Forgets sessions that can no longer be used: expired ones, and refused
+  /// logins older than the freshness window (their login would be stale).
+  void prune_sessions(sim_time now);
 
   // opd_orders.cpp: orders, receipts, mail
   void on_order(const packet& p, context& ctx);
@@ -119,6 +128,7 @@ private:
   struct checking_login {
     bytes session;
     std::string customer;
+    bool known = true; ///< false: checked against the decoy hash, refused whatever it says
   };
   std::map<std::uint64_t, checking_login> logins_;
   std::map<std::uint64_t, arriving> arriving_;

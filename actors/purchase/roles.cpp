@@ -101,10 +101,13 @@ std::unique_ptr<participant_core> build_opd(const std::any& config, const role_s
   // the hashes reaches the trace.
   auto fallback = crypto::rng::os();
   auto& r = s.setup_rng ? *s.setup_rng : fallback;
-  for (std::size_t i = 0; i < in.cfg.customers.size(); ++i) {
-    auto h = crypto::hash_password(r, in.passwords[i], {in.password_cost, 8, 1});
-    in.cfg.customers[i].password_hash = h ? *h : std::string("unusable");
-  }
+  auto hash = [&](const std::string& password) {
+    auto h = crypto::hash_password(r, password, {in.password_cost, 8, 1});
+    return h ? *h : std::string("unusable");
+  };
+  for (std::size_t i = 0; i < in.cfg.customers.size(); ++i)
+    in.cfg.customers[i].password_hash = hash(in.passwords[i]);
+  in.cfg.decoy_hash = hash(crypto::to_hex(r.generate(16)));
   return std::make_unique<opd>(std::move(in.cfg), *s.long_term_key, s.dir);
 }
 

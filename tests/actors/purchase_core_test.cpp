@@ -126,6 +126,42 @@ TEST_CASE("the password never crosses the wire in the clear", "[purchase][login]
   CHECK(s.last("opd", "LoginRefused")["reason"] == "wrong password");
 }
 
+TEST_CASE("an unknown customer ID is refused with the wrong password's answer, after a check "
+          "like a known one's",
+          "[purchase][login]") {
+  opd_config oc;
+  auto r = crypto::rng::deterministic(4, "test.decoy");
+  oc.decoy_hash = *crypto::hash_password(r, "nobody's", {1024, 8, 1});
+  shop s(oc, {{"alice", as("zoe", "a")}});
+  std::size_t checks = 0;
+  s.h.run();
+  for (const auto& [w, e] : s.h.events())
+    checks += e.name == "LoginRefused" ? 1 : 0;
+  CHECK(checks == 1);
+  CHECK(s.last("opd", "LoginRefused")["reason"] == "unknown customer");
+  CHECK(s.last("alice", "LoginFailed")["reason"] == "wrong customer ID or password");
+}
+
+TEST_CASE("refused logins are forgotten once stale; a login resent in time is answered again",
+          "[purchase][login]") {
+  opd_config oc;
+  oc.freshness = 30s;
+  shop s(oc, {{"alice", as("alice", "wrong")}});
+  s.h.run();
+  REQUIRE(s.h.count("alice", "LoginFailed") == 1);
+  auto login = s.h.sent(kind::login).front();
+  s.h.inject(login, 10s); // within the window: the same answer again
+  s.h.run();
+  CHECK(s.h.count("opd", "LoginRepeated") == 1);
+  s.h.command("alice", {"login", {{"password", "a"}}}, 50s); // a new login prunes the stale one
+  s.h.run();
+  CHECK(s.h.count("opd", "LoggedIn") == 1);
+  s.h.inject(login, 60s); // the first login, now stale and forgotten: refused, not answered
+  s.h.run();
+  CHECK(s.h.count("opd", "LoginRepeated") == 1);
+  CHECK(s.last("opd", "LoginRefused")["reason"] == "stale login");
+}
+
 TEST_CASE("a DSA customer's order verifies with the DSA key on file", "[purchase][dsa]") {
   auto r = crypto::rng::deterministic(5, "test.dsa");
   auto params = crypto::dsa_params::generate(r);
