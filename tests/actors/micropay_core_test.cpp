@@ -49,11 +49,7 @@ struct market {
   }
   /// The details of the last event of this name at `who`.
   std::map<std::string, std::string> last(const std::string& who, const std::string& name) const {
-    std::map<std::string, std::string> out;
-    for (const auto& [w, e] : h.events())
-      if (w == who && e.name == name)
-        out = {e.details.begin(), e.details.end()};
-    return out;
+    return h.last(who, name);
   }
 };
 

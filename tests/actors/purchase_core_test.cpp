@@ -52,11 +52,7 @@ struct shop {
     h.command(who, {"order", {{"item", item}, {"quantity", quantity}}}, at);
   }
   std::map<std::string, std::string> last(const std::string& who, const std::string& name) const {
-    std::map<std::string, std::string> out;
-    for (const auto& [w, e] : h.events())
-      if (w == who && e.name == name)
-        out = {e.details.begin(), e.details.end()};
-    return out;
+    return h.last(who, name);
   }
 };
 

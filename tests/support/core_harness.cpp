@@ -116,6 +116,15 @@ std::size_t core_harness::count(const std::string& who, const std::string& name)
   return n;
 }
 
+std::map<std::string, std::string> core_harness::last(const std::string& who,
+                                                      const std::string& name) const {
+  std::map<std::string, std::string> out;
+  for (const auto& [w, e] : events_)
+    if (w == who && e.name == name)
+      out = {e.details.begin(), e.details.end()};
+  return out;
+}
+
 std::vector<packet> core_harness::sent(const std::string& kind) const {
   std::vector<packet> out;
   for (const auto& p : wire_)

@@ -40,6 +40,9 @@ public:
   void inject(packet p, sim_time at);
 
   std::size_t count(const std::string& who, const std::string& event_name) const;
+  /// The details of the last event of this name at `who` (empty if none).
+  std::map<std::string, std::string> last(const std::string& who,
+                                          const std::string& event_name) const;
   const std::vector<std::pair<std::string, event>>& events() const {
     return events_;
   }
