@@ -337,7 +337,8 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>> ch
     {"opd.check_replays=false", "replay-order"},
     {"opd.check_stock=false", "oversell"},
     {"alice.verify_receipts=false", "forged-receipt"},
-    {"alice.carry_key=true", "replay-order"}}},
+    {"alice.carry_key=true", "replay-order"},
+    {"mail.check_senders=false", "forged-shipping-mail"}}},
 };
 
 TEST_CASE("the attack matrix's safe halves all hold with every check on", "[cli][attacks]") {
@@ -360,7 +361,8 @@ TEST_CASE("the switch test covers every check a protocol's roles offer", "[cli][
      {{"relay", "messaging.relay"}, {"alice", "messaging.device"}, {"bob", "messaging.device"}}},
     {"micropay",
      {{"server", "micropay.server"}, {"alice", "micropay.peer"}, {"bob", "micropay.peer"}}},
-    {"purchase", {{"opd", "purchase.opd"}, {"alice", "purchase.customer"}}}};
+    {"purchase",
+     {{"opd", "purchase.opd"}, {"alice", "purchase.customer"}, {"mail", "mail_server"}}}};
   auto r = run_protobed({"list", "--json"});
   REQUIRE(r.exit_code == 0);
   auto doc = nlohmann::json::parse(r.out);
