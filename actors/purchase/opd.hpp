@@ -112,6 +112,7 @@ private:
                                            sim_time now) const;
   void decide(std::uint64_t n, bool signature_ok, context& ctx);
   std::string stock_refusal(const order& o) const;
+  bool signed_before_restart(const order& o) const;
   void record(arriving a, const std::string& outcome, const std::string& reason, context& ctx);
   void send_receipt(const decision& d, context& ctx);
   void refuse_unrecorded(const arriving& a, const std::string& reason, context& ctx);

@@ -115,7 +115,7 @@ void opd::decide(std::uint64_t n, bool signature_ok, context& ctx) {
   auto age = ctx.now() - sim_time(a.o.time);
   if (cfg_.check_freshness && (age > cfg_.freshness || age < -cfg_.freshness))
     return record(std::move(a), "refused", "stale timestamp", ctx);
-  if (cfg_.check_freshness && started_ && sim_time(a.o.time) < *started_)
+  if (cfg_.check_freshness && signed_before_restart(a.o))
     return record(std::move(a), "refused", "signed before the OPD started", ctx);
   if (a.o.quantity < 1 || a.o.quantity > cfg_.max_quantity)
     return record(std::move(a), "refused", "bad quantity", ctx);
@@ -124,6 +124,13 @@ void opd::decide(std::uint64_t n, bool signature_ok, context& ctx) {
     return record(std::move(a), "refused", why, ctx);
   stock_[a.o.item] -= a.o.quantity;
   record(std::move(a), "accepted", "", ctx);
+}
+
+/// An OPD that started after the run began restarted with nothing: it
+/// cannot know the orders signed before, so it refuses them rather than
+/// risk a second shipment. At the run's first start nothing was decided yet.
+bool opd::signed_before_restart(const order& o) const {
+  return started_ && *started_ > sim_time{} && sim_time(o.time) < *started_;
 }
 
 std::string opd::stock_refusal(const order& o) const {

@@ -158,6 +158,24 @@ TEST_CASE("refused logins are forgotten once stale; a login resent in time is an
   CHECK(s.last("opd", "LoginRefused")["reason"] == "stale login");
 }
 
+TEST_CASE("a customer's clock may be off within the window; beyond it the login is stale",
+          "[purchase][freshness]") {
+  // 40s behind, even the login is stale: its time is checked the same way.
+  for (auto [offset, outcome] :
+       {std::pair{-10s, "accepted"}, std::pair{-40s, ""}, std::pair{25s, "accepted"}}) {
+    INFO("clock off by " << offset.count() << "s");
+    auto c = as("alice", "a");
+    c.clock_offset = offset;
+    opd_config oc;
+    oc.freshness = 30s;
+    shop s(oc, {{"alice", c}});
+    s.order("alice", "book", 1s);
+    s.h.run();
+    CHECK(s.last("alice", "OrderFinished")["outcome"] == outcome);
+    CHECK(s.h.count("alice", "LoginFailed") == (offset == -40s ? 1u : 0u));
+  }
+}
+
 TEST_CASE("a DSA customer's order verifies with the DSA key on file", "[purchase][dsa]") {
   auto r = crypto::rng::deterministic(5, "test.dsa");
   auto params = crypto::dsa_params::generate(r);
