@@ -52,6 +52,8 @@ bool client::signed_by(const std::string& who, const signed_blob& blob) const {
 }
 
 crypto::rsa_private_key client::next_session_key(context& ctx) {
+  if (key_pool_.empty() && fresh_key_)
+    return fresh_key_(cfg_.session_key_bits);
   if (key_pool_.empty())
     return crypto::rsa_private_key::generate(ctx.rng(), cfg_.session_key_bits);
   auto k = std::move(key_pool_.back()); // used once, then dropped

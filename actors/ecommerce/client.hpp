@@ -15,6 +15,7 @@
 #include "actors/ecommerce/messages.hpp"
 #include "actors/runtime/directory.hpp"
 #include "actors/runtime/participant.hpp"
+#include "actors/runtime/registry.hpp"
 #include "crypto/rsa.hpp"
 
 namespace protobed::ecommerce {
@@ -45,6 +46,11 @@ class client final : public participant_core {
 public:
   /// `setup_rng`, if given, makes the session-key pool now, before the run.
   client(client_config cfg, const directory& dir, crypto::rng* setup_rng = nullptr);
+
+  /// Session keys from `k` instead of the participant's RNG (a key seed).
+  void make_keys_with(key_maker k) {
+    fresh_key_ = std::move(k);
+  }
 
   void on_packet(const packet& p, context& ctx) override;
   void on_timer(const timer_id& id, context& ctx) override;
@@ -107,6 +113,7 @@ private:
   const directory& dir_;
   std::vector<purchase> purchases_;
   std::vector<crypto::rsa_private_key> key_pool_;
+  key_maker fresh_key_;
 };
 
 } // namespace protobed::ecommerce

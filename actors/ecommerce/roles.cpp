@@ -223,7 +223,9 @@ role_info client_role() {
   r.parse = parse_client;
   r.phone = [](const std::any& c) { return std::any_cast<const client_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
-    return std::make_unique<client>(std::any_cast<client_config>(c), s.dir, s.setup_rng);
+    auto made = std::make_unique<client>(std::any_cast<client_config>(c), s.dir, s.setup_rng);
+    made->make_keys_with(s.fresh_key);
+    return made;
   };
   return r;
 }

@@ -51,7 +51,8 @@ void device::on_command(const command& c, context& ctx) {
 
 void device::start_registration(const command& c, context& ctx) {
   if (c.verb == "reregister") {
-    key_ = crypto::rsa_private_key::generate(ctx.rng());
+    key_ = fresh_key_ ? fresh_key_(crypto::rsa_default_bits)
+                      : crypto::rsa_private_key::generate(ctx.rng());
     ctx.emit("KeyPairMade", {{"fingerprint", short_hex(key_.public_key().fingerprint())}});
   }
   typed_code_ = c.args.count("code") ? std::optional<std::string>(c.arg("code")) : std::nullopt;

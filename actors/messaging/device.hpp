@@ -15,6 +15,7 @@
 #include "actors/messaging/messages.hpp"
 #include "actors/runtime/directory.hpp"
 #include "actors/runtime/participant.hpp"
+#include "actors/runtime/registry.hpp"
 #include "crypto/rsa.hpp"
 
 namespace protobed::messaging {
@@ -38,6 +39,11 @@ struct device_config {
 class device final : public participant_core {
 public:
   device(device_config cfg, crypto::rsa_private_key key, const directory& dir);
+
+  /// New key pairs (reregister) from `k` instead of the RNG (a key seed).
+  void make_keys_with(key_maker k) {
+    fresh_key_ = std::move(k);
+  }
 
   void on_command(const command& c, context& ctx) override;
   void on_packet(const packet& p, context& ctx) override;
@@ -127,6 +133,7 @@ private:
 
   device_config cfg_;
   crypto::rsa_private_key key_;
+  key_maker fresh_key_;
   const directory& dir_;
   // registration
   bytes enrol_nonce_;

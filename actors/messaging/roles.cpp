@@ -117,7 +117,10 @@ role_info device_role() {
   r.parse = parse_device;
   r.phone = [](const std::any& c) { return std::any_cast<const device_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
-    return std::make_unique<device>(std::any_cast<device_config>(c), *s.long_term_key, s.dir);
+    auto made =
+      std::make_unique<device>(std::any_cast<device_config>(c), *s.long_term_key, s.dir);
+    made->make_keys_with(s.fresh_key);
+    return made;
   };
   return r;
 }

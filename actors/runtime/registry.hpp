@@ -31,6 +31,9 @@ struct command_doc {
 };
 
 /// What a role's factory gets when the run is built.
+/// Makes an RSA key of `bits` for a participant during a run.
+using key_maker = std::function<crypto::rsa_private_key(unsigned bits)>;
+
 struct role_setup {
   std::string name;
   const directory& dir;
@@ -50,6 +53,10 @@ struct role_setup {
   /// Randomness for work done while building (e.g. a session-key pool), so
   /// that it happens before the run starts and stays reproducible.
   crypto::rng* setup_rng = nullptr;
+  /// Set when the scenario has a key seed: keys the participant makes during
+  /// the run (session keys) come from here instead of its RNG, the same in
+  /// every run with that key seed (explore reuses them across schedules).
+  key_maker fresh_key;
 };
 
 struct role_info {

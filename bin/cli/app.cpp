@@ -53,6 +53,8 @@ const std::vector<command>& top_level_commands() {
     {"validate", "check scenario files without running them", validate_command},
     {"list", "list roles (options, commands) and scenarios", list_command},
     {"node", "serve participants to drivers over CAF's middleman", node_command},
+    {"explore", "random fault and attack schedules per seed, failures shrunk to a file",
+     explore_command},
     {"bench", "measure throughput: 'bench crypto', 'bench PROTOCOL', 'bench FILE.yaml'",
      bench_command},
   };

@@ -24,6 +24,8 @@ const std::vector<option_doc> top_level = {
   {"scenario", "string", "", "the scenario's name"},
   {"description", "string", "", "one line on what it shows"},
   {"seed", "integer", "1", "seed of every random stream in sim mode"},
+  {"key_seed", "integer", "the seed",
+   "seed of the long-term and session keys alone (runs with other seeds share keys)"},
   {"mode", "sim | real", "sim", "virtual time (deterministic) or the real clock"},
   {"time_limit", "duration", "1h", "longest (virtual) time the run may take"},
   {"network", "map", "latency 1ms", "latency, per-link latencies"},
@@ -36,6 +38,7 @@ const std::vector<option_doc> top_level = {
    "what must hold at the end (a run must check something): outcome, balance, event, "
    "no_event, invariant, broken"},
   {"placement", "map", "none", "participant: node name, for runs given --nodes"},
+  {"explore", "map", "defaults", "bounds for the schedules 'protobed explore' draws"},
 };
 
 /// The name as it may be printed: bytes outside printable ASCII as \xNN,
@@ -229,6 +232,12 @@ scenario load_tree(const config_node& root, const std::string& file, const role_
   if (seed < 0)
     throw config_error(top.need("seed").pos, "seed must not be negative");
   s.seed = static_cast<std::uint64_t>(seed);
+  if (top.has("key_seed")) {
+    auto key_seed = top.integer("key_seed", 0);
+    if (key_seed < 0)
+      throw config_error(top.need("key_seed").pos, "key_seed must not be negative");
+    s.key_seed = static_cast<std::uint64_t>(key_seed);
+  }
   auto mode = top.str("mode", "sim");
   if (mode != "sim" && mode != "real")
     throw config_error(top.need("mode").pos, "mode must be sim or real, not '" + mode + "'");
@@ -247,6 +256,8 @@ scenario load_tree(const config_node& root, const std::string& file, const role_
     load_expectations(s, *n, roles);
   if (auto n = top.get("placement"))
     load_placement(s, *n);
+  if (auto n = top.get("explore"))
+    load_explore(s, *n);
   if (!top.has("expect"))
     throw config_error(root.pos, "the scenario has no expect: a run must check something "
                                  "(outcome, balance, event, no_event, invariant or broken)");
@@ -279,6 +290,27 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
     for (const auto& o : overrides)
       s.overrides.push_back(o.participant + "." + o.option + "=" + o.value);
     return s;
+  } catch (const config_error& e) {
+    throw load_error(name, e.pos(), e.what());
+  }
+}
+
+config_node read_scenario_tree(const std::string& text, const std::string& name,
+                               const std::vector<option_override>& overrides) {
+  try {
+    check_text(text);
+    auto root = parse_yaml(text);
+    apply_overrides(root, overrides);
+    return root;
+  } catch (const config_error& e) {
+    throw load_error(name, e.pos(), e.what());
+  }
+}
+
+scenario load_scenario_tree(const config_node& root, const std::string& name,
+                            const role_registry& roles) {
+  try {
+    return load_tree(root, name, roles);
   } catch (const config_error& e) {
     throw load_error(name, e.pos(), e.what());
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/runtime/config.hpp"
 #include "actors/runtime/registry.hpp"
 #include "scenarios/engine/schema.hpp"
 
@@ -35,6 +36,15 @@ scenario load_scenario(const std::string& path, const std::vector<option_overrid
 /// Same, from text (`name` stands in for the file name in errors).
 scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::vector<option_override>& overrides = {},
+                            const role_registry& roles = builtin_roles());
+
+/// Reads a scenario file's text into a config tree with --set overrides
+/// written in (what explore builds its runs from). Throws load_error.
+config_node read_scenario_tree(const std::string& text, const std::string& name,
+                               const std::vector<option_override>& overrides = {});
+
+/// Same as load_scenario_text, from a tree built or changed in code.
+scenario load_scenario_tree(const config_node& root, const std::string& name,
                             const role_registry& roles = builtin_roles());
 
 } // namespace protobed

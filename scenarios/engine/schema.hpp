@@ -45,17 +45,41 @@ struct expectation {
   source_pos pos;
 };
 
+/// `explore:` — the bounds within which `protobed explore` draws a schedule
+/// of faults and attacker actions for this scenario (docs/explore.md).
+struct explore_bounds {
+  std::uint32_t min_faults = 0; ///< `faults: 0..3`: how many faults a schedule has
+  std::uint32_t max_faults = 3;
+  std::uint32_t min_actions = 0; ///< `actions: 0..2`: how many attacker actions
+  std::uint32_t max_actions = 2;
+  /// `fault_kinds`: which faults it may draw (default: all eight).
+  std::vector<std::string> fault_kinds = {"drop",    "delay",     "duplicate", "reorder",
+                                          "corrupt", "partition", "offline",   "crash"};
+  /// `attacks`: which attacker actions it may draw (default: all five).
+  std::vector<std::string> attacks = {"replay", "tamper", "drop", "inject", "forge"};
+  /// `horizon`: faults start and actions fire before this (default: the
+  /// last step + 10s).
+  std::optional<sim_time> horizon;
+  double max_probability = 0.3; ///< highest chance a packet fault applies to a packet
+  /// `always_up`: participants never crashed, taken offline or cut off.
+  std::vector<std::string> always_up;
+};
+
 struct scenario {
   std::string file;
   std::string name;
   std::string description;
   std::uint64_t seed = 1;
+  /// `key_seed:`: long-term and session keys come from this seed instead of
+  /// `seed` (so runs with different seeds share keys; explore sets it).
+  std::optional<std::uint64_t> key_seed;
   bool real_mode = false;
   sim_time time_limit = std::chrono::hours(1);
   network_config network;
   std::vector<participant_spec> participants;
   std::vector<step_spec> steps; ///< in time order (stable for equal times)
   std::vector<expectation> expect;
+  explore_bounds explore;
   std::vector<std::string> overrides; ///< --set values it was loaded with, for replay
   std::string text;                   ///< the file's text, for nodes to load the same scenario
   /// participant -> node name; used only when the run is given --nodes.

@@ -1,5 +1,9 @@
 #include "scenarios/engine/world.hpp"
 
+#include <atomic>
+
+#include "scenarios/engine/key_cache.hpp"
+
 namespace protobed {
 
 namespace {
@@ -21,15 +25,41 @@ void add_dsa_keys(const scenario& s, const world_options& o, world& w) {
     if (!signs_with_dsa(p))
       continue;
     bool same_everywhere = !o.real || o.deterministic_keys;
-    if (!params) {
+    auto label = "keys.dsa." + p.name;
+    if (!params && s.key_seed) {
+      params = key_cache::shared().dsa_params(*s.key_seed, "keys.dsa_params");
+    } else if (!params) {
       auto params_rng = stream(o, same_everywhere, "keys.dsa_params");
       params = crypto::dsa_params::generate(params_rng);
     }
-    auto key_rng = stream(o, same_everywhere, "keys.dsa." + p.name);
-    auto key = crypto::dsa_private_key::generate(key_rng, *params);
+    auto key = s.key_seed ? key_cache::shared().dsa(*s.key_seed, label, *params) : [&] {
+      auto key_rng = stream(o, same_everywhere, label);
+      return crypto::dsa_private_key::generate(key_rng, *params);
+    }();
     w.dir.add_verifying_key(p.name, key.public_key());
     w.signing_keys.insert_or_assign(p.name, crypto::signing_key(std::move(key)));
   }
+}
+
+/// From the scenario's key seed (made once per process), or from the run's seed.
+crypto::rsa_private_key long_term_key(const scenario& s, const world_options& o,
+                                      const std::string& label) {
+  if (s.key_seed)
+    return key_cache::shared().rsa(*s.key_seed, label);
+  auto key_rng = stream(o, !o.real || o.deterministic_keys, label);
+  return crypto::rsa_private_key::generate(key_rng);
+}
+
+/// Keys a participant makes during the run (session keys), the n-th from the
+/// stream "session.<name>.<n>" of the key seed: the same in every run.
+std::function<crypto::rsa_private_key(unsigned)> session_keys(const scenario& s,
+                                                              const std::string& name) {
+  if (!s.key_seed)
+    return {};
+  auto next = std::make_shared<std::atomic<std::uint64_t>>(0);
+  return [seed = *s.key_seed, name, next](unsigned bits) {
+    return key_cache::shared().rsa(seed, "session." + name + "." + std::to_string((*next)++), bits);
+  };
 }
 
 void build_directory(const scenario& s, const world_options& o, world& w) {
@@ -41,15 +71,15 @@ void build_directory(const scenario& s, const world_options& o, world& w) {
   for (const auto& p : s.participants) {
     if (!p.role->long_term_key)
       continue;
-    auto key_rng = stream(o, !o.real || o.deterministic_keys, "keys." + p.name);
-    auto key = crypto::rsa_private_key::generate(key_rng);
+    auto key = long_term_key(s, o, "keys." + p.name);
     w.dir.add_public_key(p.name, key.public_key());
     w.keys.emplace(p.name, std::move(key));
   }
   add_dsa_keys(s, o, w);
 }
 
-std::shared_ptr<core_slot> build_core(const participant_spec& p, const world_options& o, world& w) {
+std::shared_ptr<core_slot> build_core(const scenario& s, const participant_spec& p,
+                                      const world_options& o, world& w) {
   auto setup_rng = stream(o, !o.real, "setup." + p.name);
   role_setup setup{p.name,
                    w.dir,
@@ -58,7 +88,9 @@ std::shared_ptr<core_slot> build_core(const participant_spec& p, const world_opt
                    &w.keys,
                    &builtin_roles().analyzers(),
                    &builtin_roles().forgers(),
-                   &builtin_roles().schemas()};
+                   &builtin_roles().schemas(),
+                   nullptr,
+                   session_keys(s, p.name)};
   if (auto k = w.keys.find(p.name); k != w.keys.end()) {
     setup.long_term_key = k->second;
     setup.signing_key = crypto::signing_key(k->second);
@@ -87,7 +119,7 @@ void build_world(const scenario& s, const world_options& o, world& w) {
         net.taps.push_back({link, p.name});
     if (o.only && o.only->count(p.name) == 0)
       continue;
-    w.cores[p.name] = build_core(p, o, w);
+    w.cores[p.name] = build_core(s, p, o, w);
     w.rngs[p.name] = std::make_shared<crypto::rng>(stream(o, !o.real, "participant." + p.name));
     w.workers[p.name] = p.workers;
   }

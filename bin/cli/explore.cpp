@@ -1,0 +1,248 @@
+// `protobed explore FILE...`: random fault and attack schedules per seed,
+// invariants checked, failures shrunk to reproducer files.
+#include <sched.h>
+
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "bin/cli/app.hpp"
+#include "bin/cli/commands.hpp"
+#include "bin/cli/scenario_files.hpp"
+#include "bin/cli/terminal.hpp"
+#include "scenarios/explore/explorer.hpp"
+
+namespace po = boost::program_options;
+
+namespace protobed::cli {
+
+namespace {
+
+struct explore_cli_options {
+  std::vector<std::string> files;
+  std::int64_t seeds = -1;
+  std::string time;
+  std::int64_t jobs = 0;
+  std::int64_t from = 1;
+  std::string out_dir = "explore-out";
+  std::string report_file;
+  std::vector<std::string> sets;
+  bool no_shrink = false;
+};
+
+po::options_description describe(explore_cli_options& o) {
+  po::options_description d(
+    "Usage: protobed explore FILE... [--seeds N | --time 10m] [--jobs J] [--from SEED]\n\n"
+    "Plays each scenario under a random schedule of faults (drops, bursts, delay,\n"
+    "jitter, duplicates, reordering, corruption, partitions, offline windows,\n"
+    "crashes) and attacker actions (replay, tamper, drop, inject, forge) drawn\n"
+    "from each seed within the file's explore: bounds, in virtual time, and\n"
+    "checks every invariant the scenario's protocols register. The first\n"
+    "failure of each kind is shrunk to a minimal schedule and written as an\n"
+    "ordinary scenario file that 'protobed run' fails the same way.\n"
+    "Exit codes: 0 every invariant held, 1 something broke, 2 bad input.\n\nOptions");
+  d.add_options()("help,h", "show this help")("seeds", po::value(&o.seeds)->value_name("N"),
+                                              "explore N seeds (default 100)")(
+    "time", po::value(&o.time)->value_name("DURATION"),
+    "explore until this much time passed, e.g. 30s or 10m")(
+    "jobs,j", po::value(&o.jobs)->value_name("J"),
+    "worker processes (default: the CPUs this process may use)")(
+    "from", po::value(&o.from)->value_name("SEED"),
+    "first seed (default 1)")("out", po::value(&o.out_dir)->value_name("DIR"),
+                              "where reproducer files go (default explore-out)")(
+    "report", po::value(&o.report_file)->value_name("FILE"),
+    "write a JSON summary")("set", po::value(&o.sets)->composing()->value_name("P.OPTION=V"),
+                            "set a participant's option, e.g. bank.unique_tids=false (repeatable)")(
+    "no-shrink", po::bool_switch(&o.no_shrink), "write failing schedules as drawn")(
+    "file", po::value(&o.files)->value_name("FILE"), "scenario files");
+  return d;
+}
+
+unsigned usable_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+  return 1;
+}
+
+explore::explore_options options_of(const explore_cli_options& o, const args& a) {
+  if (o.files.empty())
+    throw usage_error("explore: no scenario file given (see 'protobed explore --help')");
+  if (o.seeds >= 0 && !o.time.empty())
+    throw usage_error("explore: --seeds and --time exclude each other");
+  if (o.seeds == 0 || o.seeds < -1)
+    throw usage_error("explore: --seeds must be at least 1");
+  if (o.jobs < 0 || o.jobs > 256)
+    throw usage_error("explore: --jobs must be 1..256");
+  if (o.from < 0)
+    throw usage_error("explore: --from must not be negative");
+  explore::explore_options e;
+  e.from = static_cast<std::uint64_t>(o.from);
+  if (o.seeds > 0)
+    e.seeds = static_cast<std::uint64_t>(o.seeds);
+  if (!o.time.empty()) {
+    auto d = parse_duration(o.time);
+    if (!d || d->count() <= 0)
+      throw usage_error("explore: --time must be a duration like 30s or 10m, not '" + o.time + "'");
+    e.time = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+  }
+  e.jobs = o.jobs > 0 ? static_cast<unsigned>(o.jobs) : usable_cpus();
+  e.out_dir = o.out_dir;
+  e.shrink = !o.no_shrink;
+  e.command = "protobed explore";
+  for (const auto& s : a)
+    e.command += " " + s;
+  return e;
+}
+
+std::string fixed(double v, int digits = 1) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+std::string status_text(const std::string& stage, const explore::explore_summary& s,
+                        const explore::explore_options& o) {
+  std::string text = stage + " " + s.file + ": " + std::to_string(s.runs);
+  if (o.seeds)
+    text += "/" + std::to_string(*o.seeds);
+  text += " seeds";
+  if (s.seconds > 0 || stage == "exploring")
+    text += " · " + fixed(s.runs_per_second()) + " runs/s";
+  for (const auto& [name, f] : s.failures)
+    text += " · " + name + " " + std::to_string(f.count);
+  return text;
+}
+
+const char* paint(bool color, const char* code) {
+  return color ? code : "";
+}
+
+void print_failure(std::ostream& out, const explore::failure_summary& f, std::uint64_t runs,
+                   bool color) {
+  out << "  " << paint(color, "\033[31m") << "FAIL" << paint(color, "\033[0m") << "  " << f.name
+      << ": " << f.count << " of " << runs << " seeds (";
+  for (std::size_t i = 0; i < f.seeds.size(); ++i)
+    out << (i ? ", " : "") << f.seeds[i];
+  out << (f.count > f.seeds.size() ? ", …)\n" : ")\n");
+  if (!f.observed.empty())
+    out << "        observed: " << f.observed << "\n";
+  out << "        schedule of seed " << f.seeds.front() << ", shrunk from " << f.original_items
+      << " to " << f.minimal_items << " item(s) in " << f.shrink_runs << " run(s):\n";
+  for (const auto& item : f.schedule)
+    out << "          " << item << "\n";
+  if (f.schedule.empty())
+    out << "          (none: the scenario fails without faults or actions)\n";
+  out << "        replay: protobed run " << f.reproducer << "\n";
+}
+
+void print_summary(std::ostream& out, const explore::target& t, const explore::explore_summary& s,
+                   bool color) {
+  out << "explore " << s.file << "\n";
+  out << "  seeds     " << s.from << ".." << s.last_seed << " (" << s.runs << " runs, " << s.jobs
+      << (s.jobs == 1 ? " job" : " jobs") << ", " << fixed(s.seconds) << " s)\n";
+  out << "  speed     " << fixed(s.runs_per_second()) << " runs/s, "
+      << fixed(s.runs_per_second() / s.jobs) << " per job, "
+      << fixed(s.cpu_seconds > 0 ? static_cast<double>(s.runs) / s.cpu_seconds : 0)
+      << " per CPU-second\n";
+  out << "  drawn     " << s.faults << " faults, " << s.actions << " attacker actions\n";
+  out << "  checked   ";
+  for (std::size_t i = 0; i < t.invariants.size(); ++i)
+    out << (i ? ", " : "") << t.invariants[i];
+  for (const auto& name : t.attacker_invariants)
+    out << ", " << name << " (with actions)";
+  out << "\n";
+  for (const auto& [name, f] : s.failures)
+    print_failure(out, f, s.runs, color);
+  out << "result    "
+      << (s.passed() ? std::string(paint(color, "\033[32m")) + "PASS" + paint(color, "\033[0m") +
+                         " (every invariant held on every seed)"
+                     : std::string(paint(color, "\033[31m")) + "FAIL" + paint(color, "\033[0m") +
+                         " (" + std::to_string(s.failures.size()) + " kind(s) of failure)")
+      << "\n";
+}
+
+nlohmann::json summary_json(const explore::target& t, const explore::explore_summary& s) {
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& [name, f] : s.failures)
+    failures.push_back({{"name", name},
+                        {"count", f.count},
+                        {"seeds", f.seeds},
+                        {"observed", f.observed},
+                        {"original_items", f.original_items},
+                        {"minimal_items", f.minimal_items},
+                        {"shrink_runs", f.shrink_runs},
+                        {"schedule", f.schedule},
+                        {"reproducer", f.reproducer}});
+  return {{"file", s.file},
+          {"from", s.from},
+          {"last_seed", s.last_seed},
+          {"runs", s.runs},
+          {"jobs", s.jobs},
+          {"seconds", s.seconds},
+          {"cpu_seconds", s.cpu_seconds},
+          {"runs_per_second", s.runs_per_second()},
+          {"runs_per_second_per_job", s.runs_per_second() / s.jobs},
+          {"shrink_seconds", s.shrink_seconds},
+          {"faults", s.faults},
+          {"actions", s.actions},
+          {"invariants", t.invariants},
+          {"attacker_invariants", t.attacker_invariants},
+          {"passed", s.passed()},
+          {"failures", failures}};
+}
+
+} // namespace
+
+int explore_command(const args& a) {
+  explore_cli_options o;
+  auto desc = describe(o);
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  auto vm = parse_args("explore", a, desc, pos);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return exit_ok;
+  }
+  auto opts = options_of(o, a);
+  auto overrides = parse_overrides(o.sets);
+  std::vector<explore::target> targets;
+  bool ok = true;
+  for (const auto& f : o.files) {
+    try {
+      targets.push_back(explore::load_target(f, overrides));
+    } catch (const load_error& e) {
+      std::cerr << e.what() << "\n";
+      ok = false;
+    }
+  }
+  if (!ok)
+    return exit_bad_input;
+  bool color = is_terminal(stdout);
+  bool passed = true;
+  nlohmann::json report = nlohmann::json::array();
+  for (const auto& t : targets) {
+    progress_line progress;
+    auto sum = explore::explore_target(t, opts, [&](const std::string& stage, const auto& s) {
+      progress.show(status_text(stage, s, opts));
+    });
+    progress.clear();
+    if (&t != &targets.front())
+      std::cout << "\n";
+    print_summary(std::cout, t, sum, color);
+    passed = passed && sum.passed();
+    report.push_back(summary_json(t, sum));
+  }
+  if (!o.report_file.empty()) {
+    std::ofstream out(o.report_file, std::ios::binary);
+    if (!out)
+      throw usage_error("explore: cannot write the report to '" + o.report_file + "'");
+    out << report.dump(2) << "\n";
+  }
+  return passed ? exit_ok : exit_failed;
+}
+
+} // namespace protobed::cli

@@ -1,0 +1,50 @@
+// A schedule: the faults and attacker actions one explore run adds to a
+// scenario, drawn from a seed within the scenario's `explore:` bounds. Each
+// item is written exactly as a scenario file would say it ({drop: {…}} under
+// faults:, {replay: {…}} under an attacker's actions:), so a schedule is
+// applied, shrunk and written out without a second vocabulary.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/runtime/config.hpp"
+#include "scenarios/engine/schema.hpp"
+
+namespace protobed::explore {
+
+struct schedule_item {
+  enum class part : std::uint8_t { fault, action };
+  part where = part::fault;
+  /// A map with one entry: the fault or action and its options.
+  config_node body;
+
+  const std::string& type() const {
+    return body.entries.front().key;
+  }
+  /// One line: "fault drop {kind: ecommerce.pm_po, probability: 0.12}".
+  std::string describe() const;
+};
+
+struct schedule {
+  std::vector<schedule_item> items;
+  std::size_t faults() const;
+  std::size_t actions() const;
+};
+
+/// Draws the schedule for `seed`: how many faults and actions, of which
+/// kinds, on which participants and hops, with what parameters — all from
+/// the seed, within `s.explore`. Same scenario and seed, same schedule.
+schedule draw_schedule(const scenario& s, std::uint64_t seed);
+
+/// The packet kinds the scenario's participants send or receive that some
+/// registered protocol lists as a hop, with the roles at either end.
+struct hop_choice {
+  std::string kind;
+  std::vector<std::string> senders;   ///< participants playing the sending role
+  std::vector<std::string> receivers; ///< participants playing the receiving role
+};
+std::vector<hop_choice> hops_in(const scenario& s);
+
+} // namespace protobed::explore
