@@ -79,21 +79,27 @@ verdict no_unauthorised_payment(const run_facts& f) {
 /// At the end, every reservation is settled, expired back, or still within
 /// its expiry.
 verdict reservations_resolved(const run_facts& f) {
-  std::map<std::string, std::int64_t> open; // token -> expires
+  std::map<std::string, std::pair<std::string, std::int64_t>> open; // token -> server, expires
+  std::set<std::string> down; // servers crashed and not (yet) restarted
   std::int64_t end = 0;
   std::size_t issued = 0;
   for (const auto& rec : f.records) {
     end = std::max<std::int64_t>(end, rec.value("t", std::int64_t{0}));
     if (is_event(rec, "TokenIssued")) {
       ++issued;
-      open[detail_of(rec, "token")] = std::stoll(detail_of(rec, "expires"));
+      open[detail_of(rec, "token")] = {who(rec), std::stoll(detail_of(rec, "expires"))};
     } else if (is_event(rec, "TokenSettled") || is_event(rec, "ReservationExpired")) {
       open.erase(detail_of(rec, "token"));
+    } else if (is_event(rec, "Crashed")) {
+      down.insert(who(rec));
+    } else if (is_event(rec, "Restarted")) {
+      down.erase(who(rec));
     }
   }
-  for (const auto& [token, expires] : open)
-    if (expires < end)
-      return {false, "token " + token + " expired at " + std::to_string(expires / 1000000) +
+  // A server that is down at the end cannot have returned anything yet.
+  for (const auto& [token, at] : open)
+    if (at.second < end && !down.count(at.first))
+      return {false, "token " + token + " expired at " + std::to_string(at.second / 1000000) +
                        " ms but its reservation was neither settled nor returned"};
   return {true, std::to_string(issued) + " reservation(s): " + std::to_string(open.size()) +
                   " still within expiry, the rest settled or returned"};

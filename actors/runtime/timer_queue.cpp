@@ -22,6 +22,15 @@ std::size_t timer_queue::clear() {
   return n;
 }
 
+std::vector<std::pair<timer_id, sim_time>> timer_queue::take_all() {
+  std::vector<std::pair<timer_id, sim_time>> out;
+  for (; !heap_.empty(); heap_.pop())
+    if (is_live(heap_.top()))
+      out.emplace_back(heap_.top().id, heap_.top().deadline);
+  live_.clear();
+  return out;
+}
+
 bool timer_queue::is_live(const entry& e) const {
   auto i = live_.find(e.id);
   return i != live_.end() && i->second == e.generation;

@@ -26,6 +26,9 @@ public:
   bool cancel(const timer_id& id);
   /// Forgets every timer (a crash); returns how many were armed.
   std::size_t clear();
+  /// Disarms every timer and returns them, earliest deadline first (a crash
+  /// that may restart with its state, deadlines included).
+  std::vector<std::pair<timer_id, sim_time>> take_all();
 
   /// Takes the next timer due at `now` (earliest deadline first, then the
   /// order they were armed), or nothing. A taken timer is no longer armed.

@@ -147,7 +147,8 @@ bool lost_while_down(self_ptr self, const char* what) {
 
 void crash(self_ptr self) {
   auto& st = self->state;
-  count(self, -static_cast<std::int64_t>(st.timers.clear())); // a crashed process loses its timers
+  st.timers_at_crash = st.timers.take_all(); // a crashed process's timers stop
+  count(self, -static_cast<std::int64_t>(st.timers_at_crash.size()));
   st.live_work.clear(); // and forgets the work it handed out (results come back stale)
   st.crashed = true;
   emit(self, event{"Crashed", {}});
@@ -160,6 +161,14 @@ void restart(self_ptr self, bool keep_state) {
   st.crashed = false;
   if (!keep_state && st.setup.slot->rebuild)
     st.setup.slot->core = st.setup.slot->rebuild();
+  // Kept state includes what it was waiting for: its deadlines come back.
+  auto now = now_of(self, st.setup.start);
+  for (const auto& [id, deadline] :
+       keep_state ? st.timers_at_crash : decltype(st.timers_at_crash){})
+    if (st.timers.arm(id, std::max(deadline, now)))
+      count(self, 1);
+  st.timers_at_crash.clear();
+  ask_wakeup(self);
   emit(self, event{"Restarted", {{"state", keep_state ? "kept" : "lost"}}});
   step(self, [](participant_core& c, context& ctx) { c.on_start(ctx); });
 }

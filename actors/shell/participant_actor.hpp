@@ -10,8 +10,8 @@
 #include <caf/all.hpp>
 
 #include "actors/runtime/participant.hpp"
-#include "actors/shell/activity.hpp"
 #include "actors/runtime/timer_queue.hpp"
+#include "actors/shell/activity.hpp"
 
 namespace protobed {
 
@@ -41,6 +41,9 @@ struct participant_state {
   participant_setup setup;
   timer_queue timers;
   bool crashed = false;
+  /// The deadlines armed when it crashed: a restart with its state kept
+  /// re-arms them (those that passed while it was down fire at once).
+  std::vector<std::pair<timer_id, sim_time>> timers_at_crash;
   std::vector<caf::actor> workers;
   std::size_t next_worker = 0;
   std::set<std::uint64_t> live_work; ///< generations of work in flight (a crash forgets them)

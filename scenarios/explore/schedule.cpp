@@ -124,8 +124,10 @@ config_node window_fault(context& c, const std::string& type) {
     put(f, "at", std::to_string(start) + "ms");
     if (c.d.chance(85))
       put(f, "restart", end);
-    if (c.d.chance(30))
-      put(f, "state", c.d.chance(50) ? "kept" : "lost");
+    // A durable role keeps its state (its disk survives); another one loses
+    // it, as its role says, or now and then keeps it.
+    if (!c.s.find(who)->role->durable && c.d.chance(30))
+      put(f, "state", "kept");
   }
   return f;
 }
@@ -156,15 +158,19 @@ std::string link_of(context& c, const hop_choice& h) {
   return from + "->" + side(h.receivers);
 }
 
-config_node match_of(context& c, const hop_choice& h) {
+/// Which packets an action takes. Replays, injections and forgeries may take
+/// every packet of the kind; a drop or tamper takes one, because one that
+/// takes every packet on a link only shows that an attacker who cuts a link
+/// stops what crosses it.
+config_node match_of(context& c, const hop_choice& h, bool may_take_all) {
   auto m = map_node();
   put(m, "link", link_of(c, h));
   put(m, "kind", h.kind);
   // The first packet of the kind half the time, every one a quarter, else a later one.
   auto roll = c.d.between(0, 3);
-  if (roll <= 1)
+  if (roll <= 1 || (roll == 2 && !may_take_all))
     put(m, "occurrence", "1");
-  else if (roll == 2)
+  else if (roll == 3)
     put(m, "occurrence", std::to_string(c.d.between(2, 3)));
   return m;
 }
@@ -182,7 +188,7 @@ const message_schema* schema_of(const scenario& s, const std::string& kind) {
 config_node forge_action(context& c, const hop_choice& h) {
   auto a = map_node();
   put(a, "kind", h.kind);
-  auto on = match_of(c, h);
+  auto on = match_of(c, h, true);
   put(a, "on", on);
   if (!h.senders.empty())
     put(a, "from", c.d.pick(h.senders));
@@ -212,12 +218,12 @@ config_node attack_action(context& c, const std::string& type, const hop_choice&
   if (type == "inject") {
     auto a = map_node();
     put(a, "at", c.d.ms(0, c.horizon_ms));
-    put(a, "copy_of", match_of(c, h));
+    put(a, "copy_of", match_of(c, h, true));
     if (h.receivers.size() > 1 && c.d.chance(30))
       put(a, "to", c.d.pick(h.receivers));
     return a;
   }
-  auto a = match_of(c, h);
+  auto a = match_of(c, h, type == "replay");
   if (type == "replay") {
     put(a, "after", c.d.ms(0, 2000));
     put(a, "times", std::to_string(c.d.between(1, 2)));

@@ -74,8 +74,18 @@ void write_block(const config_node& n, int indent, std::string& out) {
     for (const auto& e : n.entries)
       write_value(pad + key_text(e.key) + ":", e.value, indent, out);
   } else if (n.is_list()) {
-    for (const auto& item : n.items)
+    for (const auto& item : n.items) {
+      if (item.is_map() && !item.entries.empty() &&
+          to_flow(item).size() + indent + 2 > flow_width) {
+        // "- key: …" with the rest of the map under it.
+        std::string inner;
+        write_block(item, indent + 2, inner);
+        inner.replace(0, static_cast<std::size_t>(indent) + 2, pad + "- ");
+        out += inner;
+        continue;
+      }
       write_value(pad + "-", item, indent, out);
+    }
   } else {
     out += pad + scalar_text(n) + "\n";
   }

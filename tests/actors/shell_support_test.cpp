@@ -105,6 +105,24 @@ TEST_CASE("a crash forgets every timer; cancelled timers do not pile up", "[runt
   CHECK(fire(q, 1h).empty());
 }
 
+TEST_CASE("a crash hands over its live deadlines, earliest first, for a restart with kept state",
+          "[runtime][timers]") {
+  timer_queue q;
+  q.arm(t("late"), 5s);
+  q.arm(t("early"), 1s);
+  q.arm(t("gone"), 2s);
+  q.cancel(t("gone"));
+  q.arm(t("early"), 3s); // re-armed: only the new deadline counts
+  auto kept = q.take_all();
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[0].first.text() == "early.0");
+  CHECK(kept[0].second == 3s);
+  CHECK(kept[1].first.text() == "late.0");
+  CHECK(kept[1].second == 5s);
+  CHECK(q.armed() == 0);
+  CHECK(fire(q, 1h).empty());
+}
+
 TEST_CASE("the director's wait on the activity count wakes when it reaches zero",
           "[runtime][activity]") {
   activity act;

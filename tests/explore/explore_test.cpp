@@ -2,6 +2,8 @@
 // and — the proof it is worth running — finding, for each protocol, the hole
 // a switched-off check opens, shrinking it, and writing a reproducer that
 // `protobed run` fails the same way.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -53,6 +55,9 @@ description: "a # not a comment, \"quoted\", tab\there"
 values: [null, "~", "", "*->bob", "alice->*", "12/29", "+40700000001", "4111000000000001",
          -1, 0.05, 300ms, "- dash", "yes", "a: b", "[x]", "&anchor", "!tag", "%p", "@at", "`x`"]
 nested: {a: {b: [1, 2, {c: d}]}, empty_map: {}, empty_list: []}
+long:
+  - {first: "a value long enough", second: "that this map does not fit", third: "on one line at all"}
+  - [x]
 )");
   auto tree = parse_yaml(text);
   auto again = parse_yaml(to_yaml(tree));
@@ -61,6 +66,8 @@ nested: {a: {b: [1, 2, {c: d}]}, empty_map: {}, empty_list: []}
   // Card numbers, phones and dates stay quoted, as people write them.
   CHECK(to_yaml(tree).find("\"4111000000000001\"") != std::string::npos);
   CHECK(to_yaml(tree).find("\"*->bob\"") != std::string::npos);
+  CHECK(to_yaml(tree).find("\n  - first: \"a value long enough\"\n    second:") !=
+        std::string::npos);
 }
 
 TEST_CASE("the YAML writer round-trips every library scenario", "[explore][yaml]") {
@@ -107,9 +114,10 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
 
 TEST_CASE("explore: bounds are checked where the file says them", "[explore][loader]") {
   auto base = std::string(R"(scenario: t
+description: bounds
 participants:
-  alice: {role: echo.client, server: srv}
-  srv: {role: echo.server}
+  alice: {role: echo, peer: srv}
+  srv: {role: echo, peer: alice}
 expect:
   - invariant: round_trips_complete
 explore:
@@ -122,17 +130,19 @@ explore:
     }
     return std::string("no error");
   };
-  CHECK(error_of("  faults: 3..1\n").find("x.yaml:8:11: faults must be N or LO..HI") == 0);
-  CHECK(error_of("  fault_kinds: [drop, crsh]\n").find("x.yaml:8:24: fault_kinds: unknown "
-                                                      "'crsh' (did you mean 'crash'?)") == 0);
-  CHECK(error_of("  always_up: [bob]\n").find("x.yaml:8:15: always_up names unknown") == 0);
-  CHECK(error_of("  horizon: 0s\n").find("x.yaml:8:12:") == 0);
+  CHECK(error_of("  faults: 3..1\n").find("x.yaml:9:11: faults must be N or LO..HI") == 0);
+  CHECK(error_of("  fault_kinds: [drop, crsh]\n")
+          .find("x.yaml:9:23: fault_kinds: unknown "
+                "'crsh' (did you mean 'crash'?)") == 0);
+  CHECK(error_of("  always_up: [bob]\n").find("x.yaml:9:15: always_up names unknown") == 0);
+  CHECK(error_of("  horizon: 0s\n").find("x.yaml:9:12:") == 0);
   CHECK(error_of("  actions: 1..2\n  attacks: [replay, forge]\n") == "no error");
 }
 
 TEST_CASE("a key seed gives the same keys whatever the run's seed", "[explore][keys]") {
   auto text = [](int seed, const std::string& extra) {
-    return "scenario: k\nseed: " + std::to_string(seed) + "\n" + extra + R"(participants:
+    return "scenario: k\ndescription: keys\nseed: " + std::to_string(seed) + "\n" + extra +
+           R"(participants:
   bank:
     role: ecommerce.bank
     otp_provider: sms
@@ -206,12 +216,13 @@ void finds(const std::string& rel, const std::vector<std::string>& sets,
   INFO(rel << ": no seed up to " << within << " broke " << invariant);
   REQUIRE(found);
   auto small = shrink(t, draw_schedule(t.loaded, *found), *found, invariant);
-  INFO("seed " << *found << ", shrunk to:\n" << [&] {
-    std::string s;
-    for (const auto& line : described(small.minimal))
-      s += "  " + line + "\n";
-    return s;
-  }());
+  INFO("seed " << *found << ", shrunk to:\n"
+               << [&] {
+                    std::string s;
+                    for (const auto& line : described(small.minimal))
+                      s += "  " + line + "\n";
+                    return s;
+                  }());
   CHECK(small.minimal.items.size() <= 3);
   CHECK(shows(small.trial, invariant));
 
@@ -236,6 +247,11 @@ TEST_CASE("explore finds the double charge when the bank's tid and OTP checks ar
           "[explore][finds]") {
   finds("ecommerce/happy-path.yaml", {"bank.unique_tids=false", "bank.check_otp=false"},
         "charged_at_most_once", 400);
+}
+
+TEST_CASE("explore finds the replayed message shown twice when bob's replay check is off",
+          "[explore][finds]") {
+  finds("messaging/two-devices-chat.yaml", {"bob.check_replays=false"}, "delivered_in_order", 400);
 }
 
 TEST_CASE("explore finds the twice-settled token when tokens are not single-use",
