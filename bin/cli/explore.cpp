@@ -2,6 +2,7 @@
 // invariants checked, failures shrunk to reproducer files.
 #include <sched.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -237,6 +238,10 @@ int explore_command(const args& a) {
     report.push_back(summary_json(t, sum));
   }
   if (!o.report_file.empty()) {
+    auto parent = std::filesystem::path(o.report_file).parent_path();
+    std::error_code ignored; // a failure shows as "cannot write" below
+    if (!parent.empty())
+      std::filesystem::create_directories(parent, ignored);
     std::ofstream out(o.report_file, std::ios::binary);
     if (!out)
       throw usage_error("explore: cannot write the report to '" + o.report_file + "'");
