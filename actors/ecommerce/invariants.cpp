@@ -123,7 +123,7 @@ verdict no_unauthorised_payment(const run_facts& f) {
 
 verdict outcome_agreement(const run_facts& f) {
   auto decided = bank_decisions(f);
-  std::size_t compared = 0, lost = 0;
+  std::size_t compared = 0, lost = 0, gave_up = 0;
   for (const auto& [key, p] : purchases(f)) {
     if (p.tid.empty())
       continue; // never opened: nothing the bank could have recorded
@@ -131,12 +131,20 @@ verdict outcome_agreement(const run_facts& f) {
       ++lost;
       continue;
     }
+    // A client that ran out of resolution attempts says so ('unknown', with
+    // ResolutionFailed): it believes nothing false. A network that loses
+    // every retry can always bring that about; only a wrong belief, or none
+    // at all, fails.
+    if (p.ended && p.outcome == "unknown") {
+      ++gave_up;
+      continue;
+    }
     ++compared;
     auto outcome = p.ended ? p.outcome : std::string("pending");
     auto i = decided.find(p.tid);
     auto recorded = i == decided.end() ? std::string("nothing") : i->second;
     bool agree = (outcome == "committed") == (recorded == "committed");
-    if (!agree || outcome == "unknown" || outcome == "pending")
+    if (!agree || outcome == "pending")
       return {false, p.client + " ended '" + outcome + "' but the bank recorded '" + recorded +
                        "' for tid " + short_tid(p.tid)};
   }
@@ -144,6 +152,8 @@ verdict outcome_agreement(const run_facts& f) {
   if (lost > 0)
     observed += " (" + std::to_string(lost) +
                 " lost with a client's state or its client down at the end, not compared)";
+  if (gave_up > 0)
+    observed += " (" + std::to_string(gave_up) + " ended 'unknown': the client gave up asking)";
   return {true, observed};
 }
 
@@ -215,9 +225,15 @@ verdict paid_as_agreed(const run_facts& f) {
 verdict merchant_informed(const run_facts& f) {
   std::set<std::pair<std::string, std::string>> committed, shipped; // (merchant, tid)
   // Tids a merchant issued and then lost with its state (a crash with
-  // `state: lost`) before it shipped: what it forgot it cannot ship.
+  // `state: lost`) before it shipped: what it forgot it cannot ship. Nor can
+  // a merchant that is down at the end.
   std::set<std::pair<std::string, std::string>> issued, forgotten;
+  std::set<std::string> down;
   for (const auto& rec : f.records) {
+    if (is_event(rec, "Crashed"))
+      down.insert(who_of(rec));
+    if (is_event(rec, "Restarted"))
+      down.erase(who_of(rec));
     if (is_event(rec, "PaymentCommitted")) {
       committed.emplace(detail_of(rec, "payee"), detail_of(rec, "tid"));
     } else if (is_event(rec, "OrderShipped")) {
@@ -234,7 +250,7 @@ verdict merchant_informed(const run_facts& f) {
   for (const auto& [merchant, tid] : committed) {
     if (shipped.count({merchant, tid}))
       continue;
-    if (forgotten.count({merchant, tid})) {
+    if (forgotten.count({merchant, tid}) || down.count(merchant)) {
       ++not_compared;
       continue;
     }
@@ -246,7 +262,8 @@ verdict merchant_informed(const run_facts& f) {
   auto observed = std::to_string(committed.size()) + " paid order(s), each shipped once known";
   if (not_compared > 0)
     observed += " (" + std::to_string(not_compared) +
-                " forgotten in a merchant's crash with its state lost, not compared)";
+                " forgotten in a merchant's crash with its state lost, or its merchant down at "
+                "the end: not compared)";
   return {true, observed};
 }
 

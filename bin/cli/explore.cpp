@@ -2,6 +2,8 @@
 // invariants checked, failures shrunk to reproducer files.
 #include <sched.h>
 
+#include <chrono>
+
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -227,8 +229,16 @@ int explore_command(const args& a) {
   nlohmann::json report = nlohmann::json::array();
   for (const auto& t : targets) {
     progress_line progress;
+    // Not a terminal (a log): a plain line every 30 s instead of a live one.
+    bool live = is_terminal(stderr);
+    auto last_line = std::chrono::steady_clock::now();
     auto sum = explore::explore_target(t, opts, [&](const std::string& stage, const auto& s) {
-      progress.show(status_text(stage, s, opts));
+      if (live)
+        return progress.show(status_text(stage, s, opts));
+      if (std::chrono::steady_clock::now() - last_line > std::chrono::seconds(30)) {
+        last_line = std::chrono::steady_clock::now();
+        std::cerr << status_text(stage, s, opts) << "\n";
+      }
     });
     progress.clear();
     if (&t != &targets.front())

@@ -59,7 +59,13 @@ struct seed_report {
 
 seed_report play(const target& t, std::uint64_t seed) {
   auto sched = draw_schedule(t.loaded, seed);
-  auto r = run_trial(t, sched, seed);
+  trial_result r;
+  try {
+    r = run_trial(t, sched, seed);
+  } catch (const std::exception& e) {
+    // Nothing a schedule does may throw out of a run: a finding, like a crash.
+    return {seed, sched.faults(), sched.actions(), "exception", e.what()};
+  }
   seed_report out{seed, sched.faults(), sched.actions(), r.failure(), {}};
   if (!r.broken.empty())
     out.observed = r.broken.front().observed;
@@ -147,6 +153,7 @@ public:
     , progress_(progress) {}
 
   void run(clock_type::time_point start) {
+    start_ = start;
     seed_plan plan(o_, start);
     if (o_.jobs <= 1)
       return run_here(plan);
@@ -169,6 +176,7 @@ private:
       record(sum_, play(t_, plan.seed(i)));
       if (progress_ && since(last) > 0.25) {
         last = clock_type::now();
+        sum_.seconds = since(start_);
         progress_("exploring", sum_);
       }
     }
@@ -269,6 +277,7 @@ private:
       }
       if (progress_ && since(last) > 0.25) {
         last = clock_type::now();
+        sum_.seconds = since(start_);
         progress_("exploring", sum_);
       }
     }
@@ -279,6 +288,7 @@ private:
   explore_summary& sum_;
   const explore_progress& progress_;
   std::vector<worker> workers_;
+  clock_type::time_point start_;
 };
 
 std::string file_name(const target& t, const std::string& failure, std::uint64_t seed) {
@@ -292,7 +302,8 @@ void write_reproducer(const target& t, const explore_options& o, failure_summary
   auto sched = draw_schedule(t.loaded, seed);
   f.original_items = sched.items.size();
   shrunk s;
-  if (o.shrink && f.name != "crash") {
+  // A run that crashed or threw is written as drawn: shrinking would rerun it here.
+  if (o.shrink && f.name != "crash" && f.name != "exception") {
     s = shrink(t, sched, seed, f.name, [&](std::size_t, std::size_t) {
       if (progress)
         progress("shrinking " + f.name, sum);

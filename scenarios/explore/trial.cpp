@@ -67,6 +67,14 @@ void choose_invariants(target& t) {
   for (const auto& x : s.expect)
     if (x.type == expectation_type::invariant)
       keep(t.invariants, x.subject);
+  // The attacker's, when the file checks them anyway, are always checked.
+  auto& a = t.attacker_invariants;
+  a.erase(std::remove_if(a.begin(), a.end(),
+                         [&](const std::string& n) {
+                           return std::find(t.invariants.begin(), t.invariants.end(), n) !=
+                                  t.invariants.end();
+                         }),
+          a.end());
 }
 
 std::string free_name(const scenario& s) {
