@@ -136,12 +136,17 @@ verdict queue_bound(const run_facts& f) {
 
 /// Every message sent was shown, evicted with an event, refused or given up
 /// with an event, or is still held by a relay at the end.
-/// Messages a sender lost with its state (a crash with `state: lost`) before
-/// the relay accepted them: its outbox went with it, not silently.
+/// Messages a sender lost with its state (a crash with `state: lost`), or
+/// still held by a sender that is down at the end, before the relay accepted
+/// them: its outbox went with it, not silently.
 std::set<std::string> lost_with_sender(const run_facts& f) {
   std::map<std::string, std::set<std::string>> outbox; // sender -> messages not yet accepted
-  std::set<std::string> out;
+  std::set<std::string> out, down;
   for (const auto& rec : f.records) {
+    if (is_event(rec, "Crashed"))
+      down.insert(who(rec));
+    if (is_event(rec, "Restarted"))
+      down.erase(who(rec));
     if (is_event(rec, "MessageSent")) {
       outbox[who(rec)].insert(detail_of(rec, "msg"));
     } else if (is_event(rec, "MessageAccepted")) {
@@ -155,6 +160,8 @@ std::set<std::string> lost_with_sender(const run_facts& f) {
       outbox[who(rec)].clear();
     }
   }
+  for (const auto& sender : down)
+    out.insert(outbox[sender].begin(), outbox[sender].end());
   return out;
 }
 
@@ -188,7 +195,8 @@ verdict no_silent_loss(const run_facts& f) {
   auto observed = std::to_string(sent.size()) + " message(s) sent, every one accounted for";
   if (forgotten > 0)
     observed += " (" + std::to_string(forgotten) +
-                " lost with its sender's state before the relay accepted it)";
+                " lost with its sender's state, or its sender down at the end, before the relay "
+                "accepted it)";
   return {true, observed};
 }
 

@@ -89,15 +89,21 @@ verdict receipt_matches_order(const run_facts& f) {
 /// Each accepted order has exactly one "order shipped" mail in its
 /// customer's mailbox, or a MailFailed naming it; no such mail exists for
 /// anything else. Orders whose OPD later lost its state are not required
-/// to have one (the queued mail went with it).
+/// to have one (the queued mail went with it), nor those of an OPD that is
+/// down at the end.
 verdict mail_matches_outcome(const run_facts& f) {
   std::map<std::string, std::string> accepted; // ref -> email
   std::map<std::string, std::int64_t> accepted_at;
   std::map<std::string, int> delivered;
   std::set<std::string> failed;
   std::map<std::string, std::int64_t> lost_at; // OPD -> when it restarted with nothing
+  std::set<std::string> down;                  // crashed, not restarted by the end
   for (const auto& rec : f.records) {
     auto t = rec.value("t", std::int64_t{0});
+    if (is_event(rec, "Crashed"))
+      down.insert(who(rec));
+    if (is_event(rec, "Restarted"))
+      down.erase(who(rec));
     if (is_event(rec, "OrderAccepted")) {
       auto ref = who(rec) + "#" + detail_of(rec, "number");
       accepted[ref] = detail_of(rec, "email");
@@ -127,6 +133,8 @@ verdict mail_matches_outcome(const run_facts& f) {
       continue;
     auto opd = ref.substr(0, ref.rfind('#'));
     if (auto l = lost_at.find(opd); l != lost_at.end() && l->second > accepted_at[ref])
+      continue;
+    if (down.count(opd)) // an OPD down at the end cannot have mailed yet
       continue;
     if (missing++ == 0)
       first = "order " + ref + " was accepted but no \"order shipped\" mail reached " + email +

@@ -145,8 +145,18 @@ bool lost_while_down(self_ptr self, const char* what) {
   return true;
 }
 
+/// Crash windows may overlap (a scenario's and one explore drew): the
+/// participant is down over their union — a crash while down only deepens
+/// it, and it comes back at the last restart, with its state lost if any of
+/// the overlapping restarts said so.
 void crash(self_ptr self) {
   auto& st = self->state;
+  if (st.crash_depth++ > 0) {
+    count(self, -1);
+    flush(self);
+    return;
+  }
+  st.lose_state = false;
   st.timers_at_crash = st.timers.take_all(); // a crashed process's timers stop
   count(self, -static_cast<std::int64_t>(st.timers_at_crash.size()));
   st.live_work.clear(); // and forgets the work it handed out (results come back stale)
@@ -158,6 +168,13 @@ void crash(self_ptr self) {
 
 void restart(self_ptr self, bool keep_state) {
   auto& st = self->state;
+  st.lose_state = st.lose_state || !keep_state;
+  if (st.crash_depth == 0 || --st.crash_depth > 0) { // still down (or never was)
+    count(self, -1);
+    flush(self);
+    return;
+  }
+  keep_state = !st.lose_state;
   st.crashed = false;
   if (!keep_state && st.setup.slot->rebuild)
     st.setup.slot->core = st.setup.slot->rebuild();

@@ -41,6 +41,8 @@ struct participant_state {
   participant_setup setup;
   timer_queue timers;
   bool crashed = false;
+  unsigned crash_depth = 0; ///< overlapping crash windows not yet restarted
+  bool lose_state = false;  ///< one of them restarts with its state lost
   /// The deadlines armed when it crashed: a restart with its state kept
   /// re-arms them (those that passed while it was down fire at once).
   std::vector<std::pair<timer_id, sim_time>> timers_at_crash;

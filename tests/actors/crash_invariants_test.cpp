@@ -6,6 +6,7 @@
 #include "actors/ecommerce/invariants.hpp"
 #include "actors/messaging/invariants.hpp"
 #include "actors/micropay/invariants.hpp"
+#include "actors/purchase/invariants.hpp"
 #include "tests/support/trace_records.hpp"
 
 using namespace protobed;
@@ -75,7 +76,10 @@ TEST_CASE("no_silent_loss: a message its sender lost with its state before any r
     event_record("alice", "MessageSent", {{"to", "bob"}, {"msg", "m1"}, {"text", "hi"}}),
     event_record("alice", "Crashed", {}),
   };
-  CHECK_FALSE(check(messaging::invariants(), "no_silent_loss", recs).held);
+  CHECK(check(messaging::invariants(), "no_silent_loss", recs).held); // down at the end
+  auto kept = recs;
+  kept.push_back(event_record("alice", "Restarted", {{"state", "kept"}}));
+  CHECK_FALSE(check(messaging::invariants(), "no_silent_loss", kept).held);
   recs.push_back(event_record("alice", "Restarted", {{"state", "lost"}}));
   CHECK(check(messaging::invariants(), "no_silent_loss", recs).held);
   // Once the relay held it, the relay must account for it, whatever the sender lost.
@@ -94,4 +98,15 @@ TEST_CASE("reservations_resolved: a server down at the end is not held to its ex
   recs.insert(recs.begin() + 2,
               event_record("server", "Restarted", {{"state", "kept"}}, 1500000000));
   CHECK_FALSE(check(micropay::invariants(), "reservations_resolved", recs).held);
+}
+
+TEST_CASE("mail_matches_outcome: an OPD down at the end has not mailed yet",
+          "[invariants][crash]") {
+  std::vector<trace_record> recs = {
+    event_record("opd", "OrderAccepted", {{"number", "1"}, {"email", "c@example.com"}}),
+    event_record("opd", "Crashed", {}),
+  };
+  CHECK(check(purchase::invariants(), "mail_matches_outcome", recs).held);
+  recs.push_back(event_record("opd", "Restarted", {{"state", "kept"}}));
+  CHECK_FALSE(check(purchase::invariants(), "mail_matches_outcome", recs).held);
 }

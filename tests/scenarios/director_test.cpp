@@ -88,6 +88,29 @@ TEST_CASE("the run ends when nothing is pending, in virtual time", "[director]")
   CHECK(r.final.at("bank").numbers.at("balance.alice") == 75);
 }
 
+TEST_CASE("overlapping crash windows keep a participant down over their union, deadlines kept",
+          "[director][crash]") {
+  // alice pays at 2.003s; the outcome would reach her at 2.007s. Two crash
+  // windows overlap (as a scenario's and one explore drew can): down from
+  // 2.004s to 6s. Kept state brings her purchase's deadline back, so she
+  // resolves with the bank.
+  auto s = load_scenario_text(scenario_text(R"(faults:
+  - crash: {participant: alice, at: 2004ms, restart: 5s, state: kept}
+  - crash: {participant: alice, at: 4s, restart: 6s, state: kept}
+)"),
+                              "t.yaml");
+  auto r = run_scenario(s);
+  REQUIRE(r.completed);
+  std::vector<std::pair<std::int64_t, std::string>> crashes;
+  for (const auto& rec : r.trace->records())
+    if (rec["type"] == "event" && rec["who"] == "alice" &&
+        (rec["name"] == "Crashed" || rec["name"] == "Restarted"))
+      crashes.emplace_back(rec["t"].get<std::int64_t>(), rec["name"].get<std::string>());
+  CHECK(crashes == std::vector<std::pair<std::int64_t, std::string>>{{2004000000, "Crashed"},
+                                                                     {6000000000, "Restarted"}});
+  CHECK(r.final.at("alice").texts.at("outcome") == "committed");
+}
+
 TEST_CASE("a time limit ends the run as incomplete", "[director]") {
   auto s = load_scenario_text(scenario_text("time_limit: 1500ms\n"), "t.yaml");
   auto r = run_scenario(s);
