@@ -228,8 +228,13 @@ verdict merchant_informed(const run_facts& f) {
   // `state: lost`) before it shipped: what it forgot it cannot ship. Nor can
   // a merchant that is down at the end.
   std::set<std::pair<std::string, std::string>> issued, forgotten;
+  // Tids a merchant gave up asking the bank about (ResolutionFailed): like a
+  // client's 'unknown', it knows it does not know, and says so.
+  std::set<std::pair<std::string, std::string>> gave_up;
   std::set<std::string> down;
   for (const auto& rec : f.records) {
+    if (is_event(rec, "ResolutionFailed"))
+      gave_up.emplace(who_of(rec), detail_of(rec, "tid"));
     if (is_event(rec, "Crashed"))
       down.insert(who_of(rec));
     if (is_event(rec, "Restarted"))
@@ -250,7 +255,8 @@ verdict merchant_informed(const run_facts& f) {
   for (const auto& [merchant, tid] : committed) {
     if (shipped.count({merchant, tid}))
       continue;
-    if (forgotten.count({merchant, tid}) || down.count(merchant)) {
+    if (forgotten.count({merchant, tid}) || down.count(merchant) ||
+        gave_up.count({merchant, tid})) {
       ++not_compared;
       continue;
     }
@@ -261,9 +267,10 @@ verdict merchant_informed(const run_facts& f) {
       return {false, merchant + " shipped tid " + short_tid(tid) + ", which was never paid"};
   auto observed = std::to_string(committed.size()) + " paid order(s), each shipped once known";
   if (not_compared > 0)
-    observed += " (" + std::to_string(not_compared) +
-                " forgotten in a merchant's crash with its state lost, or its merchant down at "
-                "the end: not compared)";
+    observed +=
+      " (" + std::to_string(not_compared) +
+      " forgotten in a merchant's crash with its state lost, given up (ResolutionFailed), "
+      "or with its merchant down at the end: not compared)";
   return {true, observed};
 }
 

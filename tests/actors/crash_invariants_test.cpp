@@ -64,6 +64,10 @@ TEST_CASE("merchant_informed: what a merchant forgot in a crash, or a merchant d
   forgot.insert(forgot.begin() + 1, event_record("shop", "Crashed", {}));
   forgot.insert(forgot.begin() + 2, event_record("shop", "Restarted", {{"state", "lost"}}));
   CHECK(check(ecommerce::invariants(), "merchant_informed", forgot).held);
+  auto gave_up = recs;
+  gave_up.push_back(
+    event_record("shop", "ResolutionFailed", {{"tid", "t1"}, {"reason", "no-answer"}}));
+  CHECK(check(ecommerce::invariants(), "merchant_informed", gave_up).held);
   auto kept = recs;
   kept.insert(kept.begin() + 1, event_record("shop", "Crashed", {}));
   kept.insert(kept.begin() + 2, event_record("shop", "Restarted", {{"state", "kept"}}));
