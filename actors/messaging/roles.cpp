@@ -48,6 +48,10 @@ std::any parse_device(const option_reader& o, const directory& dir) {
 role_info relay_role() {
   role_info r;
   r.name = "messaging.relay";
+  // What it holds for offline recipients it promised to keep: on disk, so a
+  // crash keeps registrations and queues (explore found messages lost with a
+  // relay that restarted empty). `state: lost` still shows that loss.
+  r.durable = true;
   r.summary = "binds phones to keys after an SMS code; routes messages it cannot read; holds at "
               "most 2 per offline recipient";
   r.long_term_key = true;
