@@ -30,15 +30,10 @@ struct purchase_facts {
 std::map<std::pair<std::string, std::string>, purchase_facts> purchases(const run_facts& f) {
   std::map<std::pair<std::string, std::string>, purchase_facts> out;
   std::map<std::string, std::set<std::string>> open; // client -> purchases not ended
-  std::set<std::string> down;                        // crashed, not restarted (yet)
   for (const auto& rec : f.records) {
     if (rec["type"] != "event")
       continue;
     auto who = who_of(rec);
-    if (is_event(rec, "Crashed"))
-      down.insert(who);
-    if (is_event(rec, "Restarted"))
-      down.erase(who);
     if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
       for (const auto& n : open[who])
         out[{who, n}].lost = true;
@@ -61,7 +56,7 @@ std::map<std::pair<std::string, std::string>, purchase_facts> purchases(const ru
       open[who].erase(n);
     }
   }
-  for (const auto& who : down)
+  for (const auto& who : down_at_end(f.records))
     for (const auto& n : open[who])
       out[{who, n}].down = true;
   return out;
@@ -231,14 +226,10 @@ verdict merchant_informed(const run_facts& f) {
   // Tids a merchant gave up asking the bank about (ResolutionFailed): like a
   // client's 'unknown', it knows it does not know, and says so.
   std::set<std::pair<std::string, std::string>> gave_up;
-  std::set<std::string> down;
+  auto down = down_at_end(f.records);
   for (const auto& rec : f.records) {
     if (is_event(rec, "ResolutionFailed"))
       gave_up.emplace(who_of(rec), detail_of(rec, "tid"));
-    if (is_event(rec, "Crashed"))
-      down.insert(who_of(rec));
-    if (is_event(rec, "Restarted"))
-      down.erase(who_of(rec));
     if (is_event(rec, "PaymentCommitted")) {
       committed.emplace(detail_of(rec, "payee"), detail_of(rec, "tid"));
     } else if (is_event(rec, "OrderShipped")) {

@@ -141,12 +141,8 @@ verdict queue_bound(const run_facts& f) {
 /// them: its outbox went with it, not silently.
 std::set<std::string> lost_with_sender(const run_facts& f) {
   std::map<std::string, std::set<std::string>> outbox; // sender -> messages not yet accepted
-  std::set<std::string> out, down;
+  std::set<std::string> out;
   for (const auto& rec : f.records) {
-    if (is_event(rec, "Crashed"))
-      down.insert(who(rec));
-    if (is_event(rec, "Restarted"))
-      down.erase(who(rec));
     if (is_event(rec, "MessageSent")) {
       outbox[who(rec)].insert(detail_of(rec, "msg"));
     } else if (is_event(rec, "MessageAccepted")) {
@@ -160,7 +156,7 @@ std::set<std::string> lost_with_sender(const run_facts& f) {
       outbox[who(rec)].clear();
     }
   }
-  for (const auto& sender : down)
+  for (const auto& sender : down_at_end(f.records))
     out.insert(outbox[sender].begin(), outbox[sender].end());
   return out;
 }

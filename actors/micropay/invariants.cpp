@@ -80,7 +80,6 @@ verdict no_unauthorised_payment(const run_facts& f) {
 /// its expiry.
 verdict reservations_resolved(const run_facts& f) {
   std::map<std::string, std::pair<std::string, std::int64_t>> open; // token -> server, expires
-  std::set<std::string> down; // servers crashed and not (yet) restarted
   std::int64_t end = 0;
   std::size_t issued = 0;
   for (const auto& rec : f.records) {
@@ -90,13 +89,10 @@ verdict reservations_resolved(const run_facts& f) {
       open[detail_of(rec, "token")] = {who(rec), std::stoll(detail_of(rec, "expires"))};
     } else if (is_event(rec, "TokenSettled") || is_event(rec, "ReservationExpired")) {
       open.erase(detail_of(rec, "token"));
-    } else if (is_event(rec, "Crashed")) {
-      down.insert(who(rec));
-    } else if (is_event(rec, "Restarted")) {
-      down.erase(who(rec));
     }
   }
   // A server that is down at the end cannot have returned anything yet.
+  auto down = down_at_end(f.records);
   for (const auto& [token, at] : open)
     if (at.second < end && !down.count(at.first))
       return {false, "token " + token + " expired at " + std::to_string(at.second / 1000000) +

@@ -97,13 +97,8 @@ verdict mail_matches_outcome(const run_facts& f) {
   std::map<std::string, int> delivered;
   std::set<std::string> failed;
   std::map<std::string, std::int64_t> lost_at; // OPD -> when it restarted with nothing
-  std::set<std::string> down;                  // crashed, not restarted by the end
   for (const auto& rec : f.records) {
     auto t = rec.value("t", std::int64_t{0});
-    if (is_event(rec, "Crashed"))
-      down.insert(who(rec));
-    if (is_event(rec, "Restarted"))
-      down.erase(who(rec));
     if (is_event(rec, "OrderAccepted")) {
       auto ref = who(rec) + "#" + detail_of(rec, "number");
       accepted[ref] = detail_of(rec, "email");
@@ -128,6 +123,7 @@ verdict mail_matches_outcome(const run_facts& f) {
   }
   std::size_t missing = 0;
   std::string first;
+  auto down = down_at_end(f.records);
   for (const auto& [ref, email] : accepted) {
     if (delivered.count(ref) || failed.count(ref))
       continue;

@@ -175,6 +175,17 @@ bool is_event(const trace_record& rec, const char* name) {
   return rec["type"] == "event" && rec["name"] == name;
 }
 
+std::set<std::string> down_at_end(const std::vector<trace_record>& records) {
+  std::set<std::string> down;
+  for (const auto& rec : records) {
+    if (is_event(rec, "Crashed"))
+      down.insert(rec["who"].get<std::string>());
+    else if (is_event(rec, "Restarted"))
+      down.erase(rec["who"].get<std::string>());
+  }
+  return down;
+}
+
 std::string detail_of(const trace_record& rec, const char* key) {
   auto d = rec.find("details");
   if (d == rec.end())
