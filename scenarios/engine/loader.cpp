@@ -316,8 +316,7 @@ scenario load_scenario_tree(const config_node& root, const std::string& name,
   }
 }
 
-scenario load_scenario(const std::string& path, const std::vector<option_override>& overrides,
-                       const role_registry& roles) {
+std::string read_scenario_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw load_error(path, {}, "cannot read the file");
@@ -325,7 +324,12 @@ scenario load_scenario(const std::string& path, const std::vector<option_overrid
   text << in.rdbuf();
   if (text.str().size() > (4u << 20))
     throw load_error(path, {}, "file larger than 4 MiB");
-  return load_scenario_text(text.str(), path, overrides, roles);
+  return text.str();
+}
+
+scenario load_scenario(const std::string& path, const std::vector<option_override>& overrides,
+                       const role_registry& roles) {
+  return load_scenario_text(read_scenario_file(path), path, overrides, roles);
 }
 
 } // namespace protobed

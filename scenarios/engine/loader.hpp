@@ -38,6 +38,9 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::vector<option_override>& overrides = {},
                             const role_registry& roles = builtin_roles());
 
+/// A scenario file's text (at most 4 MiB). Throws load_error.
+std::string read_scenario_file(const std::string& path);
+
 /// Reads a scenario file's text into a config tree with --set overrides
 /// written in (what explore builds its runs from). Throws load_error.
 config_node read_scenario_tree(const std::string& text, const std::string& name,

@@ -14,17 +14,6 @@ namespace protobed::explore {
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw load_error(path, {}, "cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > (4u << 20))
-    throw load_error(path, {}, "file larger than 4 MiB");
-  return text.str();
-}
-
 bool plays(const scenario& s, const protocol_info& proto) {
   for (const auto& p : s.participants) {
     if (s.registry().protocol_of(*p.role) == &proto)
@@ -128,7 +117,7 @@ std::string trial_result::failure() const {
 target load_target(const std::string& path, const std::vector<option_override>& overrides) {
   target t;
   t.file = path;
-  t.tree = read_scenario_tree(read_file(path), path, overrides);
+  t.tree = read_scenario_tree(read_scenario_file(path), path, overrides);
   t.loaded = load_scenario_tree(t.tree, path);
   t.key_seed = t.loaded.key_seed.value_or(t.loaded.seed);
   t.attacker = free_name(t.loaded);
