@@ -3,6 +3,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
+#include <limits>
 #include <set>
 
 namespace protobed::bench {
@@ -121,41 +123,87 @@ std::size_t initiators(const std::map<std::string, txn_times>& txns) {
   return who.size();
 }
 
-/// What the process spent between two samples, and the transactions that
-/// ended between them.
+/// A span between two resource samples, and the transactions and packets
+/// that ended inside it.
 struct spent {
-  crypto::op_counts ops;
-  double cpu_seconds = 0;
-  std::size_t transactions = 0;
-};
-
-/// The first and last samples inside the throughput's window and what was
-/// spent between them. Transactions in flight at either sample make the
-/// count off by up to one per initiator, so nothing unless at least 20 per
-/// initiator ended between the samples (then it is within 5 %), and nothing
-/// for a whole-run measurement.
-std::optional<spent> in_window(const run_resources& res, const std::vector<const txn_times*>& done,
-                               const bench_result& b, std::size_t initiators) {
-  if (b.whole_run || b.measured == 0)
-    return std::nullopt;
-  auto from = b.warmup > 0 ? done[b.warmup - 1]->ended : done.front()->started;
-  auto to = done[b.warmup + b.measured - 1]->ended;
   const resource_sample* first = nullptr;
   const resource_sample* last = nullptr;
+  std::size_t transactions = 0;
+  std::size_t packets = 0;
+};
+
+/// The first and last samples inside [from, to], and what ended between them.
+std::optional<spent> between_samples(const run_resources& res,
+                                     const std::vector<const txn_times*>& done,
+                                     const std::vector<std::int64_t>& packet_times,
+                                     std::int64_t from, std::int64_t to) {
+  spent out;
   for (const auto& s : res.samples) {
     if (s.t.count() < from || s.t.count() > to)
       continue;
-    first = first ? first : &s;
-    last = &s;
+    out.first = out.first ? out.first : &s;
+    out.last = &s;
   }
-  if (!first || first == last)
+  if (!out.first || out.first == out.last)
     return std::nullopt;
-  std::size_t n = 0;
+  auto inside = [&](std::int64_t t) {
+    return t > out.first->t.count() && t <= out.last->t.count();
+  };
   for (const auto* p : done)
-    n += p->ended > first->t.count() && p->ended <= last->t.count() ? 1 : 0;
-  if (n < 20 * std::max<std::size_t>(1, initiators))
-    return std::nullopt;
-  return spent{last->ops - first->ops, last->cpu_seconds - first->cpu_seconds, n};
+    out.transactions += inside(p->ended) ? 1 : 0;
+  for (auto t : packet_times)
+    out.packets += inside(t) ? 1 : 0;
+  return out;
+}
+
+/// Crypto operations and times per transaction.
+void per_transaction(bench_result& b, const crypto::op_counts& ops, double cpu_seconds, double n) {
+  auto ms = [n](std::uint64_t ns) { return static_cast<double>(ns) / 1e6 / n; };
+  b.cpu_ms_per_tx = cpu_seconds * 1e3 / n;
+  b.keygens = static_cast<double>(ops.keygens) / n;
+  b.private_ops = static_cast<double>(ops.rsa_private + ops.dsa_sign) / n;
+  b.public_ops = static_cast<double>(ops.rsa_public + ops.dsa_verify) / n;
+  b.symmetric_kib = static_cast<double>(ops.symmetric_bytes) / 1024.0 / n;
+  b.key_loads = static_cast<double>(ops.key_loads) / n;
+  b.key_exchanges = static_cast<double>(ops.key_exchanges) / n;
+  b.password_hashes = static_cast<double>(ops.password_hashes) / n;
+  b.cpu_clock_scopes = static_cast<double>(ops.cpu_clock_scopes) / n;
+  b.wall_clock_scopes = static_cast<double>(ops.wall_clock_scopes) / n;
+  b.crypto_ms_per_tx = ms(ops.crypto_ns());
+  b.asymmetric_ms_per_tx = ms(ops.asymmetric_ns);
+  b.symmetric_ms_per_tx = ms(ops.symmetric_ns);
+  b.key_ms_per_tx = ms(ops.key_ns);
+  b.password_ms_per_tx = ms(ops.password_ns);
+}
+
+/// Throughput, crypto, CPU and the machine's other load, all over one span.
+void over_span(bench_result& b, const spent& sp, const usable_cores& usable) {
+  const auto& a = *sp.first;
+  const auto& z = *sp.last;
+  double wall = static_cast<double>((z.t - a.t).count()) / 1e9;
+  double cpu = z.cpu_seconds - a.cpu_seconds;
+  auto ops = z.ops - a.ops;
+  double crypto = static_cast<double>(ops.crypto_ns()) / 1e9;
+  auto n = static_cast<double>(std::max<std::size_t>(1, sp.transactions));
+  b.measured = sp.transactions;
+  b.window_seconds = wall;
+  b.tps = wall > 0 ? static_cast<double>(sp.transactions) / wall : 0;
+  per_transaction(b, ops, cpu, n);
+  b.window_packets = sp.packets;
+  b.cores = usable.cores;
+  b.online_cpus = usable.online;
+  b.crypto_share = cpu > 0 ? crypto / cpu : 0;
+  b.utilisation = wall > 0 ? cpu / (b.cores * wall) : 0;
+  b.samples_per_tx = static_cast<double>(&z - &a) / n;
+  if (sp.packets > 0)
+    b.framework_us_per_message = std::max(0.0, cpu - crypto) * 1e6 / sp.packets;
+  if (a.machine.known && z.machine.known && wall > 0) {
+    double capacity = usable.online * wall;
+    double others = z.machine.busy_seconds - a.machine.busy_seconds - cpu;
+    b.other_load = std::max(0.0, others) / capacity;
+    b.steal = (z.machine.steal_seconds - a.machine.steal_seconds) / capacity;
+    b.busy_machine = b.other_load > busy_machine_threshold;
+  }
 }
 
 } // namespace
@@ -215,43 +263,67 @@ bench_result analyze(const run_result& r, const transaction_def& t, std::size_t 
   }
   b.latency = {percentile(lat, 0.5), percentile(lat, 0.9), percentile(lat, 0.99),
                percentile(lat, 0.999), lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end())};
-  for (const auto& rec : recs)
-    b.packets += rec["type"] == "packet" ? 1 : 0;
   b.peak_rss_mb = res.peak_rss_mb;
-  auto counted = in_window(res, done, b, initiators(txns));
+  std::vector<std::int64_t> packet_times;
+  for (const auto& rec : recs)
+    if (rec["type"] == "packet")
+      packet_times.push_back(t_of(rec));
+  b.packets = packet_times.size();
+  std::optional<spent> counted;
+  if (!b.whole_run && b.measured > 0) {
+    auto from = b.warmup > 0 ? done[b.warmup - 1]->ended : done.front()->started;
+    counted = between_samples(res, done, packet_times, from, done[last - 1]->ended);
+    // Transactions in flight at either sample make the count off by up to
+    // one per initiator: only with 20 per initiator inside is it within 5 %.
+    if (counted && counted->transactions < 20 * std::max<std::size_t>(1, initiators(txns)))
+      counted.reset();
+  }
   b.counted_in_window = counted.has_value();
-  auto [ops, cpu, count] =
-    counted ? *counted : spent{res.ops, res.cpu_seconds, std::max<std::size_t>(1, b.transactions)};
-  auto n = static_cast<double>(count);
-  b.cpu_ms_per_tx = cpu * 1e3 / n;
-  b.keygens = static_cast<double>(ops.rsa_keygen) / n;
-  b.private_ops = static_cast<double>(ops.rsa_private + ops.dsa_sign) / n;
-  b.public_ops = static_cast<double>(ops.rsa_public + ops.dsa_verify) / n;
-  b.symmetric_kib = static_cast<double>(ops.symmetric_bytes) / 1024.0 / n;
-  b.crypto_ms_per_tx = static_cast<double>(ops.asymmetric_ns + ops.symmetric_ns) / 1e6 / n;
-  b.symmetric_ms_per_tx = static_cast<double>(ops.symmetric_ns) / 1e6 / n;
+  auto whole = between_samples(res, done, packet_times, std::numeric_limits<std::int64_t>::min(),
+                               std::numeric_limits<std::int64_t>::max());
+  if (whole && whole->transactions > 0)
+    b.run_cpu_ms_per_tx = (whole->last->cpu_seconds - whole->first->cpu_seconds) * 1e3 /
+                          static_cast<double>(whole->transactions);
+  if (!counted)
+    counted = whole;
+  if (counted && counted->transactions > 0)
+    over_span(b, *counted, res.usable);
+  else // too short for two samples: the whole run's totals, and no shares
+    per_transaction(b, res.ops, res.cpu_seconds,
+                    static_cast<double>(std::max<std::size_t>(1, b.transactions)));
+  b.cores = res.usable.cores;
+  b.bound_tps = b.crypto_ms_per_tx > 0 ? b.cores * 1e3 / b.crypto_ms_per_tx : 0;
+  b.efficiency = b.bound_tps > 0 ? b.tps / b.bound_tps : 0;
+  b.pool_keys = res.pools.keys;
+  b.pool_seconds = res.pools.seconds;
+  b.sustained_tps = b.tps;
+  if (b.pool_keys > 0 && b.transactions > 0 && b.measured > 0) {
+    double charged =
+      b.pool_seconds * static_cast<double>(b.measured) / static_cast<double>(b.transactions);
+    b.sustained_tps = static_cast<double>(b.measured) / (b.window_seconds + charged);
+  }
   return b;
 }
 
-void apply_crypto_bound(bench_result& b, const std::vector<primitive_cost>& costs, unsigned cores) {
+void apply_crypto_estimate(bench_result& b, const std::vector<primitive_cost>& costs) {
   auto us = [&](const std::string& name) {
     for (const auto& c : costs)
       if (c.name == name)
         return c.micros_per_op();
     return 0.0;
   };
-  double gcm_us_per_kib = us("aes256gcm.seal");
   b.estimate_ms_per_tx =
     (b.keygens * us("rsa2048.keygen") + b.private_ops * us("rsa2048.private_op") +
-     b.public_ops * us("rsa2048.public_op") + b.symmetric_kib * gcm_us_per_kib) /
+     b.public_ops * us("rsa2048.public_op") + b.symmetric_kib * us("aes256gcm.seal")) /
     1e3;
-  // The bound uses the crypto time measured inside the run (what these very
-  // operations cost here, with these keys and this contention); the
-  // standalone estimate is reported beside it.
-  auto per_tx = b.crypto_ms_per_tx > 0 ? b.crypto_ms_per_tx : b.estimate_ms_per_tx;
-  b.cores = cores;
-  b.bound_tps = per_tx > 0 ? cores * 1e3 / per_tx : 0;
-  b.efficiency = b.bound_tps > 0 ? b.tps / b.bound_tps : 0;
+}
+
+void apply_instrumentation(bench_result& b, const instrumentation_costs& c) {
+  b.instrumentation_us_per_tx = b.cpu_clock_scopes * c.cpu_clock_scope_us +
+                                b.wall_clock_scopes * c.wall_clock_scope_us +
+                                b.samples_per_tx * c.sample_us;
+  b.instrumentation_share =
+    b.cpu_ms_per_tx > 0 ? b.instrumentation_us_per_tx / (b.cpu_ms_per_tx * 1e3) : 0;
 }
 
 void sample_log::offer(const resource_sample& s) {
@@ -267,6 +339,29 @@ void sample_log::offer(const resource_sample& s) {
       return; // this one falls between the kept ones now
   }
   kept_.push_back(s);
+}
+
+resource_sample sample_resources(sim_time t) {
+  return {t, crypto::counted_ops(), process_cpu_seconds(), read_machine_cpu()};
+}
+
+instrumentation_costs measure_instrumentation() {
+  constexpr int n = 20000;
+  auto us_per = [](auto&& f, int count) {
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < count; ++i)
+      f();
+    std::chrono::duration<double, std::micro> d = std::chrono::steady_clock::now() - start;
+    return d.count() / count;
+  };
+  instrumentation_costs c;
+  // An empty scope of each clock: its clock reads and counter updates.
+  c.cpu_clock_scope_us =
+    us_per([] { crypto::detail::timed_op t(crypto::detail::op::password); }, n);
+  c.wall_clock_scope_us = us_per([] { crypto::detail::timed_symmetric t; }, n);
+  sample_log log;
+  c.sample_us = us_per([&] { log.offer(sample_resources(sim_time{})); }, n / 10);
+  return c;
 }
 
 double process_cpu_seconds() {

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "actors/runtime/key_pool.hpp"
 #include "actors/runtime/protocol.hpp"
 #include "benchmarks/crypto_costs.hpp"
+#include "benchmarks/machine.hpp"
 #include "crypto/counters.hpp"
 #include "scenarios/engine/director.hpp"
 
@@ -38,20 +40,51 @@ struct bench_result {
     double span_ms = 0;
   };
   std::optional<setup_summary> setup;
-  /// CPU and crypto per transaction were counted inside the throughput's
-  /// window (false: over the whole run, for runs too short to have one).
+  /// CPU and crypto were counted between resource samples inside the
+  /// steady window (false: between the first and last samples of the whole
+  /// run, for runs too short to have one). Throughput, crypto and CPU are
+  /// all taken over that same span, so efficiency = crypto share × utilisation.
   bool counted_in_window = false;
   double cpu_ms_per_tx = 0;
+  /// CPU per transaction from the run's first resource sample to its last,
+  /// over every transaction that ended between them (setup included): what a
+  /// run with the counters off is compared with.
+  double run_cpu_ms_per_tx = 0;
   double peak_rss_mb = 0;
-  std::size_t packets = 0;
+  std::size_t packets = 0;        ///< in the whole trace
+  std::size_t window_packets = 0; ///< delivered or dropped inside the window
   // Crypto per transaction.
   double keygens = 0, private_ops = 0, public_ops = 0, symmetric_kib = 0;
-  double crypto_ms_per_tx = 0;    ///< all crypto time measured inside this run
-  double symmetric_ms_per_tx = 0; ///< the part of it in ciphers, MACs and hashes
-  double estimate_ms_per_tx = 0;  ///< the same operations at standalone primitive costs
-  unsigned cores = 1;
-  double bound_tps = 0;  ///< cores / crypto time per transaction
-  double efficiency = 0; ///< tps / bound_tps
+  double key_loads = 0, key_exchanges = 0, password_hashes = 0;
+  double crypto_ms_per_tx = 0;     ///< all crypto time measured inside this run
+  double asymmetric_ms_per_tx = 0; ///< RSA, DSA, keygen
+  double symmetric_ms_per_tx = 0;  ///< ciphers, MACs, hashes, KDFs, random bytes
+  double key_ms_per_tx = 0;        ///< parsing and validating keys, X25519
+  double password_ms_per_tx = 0;   ///< scrypt
+  double estimate_ms_per_tx = 0;   ///< the same operations at standalone primitive costs
+  double cores = 1;                ///< usable: affinity and cgroup quota
+  double bound_tps = 0;            ///< cores / crypto time per transaction
+  double efficiency = 0;           ///< tps / bound_tps = crypto_share × utilisation
+  double crypto_share = 0;         ///< crypto CPU / process CPU
+  double utilisation = 0;          ///< process CPU / (cores × window)
+  /// Framework cost measured in this run: (process CPU − crypto) / packets.
+  double framework_us_per_message = 0;
+  /// Other processes' CPU over the window, as a share of the machine's
+  /// online CPUs (from /proc/stat; < 0: unknown), and the steal time part.
+  double other_load = -1;
+  double steal = 0;
+  unsigned online_cpus = 1;
+  bool busy_machine = false; ///< other_load above busy_machine_threshold
+  /// Keys made into pools before the run, the wall time that took, and the
+  /// throughput when that time is charged to the transactions.
+  std::size_t pool_keys = 0;
+  double pool_seconds = 0;
+  double sustained_tps = 0;
+  /// What the instrumentation costs per transaction: timed scopes and
+  /// resource samples, at their costs measured in this process.
+  double cpu_clock_scopes = 0, wall_clock_scopes = 0, samples_per_tx = 0;
+  double instrumentation_us_per_tx = 0;
+  double instrumentation_share = 0; ///< of a transaction's CPU
   /// The workload's own expectations (money conserved, charged once…), checked
   /// on the benchmark run: "name: observed" for each that failed.
   std::size_t expectations = 0;
@@ -63,7 +96,11 @@ struct resource_sample {
   sim_time t{};
   crypto::op_counts ops;
   double cpu_seconds = 0;
+  machine_cpu machine; ///< the whole machine's CPU time, from /proc/stat
 };
+
+/// Takes one sample now (the tick of a benchmark run).
+resource_sample sample_resources(sim_time t);
 
 /// The samples of a run, at most `limit` of them: when full, every second
 /// one is dropped and from then on only every second offered one is kept,
@@ -95,14 +132,32 @@ struct run_resources {
   /// transaction are taken between the samples inside the throughput's
   /// window, over the transactions that ended between them.
   std::vector<resource_sample> samples;
+  key_pool_tally pools; ///< key pools made while building the run
+  usable_cores usable;
 };
+
+/// Other processes' CPU share above which a benchmark warns that its
+/// utilisation and throughput are not a quiet machine's.
+inline constexpr double busy_machine_threshold = 0.10;
+
+/// What one timed crypto scope and one resource sample cost in this
+/// process, in microseconds (measured by timing many of them).
+struct instrumentation_costs {
+  double cpu_clock_scope_us = 0;
+  double wall_clock_scope_us = 0;
+  double sample_us = 0;
+};
+instrumentation_costs measure_instrumentation();
+
+/// Adds the instrumentation's estimated cost per transaction.
+void apply_instrumentation(bench_result& b, const instrumentation_costs& c);
 
 /// Figures for the transactions `t` defines (a protocol's registered one).
 bench_result analyze(const run_result& r, const transaction_def& t, std::size_t warmup,
                      const run_resources& res);
 
-/// Adds the crypto bound from primitive costs measured in this process.
-void apply_crypto_bound(bench_result& b, const std::vector<primitive_cost>& costs, unsigned cores);
+/// Adds the standalone estimate from primitive costs measured in this process.
+void apply_crypto_estimate(bench_result& b, const std::vector<primitive_cost>& costs);
 
 /// CPU seconds used by this process so far, and its peak resident memory.
 double process_cpu_seconds();

@@ -77,6 +77,7 @@ dsa_params dsa_params::generate(rng& r) {
 }
 
 result<dsa_params> dsa_params::from_der(byte_view der) {
+  detail::timed_op timed(detail::op::key_load);
   auto p = std::make_shared<impl>();
   if (!load_der(p->group, der) || !sizes_ok(p->group) || !p->group.Validate(CryptoPP::NullRNG(), 1))
     return make_error(errc::invalid_key, "not DSA-2048/256 domain parameters");
@@ -88,6 +89,7 @@ bytes dsa_params::to_der() const {
 }
 
 result<dsa_public_key> dsa_public_key::from_der(byte_view der) {
+  detail::timed_op timed(detail::op::key_load);
   dsa256::PublicKey k;
   if (!load_der(k, der) || !sizes_ok(k.GetGroupParameters()) || !k.Validate(CryptoPP::NullRNG(), 1))
     return make_error(errc::invalid_key, "not a DSA-2048/256 public key");
@@ -133,6 +135,7 @@ dsa_private_key::dsa_private_key(std::shared_ptr<const impl> p)
   , public_(std::make_shared<const dsa_public_key::impl>(public_of(impl_->key))) {}
 
 dsa_private_key dsa_private_key::generate(rng& r, const dsa_params& params) {
+  detail::timed_op timed(detail::op::keygen); // a key made, as RSA
   dsa256::PrivateKey k;
   const auto& g = params.get().group;
   k.Initialize(r.engine(), g.GetModulus(), g.GetSubgroupOrder(), g.GetGenerator());
@@ -140,6 +143,7 @@ dsa_private_key dsa_private_key::generate(rng& r, const dsa_params& params) {
 }
 
 result<dsa_private_key> dsa_private_key::from_der(byte_view der) {
+  detail::timed_op timed(detail::op::key_load);
   dsa256::PrivateKey k;
   if (!load_der(k, der) || !sizes_ok(k.GetGroupParameters()) || !k.Validate(CryptoPP::NullRNG(), 1))
     return make_error(errc::invalid_key, "not a DSA-2048/256 private key");

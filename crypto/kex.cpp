@@ -1,4 +1,5 @@
 #include "crypto/kex.hpp"
+#include "crypto/counters.hpp"
 
 #include <cryptopp/xed25519.h>
 
@@ -7,6 +8,7 @@
 namespace protobed::crypto {
 
 x25519_keypair x25519_keypair::generate(rng& r) {
+  detail::timed_op timed(detail::op::kex);
   CryptoPP::x25519 domain;
   x25519_keypair kp{bytes(x25519_key_size), bytes(x25519_key_size)};
   domain.GenerateKeyPair(r.engine(), kp.private_key.data(), kp.public_key.data());
@@ -16,6 +18,7 @@ x25519_keypair x25519_keypair::generate(rng& r) {
 result<x25519_keypair> x25519_keypair::from_private(byte_view private_key) {
   if (private_key.size() != x25519_key_size)
     return make_error(errc::invalid_argument, "X25519 private key must be 32 bytes");
+  detail::timed_op timed(detail::op::kex);
   x25519_keypair kp{private_key.to_bytes(), bytes(x25519_key_size)};
   CryptoPP::x25519 domain;
   domain.ClampKey(kp.private_key.data());
@@ -26,6 +29,7 @@ result<x25519_keypair> x25519_keypair::from_private(byte_view private_key) {
 result<bytes> x25519_shared(byte_view private_key, byte_view peer_public) {
   if (private_key.size() != x25519_key_size || peer_public.size() != x25519_key_size)
     return make_error(errc::invalid_argument, "X25519 keys must be 32 bytes");
+  detail::timed_op timed(detail::op::kex);
   CryptoPP::x25519 domain;
   // RFC 7748 decodeScalar25519: the scalar is clamped before use.
   auto scalar = private_key.to_bytes();

@@ -1,4 +1,5 @@
 #include "crypto/otp.hpp"
+#include "crypto/counters.hpp"
 
 #include <cryptopp/hmac.h>
 #include <cryptopp/sha.h>
@@ -17,6 +18,7 @@ std::string zero_padded(std::uint32_t value, unsigned digits) {
 
 template <class Hash>
 bytes hmac(byte_view key, byte_view msg) {
+  detail::timed_symmetric timed;
   CryptoPP::HMAC<Hash> mac(key.data(), key.size());
   bytes out(mac.DigestSize());
   mac.CalculateDigest(out.data(), msg.data(), msg.size());

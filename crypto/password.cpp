@@ -1,4 +1,5 @@
 #include "crypto/password.hpp"
+#include "crypto/counters.hpp"
 
 #include <cryptopp/scrypt.h>
 
@@ -47,6 +48,7 @@ result<bytes> scrypt(byte_view password, byte_view salt, const scrypt_params& pa
   if (length == 0)
     return make_error(errc::invalid_argument, "scrypt output length must be > 0");
   bytes out(length);
+  detail::timed_op timed(detail::op::password);
   try {
     CryptoPP::Scrypt kdf;
     kdf.DeriveKey(out.data(), out.size(), password.data(), password.size(), salt.data(),

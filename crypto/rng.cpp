@@ -1,4 +1,5 @@
 #include "crypto/rng.hpp"
+#include "crypto/counters.hpp"
 
 #include <cryptopp/drbg.h>
 #include <cryptopp/osrng.h>
@@ -76,6 +77,7 @@ rng rng::deterministic(std::uint64_t seed, std::string_view label) {
 }
 
 void rng::fill(std::uint8_t* out, std::size_t n) {
+  detail::timed_symmetric timed;
   engine_->GenerateBlock(out, n);
 }
 
@@ -87,6 +89,7 @@ bytes rng::generate(std::size_t n) {
 
 std::uint32_t rng::uniform(std::uint32_t min, std::uint32_t max) {
   // Crypto++ rejects and redraws out-of-range words: no modulo bias.
+  detail::timed_symmetric timed;
   return engine_->GenerateWord32(min, max);
 }
 

@@ -72,6 +72,7 @@ bool valid(const CryptoPP::RSA::PrivateKey& key) {
 } // namespace
 
 result<rsa_public_key> rsa_public_key::from_der(byte_view der) {
+  detail::timed_op timed(detail::op::key_load);
   CryptoPP::RSA::PublicKey k;
   if (!load_der(k, der) || !valid(k))
     return make_error(errc::invalid_key, "not an RSA SubjectPublicKeyInfo");
@@ -137,13 +138,14 @@ rsa_private_key::rsa_private_key(std::shared_ptr<const impl> p)
   , public_(std::make_shared<const rsa_public_key::impl>(CryptoPP::RSA::PublicKey(impl_->key))) {}
 
 rsa_private_key rsa_private_key::generate(rng& r, unsigned bits) {
-  detail::timed_op timed(detail::op::rsa_keygen);
+  detail::timed_op timed(detail::op::keygen);
   CryptoPP::InvertibleRSAFunction f;
   f.Initialize(r.engine(), bits, CryptoPP::Integer(65537));
   return rsa_private_key(std::make_shared<const impl>(CryptoPP::RSA::PrivateKey(f)));
 }
 
 result<rsa_private_key> rsa_private_key::from_der(byte_view der) {
+  detail::timed_op timed(detail::op::key_load);
   CryptoPP::RSA::PrivateKey k;
   if (!load_der(k, der) || !valid(k))
     return make_error(errc::invalid_key, "not an RSA PKCS#8 private key");
@@ -158,6 +160,7 @@ result<rsa_private_key> rsa_private_key::from_pem(std::string_view pem) {
 }
 
 bytes rsa_private_key::to_der() const {
+  detail::timed_op timed(detail::op::key_load);
   CryptoPP::ByteQueue q;
   impl_->key.DEREncode(q);
   bytes out(q.MaxRetrievable());

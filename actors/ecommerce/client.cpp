@@ -2,6 +2,7 @@
 
 #include "actors/ecommerce/otp_sms.hpp"
 #include "actors/ecommerce/sealing.hpp"
+#include "actors/runtime/key_pool.hpp"
 #include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
 
@@ -17,8 +18,8 @@ constexpr const char* otp_entry_purpose = "otp-entry";
 client::client(client_config cfg, const directory& dir, crypto::rng* setup_rng)
   : cfg_(std::move(cfg))
   , dir_(dir) {
-  for (std::int64_t k = 0; setup_rng && k < cfg_.session_key_pool; ++k)
-    key_pool_.push_back(crypto::rsa_private_key::generate(*setup_rng, cfg_.session_key_bits));
+  if (setup_rng && cfg_.session_key_pool > 0)
+    key_pool_ = make_key_pool(*setup_rng, cfg_.session_key_pool, cfg_.session_key_bits);
 }
 
 timer_id client::timeout_timer(const purchase& pu) {

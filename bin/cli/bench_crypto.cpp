@@ -70,7 +70,7 @@ std::string fixed(double v, int digits) {
 
 void print_table(const std::vector<bench::primitive_cost>& costs, const bench::machine_info& m) {
   std::cout << "protobed " << protobed::version << " — crypto primitive costs (1 thread)\n"
-            << "machine: " << m.cpu_model << ", " << m.cores << " cores; Crypto++ " << m.cryptopp
+            << "machine: " << m.cpu_model << ", " << m.usable.cores << " usable cores; Crypto++ " << m.cryptopp
             << "\n\n";
   std::printf("%-20s %12s %13s %10s  %s\n", "primitive", "ops/s", "µs/op", "MB/s", "what");
   for (const auto& c : costs) {
@@ -95,7 +95,7 @@ void print_json(const std::vector<bench::primitive_cost>& costs, const bench::ma
     {"format", 1},
     {"benchmark", "crypto"},
     {"protobed", protobed::version},
-    {"machine", {{"cpu", m.cpu_model}, {"cores", m.cores}, {"cryptopp", m.cryptopp}}},
+    {"machine", {{"cpu", m.cpu_model}, {"cores", m.usable.cores}, {"cryptopp", m.cryptopp}}},
     {"threads", 1},
     {"seconds_per_primitive", seconds},
     {"results", results}};

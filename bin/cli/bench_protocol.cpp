@@ -41,6 +41,7 @@ struct bench_cli {
   std::string scheduler = "stealing";
   double seconds = 0.5;
   std::string timeout;
+  bool overhead = false;
 };
 
 po::options_description describe(bench_cli& o) {
@@ -50,8 +51,14 @@ po::options_description describe(bench_cli& o) {
     "Runs a protocol workload on the real clock (CAF's scheduler, one thread per\n"
     "core) and reports throughput after warm-up, latency percentiles, failures,\n"
     "time per protocol step, CPU and memory, the crypto operations per transaction,\n"
-    "the crypto bound (those operations at the costs measured in this same run) and\n"
-    "efficiency = measured / bound, plus the framework's own cost per message.\n\n"
+    "the crypto bound (their CPU time, measured in this same run) and efficiency =\n"
+    "measured / bound = crypto share (crypto CPU / process CPU) × utilisation\n"
+    "(process CPU / (usable cores × wall time)), all over one window. Usable cores\n"
+    "come from the CPU affinity and cgroup quota; other processes' CPU use over the\n"
+    "window is sampled from /proc/stat and reported, with a warning when it is\n"
+    "noticeable. Also: the framework's own CPU per message (in this run, and with\n"
+    "the echo workload), key pools' build time with the sustained throughput that\n"
+    "charges it, and what the instrumentation itself costs.\n\n"
     "Options");
   d.add_options()("help,h", "show this help")(
     "transactions", po::value(&o.w.transactions)->default_value(200),
@@ -71,11 +78,15 @@ po::options_description describe(bench_cli& o) {
     "seed", po::value(&o.w.seed)->default_value(1), "seed for the workload's scenario")(
     "echo", po::value(&o.echo)->default_value(20000),
     "round trips of the crypto-free framework measurement (0: skip)")(
+    "overhead", po::bool_switch(&o.overhead),
+    "run the workload a second time with the counters off and report the difference")(
     "nodes", po::value(&o.nodes)->value_name("n1=H:P,n2=H:P,n3=H:P"),
     "also run distributed (the protocol's placement over n1, n2, n3) and report the ratio")(
     "require", po::value(&o.require)->composing()->value_name("EXPR"),
-    "fail (exit 1) unless it holds: tps>=40, efficiency>=0.8, p99<=500ms, failures<=0, "
-    "framework_us<=5 (repeatable)")("json", po::bool_switch(&o.json), "print the results as JSON")(
+    "fail (exit 1) unless it holds: tps>=40, efficiency>=0.8, crypto_share>=0.9, "
+    "utilisation>=0.9, sustained_tps>=20, p99<=500ms, failures<=0, framework_us<=20, "
+    "instrumentation<=0.02 (repeatable)")("json", po::bool_switch(&o.json),
+                                          "print the results as JSON")(
     "scheduler", po::value(&o.scheduler)->default_value("stealing"),
     "CAF scheduler policy: stealing (work stealing) or sharing (one queue)")(
     "seconds", po::value(&o.seconds)->default_value(0.5, "0.5"),
@@ -109,9 +120,21 @@ requirement parse_requirement(const std::string& text) {
       } catch (const std::exception&) {
         break;
       }
-    static const std::vector<std::string> metrics = {
-      "tps",  "efficiency", "p50",      "p90",          "p99",
-      "p999", "max",        "failures", "framework_us", "distributed_ratio"};
+    static const std::vector<std::string> metrics = {"tps",
+                                                     "efficiency",
+                                                     "crypto_share",
+                                                     "utilisation",
+                                                     "sustained_tps",
+                                                     "p50",
+                                                     "p90",
+                                                     "p99",
+                                                     "p999",
+                                                     "max",
+                                                     "failures",
+                                                     "framework_us",
+                                                     "echo_us",
+                                                     "instrumentation",
+                                                     "distributed_ratio"};
     if (std::find(metrics.begin(), metrics.end(), r.metric) == metrics.end())
       throw usage_error("bench: --require names unknown metric '" + r.metric + "'" +
                         did_you_mean(r.metric, metrics));
@@ -120,9 +143,17 @@ requirement parse_requirement(const std::string& text) {
   throw usage_error("bench: --require takes METRIC<=VALUE or METRIC>=VALUE, not '" + text + "'");
 }
 
+/// The crypto-free echo workload's framework cost.
+struct echo_figures {
+  std::size_t pairs = 0;
+  double cpu_us_per_message = 0; ///< process CPU / messages, many pairs in flight, with events
+  double latency_us = 0;         ///< wall time / messages, one message in flight
+};
+
 struct figures {
   bench::bench_result b;
-  double framework_us = 0;
+  echo_figures echo;
+  std::optional<double> uninstrumented_cpu_ms; ///< --overhead: the same run, counters off
   double distributed_tps = 0;
 };
 
@@ -132,6 +163,16 @@ double metric(const figures& f, const std::string& m) {
     return b.tps;
   if (m == "efficiency")
     return b.efficiency;
+  if (m == "crypto_share")
+    return b.crypto_share;
+  if (m == "utilisation")
+    return b.utilisation;
+  if (m == "sustained_tps")
+    return b.sustained_tps;
+  if (m == "instrumentation")
+    return b.instrumentation_share;
+  if (m == "echo_us")
+    return f.echo.cpu_us_per_message;
   if (m == "p50")
     return b.latency.p50;
   if (m == "p90")
@@ -145,7 +186,7 @@ double metric(const figures& f, const std::string& m) {
   if (m == "failures")
     return static_cast<double>(b.transactions - b.committed);
   if (m == "framework_us")
-    return f.framework_us;
+    return b.framework_us_per_message;
   return f.distributed_tps > 0 && b.tps > 0 ? f.distributed_tps / b.tps : 0;
 }
 
@@ -193,17 +234,18 @@ bench::bench_result measure(const scenario& s, const transaction_def& txn, std::
         rate > 0 ? static_cast<double>(expected - std::min(done, expected)) / rate : 0.0);
       progress.show(buf);
     };
-  // Crypto operations from the first tick on: after the world (long-term
-  // keys, session-key pools) was built, so only the transactions' own count.
-  // Every tick also samples the counters, so the per-transaction figures can
-  // be taken inside the throughput's window; progress shows every 200 ms.
+  // Every tick samples the counters, the process's CPU and the machine's, so
+  // throughput, crypto and CPU can all be taken over one span inside the
+  // throughput's window. Crypto operations count from the first tick on:
+  // after the world (long-term keys, session-key pools) was built, so only
+  // the transactions' own. Progress shows every 200 ms.
   std::optional<crypto::op_counts> ops_at_start;
   bench::sample_log samples;
   sim_time shown{-1};
   auto show = o.on_tick;
   o.tick_every = std::chrono::milliseconds(10);
   o.on_tick = [&](sim_time t, const trace& tr) {
-    bench::resource_sample now{t, crypto::counted_ops(), bench::process_cpu_seconds()};
+    auto now = bench::sample_resources(t);
     if (!ops_at_start)
       ops_at_start = now.ops;
     samples.offer(now);
@@ -214,13 +256,20 @@ bench::bench_result measure(const scenario& s, const transaction_def& txn, std::
   };
   auto ops0 = crypto::counted_ops();
   auto cpu0 = bench::process_cpu_seconds();
+  auto pools0 = key_pools_made();
   auto run = run_scenario(s, o);
   progress.clear();
   if (!run.completed)
     throw std::runtime_error("the benchmark run did not complete: " + run.incomplete_reason);
+  samples.offer(bench::sample_resources(run.end)); // the run's end closes the last span
   auto cpu1 = bench::process_cpu_seconds();
-  bench::run_resources res{cpu1 - cpu0, bench::process_peak_rss_mb(),
-                           crypto::counted_ops() - ops_at_start.value_or(ops0), samples.take()};
+  auto pools = key_pools_made();
+  bench::run_resources res{cpu1 - cpu0,
+                           bench::process_peak_rss_mb(),
+                           crypto::counted_ops() - ops_at_start.value_or(ops0),
+                           samples.take(),
+                           {pools.keys - pools0.keys, pools.seconds - pools0.seconds},
+                           bench::find_usable_cores()};
   auto b = bench::analyze(run, txn, warmup, res);
   for (const auto& c : check_expectations(s, run)) {
     ++b.expectations;
@@ -230,14 +279,50 @@ bench::bench_result measure(const scenario& s, const transaction_def& txn, std::
   return b;
 }
 
-double framework_cost_us(std::size_t round_trips, const std::string& scheduler) {
-  auto s = load_scenario_text(bench::framework_workload(round_trips), "bench-framework.yaml");
+/// The echo workload: CPU per message with `pairs` pairs bouncing packets at
+/// once (two events per round trip), and wall time per message with one in flight.
+echo_figures echo_cost(std::size_t round_trips, const std::string& scheduler) {
+  echo_figures e;
+  e.pairs = 16;
   run_options o;
   o.real = true;
   o.scheduler = scheduler;
-  auto r = run_scenario(s, o);
+  workload_options w;
+  w.transactions = round_trips;
+  w.clients = e.pairs;
+  const auto* echo = builtin_roles().find_protocol("echo");
+  auto many = load_scenario_text(echo->workload(w), "bench-echo.yaml");
+  auto cpu0 = bench::process_cpu_seconds();
+  run_scenario(many, o);
   auto messages = static_cast<double>(2 * round_trips);
-  return static_cast<double>(r.end.count()) / 1e3 / messages;
+  e.cpu_us_per_message = (bench::process_cpu_seconds() - cpu0) * 1e6 / messages;
+  auto one = load_scenario_text(bench::framework_workload(round_trips), "bench-framework.yaml");
+  auto r = run_scenario(one, o);
+  e.latency_us = static_cast<double>(r.end.count()) / 1e3 / messages;
+  return e;
+}
+
+/// The same run with the counters off (and no resource sampling but a first
+/// and a last sample): CPU per transaction over the run, to compare with
+/// the instrumented run's `run_cpu_ms_per_tx`.
+double uninstrumented_cpu_ms(const scenario& s, const transaction_def& txn,
+                             const run_options& base) {
+  run_options o = base;
+  o.real = true;
+  bench::sample_log samples;
+  o.tick_every = std::chrono::seconds(3600);
+  o.on_tick = [&](sim_time t, const trace&) {
+    if (samples.samples().empty())
+      samples.offer(bench::sample_resources(t));
+  };
+  crypto::set_counting(false);
+  auto run = run_scenario(s, o);
+  crypto::set_counting(true);
+  samples.offer(bench::sample_resources(run.end));
+  bench::run_resources res;
+  res.samples = samples.take();
+  res.usable = bench::find_usable_cores();
+  return bench::analyze(run, txn, 0, res).run_cpu_ms_per_tx;
 }
 
 nlohmann::ordered_json to_json(const bench_cli& c, const figures& f,
@@ -251,74 +336,177 @@ nlohmann::ordered_json to_json(const bench_cli& c, const figures& f,
   nlohmann::ordered_json reqs = nlohmann::ordered_json::array();
   for (const auto& [r, ok] : req)
     reqs.push_back({{"require", r.text}, {"observed", metric(f, r.metric)}, {"held", ok}});
-  return {{"format", 1},
-          {"benchmark", c.target},
-          {"machine", {{"cpu", m.cpu_model}, {"cores", m.cores}}},
-          {"model", c.rate > 0 ? "open" : "closed"},
-          {"clients", c.w.clients},
-          {"rate", c.rate},
-          {"key_pool", !c.no_key_pool},
-          {"transactions", b.transactions},
-          {"warmup", b.warmup},
-          {"measured", b.measured},
-          {"whole_run", b.whole_run},
-          {"counted_in_window", b.counted_in_window},
-          {"committed", b.committed},
-          {"failures", b.failures},
-          {"window_seconds", b.window_seconds},
-          {"tps", b.tps},
-          {"latency_ms",
-           {{"p50", b.latency.p50},
-            {"p90", b.latency.p90},
-            {"p99", b.latency.p99},
-            {"p99.9", b.latency.p999},
-            {"max", b.latency.max}}},
-          {"step_ms", b.step_ms},
-          {"setup", b.setup ? nlohmann::json{{"name", b.setup->name},
-                                             {"done", b.setup->done},
-                                             {"mean_ms", b.setup->mean_ms},
-                                             {"span_ms", b.setup->span_ms}}
-                            : nlohmann::json()},
-          {"cpu_ms_per_tx", b.cpu_ms_per_tx},
-          {"peak_rss_mb", b.peak_rss_mb},
-          {"packets", b.packets},
-          {"crypto_per_tx",
-           {{"rsa_keygen", b.keygens},
-            {"private_ops", b.private_ops},
-            {"public_ops", b.public_ops},
-            {"symmetric_kib", b.symmetric_kib}}},
-          {"primitive_us", costs_json},
-          {"crypto_ms_per_tx", b.crypto_ms_per_tx},
-          {"symmetric_ms_per_tx", b.symmetric_ms_per_tx},
-          {"estimate_ms_per_tx", b.estimate_ms_per_tx},
-          {"cores", b.cores},
-          {"bound_tps", b.bound_tps},
-          {"efficiency", b.efficiency},
-          {"framework_us_per_message", f.framework_us},
-          {"distributed_tps", f.distributed_tps},
-          {"distributed_ratio", metric(f, "distributed_ratio")},
-          {"expectations", b.expectations},
-          {"expectations_broken", b.broken},
-          {"requirements", reqs}};
+  auto or_null = [](double v, bool known) { return known ? nlohmann::json(v) : nlohmann::json(); };
+  return {
+    {"format", 2},
+    {"benchmark", c.target},
+    {"machine",
+     {{"cpu", m.cpu_model},
+      {"online_cpus", m.usable.online},
+      {"affinity_cpus", m.usable.affinity},
+      {"cgroup_quota_cores", or_null(m.usable.quota, m.usable.quota > 0)},
+      {"usable_cores", m.usable.cores}}},
+    {"model", c.rate > 0 ? "open" : "closed"},
+    {"clients", c.w.clients},
+    {"rate", c.rate},
+    {"key_pool", !c.no_key_pool},
+    {"transactions", b.transactions},
+    {"warmup", b.warmup},
+    {"measured", b.measured},
+    {"whole_run", b.whole_run},
+    {"counted_in_window", b.counted_in_window},
+    {"committed", b.committed},
+    {"failures", b.failures},
+    {"window_seconds", b.window_seconds},
+    {"tps", b.tps},
+    {"latency_ms",
+     {{"p50", b.latency.p50},
+      {"p90", b.latency.p90},
+      {"p99", b.latency.p99},
+      {"p99.9", b.latency.p999},
+      {"max", b.latency.max}}},
+    {"step_ms", b.step_ms},
+    {"setup", b.setup ? nlohmann::json{{"name", b.setup->name},
+                                       {"done", b.setup->done},
+                                       {"mean_ms", b.setup->mean_ms},
+                                       {"span_ms", b.setup->span_ms}}
+                      : nlohmann::json()},
+    {"cpu_ms_per_tx", b.cpu_ms_per_tx},
+    {"peak_rss_mb", b.peak_rss_mb},
+    {"packets", b.packets},
+    {"window_packets", b.window_packets},
+    {"crypto_per_tx",
+     {{"keygens", b.keygens},
+      {"private_ops", b.private_ops},
+      {"public_ops", b.public_ops},
+      {"symmetric_kib", b.symmetric_kib},
+      {"key_loads", b.key_loads},
+      {"key_exchanges", b.key_exchanges},
+      {"password_hashes", b.password_hashes}}},
+    {"primitive_us", costs_json},
+    {"crypto_ms_per_tx", b.crypto_ms_per_tx},
+    {"crypto_ms_per_tx_by_kind",
+     {{"asymmetric", b.asymmetric_ms_per_tx},
+      {"symmetric", b.symmetric_ms_per_tx},
+      {"keys", b.key_ms_per_tx},
+      {"passwords", b.password_ms_per_tx}}},
+    {"estimate_ms_per_tx", b.estimate_ms_per_tx},
+    {"cores", b.cores},
+    {"bound_tps", b.bound_tps},
+    {"efficiency", b.efficiency},
+    {"crypto_share", b.crypto_share},
+    {"utilisation", b.utilisation},
+    {"other_load", or_null(b.other_load, b.other_load >= 0)},
+    {"steal", b.steal},
+    {"busy_machine", b.busy_machine},
+    {"framework_us_per_message", b.framework_us_per_message},
+    {"echo",
+     {{"pairs", f.echo.pairs},
+      {"cpu_us_per_message", f.echo.cpu_us_per_message},
+      {"latency_us_per_message", f.echo.latency_us}}},
+    {"key_pool_build",
+     {{"keys", b.pool_keys}, {"seconds", b.pool_seconds}, {"sustained_tps", b.sustained_tps}}},
+    {"instrumentation",
+     {{"cpu_clock_scopes_per_tx", b.cpu_clock_scopes},
+      {"wall_clock_scopes_per_tx", b.wall_clock_scopes},
+      {"samples_per_tx", b.samples_per_tx},
+      {"us_per_tx", b.instrumentation_us_per_tx},
+      {"share", b.instrumentation_share},
+      {"run_cpu_ms_per_tx", b.run_cpu_ms_per_tx},
+      {"uninstrumented_run_cpu_ms_per_tx",
+       or_null(f.uninstrumented_cpu_ms.value_or(0), f.uninstrumented_cpu_ms.has_value())}}},
+    {"distributed_tps", f.distributed_tps},
+    {"distributed_ratio", metric(f, "distributed_ratio")},
+    {"expectations", b.expectations},
+    {"expectations_broken", b.broken},
+    {"requirements", reqs}};
+}
+
+std::string cores_text(const bench::bench_result& b) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), b.cores == static_cast<unsigned>(b.cores) ? "%.0f" : "%.2f",
+                b.cores);
+  return buf;
+}
+
+void print_throughput(const bench::bench_result& b) {
+  const char* span = b.counted_in_window ? ""
+                                         : " (too few transactions per client for a steady "
+                                           "window: counted over the whole run)";
+  std::printf("throughput     %.1f tx/s  (%zu transactions in a %.2fs window%s", b.tps, b.measured,
+              b.window_seconds, span);
+  if (b.counted_in_window)
+    std::printf(", %zu warm-up and as many cool-down left out", b.warmup);
+  std::printf(")\n");
+  if (b.pool_keys > 0)
+    std::printf("key pool       %zu session keys made before the run in %.1f s (one thread, %.1f "
+                "ms each): sustained %.1f tx/s when charged to the transactions; "
+                "--no-key-pool makes them inside\n",
+                b.pool_keys, b.pool_seconds, b.pool_seconds * 1e3 / b.pool_keys, b.sustained_tps);
+}
+
+void print_crypto(const bench_cli& c, const bench::bench_result& b) {
+  std::printf("crypto per tx  %.2f keygen, %.1f private ops, %.1f public ops, %.1f KiB "
+              "symmetric, %.1f key loads, %.1f key exchanges%s%s\n",
+              b.keygens, b.private_ops, b.public_ops, b.symmetric_kib, b.key_loads, b.key_exchanges,
+              b.password_hashes > 0 ? ", password hashes" : "",
+              c.no_key_pool || b.pool_keys == 0 ? "" : " (session keys from the pool)");
+  if (b.bound_tps <= 0) {
+    std::printf("crypto bound   none: no cryptography per transaction\n");
+    return;
+  }
+  std::printf("crypto bound   %.1f tx/s on %s usable cores: %.2f ms of crypto CPU per transaction "
+              "(asymmetric %.2f, symmetric %.2f, keys %.2f, passwords %.2f; %.2f ms at "
+              "standalone primitive costs)\n",
+              b.bound_tps, cores_text(b).c_str(), b.crypto_ms_per_tx, b.asymmetric_ms_per_tx,
+              b.symmetric_ms_per_tx, b.key_ms_per_tx, b.password_ms_per_tx, b.estimate_ms_per_tx);
+  std::printf("efficiency     %.2f = measured / bound = crypto share %.2f (crypto CPU / process "
+              "CPU) × utilisation %.2f (process CPU / (%s cores × window))\n",
+              b.efficiency, b.crypto_share, b.utilisation, cores_text(b).c_str());
+}
+
+void print_machine(const bench::bench_result& b) {
+  if (b.other_load < 0)
+    return;
+  std::printf("machine        other processes used %.0f %% of the %u online CPUs in the window "
+              "(steal %.0f %%)\n",
+              b.other_load * 100, b.online_cpus, b.steal * 100);
+  if (b.busy_machine)
+    std::printf("  WARNING      the machine was busy: utilisation, throughput and efficiency are "
+                "lower than on a quiet machine; the crypto share is not affected\n");
+}
+
+void print_costs(const figures& f) {
+  const auto& b = f.b;
+  if (b.framework_us_per_message > 0)
+    std::printf("framework      %.1f us CPU per protocol message in this run ((process CPU − "
+                "crypto) / %zu packets in the window)",
+                b.framework_us_per_message, b.window_packets);
+  if (f.echo.pairs > 0)
+    std::printf("; echo: %.1f us CPU per message with %zu pairs in flight, %.1f us per message "
+                "one at a time",
+                f.echo.cpu_us_per_message, f.echo.pairs, f.echo.latency_us);
+  std::printf("\ninstrument     %.1f us per transaction = %.2f %% of its CPU (%.0f CPU-clock and "
+              "%.0f wall-clock timed scopes, %.2f resource samples)",
+              b.instrumentation_us_per_tx, b.instrumentation_share * 100, b.cpu_clock_scopes,
+              b.wall_clock_scopes, b.samples_per_tx);
+  if (f.uninstrumented_cpu_ms && *f.uninstrumented_cpu_ms > 0)
+    std::printf("; counters off: %.2f against %.2f ms CPU per transaction over the run (%+.1f "
+                "%%, within run-to-run noise)",
+                *f.uninstrumented_cpu_ms, b.run_cpu_ms_per_tx,
+                (b.run_cpu_ms_per_tx / *f.uninstrumented_cpu_ms - 1) * 100);
+  std::printf("\n");
 }
 
 void print_table(const bench_cli& c, const figures& f,
                  const std::vector<std::pair<requirement, bool>>& req) {
   const auto& b = f.b;
-  std::printf("protobed bench %s — %zu transactions, %s, real mode, %u cores\n", c.target.c_str(),
-              b.transactions,
+  std::printf("protobed bench %s — %zu transactions, %s, real mode, %s usable cores\n",
+              c.target.c_str(), b.transactions,
               c.rate > 0 ? ("open model at " + std::to_string(c.rate) + "/s").c_str()
                          : (std::to_string(c.w.clients) + " clients (closed model)").c_str(),
-              b.cores);
-  if (b.whole_run)
-    std::printf("throughput     %.1f tx/s  (%zu transactions over the whole run, %.2fs: too few "
-                "purchases per client for a steady window)\n",
-                b.tps, b.measured, b.window_seconds);
-  else
-    std::printf("throughput     %.1f tx/s  (%zu transactions in a %.2fs window, %zu warm-up and "
-                "%zu cool-down left out)\n",
-                b.tps, b.measured, b.window_seconds, b.warmup,
-                b.transactions - b.measured - b.warmup);
+              cores_text(b).c_str());
+  print_throughput(b);
   std::printf("latency        p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms\n",
               b.latency.p50, b.latency.p90, b.latency.p99, b.latency.p999, b.latency.max);
   std::printf("failures       %zu", b.transactions - b.committed);
@@ -331,27 +519,11 @@ void print_table(const bench_cli& c, const figures& f,
     std::printf("\nsetup          %zu %s(s) before the window: mean %.1f ms each, all within %.1f "
                 "ms",
                 b.setup->done, b.setup->name.c_str(), b.setup->mean_ms, b.setup->span_ms);
-  const char* where = b.counted_in_window ? "in the window" : "over the whole run";
-  std::printf("\nresources      %.2f ms CPU per transaction (%s), peak memory %.0f MB, %zu "
-              "packets\n",
-              b.cpu_ms_per_tx, where, b.peak_rss_mb, b.packets);
-  std::printf(
-    "crypto per tx  %.2f RSA keygen, %.1f private ops, %.1f public ops, %.1f KiB symmetric%s\n",
-    b.keygens, b.private_ops, b.public_ops, b.symmetric_kib,
-    c.no_key_pool ? "" : " (session keys from a pool made before the run)");
-  if (b.bound_tps > 0) {
-    std::printf("crypto bound   %.1f tx/s on %u cores (%.2f ms of crypto per transaction, of which "
-                "%.2f ms ciphers, MACs and hashes, timed %s; %.2f ms at standalone "
-                "primitive costs)\n",
-                b.bound_tps, b.cores, b.crypto_ms_per_tx, b.symmetric_ms_per_tx, where,
-                b.estimate_ms_per_tx);
-    std::printf("efficiency     %.2f = measured / bound\n", b.efficiency);
-  } else {
-    std::printf("crypto bound   none: no asymmetric cryptography per transaction\n");
-  }
-  if (f.framework_us > 0)
-    std::printf("framework      %.2f us per protocol message (echo workload, no crypto)\n",
-                f.framework_us);
+  std::printf("\nresources      %.2f ms CPU per transaction, peak memory %.0f MB, %zu packets\n",
+              b.cpu_ms_per_tx, b.peak_rss_mb, b.packets);
+  print_crypto(c, b);
+  print_machine(b);
+  print_costs(f);
   if (f.distributed_tps > 0)
     std::printf("distributed    %.1f tx/s over 3 nodes = %.2f of in-process\n", f.distributed_tps,
                 metric(f, "distributed_ratio"));
@@ -414,14 +586,17 @@ int bench_protocol(const args& a, const std::string& target) {
   run_options base;
   base.scheduler = c.scheduler;
   f.b = measure(s, *proto->transaction, expected, warmup, base, quiet);
+  if (c.overhead)
+    f.uninstrumented_cpu_ms = uninstrumented_cpu_ms(s, *proto->transaction, base);
   auto costs = bench::measure_crypto(
     {std::chrono::duration<double>(c.seconds),
      3,
      {"rsa2048.keygen", "rsa2048.private_op", "rsa2048.public_op", "aes256gcm.seal"},
      nullptr});
-  bench::apply_crypto_bound(f.b, costs, std::max(1u, std::thread::hardware_concurrency()));
+  bench::apply_crypto_estimate(f.b, costs);
+  bench::apply_instrumentation(f.b, bench::measure_instrumentation());
   if (c.echo > 0)
-    f.framework_us = framework_cost_us(c.echo, c.scheduler);
+    f.echo = echo_cost(c.echo, c.scheduler);
   if (nodes) {
     if (!proto->workload)
       throw usage_error("bench: --nodes needs a protocol's built-in workload, not a file");

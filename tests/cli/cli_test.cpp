@@ -12,6 +12,7 @@
 
 #include "tests/support/run_process.hpp"
 
+using protobed::test::run_process;
 using protobed::test::run_protobed;
 
 namespace {
@@ -490,6 +491,58 @@ TEST_CASE("bench counts crypto and CPU inside the throughput's window, not over 
   CHECK(doc["cpu_ms_per_tx"].get<double>() >= doc["crypto_ms_per_tx"].get<double>());
 }
 
+TEST_CASE("bench efficiency is crypto share times utilisation over one window, at most 1",
+          "[cli][bench]") {
+  // All cryptography is timed (keys parsed, random bytes, hashes too) and
+  // counted over the span the throughput is taken over: the crypto CPU of a
+  // window cannot exceed the cores' time in it.
+  auto r = run_protobed({"bench", "micropay", "--transactions", "200", "--clients", "2", "--json",
+                         "--echo", "0", "--seconds", "0.01"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  auto efficiency = doc["efficiency"].get<double>();
+  auto share = doc["crypto_share"].get<double>();
+  auto utilisation = doc["utilisation"].get<double>();
+  CHECK(efficiency > 0);
+  CHECK(efficiency <= 1.05);
+  CHECK(share <= 1.0);
+  CHECK(utilisation <= 1.05);
+  CHECK(efficiency == Approx(share * utilisation).epsilon(1e-9));
+  CHECK(doc["tps"].get<double>() ==
+        Approx(doc["measured"].get<double>() / doc["window_seconds"].get<double>()));
+  CHECK(doc["cores"].get<double>() == doc["machine"]["usable_cores"].get<double>());
+  CHECK(doc["other_load"].get<double>() >= 0);
+  CHECK(doc["window_packets"].get<double>() > 0);
+  CHECK(doc["crypto_ms_per_tx_by_kind"]["asymmetric"].get<double>() > 0);
+}
+
+TEST_CASE("bench --overhead runs again with the counters off", "[cli][bench]") {
+  auto r = run_protobed({"bench", "micropay", "--transactions", "40", "--clients", "2",
+                         "--overhead", "--echo", "0", "--seconds", "0.01"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("counters off:") != std::string::npos);
+  CHECK(r.out.find("instrument ") != std::string::npos);
+}
+
+TEST_CASE("bench counts only the cores this process may use", "[cli][bench]") {
+  // Pinned to one CPU, the bound is one core's worth, whatever the machine has.
+  const std::string taskset = "/usr/bin/taskset";
+  if (!std::filesystem::exists(taskset)) {
+    WARN("taskset (util-linux) is not installed: not checked");
+    return;
+  }
+  auto r =
+    run_process(taskset, {"-c", "0", PROTOBED_BINARY, "bench", "micropay", "--transactions", "40",
+                          "--clients", "2", "--json", "--echo", "0", "--seconds", "0.01"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["machine"]["affinity_cpus"] == 1);
+  CHECK(doc["cores"].get<double>() == 1.0);
+}
+
 TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli][bench]") {
   // Seven purchases per card: more than the bank's default codes per card per
   // hour, which the workload must lift.
@@ -498,7 +551,7 @@ TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto doc = nlohmann::json::parse(r.out);
-  CHECK(doc["format"] == 1);
+  CHECK(doc["format"] == 2);
   CHECK(doc["transactions"] == 14);
   CHECK(doc["committed"] == 14);
   CHECK(doc["model"] == "closed");
@@ -509,10 +562,19 @@ TEST_CASE("bench ecommerce runs a tiny workload and reports every figure", "[cli
   // Per purchase: ten private RSA operations (client 2, merchant 3, bank 4, gateway 1);
   // the session keys come from the pool made before the run.
   CHECK(doc["crypto_per_tx"]["private_ops"].get<double>() == Approx(10.0));
-  CHECK(doc["crypto_per_tx"]["rsa_keygen"].get<double>() == Approx(0.0));
+  CHECK(doc["crypto_per_tx"]["keygens"].get<double>() == Approx(0.0));
+  CHECK(doc["key_pool_build"]["keys"] == 14); // one session key per purchase, made before
+  CHECK(doc["key_pool_build"]["seconds"].get<double>() > 0);
+  CHECK(doc["key_pool_build"]["sustained_tps"].get<double>() < doc["tps"].get<double>());
+  CHECK(doc["crypto_per_tx"]["key_loads"].get<double>() > 0); // session public keys parsed
   CHECK(doc["bound_tps"].get<double>() > 0);
   CHECK(doc["efficiency"].get<double>() > 0);
   CHECK(doc["framework_us_per_message"].get<double>() > 0);
+  CHECK(doc["echo"]["pairs"] == 16);
+  CHECK(doc["echo"]["cpu_us_per_message"].get<double>() > 0);
+  CHECK(doc["echo"]["latency_us_per_message"].get<double>() > 0);
+  CHECK(doc["machine"]["usable_cores"].get<double>() >= 1);
+  CHECK(doc["instrumentation"]["share"].get<double>() > 0);
   CHECK(doc["cpu_ms_per_tx"].get<double>() > 0);
   CHECK(doc["peak_rss_mb"].get<double>() > 0);
   // The workload's expectations (money conserved, charged once) are checked too.
@@ -534,7 +596,8 @@ TEST_CASE("bench --require fails the command when a threshold is not met", "[cli
   auto u = run_protobed(unmet);
   CHECK(u.exit_code == 1);
   CHECK(u.out.find("FAILED") != std::string::npos);
-  CHECK(u.out.find("1.00 RSA keygen") != std::string::npos); // no pool: one per purchase
+  CHECK(u.out.find("1.00 keygen") != std::string::npos); // no pool: one per purchase
+  CHECK(u.out.find("key pool") == std::string::npos);
   check_one_line_error({"bench", "ecommerce", "--require", "p99=~5"}, "--require takes");
   check_one_line_error({"bench", "ecommerce", "--require", "tsp>=5"}, "did you mean 'tps'?");
   check_one_line_error({"bench", "ecommerce", "--clients", "0"}, "at least 1");

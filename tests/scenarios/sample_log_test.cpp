@@ -8,10 +8,10 @@ using namespace protobed;
 TEST_CASE("the bench keeps at most its limit of samples, evenly spaced", "[bench]") {
   bench::sample_log log(8);
   for (int i = 0; i < 8; ++i)
-    log.offer({sim_time(i), {}, 0});
+    log.offer({sim_time(i), {}, 0, {}});
   REQUIRE(log.samples().size() == 8); // not thinned until it must be
   for (int i = 8; i < 1000; ++i)
-    log.offer({sim_time(i), {}, 0});
+    log.offer({sim_time(i), {}, 0, {}});
   const auto& kept = log.samples();
   CHECK(kept.size() <= 8);
   CHECK(kept.size() >= 4);
