@@ -284,8 +284,12 @@ bench_result analyze(const run_result& r, const transaction_def& t, std::size_t 
   if (whole && whole->transactions > 0)
     b.run_cpu_ms_per_tx = (whole->last->cpu_seconds - whole->first->cpu_seconds) * 1e3 /
                           static_cast<double>(whole->transactions);
-  if (!counted)
-    counted = whole;
+  if (!counted && !done.empty()) { // the whole run: first start to last end, not the idle tail
+    std::int64_t first = done.front()->started;
+    for (const auto* p : done)
+      first = std::min(first, p->started);
+    counted = between_samples(res, done, packet_times, first, done.back()->ended);
+  }
   if (counted && counted->transactions > 0)
     over_span(b, *counted, res.usable);
   else // too short for two samples: the whole run's totals, and no shares

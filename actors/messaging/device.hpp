@@ -122,6 +122,7 @@ private:
   /// acceptance just clears the deadline): no timer per message.
   void resend_at(sim_time deadline, context& ctx);
   void on_resend_timer(context& ctx);
+  void stop_resend(context& ctx);
 
   // device_receive.cpp: deliveries
   void on_delivery(const packet& p, context& ctx);

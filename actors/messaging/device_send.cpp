@@ -141,6 +141,13 @@ void device::resend_at(sim_time deadline, context& ctx) {
   ctx.set_timer({resend_timer, 0}, deadline - ctx.now());
 }
 
+void device::stop_resend(context& ctx) {
+  resend_deadline_.reset();
+  if (resend_armed_) // a timer left armed would keep a finished run waiting for it
+    ctx.cancel_timer({resend_timer, 0});
+  resend_armed_.reset();
+}
+
 void device::on_resend_timer(context& ctx) {
   resend_armed_.reset();
   if (!resend_deadline_)
@@ -160,7 +167,7 @@ void device::on_accepted(const packet& p, context& ctx) {
                     {{"kind", p.kind}, {"msg", a->msg}, {"reason", "not in flight"}});
   auto m = std::move(outbox_.front());
   outbox_.pop_front();
-  resend_deadline_.reset();
+  stop_resend(ctx);
   if (a->status == "held") {
     ctx.emit("MessageAccepted", {{"msg", m.msg}, {"message", std::to_string(m.number)}});
   } else {

@@ -154,8 +154,20 @@ void relay::deliver_head(const std::string& phone, context& ctx) {
   if (box.attempts > 0) // the first delivery shows in the trace as its packet
     ctx.emit("MessageRedelivered",
              {{"msg", m.msg}, {"to", phone}, {"attempt", std::to_string(box.attempts + 1)}});
+  if (!box.deadline)
+    ++due_boxes_;
   box.deadline = ctx.now() + backoff(cfg_.redeliver_after, box.attempts);
   arm(*box.deadline, ctx);
+}
+
+void relay::clear_deadline(mailbox& box, context& ctx) {
+  if (!box.deadline)
+    return;
+  box.deadline.reset();
+  if (--due_boxes_ == 0 && armed_) { // a timer left armed would keep a finished run waiting
+    ctx.cancel_timer({redeliver_timer, 0});
+    armed_.reset();
+  }
 }
 
 void relay::arm(sim_time deadline, context& ctx) {
@@ -175,7 +187,7 @@ void relay::redeliver_due(context& ctx) {
       next = next ? std::min(*next, *box.deadline) : *box.deadline;
       continue;
     }
-    box.deadline.reset();
+    clear_deadline(box, ctx);
     const auto* a = find_account(phone);
     if (!a || box.queue.empty() || !online(*a))
       continue;
@@ -212,7 +224,7 @@ void relay::on_receipt(const packet& p, context& ctx) {
   box.evicted.clear();
   box.attempts = 0;
   box.stalled = false;
-  box.deadline.reset();
+  clear_deadline(box, ctx);
   ctx.emit("MessageDelivered", {{"msg", r->msg}, {"to", recipient}});
   if (const auto* s = find_account(sender))
     send_linked(*s, sender, kind::delivered, encode(*blob), ctx);
@@ -235,7 +247,7 @@ void relay::on_peer_status(const std::string& peer, bool reachable, context& ctx
       continue;
     auto& box = mailboxes_[phone];
     if (!reachable) {
-      box.deadline.reset();
+      clear_deadline(box, ctx);
       trim(phone, ctx);
       continue;
     }

@@ -90,10 +90,12 @@ private:
     return offline_.count(a.address) == 0;
   }
   account* find_account(const std::string& phone);
-  /// One timer for every mailbox: armed for the earliest deadline, never
-  /// cancelled (a receipt just clears its deadline), so a busy relay sets a
-  /// timer now and then instead of one per message.
+  /// One timer for every mailbox: armed for the earliest deadline and only
+  /// cancelled when no mailbox has one left (a receipt just clears its
+  /// deadline), so a busy relay sets a timer now and then instead of one
+  /// per message.
   void arm(sim_time deadline, context& ctx);
+  void clear_deadline(mailbox& box, context& ctx);
   void redeliver_due(context& ctx);
 
   relay_config cfg_;
@@ -108,6 +110,7 @@ private:
   std::map<std::string, std::string> accepted_;            ///< msg id -> status
   std::set<std::string> offline_;                          ///< participants known unreachable
   std::optional<sim_time> armed_;                          ///< when the redelivery timer fires
+  std::size_t due_boxes_ = 0;                              ///< mailboxes with a redelivery deadline
 };
 
 } // namespace protobed::messaging

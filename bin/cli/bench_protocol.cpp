@@ -430,14 +430,14 @@ std::string cores_text(const bench::bench_result& b) {
 }
 
 void print_throughput(const bench::bench_result& b) {
-  const char* span = b.counted_in_window ? ""
-                                         : " (too few transactions per client for a steady "
-                                           "window: counted over the whole run)";
-  std::printf("throughput     %.1f tx/s  (%zu transactions in a %.2fs window%s", b.tps, b.measured,
-              b.window_seconds, span);
   if (b.counted_in_window)
-    std::printf(", %zu warm-up and as many cool-down left out", b.warmup);
-  std::printf(")\n");
+    std::printf("throughput     %.1f tx/s  (%zu transactions in a %.2fs window, %zu warm-up and "
+                "as many cool-down left out)\n",
+                b.tps, b.measured, b.window_seconds, b.warmup);
+  else
+    std::printf("throughput     %.1f tx/s  (%zu transactions between the run's resource samples, "
+                "%.2fs: too few per client for a steady window)\n",
+                b.tps, b.measured, b.window_seconds);
   if (b.pool_keys > 0)
     std::printf("key pool       %zu session keys made before the run in %.1f s (one thread, %.1f "
                 "ms each): sustained %.1f tx/s when charged to the transactions; "
@@ -492,7 +492,7 @@ void print_costs(const figures& f) {
               b.wall_clock_scopes, b.samples_per_tx);
   if (f.uninstrumented_cpu_ms && *f.uninstrumented_cpu_ms > 0)
     std::printf("; counters off: %.2f against %.2f ms CPU per transaction over the run (%+.1f "
-                "%%, within run-to-run noise)",
+                "%%; one run each, so mostly run-to-run noise: the estimate is the precise figure)",
                 *f.uninstrumented_cpu_ms, b.run_cpu_ms_per_tx,
                 (b.run_cpu_ms_per_tx / *f.uninstrumented_cpu_ms - 1) * 100);
   std::printf("\n");
