@@ -156,10 +156,8 @@ std::optional<spent> between_samples(const run_resources& res,
   return out;
 }
 
-/// Crypto operations and times per transaction.
-void per_transaction(bench_result& b, const crypto::op_counts& ops, double cpu_seconds, double n) {
-  auto ms = [n](std::uint64_t ns) { return static_cast<double>(ns) / 1e6 / n; };
-  b.cpu_ms_per_tx = cpu_seconds * 1e3 / n;
+/// Crypto operations per transaction.
+void counts_per_transaction(bench_result& b, const crypto::op_counts& ops, double n) {
   b.keygens = static_cast<double>(ops.keygens) / n;
   b.private_ops = static_cast<double>(ops.rsa_private + ops.dsa_sign) / n;
   b.public_ops = static_cast<double>(ops.rsa_public + ops.dsa_verify) / n;
@@ -167,6 +165,13 @@ void per_transaction(bench_result& b, const crypto::op_counts& ops, double cpu_s
   b.key_loads = static_cast<double>(ops.key_loads) / n;
   b.key_exchanges = static_cast<double>(ops.key_exchanges) / n;
   b.password_hashes = static_cast<double>(ops.password_hashes) / n;
+}
+
+/// Crypto operations, crypto times and CPU per transaction.
+void per_transaction(bench_result& b, const crypto::op_counts& ops, double cpu_seconds, double n) {
+  auto ms = [n](std::uint64_t ns) { return static_cast<double>(ns) / 1e6 / n; };
+  counts_per_transaction(b, ops, n);
+  b.cpu_ms_per_tx = cpu_seconds * 1e3 / n;
   b.cpu_clock_scopes = static_cast<double>(ops.cpu_clock_scopes) / n;
   b.wall_clock_scopes = static_cast<double>(ops.wall_clock_scopes) / n;
   b.crypto_ms_per_tx = ms(ops.crypto_ns());
@@ -295,6 +300,9 @@ bench_result analyze(const run_result& r, const transaction_def& t, std::size_t 
   else // too short for two samples: the whole run's totals, and no shares
     per_transaction(b, res.ops, res.cpu_seconds,
                     static_cast<double>(std::max<std::size_t>(1, b.transactions)));
+  if (!b.counted_in_window) // few transactions: count operations exactly, over all of them
+    counts_per_transaction(b, res.ops,
+                           static_cast<double>(std::max<std::size_t>(1, b.transactions)));
   b.cores = res.usable.cores;
   b.bound_tps = b.crypto_ms_per_tx > 0 ? b.cores * 1e3 / b.crypto_ms_per_tx : 0;
   b.efficiency = b.bound_tps > 0 ? b.tps / b.bound_tps : 0;
