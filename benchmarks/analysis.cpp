@@ -213,6 +213,15 @@ void over_span(bench_result& b, const spent& sp, const usable_cores& usable) {
 
 } // namespace
 
+std::vector<std::int64_t> transaction_ends(const run_result& r, const transaction_def& t) {
+  std::vector<std::int64_t> ends;
+  for (const auto& [key, x] : collect(r.trace->records(), t))
+    if (x.started >= 0 && x.ended >= 0)
+      ends.push_back(x.ended);
+  std::sort(ends.begin(), ends.end());
+  return ends;
+}
+
 bench_result analyze(const run_result& r, const transaction_def& t, std::size_t warmup,
                      const run_resources& res) {
   auto recs = r.trace->records();

@@ -152,6 +152,9 @@ instrumentation_costs measure_instrumentation();
 /// Adds the instrumentation's estimated cost per transaction.
 void apply_instrumentation(bench_result& b, const instrumentation_costs& c);
 
+/// When each transaction `t` defines ended in the run, in order.
+std::vector<std::int64_t> transaction_ends(const run_result& r, const transaction_def& t);
+
 /// Figures for the transactions `t` defines (a protocol's registered one).
 bench_result analyze(const run_result& r, const transaction_def& t, std::size_t warmup,
                      const run_resources& res);

@@ -13,6 +13,7 @@
 #include "benchmarks/analysis.hpp"
 #include "benchmarks/framework.hpp"
 #include "benchmarks/machine.hpp"
+#include "benchmarks/overhead.hpp"
 #include "bin/cli/app.hpp"
 #include "bin/cli/command.hpp"
 #include "bin/cli/scenario_files.hpp"
@@ -79,7 +80,8 @@ po::options_description describe(bench_cli& o) {
     "echo", po::value(&o.echo)->default_value(20000),
     "round trips of the crypto-free framework measurement (0: skip)")(
     "overhead", po::bool_switch(&o.overhead),
-    "run the workload a second time with the counters off and report the difference")(
+    "measure the instrumentation: run the workload again with the counters on and off in "
+    "alternate 200 ms slices and compare CPU per transaction")(
     "nodes", po::value(&o.nodes)->value_name("n1=H:P,n2=H:P,n3=H:P"),
     "also run distributed (the protocol's placement over n1, n2, n3) and report the ratio")(
     "require", po::value(&o.require)->composing()->value_name("EXPR"),
@@ -153,7 +155,7 @@ struct echo_figures {
 struct figures {
   bench::bench_result b;
   echo_figures echo;
-  std::optional<double> uninstrumented_cpu_ms; ///< --overhead: the same run, counters off
+  std::optional<bench::overhead_result> overhead; ///< --overhead: counters on and off in turns
   double distributed_tps = 0;
 };
 
@@ -302,27 +304,25 @@ echo_figures echo_cost(std::size_t round_trips, const std::string& scheduler) {
   return e;
 }
 
-/// The same run with the counters off (and no resource sampling but a first
-/// and a last sample): CPU per transaction over the run, to compare with
-/// the instrumented run's `run_cpu_ms_per_tx`.
-double uninstrumented_cpu_ms(const scenario& s, const transaction_def& txn,
-                             const run_options& base) {
+/// The workload once more, the counters switched on and off every 200 ms,
+/// sampled every 10 ms: CPU per transaction of the "on" slices against the
+/// "off" slices over the steady window.
+bench::overhead_result measure_overhead(const scenario& s, const transaction_def& txn,
+                                        std::size_t warmup, const run_options& base) {
+  const sim_time slice = std::chrono::milliseconds(200);
   run_options o = base;
   o.real = true;
-  bench::sample_log samples;
-  o.tick_every = std::chrono::seconds(3600);
+  o.tick_every = std::chrono::milliseconds(10);
+  std::vector<bench::slice_sample> samples;
   o.on_tick = [&](sim_time t, const trace&) {
-    if (samples.samples().empty())
-      samples.offer(bench::sample_resources(t));
+    bool on = bench::slice_of(t, slice) % 2 == 0;
+    samples.push_back({bench::sample_resources(t), on});
+    crypto::set_counting(on);
   };
-  crypto::set_counting(false);
   auto run = run_scenario(s, o);
   crypto::set_counting(true);
-  samples.offer(bench::sample_resources(run.end));
-  bench::run_resources res;
-  res.samples = samples.take();
-  res.usable = bench::find_usable_cores();
-  return bench::analyze(run, txn, 0, res).run_cpu_ms_per_tx;
+  samples.push_back({bench::sample_resources(run.end), true});
+  return bench::compare_slices(run, txn, warmup, samples, slice);
 }
 
 nlohmann::ordered_json to_json(const bench_cli& c, const figures& f,
@@ -412,9 +412,12 @@ nlohmann::ordered_json to_json(const bench_cli& c, const figures& f,
       {"samples_per_tx", b.samples_per_tx},
       {"us_per_tx", b.instrumentation_us_per_tx},
       {"share", b.instrumentation_share},
-      {"run_cpu_ms_per_tx", b.run_cpu_ms_per_tx},
-      {"uninstrumented_run_cpu_ms_per_tx",
-       or_null(f.uninstrumented_cpu_ms.value_or(0), f.uninstrumented_cpu_ms.has_value())}}},
+      {"measured", f.overhead ? nlohmann::json{{"slice_pairs", f.overhead->pairs},
+                                               {"on_cpu_ms_per_tx", f.overhead->on_cpu_ms},
+                                               {"off_cpu_ms_per_tx", f.overhead->off_cpu_ms},
+                                               {"overhead", f.overhead->overhead},
+                                               {"standard_error", f.overhead->standard_error}}
+                              : nlohmann::json()}}},
     {"distributed_tps", f.distributed_tps},
     {"distributed_ratio", metric(f, "distributed_ratio")},
     {"expectations", b.expectations},
@@ -490,11 +493,14 @@ void print_costs(const figures& f) {
               "%.0f wall-clock timed scopes, %.2f resource samples)",
               b.instrumentation_us_per_tx, b.instrumentation_share * 100, b.cpu_clock_scopes,
               b.wall_clock_scopes, b.samples_per_tx);
-  if (f.uninstrumented_cpu_ms && *f.uninstrumented_cpu_ms > 0)
-    std::printf("; counters off: %.2f against %.2f ms CPU per transaction over the run (%+.1f "
-                "%%; one run each, so mostly run-to-run noise: the estimate is the precise figure)",
-                *f.uninstrumented_cpu_ms, b.run_cpu_ms_per_tx,
-                (b.run_cpu_ms_per_tx / *f.uninstrumented_cpu_ms - 1) * 100);
+  if (f.overhead && f.overhead->pairs > 0)
+    std::printf("\n               counters on and off in turns (%zu pairs of 200 ms slices): %.3f "
+                "against %.3f ms CPU per transaction, %+.1f %% ± %.1f %% (standard error)",
+                f.overhead->pairs, f.overhead->on_cpu_ms, f.overhead->off_cpu_ms,
+                f.overhead->overhead * 100, f.overhead->standard_error * 100);
+  else if (f.overhead)
+    std::printf("\n               counters on and off in turns: the steady window was too short "
+                "for two pairs of 200 ms slices");
   std::printf("\n");
 }
 
@@ -587,7 +593,7 @@ int bench_protocol(const args& a, const std::string& target) {
   base.scheduler = c.scheduler;
   f.b = measure(s, *proto->transaction, expected, warmup, base, quiet);
   if (c.overhead)
-    f.uninstrumented_cpu_ms = uninstrumented_cpu_ms(s, *proto->transaction, base);
+    f.overhead = measure_overhead(s, *proto->transaction, warmup, base);
   auto costs = bench::measure_crypto(
     {std::chrono::duration<double>(c.seconds),
      3,

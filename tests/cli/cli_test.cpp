@@ -517,13 +517,22 @@ TEST_CASE("bench efficiency is crypto share times utilisation over one window, a
   CHECK(doc["crypto_ms_per_tx_by_kind"]["asymmetric"].get<double>() > 0);
 }
 
-TEST_CASE("bench --overhead runs again with the counters off", "[cli][bench]") {
-  auto r = run_protobed({"bench", "micropay", "--transactions", "40", "--clients", "2",
-                         "--overhead", "--echo", "0", "--seconds", "0.01"});
+TEST_CASE("bench --overhead compares slices with the counters on and off", "[cli][bench]") {
+  auto r = run_protobed({"bench", "micropay", "--transactions", "2000", "--clients", "8",
+                         "--overhead", "--json", "--echo", "0", "--seconds", "0.01"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("counters off:") != std::string::npos);
-  CHECK(r.out.find("instrument ") != std::string::npos);
+  auto doc = nlohmann::json::parse(r.out);
+  const auto& m = doc["instrumentation"]["measured"];
+  REQUIRE(m.is_object());
+  CHECK(m["slice_pairs"].get<int>() >= 2);
+  CHECK(m["on_cpu_ms_per_tx"].get<double>() > 0);
+  CHECK(m["off_cpu_ms_per_tx"].get<double>() > 0);
+  CHECK(m["standard_error"].get<double>() > 0);
+  auto text = run_protobed({"bench", "micropay", "--transactions", "40", "--clients", "2",
+                            "--overhead", "--echo", "0", "--seconds", "0.01"});
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("counters on and off in turns") != std::string::npos);
 }
 
 TEST_CASE("bench counts only the cores this process may use", "[cli][bench]") {
