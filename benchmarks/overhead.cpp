@@ -36,6 +36,11 @@ std::size_t slice_of(sim_time t, sim_time slice) {
   return t.count() <= 0 ? 0 : static_cast<std::size_t>(t.count() / slice.count());
 }
 
+bool counting_in_slice(std::size_t k) {
+  bool first_is_on = (k / 2) % 2 == 0;
+  return (k % 2 == 0) == first_is_on;
+}
+
 overhead_result compare_slices(const run_result& r, const transaction_def& t, std::size_t warmup,
                                const std::vector<slice_sample>& samples, sim_time slice) {
   auto ends = transaction_ends(r, t);
@@ -63,7 +68,8 @@ overhead_result compare_slices(const run_result& r, const transaction_def& t, st
   for (const auto& [k, s] : slices)
     if (k % 2 == 0)
       if (auto next = slices.find(k + 1); next != slices.end())
-        pairs.emplace_back(s, next->second);
+        counting_in_slice(k) ? pairs.emplace_back(s, next->second)
+                             : pairs.emplace_back(next->second, s); // (on, off)
   if (pairs.size() < 2)
     return out;
   out.pairs = pairs.size();

@@ -29,8 +29,13 @@ struct overhead_result {
   double standard_error = 0; ///< of `overhead`, by the jackknife over slice pairs
 };
 
-/// The slice (0, 1, 2 …) a moment of the run falls in; even slices count.
+/// The slice (0, 1, 2 …) a moment of the run falls in.
 std::size_t slice_of(sim_time t, sim_time slice);
+
+/// Whether the counters are on in slice `k`. Slices pair up (0-1, 2-3 …) and
+/// the pairs alternate on-off, off-on (ABBA), so a steady drift over the run
+/// (a growing trace, a warming cache) cancels instead of biasing the result.
+bool counting_in_slice(std::size_t k);
 
 /// Compares the slices of a run made with counting toggled every `slice`.
 overhead_result compare_slices(const run_result& r, const transaction_def& t, std::size_t warmup,

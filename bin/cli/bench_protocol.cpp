@@ -315,7 +315,7 @@ bench::overhead_result measure_overhead(const scenario& s, const transaction_def
   o.tick_every = std::chrono::milliseconds(10);
   std::vector<bench::slice_sample> samples;
   o.on_tick = [&](sim_time t, const trace&) {
-    bool on = bench::slice_of(t, slice) % 2 == 0;
+    bool on = bench::counting_in_slice(bench::slice_of(t, slice));
     samples.push_back({bench::sample_resources(t), on});
     crypto::set_counting(on);
   };

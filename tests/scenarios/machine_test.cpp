@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include "benchmarks/machine.hpp"
+#include "benchmarks/overhead.hpp"
 
 using namespace protobed::bench;
 
@@ -51,4 +52,14 @@ TEST_CASE("usable cores follow the CPU affinity", "[bench][machine]") {
     CHECK(pinned.cores == Approx(1.0));
     CHECK(pinned.limited_by == "affinity");
   }
+}
+
+TEST_CASE("--overhead alternates its slices on-off, off-on so a drift cancels", "[bench]") {
+  std::string pattern;
+  for (std::size_t k = 0; k < 8; ++k)
+    pattern += protobed::bench::counting_in_slice(k) ? '1' : '0';
+  CHECK(pattern == "10011001");
+  CHECK(protobed::bench::slice_of(std::chrono::milliseconds(450), std::chrono::milliseconds(200)) ==
+        2);
+  CHECK(protobed::bench::slice_of(protobed::sim_time{-5}, std::chrono::milliseconds(200)) == 0);
 }
