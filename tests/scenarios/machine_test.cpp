@@ -54,7 +54,7 @@ TEST_CASE("usable cores follow the CPU affinity", "[bench][machine]") {
   }
 }
 
-TEST_CASE("--overhead alternates its slices on-off, off-on so a drift cancels", "[bench]") {
+TEST_CASE("bench --overhead alternates its slices on-off, off-on so a drift cancels", "[bench]") {
   std::string pattern;
   for (std::size_t k = 0; k < 8; ++k)
     pattern += protobed::bench::counting_in_slice(k) ? '1' : '0';
