@@ -27,6 +27,7 @@ using pb_activity_atom = caf::atom_constant<caf::atom("pb_active")>;
 using pb_spawn_atom = caf::atom_constant<caf::atom("pb_spawn")>;
 using pb_stop_atom = caf::atom_constant<caf::atom("pb_stop")>;
 using pb_observe_atom = caf::atom_constant<caf::atom("pb_observe")>;
+using pb_status_atom = caf::atom_constant<caf::atom("pb_status")>;
 using pb_peer_atom = caf::atom_constant<caf::atom("pb_peer")>;
 using pb_work_atom = caf::atom_constant<caf::atom("pb_work")>;
 /// Everything one step of a participant put on the network (its events, then

@@ -2,6 +2,7 @@
 // node actor with CAF's middleman and spawns participants for drivers.
 #include <csignal>
 #include <iostream>
+#include <mutex>
 
 #include <caf/io/all.hpp>
 
@@ -35,8 +36,10 @@ int node_command(const args& a) {
     "Usage: protobed node --listen HOST:PORT [--name N]\n\n"
     "Serves drivers: publishes a node actor with CAF's middleman and spawns the\n"
     "participants a scenario places on it (protobed run FILE --nodes N=HOST:PORT).\n"
-    "Port 0 picks a free port. Prints 'listening on HOST:PORT' when ready and\n"
-    "stops cleanly on SIGINT or SIGTERM. The link is not authenticated or\n"
+    "Port 0 picks a free port. Prints 'listening on HOST:PORT' when ready, a line\n"
+    "when a run starts and when it is freed (its driver's run ended, or the driver\n"
+    "died or lost its connection: the node stops that run's participants and\n"
+    "frees its state), and stops cleanly on SIGINT or SIGTERM. The link is not authenticated or\n"
     "encrypted by protobed: use it on networks you control.\n\nOptions");
   desc.add_options()("help,h", "show this help")(
     "listen", po::value(&listen)->value_name("HOST:PORT"), "address to listen on")(
@@ -60,7 +63,11 @@ int node_command(const args& a) {
   cfg.set("scheduler.policy", caf::atom("sharing"));
   register_types(cfg);
   caf::actor_system sys{cfg};
-  auto node = sys.spawn(node_actor, name);
+  auto node = sys.spawn(node_actor, name, [](const std::string& line) {
+    static std::mutex out;
+    std::lock_guard<std::mutex> g(out);
+    std::cout << line << std::endl;
+  });
   auto port = sys.middleman().publish(node, addr->port, addr->host.c_str(), true);
   if (!port) {
     caf::anon_send_exit(node, caf::exit_reason::user_shutdown);

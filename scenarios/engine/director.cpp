@@ -243,12 +243,34 @@ std::string spawn_remote(caf::actor_system& sys, caf::actor node, const std::str
   return failure;
 }
 
-observation observe_remote(caf::actor_system& sys, const caf::actor& who) {
+/// A remote participant's observation; the error, rendered, if it did not answer.
+std::optional<observation> observe_remote(caf::actor_system& sys, const caf::actor& who,
+                                          std::string& error) {
   caf::scoped_actor self{sys};
-  observation out;
+  std::optional<observation> out;
   self->request(who, std::chrono::seconds(10), pb_observe_atom::value)
-    .receive([&](const observation& o) { out = o; }, [&](const caf::error&) {});
+    .receive([&](const observation& o) { out = o; },
+             [&](const caf::error& e) { error = sys.render(e); });
   return out;
+}
+
+/// Observes every remote participant into `into`; false (and the run
+/// incomplete, naming who) if one did not answer.
+bool observe_all_remote(caf::actor_system& sys, const world& w, const actors& a,
+                        std::map<std::string, observation>& into, run_result& r) {
+  for (const auto& [name, who] : a.participants) {
+    if (w.cores.count(name) != 0)
+      continue;
+    std::string error;
+    auto o = observe_remote(sys, who, error);
+    if (!o) {
+      r.completed = false;
+      r.incomplete_reason = "cannot observe " + name + " on its node: " + error;
+      return false;
+    }
+    into[name] = *o;
+  }
+  return true;
 }
 
 /// Connects to every node the placement uses and spawns their participants.
@@ -290,16 +312,13 @@ void play_distributed(const scenario& s, world& w, run_result& r, const run_opti
   if (auto why = place_remote(sys, s, o, r, a, watch, t0); !why.empty()) {
     r.completed = false;
     r.incomplete_reason = why;
-  } else {
-    for (const auto& [name, who] : a.participants)
-      r.initial[name] = observe_remote(sys, who);
+  } else if (observe_all_remote(sys, w, a, r.initial, r)) {
     spawn_local(sys, w, a, act, t0);
     start_all(a, *act);
     schedule_steps(s, a, *act);
     wait_quiet(sys, t0, *act, s, r, stop.get(), o);
-    for (const auto& [name, who] : a.participants)
-      if (w.cores.count(name) == 0 && r.completed)
-        r.final[name] = observe_remote(sys, who);
+    if (r.completed)
+      observe_all_remote(sys, w, a, r.final, r);
   }
   stop_all(a);
   caf::anon_send_exit(watch, caf::exit_reason::user_shutdown);

@@ -64,6 +64,49 @@ check "purchase over 3 nodes: OPD and mail server, RSA and DSA customers" 0 "res
 check "same file in-process" 0 "result    PASS" \
   "$bin" run scenarios/ecommerce/happy-path.yaml
 
+# Node hygiene: every run's participants and state are freed when the run
+# ends; a node serves run after run without growing.
+rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+for i in $(seq 1 10); do
+  "$bin" run tests/data/dist/echo-three-nodes.yaml --nodes "$nodes" >/dev/null 2>&1 || { echo "FAIL run $i"; fails=$((fails + 1)); }
+done
+rss_10=$(rss "$pid_n3")
+for i in $(seq 11 50); do
+  "$bin" run tests/data/dist/echo-three-nodes.yaml --nodes "$nodes" >/dev/null 2>&1 || { echo "FAIL run $i"; fails=$((fails + 1)); }
+done
+sleep 0.3 # the last run's participants go down after the driver
+rss_50=$(rss "$pid_n3")
+started=$(grep -c "started:" "$work/n3.out")
+freed=$(grep -c "run ended, freed" "$work/n3.out")
+last=$(grep "run ended, freed" "$work/n3.out" | tail -1)
+if [ "$started" -lt 50 ] || [ "$freed" -ne "$started" ] || [[ "$last" != *"0 run(s) held"* ]] ||
+   [ $((rss_50 - rss_10)) -gt 4096 ]; then
+  echo "FAIL node n3 after 50 runs: $started started, $freed freed, last '$last', RSS ${rss_10} -> ${rss_50} KiB"
+  fails=$((fails + 1))
+else
+  echo "ok   50 runs in a row: every run freed, RSS ${rss_10} -> ${rss_50} KiB after runs 10 and 50"
+fi
+
+# A driver killed mid-run: the nodes stop its participants and free the run.
+before=$(grep -c "run ended, freed" "$work/n2.out")
+"$bin" run scenarios/ecommerce/happy-path.yaml --nodes "$nodes" >/dev/null 2>&1 &
+driver=$!
+for _ in $(seq 1 100); do
+  [ "$(grep -c "started:" "$work/n2.out")" -gt "$before" ] && break
+  sleep 0.02
+done
+kill -9 "$driver" 2>/dev/null; wait "$driver" 2>/dev/null
+for _ in $(seq 1 100); do
+  [ "$(grep -c "run ended, freed" "$work/n2.out")" -gt "$before" ] && break
+  sleep 0.05
+done
+if [ "$(grep -c "run ended, freed" "$work/n2.out")" -gt "$before" ] &&
+   grep "run ended, freed" "$work/n2.out" | tail -1 | grep -q "0 run(s) held"; then
+  echo "ok   driver killed mid-run: node n2 freed its run"
+else
+  echo "FAIL driver killed mid-run: node n2 did not free the run"; cat "$work/n2.out"; fails=$((fails + 1))
+fi
+
 # A node killed mid-run: exit 3 naming it, well inside the time limit.
 ( sleep 0.8; kill -9 "$pid_n2" ) &
 check "node killed mid-run" 3 "INCOMPLETE  node n2 \(127.0.0.1:$port_n2\) was lost mid-run" \
