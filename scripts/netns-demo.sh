@@ -2,8 +2,10 @@
 # Multi-host demo on one machine (root only): three network namespaces —
 # pb-bank, pb-shop, pb-client — joined by veth links to a bridge, a protobed
 # node in each, and the driver in the root namespace running an e-commerce
-# scenario across them. Everything it creates is removed when it ends, also
-# on Ctrl-C or an error.
+# scenario across them over mutual TLS: a fresh CA and certificates are made
+# for the demo (protobed node --make-certs), each node presents node.pem, the
+# driver presents driver.pem, and each trusts only the demo's CA. Everything it
+# creates is removed when it ends, also on Ctrl-C or an error.
 #
 #   sudo bash scripts/netns-demo.sh [SCENARIO]   (default: scenarios/ecommerce/happy-path.yaml)
 #
@@ -17,6 +19,7 @@ bridge=pb-br0
 subnet=10.99.0
 hosts=(bank shop client)   # namespace pb-<host>, node n1, n2, n3
 pids=()
+certs=$(mktemp -d)
 
 [ "$(id -u)" -eq 0 ] || { echo "netns-demo: needs root (network namespaces)" >&2; exit 2; }
 command -v ip >/dev/null || { echo "netns-demo: needs 'ip' (apt-get install iproute2)" >&2; exit 2; }
@@ -32,6 +35,7 @@ cleanup() {
     ip link del "pb-$h-br" 2>/dev/null
   done
   ip link del "$bridge" 2>/dev/null
+  rm -rf "$certs"
   echo "netns-demo: cleaned up"
 }
 trap cleanup EXIT INT TERM
@@ -52,12 +56,14 @@ for h in "${hosts[@]}"; do
   i=$((i + 1))
 done
 
+"$bin" node --make-certs "$certs" >/dev/null
+echo "netns-demo: made a CA and node and driver certificates in $certs"
 nodes=""
 n=1
 i=11
 for h in "${hosts[@]}"; do
   out=$(mktemp)
-  ip netns exec "pb-$h" "$bin" node --listen "$subnet.$i:4001" --name "n$n" >"$out" 2>&1 &
+  ip netns exec "pb-$h" "$bin" node --listen "$subnet.$i:4001" --name "n$n" --certs "$certs" >"$out" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q "listening" "$out" && break; sleep 0.05; done
   echo "netns-demo: pb-$h: $(head -1 "$out")"
@@ -66,6 +72,6 @@ for h in "${hosts[@]}"; do
   i=$((i + 1))
 done
 
-echo "netns-demo: protobed run $scenario --nodes $nodes"
+echo "netns-demo: protobed run $scenario --nodes $nodes --certs $certs"
 cd "$root"
-"$bin" run "$scenario" --nodes "$nodes"
+"$bin" run "$scenario" --nodes "$nodes" --certs "$certs"

@@ -27,7 +27,8 @@ done
 packages=(
   g++ make cmake pkg-config
   python3                       # scripts/gen_attack_matrix.py and its test
-  libcaf-dev                    # CAF 0.17: actors, middleman
+  libcaf-dev                    # CAF 0.17: actors, middleman, TLS (caf_openssl)
+  libssl-dev                    # OpenSSL 3: node --make-certs writes the TLS certificates
   libcrypto++-dev               # Crypto++ 8.7
   libyaml-cpp-dev               # scenario files
   libboost-program-options-dev  # the command line

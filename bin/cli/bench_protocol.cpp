@@ -21,6 +21,7 @@
 #include "scenarios/engine/checks.hpp"
 #include "scenarios/engine/distribution.hpp"
 #include "scenarios/engine/loader.hpp"
+#include "scenarios/engine/tls.hpp"
 
 namespace po = boost::program_options;
 
@@ -38,6 +39,7 @@ struct bench_cli {
   bool json = false;
   std::vector<std::string> require;
   std::string nodes;
+  std::string certs;
   std::size_t echo = 20000;
   std::string scheduler = "stealing";
   double seconds = 0.5;
@@ -84,6 +86,8 @@ po::options_description describe(bench_cli& o) {
     "alternate 200 ms slices and compare CPU per transaction")(
     "nodes", po::value(&o.nodes)->value_name("n1=H:P,n2=H:P,n3=H:P"),
     "also run distributed (the protocol's placement over n1, n2, n3) and report the ratio")(
+    "certs", po::value(&o.certs)->value_name("DIR"),
+    "with --nodes: connect over TLS with DIR/driver.pem, DIR/driver.key, DIR/ca.pem")(
     "require", po::value(&o.require)->composing()->value_name("EXPR"),
     "fail (exit 1) unless it holds: tps>=40, efficiency>=0.8, crypto_share>=0.9, "
     "utilisation>=0.9, sustained_tps>=20, p99<=500ms, failures<=0, framework_us<=20, "
@@ -576,6 +580,14 @@ int bench_protocol(const args& a, const std::string& target) {
   if (c.rate > 0)
     c.w.rate = c.rate;
   std::optional<std::map<std::string, node_address>> nodes;
+  if (!c.certs.empty() && c.nodes.empty())
+    throw usage_error("bench: --certs only applies to --nodes");
+  if (!c.certs.empty())
+    try {
+      tls_files_in(c.certs, "driver");
+    } catch (const std::exception& e) {
+      throw usage_error(std::string("bench: --certs: ") + e.what());
+    }
   if (!c.nodes.empty() && !(nodes = parse_nodes(c.nodes)))
     throw usage_error("bench: --nodes must be n1=HOST:PORT,n2=HOST:PORT,n3=HOST:PORT");
   const auto* proto = builtin_roles().find_protocol(target);
@@ -612,6 +624,7 @@ int bench_protocol(const args& a, const std::string& target) {
     run_options o = base;
     for (const auto& [n, addr] : *nodes)
       o.nodes[n] = {addr.host, addr.port};
+    o.certs = c.certs;
     f.distributed_tps = measure(ps, *proto->transaction, expected, warmup, o, quiet).tps;
   }
   std::vector<std::pair<requirement, bool>> results;

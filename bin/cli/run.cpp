@@ -10,6 +10,7 @@
 #include "scenarios/engine/distribution.hpp"
 #include "scenarios/engine/junit.hpp"
 #include "scenarios/engine/report.hpp"
+#include "scenarios/engine/tls.hpp"
 
 namespace po = boost::program_options;
 
@@ -29,6 +30,7 @@ struct run_cli_options {
   std::string window;
   std::string junit_file;
   std::string nodes;
+  std::string certs;
 };
 
 po::options_description describe(run_cli_options& o) {
@@ -50,7 +52,10 @@ po::options_description describe(run_cli_options& o) {
     "junit", po::value(&o.junit_file)->value_name("FILE"), "write a JUnit XML report")(
     "nodes", po::value(&o.nodes)->value_name("N=HOST:PORT,..."),
     "run the participants a scenario places on nodes there (implies --real)")(
-    "real", po::bool_switch(&o.real), "real scheduler, real clock, OS randomness")(
+    "certs", po::value(&o.certs)->value_name("DIR"),
+    "with --nodes: connect over TLS, presenting DIR/driver.pem and trusting only DIR/ca.pem "
+    "(made by 'protobed node --make-certs DIR')")("real", po::bool_switch(&o.real),
+                                                  "real scheduler, real clock, OS randomness")(
     "sim", po::bool_switch(&o.sim), "virtual time even if the file says mode: real")(
     "set", po::value(&o.sets)->composing()->value_name("P.OPTION=V"),
     "set a participant's option, e.g. bank.unique_tids=false (repeatable)")(
@@ -78,6 +83,14 @@ void validate(const run_cli_options& o) {
     throw usage_error("run: --window only applies to --diagram");
   if (!o.nodes.empty() && !parse_nodes(o.nodes))
     throw usage_error("run: --nodes must be N=HOST:PORT[,N=HOST:PORT...], not '" + o.nodes + "'");
+  if (!o.certs.empty() && o.nodes.empty())
+    throw usage_error("run: --certs only applies to --nodes");
+  if (!o.certs.empty())
+    try {
+      tls_files_in(o.certs, "driver");
+    } catch (const std::exception& e) {
+      throw usage_error(std::string("run: --certs: ") + e.what());
+    }
   if (!o.nodes.empty() && o.sim)
     throw usage_error("run: --nodes runs on the real clock; it excludes --sim");
   if (!o.window.empty() && !parse_window(o.window))
@@ -129,6 +142,7 @@ int run_command(const args& a) {
     auto nodes = parse_nodes(o.nodes); // validated above
     for (const auto& [n, addr] : *nodes)
       opts.nodes[n] = {addr.host, addr.port};
+    opts.certs = o.certs;
   }
   for (const auto& s : scenarios)
     for (const auto& [who, node] : s.placement)

@@ -7,12 +7,14 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/shell/caf_types.hpp"
 #include "actors/shell/network_actor.hpp"
 #include "actors/shell/participant_actor.hpp"
 #include "scenarios/engine/distribution.hpp"
+#include "scenarios/engine/tls.hpp"
 #include "scenarios/engine/world.hpp"
 
 namespace protobed {
@@ -283,9 +285,16 @@ std::string place_remote(caf::actor_system& sys, const scenario& s, const run_op
   for (const auto& [node, names] : by_node) {
     const auto& addr = o.nodes.at(node);
     auto label = node_label(node, addr);
-    auto handle = sys.middleman().remote_actor(addr.first, addr.second);
-    if (!handle)
-      return "cannot reach " + label + ": " + sys.render(handle.error());
+    auto handle = o.certs.empty() ? sys.middleman().remote_actor(addr.first, addr.second)
+                                  : caf::openssl::remote_actor(sys, addr.first, addr.second);
+    if (!handle) {
+      auto why = sys.render(handle.error());
+      if (why.find("handshake") != std::string::npos)
+        why += o.certs.empty() ? " (a node serving TLS needs --certs DIR here too)"
+                               : " (refused: is this node's certificate from the same CA as "
+                                 "ours, and is it serving TLS?)";
+      return "cannot reach " + label + ": " + why;
+    }
     caf::anon_send(watch, pb_attach_atom::value, label, *handle);
     if (auto why = spawn_remote(sys, *handle, label, s, r, names, a, t0); !why.empty())
       return why;
@@ -302,6 +311,8 @@ void play_distributed(const scenario& s, world& w, run_result& r, const run_opti
   shared.scheduler = "sharing"; // the driver shares the cores with node processes
   configure_real(cfg, shared);
   cfg.load<caf::io::middleman>();
+  if (!o.certs.empty())
+    configure_tls(cfg, tls_files_in(o.certs, "driver"));
   caf::actor_system sys{cfg};
   auto act = std::make_shared<activity>();
   auto stop = std::make_shared<stop_reason>();

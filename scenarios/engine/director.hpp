@@ -23,6 +23,10 @@ struct run_options {
   /// Node name -> address. When given, participants the scenario places on a
   /// node run there (real mode is implied); the rest run in this process.
   std::map<std::string, std::pair<std::string, std::uint16_t>> nodes;
+  /// With nodes: the directory of the TLS files (`protobed node --make-certs`);
+  /// the driver then presents driver.pem and trusts only ca.pem. Empty: plain
+  /// TCP, for nodes started with --insecure or on loopback without --certs.
+  std::string certs;
   /// Real mode: CAF's scheduler policy, "stealing" (CAF's default) or "sharing".
   std::string scheduler = "stealing";
   /// Real mode: called at the start and about every `tick_every` with the

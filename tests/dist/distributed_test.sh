@@ -15,18 +15,20 @@ cleanup() {
 trap cleanup EXIT INT TERM
 set +m # no job-control chatter when nodes are killed
 
-start_node() { # name -> sets port_<name>
-  "$bin" node --listen 127.0.0.1:0 --name "$1" >"$work/$1.out" 2>&1 &
+start_node() { # name [node options...] -> sets port_<name>
+  local name=$1
+  shift
+  "$bin" node --listen 127.0.0.1:0 --name "$name" "$@" >"$work/$name.out" 2>&1 &
   pids+=($!)
-  eval "pid_$1=$!"
+  eval "pid_$name=$!"
   for _ in $(seq 1 100); do
-    if grep -q "listening on" "$work/$1.out"; then
-      eval "port_$1=$(sed -nE 's/.*listening on [^:]+:([0-9]+)$/\1/p' "$work/$1.out")"
+    if grep -q "listening on" "$work/$name.out"; then
+      eval "port_$name=$(sed -nE 's/.*listening on [^:]+:([0-9]+).*$/\1/p' "$work/$name.out")"
       return 0
     fi
     sleep 0.05
   done
-  echo "FAIL node $1 did not start"; cat "$work/$1.out"; exit 1
+  echo "FAIL node $name did not start"; cat "$work/$name.out"; exit 1
 }
 
 check() { # name, wanted exit code, pattern, command...
@@ -106,6 +108,47 @@ if [ "$(grep -c "run ended, freed" "$work/n2.out")" -gt "$before" ] &&
 else
   echo "FAIL driver killed mid-run: node n2 did not free the run"; cat "$work/n2.out"; fails=$((fails + 1))
 fi
+
+# TLS: a node with certificates accepts only drivers whose certificate its CA signed.
+"$bin" node --make-certs "$work/ca-a" >/dev/null && "$bin" node --make-certs "$work/ca-b" >/dev/null ||
+  { echo "FAIL node --make-certs"; fails=$((fails + 1)); }
+start_node t1 --certs "$work/ca-a"
+tls="n1=127.0.0.1:$port_t1"
+check "TLS: a driver with the node's CA runs over TLS" 0 "result    PASS" \
+  "$bin" run tests/data/dist/echo-one-node.yaml --nodes "$tls" --certs "$work/ca-a"
+check "TLS: a driver with another CA's certificate is refused" 3 "cannot reach node n1.*handshake" \
+  "$bin" run tests/data/dist/echo-one-node.yaml --nodes "$tls" --certs "$work/ca-b"
+check "TLS: a driver without a certificate is refused" 3 "cannot reach node n1.*handshake" \
+  "$bin" run tests/data/dist/echo-one-node.yaml --nodes "$tls"
+# A stranger: a plain TCP client that connects and sends bytes gets nothing spawned.
+runs_t1=$(grep -c "started:" "$work/t1.out"); runs_n1=$(grep -c "started:" "$work/n1.out")
+python3 - "$port_t1" "$port_n1" <<'PY'
+import os, socket, sys
+for port in sys.argv[1:]:
+    for payload in (os.urandom(4096), b"\x16\x03\x01" + os.urandom(600), b"GET / HTTP/1.0\r\n\r\n"):
+        s = socket.create_connection(("127.0.0.1", int(port)), timeout=2)
+        try:
+            s.sendall(payload)
+            s.settimeout(0.5)
+            s.recv(4096)
+        except OSError:
+            pass
+        s.close()
+PY
+sleep 0.3
+if [ "$(grep -c "started:" "$work/t1.out")" -ne "$runs_t1" ] ||
+   [ "$(grep -c "started:" "$work/n1.out")" -ne "$runs_n1" ] ||
+   ! kill -0 "$pid_t1" 2>/dev/null || ! kill -0 "$pid_n1" 2>/dev/null; then
+  echo "FAIL stranger: a node spawned something or died"; cat "$work/t1.out"; fails=$((fails + 1))
+else
+  echo "ok   stranger's bytes over TCP (TLS node and plain node): nothing spawned, nodes up"
+fi
+check "TLS: after the stranger, the node still serves its driver" 0 "result    PASS" \
+  "$bin" run tests/data/dist/echo-one-node.yaml --nodes "$tls" --certs "$work/ca-a"
+check "a node refuses plain TCP on a reachable address" 2 "reachable from other hosts" \
+  "$bin" node --listen 0.0.0.0:0 --name open
+check "node --certs with missing files is bad input" 2 "does not exist" \
+  "$bin" node --listen 127.0.0.1:0 --certs "$work/nowhere"
 
 # A node killed mid-run: exit 3 naming it, well inside the time limit.
 ( sleep 0.8; kill -9 "$pid_n2" ) &
