@@ -55,4 +55,21 @@ bytes signing_key::sign(rng& r, byte_view message) const {
   return std::visit([&](const auto& k) { return k.sign(r, message); }, key_);
 }
 
+result<signing_key> signing_key::from_der(signature_scheme scheme, byte_view der) {
+  if (scheme == signature_scheme::dsa) {
+    auto k = dsa_private_key::from_der(der);
+    if (!k)
+      return k.error();
+    return signing_key(std::move(*k));
+  }
+  auto k = rsa_private_key::from_der(der);
+  if (!k)
+    return k.error();
+  return signing_key(std::move(*k));
+}
+
+bytes signing_key::to_der() const {
+  return std::visit([](const auto& k) { return k.to_der(); }, key_);
+}
+
 } // namespace protobed::crypto

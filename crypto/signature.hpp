@@ -42,9 +42,14 @@ public:
   signing_key(dsa_private_key k)
     : key_(std::move(k)) {}
 
+  /// Decodes a `scheme` private key (PKCS#8 for RSA, Crypto++'s DER for DSA).
+  static result<signing_key> from_der(signature_scheme scheme, byte_view der);
+
   signature_scheme scheme() const noexcept;
   verifying_key public_key() const;
   bytes sign(rng& r, byte_view message) const;
+  /// The private key's DER: only to hand it to the process that runs its owner.
+  bytes to_der() const;
 
 private:
   std::variant<rsa_private_key, dsa_private_key> key_;

@@ -227,14 +227,14 @@ std::string node_label(const std::string& name, const std::pair<std::string, std
 /// Asks one node to spawn its participants; fills `a` or returns why not.
 std::string spawn_remote(caf::actor_system& sys, caf::actor node, const std::string& label,
                          const scenario& s, const run_result& r,
-                         const std::vector<std::string>& names, actors& a,
+                         const std::vector<std::string>& names, const std::string& keys, actors& a,
                          caf::actor_clock::time_point t0) {
   caf::scoped_actor self{sys};
   std::string failure;
   auto elapsed = since(t0, sys.clock().now()).count();
   self
     ->request(node, std::chrono::seconds(30), pb_spawn_atom::value, s.text, s.file, s.overrides,
-              r.seed, names, a.network, elapsed)
+              r.seed, names, keys, a.network, elapsed)
     .receive(
       [&](const std::vector<caf::actor>& spawned, const std::string& error) {
         failure = error;
@@ -276,8 +276,21 @@ bool observe_all_remote(caf::actor_system& sys, const world& w, const actors& a,
 }
 
 /// Connects to every node the placement uses and spawns their participants.
-std::string place_remote(caf::actor_system& sys, const scenario& s, const run_options& o,
-                         const run_result& r, actors& a, caf::actor watch,
+/// The keys a node gets: the public directory and its participants' private
+/// keys. A node that runs an attacker gets every private key (the attacker's
+/// `compromise` action takes keys from the vault).
+std::string keys_for_node(const scenario& s, const world& w,
+                          const std::vector<std::string>& names) {
+  std::set<std::string> owners(names.begin(), names.end());
+  for (const auto& p : s.participants)
+    if (owners.count(p.name) != 0 && p.role->name == "attacker")
+      for (const auto& q : s.participants)
+        owners.insert(q.name);
+  return encode_key_material(keys_for(w, owners));
+}
+
+std::string place_remote(caf::actor_system& sys, const scenario& s, const world& w,
+                         const run_options& o, const run_result& r, actors& a, caf::actor watch,
                          caf::actor_clock::time_point t0) {
   std::map<std::string, std::vector<std::string>> by_node;
   for (const auto& [who, node] : s.placement)
@@ -296,7 +309,9 @@ std::string place_remote(caf::actor_system& sys, const scenario& s, const run_op
       return "cannot reach " + label + ": " + why;
     }
     caf::anon_send(watch, pb_attach_atom::value, label, *handle);
-    if (auto why = spawn_remote(sys, *handle, label, s, r, names, a, t0); !why.empty())
+    if (auto why =
+          spawn_remote(sys, *handle, label, s, r, names, keys_for_node(s, w, names), a, t0);
+        !why.empty())
       return why;
     for (const auto& n : names)
       caf::anon_send(watch, pb_attach_atom::value, label, a.participants.at(n));
@@ -320,7 +335,7 @@ void play_distributed(const scenario& s, world& w, run_result& r, const run_opti
   actors a;
   a.network = sys.spawn(network_actor, network_setup{w.network, r.trace, t0, act});
   auto watch = sys.spawn(watchdog, stop);
-  if (auto why = place_remote(sys, s, o, r, a, watch, t0); !why.empty()) {
+  if (auto why = place_remote(sys, s, w, o, r, a, watch, t0); !why.empty()) {
     r.completed = false;
     r.incomplete_reason = why;
   } else if (observe_all_remote(sys, w, a, r.initial, r)) {
@@ -351,7 +366,9 @@ run_result run_scenario(const scenario& s, const run_options& opts) {
     if (!distributed || s.placement.count(p.name) == 0)
       local.insert(p.name);
   world w;
-  build_world(s, world_options{r.seed, r.real, distributed, &local}, w);
+  // Distributed, the driver makes every key and hands each node its share:
+  // nothing derives them from the seed any more.
+  build_world(s, world_options{r.seed, r.real, false, &local}, w);
   for (const auto& [name, slot] : w.cores)
     r.initial[name] = slot->core->observe();
   if (distributed)

@@ -103,7 +103,8 @@ void on_down(caf::stateful_actor<node_state>* self, const caf::down_msg& msg) {
 spawn_reply spawn_here(caf::stateful_actor<node_state>* self, const std::string& text,
                        const std::string& file, const std::vector<std::string>& overrides,
                        std::uint64_t seed, const std::vector<std::string>& names,
-                       const caf::actor& network, std::int64_t elapsed_ns) {
+                       const std::string& keys_text, const caf::actor& network,
+                       std::int64_t elapsed_ns) {
   std::vector<option_override> sets;
   for (const auto& o : overrides)
     if (auto parsed = parse_override(o))
@@ -111,8 +112,12 @@ spawn_reply spawn_here(caf::stateful_actor<node_state>* self, const std::string&
   try {
     auto s = load_scenario_text(text, file, sets);
     std::set<std::string> only(names.begin(), names.end());
+    auto keys = decode_key_material(keys_text);
+    if (!keys)
+      return {std::vector<caf::actor>{},
+              "node " + self->state.node_name + " got malformed keys from the driver"};
     auto w = std::make_unique<world>();
-    build_world(s, world_options{seed, true, true, &only}, *w);
+    build_world(s, world_options{seed, true, false, &only, &*keys}, *w);
     auto start = self->clock().now() - std::chrono::nanoseconds(elapsed_ns);
     std::vector<caf::actor> out;
     for (const auto& n : names) {
@@ -141,9 +146,9 @@ caf::behavior node_actor(caf::stateful_actor<node_state>* self, std::string name
   return {
     [=](pb_spawn_atom, const std::string& text, const std::string& file,
         const std::vector<std::string>& overrides, std::uint64_t seed,
-        const std::vector<std::string>& names, const caf::actor& network,
+        const std::vector<std::string>& names, const std::string& keys, const caf::actor& network,
         std::int64_t elapsed_ns) -> spawn_reply {
-      return spawn_here(self, text, file, overrides, seed, names, network, elapsed_ns);
+      return spawn_here(self, text, file, overrides, seed, names, keys, network, elapsed_ns);
     },
     [=](pb_status_atom) {
       return std::make_tuple(static_cast<std::uint64_t>(self->state.runs.size()),

@@ -55,7 +55,9 @@ struct node_state {
 };
 
 /// The actor a node publishes. Requests:
-///   (pb_spawn, scenario text, file, overrides, seed, participants, network, elapsed ns)
+///   (pb_spawn, scenario text, file, overrides, seed, participants, keys, network,
+///    elapsed ns), keys: encode_key_material of the public directory and these
+///    participants' private keys (the node makes no keys of its own)
 ///   -> (participant actors, error text); error text is empty on success.
 ///   (pb_status) -> (runs held, runs served)
 caf::behavior node_actor(caf::stateful_actor<node_state>* self, std::string name,

@@ -62,12 +62,38 @@ std::function<crypto::rsa_private_key(unsigned)> session_keys(const scenario& s,
   };
 }
 
+template <class T>
+T parsed(crypto::result<T> r, const std::string& what, const std::string& name) {
+  if (!r)
+    throw std::runtime_error("the " + what + " key given for " + name +
+                             " does not parse: " + r.error().message());
+  return std::move(*r);
+}
+
+/// The keys a node was given: every public key, its own private keys.
+void given_keys(const key_material& k, world& w) {
+  using crypto::signature_scheme;
+  for (const auto& [name, der] : k.rsa_public)
+    w.dir.add_public_key(name, parsed(crypto::rsa_public_key::from_der(der), "public", name));
+  for (const auto& [name, der] : k.dsa_public)
+    w.dir.add_verifying_key(
+      name,
+      parsed(crypto::verifying_key::from_der(signature_scheme::dsa, der), "DSA public", name));
+  for (const auto& [name, der] : k.rsa_private)
+    w.keys.emplace(name, parsed(crypto::rsa_private_key::from_der(der), "private", name));
+  for (const auto& [name, der] : k.dsa_private)
+    w.signing_keys.insert_or_assign(
+      name, parsed(crypto::signing_key::from_der(signature_scheme::dsa, der), "DSA private", name));
+}
+
 void build_directory(const scenario& s, const world_options& o, world& w) {
   for (const auto& p : s.participants) {
     w.dir.add_participant(p.name, p.role->name);
     if (!p.phone.empty())
       w.dir.add_phone(p.phone, p.name);
   }
+  if (o.keys)
+    return given_keys(*o.keys, w);
   for (const auto& p : s.participants) {
     if (!p.role->long_term_key)
       continue;

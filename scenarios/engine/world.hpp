@@ -1,7 +1,9 @@
 // Everything a run needs before any actor exists: the directory (names,
 // roles, phones, long-term public keys), the key vault, each participant's
 // core and RNG, and the network's decisions. The driver builds the whole
-// world; a node builds the same directory and keys but only its own cores.
+// world; a node builds the same directory from the public keys the driver
+// sends, with the private keys of its own participants only, and only its
+// own cores.
 #pragma once
 
 #include <map>
@@ -11,6 +13,7 @@
 #include "actors/runtime/directory.hpp"
 #include "actors/runtime/network.hpp"
 #include "actors/shell/participant_actor.hpp"
+#include "scenarios/engine/key_material.hpp"
 #include "scenarios/engine/schema.hpp"
 
 namespace protobed {
@@ -23,6 +26,9 @@ struct world_options {
   bool deterministic_keys = false;
   /// Build cores only for these participants (a node's share); null = all.
   const std::set<std::string>* only = nullptr;
+  /// The keys, as the driver made them (a node's share): the directory's
+  /// public keys and these participants' private keys. Null: make them.
+  const key_material* keys = nullptr;
 };
 
 struct world {
