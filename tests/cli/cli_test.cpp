@@ -76,6 +76,16 @@ TEST_CASE("bad usage is one line on stderr with exit code 2", "[cli]") {
   check_one_line_error({"node", "--listen", "4001"}, "--listen needs HOST:PORT");
   check_one_line_error({"run", "x.yaml", "--nodes", "n1=localhost"}, "--nodes must be");
   check_one_line_error({"run", "x.yaml", "--nodes", "n1=a:1", "--sim"}, "excludes --sim");
+  check_one_line_error({"node", "--listen", "0.0.0.0:0"}, "reachable from other hosts");
+  check_one_line_error({"node", "--listen", "10.1.2.3:4001"}, "--certs DIR");
+  check_one_line_error({"node", "--listen", "127.0.0.1:0", "--certs", "d", "--insecure"},
+                       "exclude each other");
+  check_one_line_error({"node", "--listen", "127.0.0.1:0", "--certs", "/nonexistent"},
+                       "/nonexistent/node.pem does not exist");
+  check_one_line_error({"run", "x.yaml", "--certs", "d"}, "--certs only applies to --nodes");
+  check_one_line_error({"run", "x.yaml", "--nodes", "n1=a:1", "--certs", "/nonexistent"},
+                       "driver.pem does not exist");
+  check_one_line_error({"bench", "ecommerce", "--certs", "d"}, "--certs only applies to --nodes");
 }
 
 TEST_CASE("list --json gives scripts the registry: protocols, hops, invariants", "[cli][list]") {
@@ -719,4 +729,19 @@ TEST_CASE("explore --time stops on time", "[cli][explore]") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("result    PASS") != std::string::npos);
   CHECK(took < std::chrono::seconds(60)); // a bound against a hang, not a timing claim
+}
+
+TEST_CASE("node --make-certs writes a CA and node and driver certificates", "[cli][tls]") {
+  auto dir = std::filesystem::temp_directory_path() / "protobed-cli-certs";
+  std::filesystem::remove_all(dir);
+  auto r = run_protobed({"node", "--make-certs", dir.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  for (auto f : {"ca.pem", "ca.key", "node.pem", "node.key", "driver.pem", "driver.key"})
+    CHECK(std::filesystem::is_regular_file(dir / f));
+  auto perms = std::filesystem::status(dir / "node.key").permissions();
+  CHECK((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+        std::filesystem::perms::none);
+  CHECK(slurp((dir / "node.pem").string()).find("BEGIN CERTIFICATE") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
