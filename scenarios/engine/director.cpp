@@ -233,7 +233,11 @@ std::string spawn_remote(caf::actor_system& sys, caf::actor node, const std::str
   std::string failure;
   auto elapsed = since(t0, sys.clock().now()).count();
   self
-    ->request(node, std::chrono::seconds(30), pb_spawn_atom::value, s.text, s.file, s.overrides,
+    // A node builds its participants' cores before it answers, key pools
+    // included (~35 ms a key: 1,600 pooled purchases take about a minute). A
+    // node that dies meanwhile fails the request at once, so the limit only
+    // guards against one that hangs.
+    ->request(node, std::chrono::minutes(10), pb_spawn_atom::value, s.text, s.file, s.overrides,
               r.seed, names, keys, a.network, elapsed)
     .receive(
       [&](const std::vector<caf::actor>& spawned, const std::string& error) {
