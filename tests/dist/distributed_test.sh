@@ -63,6 +63,8 @@ check "micropay chat over 3 nodes" 0 "result    PASS" \
   "$bin" run scenarios/micropay/chat.yaml --nodes "$nodes"
 check "purchase over 3 nodes: OPD and mail server, RSA and DSA customers" 0 "result    PASS" \
   "$bin" run scenarios/purchase/many-customers.yaml --nodes "$nodes"
+check "an attacker on a node compromises a key held on another node" 0 "result    PASS" \
+  "$bin" run tests/data/dist/attacker-on-node.yaml --nodes "$nodes"
 check "same file in-process" 0 "result    PASS" \
   "$bin" run scenarios/ecommerce/happy-path.yaml
 
