@@ -38,6 +38,7 @@ namespace {
 struct node_cli {
   std::string listen, name = "node", certs, make_certs;
   bool insecure = false;
+  unsigned threads = 0;
 };
 
 po::options_description describe(node_cli& o) {
@@ -58,7 +59,10 @@ po::options_description describe(node_cli& o) {
     "with driver.* to the driver, and keep ca.key elsewhere.\n\nOptions");
   desc.add_options()("help,h", "show this help")(
     "listen", po::value(&o.listen)->value_name("HOST:PORT"), "address to listen on")(
-    "name", po::value(&o.name)->value_name("N"), "the node's name in messages (default: node)")(
+    "threads", po::value(&o.threads)->value_name("N"),
+    "worker threads (default: the host's cores); nodes sharing a host's cores can each take "
+    "fewer")("name", po::value(&o.name)->value_name("N"),
+             "the node's name in messages (default: node)")(
     "certs", po::value(&o.certs)->value_name("DIR"),
     "serve over TLS with DIR/node.pem, DIR/node.key and DIR/ca.pem")(
     "insecure", po::bool_switch(&o.insecure),
@@ -117,7 +121,8 @@ int node_command(const args& a) {
   if (tls)
     configure_tls(cfg, *tls);
   cfg.set("scheduler.max-threads",
-          static_cast<std::size_t>(std::max(1u, std::thread::hardware_concurrency())));
+          static_cast<std::size_t>(
+            o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency())));
   // Blocking workers: a node shares its host's cores with other processes
   // (the driver, other nodes); work-stealing workers would spin while idle.
   cfg.set("scheduler.policy", caf::atom("sharing"));

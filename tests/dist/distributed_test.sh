@@ -114,7 +114,7 @@ fi
 # TLS: a node with certificates accepts only drivers whose certificate its CA signed.
 "$bin" node --make-certs "$work/ca-a" >/dev/null && "$bin" node --make-certs "$work/ca-b" >/dev/null ||
   { echo "FAIL node --make-certs"; fails=$((fails + 1)); }
-start_node t1 --certs "$work/ca-a"
+start_node t1 --certs "$work/ca-a" --threads 1
 tls="n1=127.0.0.1:$port_t1"
 check "TLS: a driver with the node's CA runs over TLS" 0 "result    PASS" \
   "$bin" run tests/data/dist/echo-one-node.yaml --nodes "$tls" --certs "$work/ca-a"
