@@ -20,7 +20,8 @@ const std::vector<command>& bench_targets() {
                                bench_crypto_command}};
     for (const auto& p : builtin_roles().protocols())
       if (p.workload && p.transaction)
-        t.push_back({p.name, "the built-in " + p.name + " workload: throughput, latency, efficiency",
+        t.push_back({p.name,
+                     "the built-in " + p.name + " workload: throughput, latency, efficiency",
                      [name = p.name](const args& a) { return bench_protocol(a, name); }});
     return t;
   }();

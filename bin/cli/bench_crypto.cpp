@@ -70,8 +70,8 @@ std::string fixed(double v, int digits) {
 
 void print_table(const std::vector<bench::primitive_cost>& costs, const bench::machine_info& m) {
   std::cout << "protobed " << protobed::version << " — crypto primitive costs (1 thread)\n"
-            << "machine: " << m.cpu_model << ", " << m.usable.cores << " usable cores; Crypto++ " << m.cryptopp
-            << "\n\n";
+            << "machine: " << m.cpu_model << ", " << m.usable.cores << " usable cores; Crypto++ "
+            << m.cryptopp << "\n\n";
   std::printf("%-20s %12s %13s %10s  %s\n", "primitive", "ops/s", "µs/op", "MB/s", "what");
   for (const auto& c : costs) {
     auto mbps = c.bytes ? fixed(c.ops_per_second() * c.bytes / 1e6, 1) : std::string("-");

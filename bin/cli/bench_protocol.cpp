@@ -297,11 +297,7 @@ int bench_protocol(const args& a, const std::string& target) {
   if (!c.certs.empty() && c.nodes.empty())
     throw usage_error("bench: --certs only applies to --nodes");
   if (!c.certs.empty())
-    try {
-      tls_files_in(c.certs, "driver");
-    } catch (const std::exception& e) {
-      throw usage_error(std::string("bench: --certs: ") + e.what());
-    }
+    certs_option("bench", c.certs, "driver");
   if (!c.nodes.empty() && !(nodes = parse_nodes(c.nodes)))
     throw usage_error("bench: --nodes must be n1=HOST:PORT,n2=HOST:PORT,n3=HOST:PORT");
   const auto* proto = builtin_roles().find_protocol(target);

@@ -94,12 +94,9 @@ nlohmann::ordered_json protocol_json(const protocol_info& p) {
                         {"secret", f.secret}});
     schemas.push_back({{"kind", s.kind}, {"fields", fields}});
   }
-  nlohmann::ordered_json out = {{"name", p.name},
-                                {"summary", p.summary},
-                                {"hops", hops},
-                                {"invariants", invariants_json(p.invariants)},
-                                {"schemas", schemas},
-                                {"workload", static_cast<bool>(p.workload)}};
+  nlohmann::ordered_json out = {{"name", p.name},     {"summary", p.summary},
+                                {"hops", hops},       {"invariants", invariants_json(p.invariants)},
+                                {"schemas", schemas}, {"workload", static_cast<bool>(p.workload)}};
   if (p.transaction)
     out["transaction"] = {{"start", p.transaction->start}, {"end", p.transaction->end}};
   return out;

@@ -11,6 +11,7 @@
 #include "actors/shell/caf_types.hpp"
 #include "bin/cli/app.hpp"
 #include "bin/cli/commands.hpp"
+#include "bin/cli/scenario_files.hpp"
 #include "scenarios/engine/distribution.hpp"
 #include "scenarios/engine/tls.hpp"
 
@@ -110,11 +111,7 @@ int node_command(const args& a) {
                       "--make-certs), or say --insecure");
   std::optional<tls_files> tls;
   if (!o.certs.empty())
-    try {
-      tls = tls_files_in(o.certs, "node");
-    } catch (const std::exception& e) {
-      throw usage_error(std::string("node: --certs: ") + e.what());
-    }
+    tls = certs_option("node", o.certs, "node");
   auto signals = block_stop_signals();
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();

@@ -86,11 +86,7 @@ void validate(const run_cli_options& o) {
   if (!o.certs.empty() && o.nodes.empty())
     throw usage_error("run: --certs only applies to --nodes");
   if (!o.certs.empty())
-    try {
-      tls_files_in(o.certs, "driver");
-    } catch (const std::exception& e) {
-      throw usage_error(std::string("run: --certs: ") + e.what());
-    }
+    certs_option("run", o.certs, "driver");
   if (!o.nodes.empty() && o.sim)
     throw usage_error("run: --nodes runs on the real clock; it excludes --sim");
   if (!o.window.empty() && !parse_window(o.window))

@@ -7,6 +7,14 @@
 
 namespace protobed::cli {
 
+tls_files certs_option(const std::string& command, const std::string& dir, const std::string& who) {
+  try {
+    return tls_files_in(dir, who);
+  } catch (const std::exception& e) {
+    throw usage_error(command + ": --certs: " + e.what());
+  }
+}
+
 std::vector<option_override> parse_overrides(const std::vector<std::string>& sets) {
   std::vector<option_override> out;
   for (const auto& s : sets) {

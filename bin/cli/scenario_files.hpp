@@ -1,4 +1,5 @@
-// Loading the scenario files named on a command line, all before any runs.
+// Loading what a command line names (scenario files, --set values, --certs),
+// all before any runs.
 #pragma once
 
 #include <iosfwd>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "scenarios/engine/loader.hpp"
+#include "scenarios/engine/tls.hpp"
 
 namespace protobed::cli {
 
@@ -16,5 +18,9 @@ std::vector<scenario> load_all(const std::vector<std::string>& files, std::ostre
 
 /// Parses --set values; throws usage_error for a malformed one.
 std::vector<option_override> parse_overrides(const std::vector<std::string>& sets);
+
+/// The TLS files `who` ("node" or "driver") uses from --certs DIR; throws
+/// usage_error "COMMAND: --certs: <file> does not exist …" when one is missing.
+tls_files certs_option(const std::string& command, const std::string& dir, const std::string& who);
 
 } // namespace protobed::cli

@@ -40,7 +40,8 @@ int validate_command(const args& a) {
   auto scenarios = load_all(files, std::cerr, ok);
   for (const auto& s : scenarios)
     std::cout << "ok  " << s.file << ": " << s.name << " (" << s.participants.size()
-              << " participants, " << s.steps.size() << " steps, " << fault_count(s) << " faults, " << s.expect.size() << " expectations)\n";
+              << " participants, " << s.steps.size() << " steps, " << fault_count(s) << " faults, "
+              << s.expect.size() << " expectations)\n";
   return ok ? exit_ok : exit_bad_input;
 }
 
