@@ -120,6 +120,11 @@ protocol_info protocol() {
   p.hints.outcomes = {"PingsDone"};
   p.workload = workload;
   p.placement_doc = "first members on n1, second members on n2";
+  starter_def st;
+  st.description = "a bounces a packet off b three times";
+  st.participants = {{"a", "echo", {{"peer", "b"}}}, {"b", "echo", {{"peer", "a"}}}};
+  st.steps = {{"0s", "a", "ping", "{count: 3}"}};
+  p.starter = st;
   return p;
 }
 

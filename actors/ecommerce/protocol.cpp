@@ -49,6 +49,29 @@ transaction_def purchase() {
   return t;
 }
 
+starter_def starter() {
+  starter_def s;
+  s.description = "alice buys a book with her card and the code the bank texts her";
+  s.participants = {
+    {"bank",
+     bank_role,
+     {{"otp_provider", "sms"},
+      {"accounts", "\n      - {holder: alice, card: \"4111111111111111\", expiry: \"12/29\", "
+                   "phone: \"+40700000001\", balance: 100}\n      - {holder: shop, balance: 0}"}}},
+    {"shop", merchant_role, {{"bank", "bank"}, {"catalogue", "{book: 25}"}}},
+    {"sms", "otp_provider", {}},
+    {"alice",
+     client_role,
+     {{"merchant", "shop"},
+      {"bank", "bank"},
+      {"card", "\"4111111111111111\""},
+      {"expiry", "\"12/29\""},
+      {"phone", "\"+40700000001\""}}},
+  };
+  s.steps = {{"1s", "alice", "buy", "book"}};
+  return s;
+}
+
 } // namespace
 
 protocol_info protocol() {
@@ -63,6 +86,7 @@ protocol_info protocol() {
   p.hints.outcomes = {"PaymentCommitted", "PaymentAborted", "OutcomeRelayed", "OutcomeReceived"};
   p.workload = workload;
   p.placement_doc = "bank and sms on n1, shop on n2, clients on n3";
+  p.starter = starter();
   return p;
 }
 

@@ -45,6 +45,21 @@ transaction_def message() {
   return t;
 }
 
+starter_def starter() {
+  starter_def s;
+  s.description = "alice and bob register their phones; alice writes to bob, who confirms";
+  s.participants = {
+    {"relay", relay_role, {{"otp_provider", "sms"}}},
+    {"sms", "otp_provider", {}},
+    {"alice", device_role, {{"relay", "relay"}, {"phone", "\"+15550001\""}}},
+    {"bob", device_role, {{"relay", "relay"}, {"phone", "\"+15550002\""}}},
+  };
+  s.steps = {{"0s", "alice", "register", "{}"},
+             {"0s", "bob", "register", "{}"},
+             {"5s", "alice", "send", "{to: bob, text: \"hi bob\"}"}};
+  return s;
+}
+
 } // namespace
 
 protocol_info protocol() {
@@ -61,6 +76,7 @@ protocol_info protocol() {
   p.hints.outcomes = {"Registered", "MessageShown", "QueueEvicted", "DeliveryConfirmed"};
   p.workload = workload;
   p.placement_doc = "relay and sms on n1, senders on n2, recipients on n3";
+  p.starter = starter();
   return p;
 }
 

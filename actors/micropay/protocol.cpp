@@ -50,6 +50,24 @@ transaction_def payment() {
   return t;
 }
 
+starter_def starter() {
+  starter_def s;
+  s.description = "alice and bob register and log in; alice pays bob 30 through the server";
+  s.participants = {
+    {"server",
+     server_role,
+     {{"accounts", "\n      - {name: alice, balance: 100}\n      - {name: bob, balance: 20}"}}},
+    {"alice", peer_role, {{"server", "server"}}},
+    {"bob", peer_role, {{"server", "server"}}},
+  };
+  s.steps = {{"0s", "alice", "register", "{}"},
+             {"0s", "bob", "register", "{}"},
+             {"1s", "alice", "login", "{}"},
+             {"1s", "bob", "login", "{}"},
+             {"2s", "alice", "pay", "{to: bob, amount: \"30\"}"}};
+  return s;
+}
+
 } // namespace
 
 protocol_info protocol() {
@@ -66,6 +84,7 @@ protocol_info protocol() {
                       "ReservationExpired", "PaymentFinished", "ChatShown"};
   p.workload = workload;
   p.placement_doc = "server on n1, payers on n2, payees on n3";
+  p.starter = starter();
   return p;
 }
 

@@ -48,6 +48,24 @@ transaction_def order_transaction() {
   return t;
 }
 
+starter_def starter() {
+  starter_def s;
+  s.description = "alice logs in and orders two books, signed; the OPD ships and mails her";
+  s.participants = {
+    {"opd",
+     opd_role,
+     {{"mail_server", "mail"},
+      {"stock", "{book: 5}"},
+      {"customers",
+       "\n      - {id: alice, password: \"correct horse\", email: alice@example.com}"}}},
+    {"mail", "mail_server", {}},
+    {"alice", customer_role, {{"opd", "opd"}, {"password", "\"correct horse\""}}},
+  };
+  s.steps = {{"0s", "alice", "login", "{}"},
+             {"1s", "alice", "order", "{item: book, quantity: \"2\"}"}};
+  return s;
+}
+
 } // namespace
 
 protocol_info protocol() {
@@ -63,6 +81,7 @@ protocol_info protocol() {
   p.hints.outcomes = {"LoggedIn", "OrderAccepted", "OrderFinished", "MailDelivered", "MailFailed"};
   p.workload = workload;
   p.placement_doc = "OPD and mail server on n1, customers on n2 and n3";
+  p.starter = starter();
   return p;
 }
 

@@ -102,6 +102,27 @@ struct hop_doc {
   std::string summary;
 };
 
+/// `protobed new <protocol>`: the smallest scenario that runs one
+/// transaction. The command writes it out with the registry's docs (roles,
+/// options, commands, invariants) as comments.
+struct starter_def {
+  struct participant {
+    std::string name;
+    std::string role;
+    /// Option -> its value as YAML text ("sms", "{book: 25}"), in file order.
+    std::vector<std::pair<std::string, std::string>> options;
+  };
+  struct step {
+    std::string at; ///< "1s"
+    std::string who;
+    std::string verb;
+    std::string args; ///< YAML flow text: "book", "{to: bob, text: hi}"
+  };
+  std::string description;
+  std::vector<participant> participants;
+  std::vector<step> steps; ///< the last one starts the transaction
+};
+
 struct protocol_info {
   std::string name; ///< the prefix of its roles and packet kinds: "ecommerce"
   std::string summary;
@@ -112,6 +133,7 @@ struct protocol_info {
   /// `protobed bench <name>`: the workload as an ordinary scenario's text.
   std::function<std::string(const workload_options&)> workload;
   std::string placement_doc; ///< what `placed` puts on which node
+  std::optional<starter_def> starter;
 };
 
 /// Helpers for checkers that read trace records.

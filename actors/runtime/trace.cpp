@@ -84,6 +84,15 @@ void trace::append(entry e) { // mutex held
   }
   chunks_.back().push_back(std::move(e));
   ++size_;
+  if (listener_) {
+    const auto& last = chunks_.back().back();
+    listener_(std::visit(to_json{last.t, names_}, last.what));
+  }
+}
+
+void trace::set_listener(listener l) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  listener_ = std::move(l);
 }
 
 trace::name_id trace::intern(const std::string& name) { // mutex held

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,12 @@ public:
   void packet_flushed(sim_time t, const delivery& d);
   void packet_undeliverable(sim_time t, const packet& p);
   void event_recorded(sim_time t, const std::string& who, event e);
+
+  /// Called with each record as it is appended (the live view), under the
+  /// trace's lock: records arrive one at a time, in trace order. The listener
+  /// must not call back into the trace.
+  using listener = std::function<void(const trace_record&)>;
+  void set_listener(listener l);
 
   /// A copy of every record so far.
   std::vector<trace_record> records() const;
@@ -84,6 +91,7 @@ private:
   std::size_t size_ = 0;
   mutable std::vector<trace_record> cache_; ///< the first cache_.size() entries, as JSON
   std::map<std::string, std::size_t> event_counts_;
+  listener listener_;
   /// Names by id, and ids by name: entries hold ids, so they stay small
   /// (a long run appends millions) and copy no strings.
   std::vector<std::string> names_{""};

@@ -51,6 +51,7 @@ const std::vector<command>& top_level_commands() {
   static const std::vector<command> table = {
     {"run", "play scenario files and check their expectations", run_command},
     {"validate", "check scenario files without running them", validate_command},
+    {"new", "write a commented starter scenario for a protocol", new_command},
     {"list", "list roles (options, commands) and scenarios", list_command},
     {"node", "serve participants to drivers over CAF's middleman", node_command},
     {"explore", "random fault and attack schedules per seed, failures shrunk to a file",

@@ -8,6 +8,7 @@ namespace protobed::cli {
 int bench_command(const args& a);
 int explore_command(const args& a);
 int list_command(const args& a);
+int new_command(const args& a);
 int node_command(const args& a);
 int run_command(const args& a);
 int validate_command(const args& a);

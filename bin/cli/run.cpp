@@ -1,4 +1,5 @@
 // `protobed run FILE...`: play scenarios, check their expectations, report.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -9,6 +10,7 @@
 #include "scenarios/engine/diagram.hpp"
 #include "scenarios/engine/distribution.hpp"
 #include "scenarios/engine/junit.hpp"
+#include "scenarios/engine/live_view.hpp"
 #include "scenarios/engine/report.hpp"
 #include "scenarios/engine/tls.hpp"
 
@@ -31,6 +33,9 @@ struct run_cli_options {
   std::string junit_file;
   std::string nodes;
   std::string certs;
+  int verbose = 0; ///< -v 1, -vv 2: the live view's level
+  bool quiet = false;
+  bool verbose_flag = false; ///< for --help only: -v is counted before parsing
 };
 
 po::options_description describe(run_cli_options& o) {
@@ -59,11 +64,41 @@ po::options_description describe(run_cli_options& o) {
     "sim", po::bool_switch(&o.sim), "virtual time even if the file says mode: real")(
     "set", po::value(&o.sets)->composing()->value_name("P.OPTION=V"),
     "set a participant's option, e.g. bank.unique_tids=false (repeatable)")(
+    "verbose,v", po::bool_switch(&o.verbose_flag),
+    "live view: print each event and each packet not simply delivered as it happens, one line "
+    "each (time, participant, reason); -vv every packet too. On stdout in sim mode, on stderr "
+    "in real and distributed mode")("quiet,q", po::bool_switch(&o.quiet),
+                                    "print only each scenario's verdict")(
     "file", po::value(&o.files)->value_name("FILE"), "scenario files");
   return d;
 }
 
+/// Takes -v, -vv, -vvv and --verbose (repeatable) out of the arguments and
+/// counts them: Boost.Program_options has no counted flag.
+int count_verbose(args& a) {
+  int level = 0;
+  args rest;
+  for (const auto& arg : a) {
+    bool vs =
+      arg.size() >= 2 && arg[0] == '-' && arg.find_first_not_of('v', 1) == std::string::npos;
+    if (arg == "--")
+      break;
+    if (vs)
+      level += static_cast<int>(arg.size() - 1);
+    else if (arg == "--verbose")
+      ++level;
+    else
+      rest.push_back(arg);
+  }
+  for (auto i = std::find(a.begin(), a.end(), "--"); i != a.end(); ++i)
+    rest.push_back(*i);
+  a = std::move(rest);
+  return level;
+}
+
 void validate(const run_cli_options& o) {
+  if (o.verbose > 0 && o.quiet)
+    throw usage_error("run: --verbose and --quiet exclude each other");
   if (o.files.empty())
     throw usage_error("run: no scenario file given (see 'protobed run --help')");
   if (!o.trace_file.empty() && o.files.size() != 1)
@@ -103,6 +138,20 @@ void write_file(const std::string& path, const std::string& what,
   body(out);
 }
 
+/// Sets the live view up for one scenario: stdout in sim mode, stderr on the
+/// real clock (where the report's progress and the lines would interleave).
+void watch(const scenario& s, run_options& opts, int verbose) {
+  bool real = opts.real.value_or(s.real_mode) || (!opts.nodes.empty() && !s.placement.empty());
+  auto* out = real ? &std::cerr : &std::cout;
+  bool color = is_terminal(real ? stderr : stdout);
+  auto level = verbose >= 2 ? live_level::packets : live_level::events;
+  opts.on_record = [out, color, level](const trace_record& rec) {
+    auto line = live_line(rec, level, color);
+    if (!line.empty())
+      *out << line << '\n'; // cerr flushes each line itself
+  };
+}
+
 int exit_code_of(const std::vector<scenario_report>& reports) {
   bool incomplete = false, failed = false;
   for (const auto& r : reports) {
@@ -119,7 +168,9 @@ int run_command(const args& a) {
   auto desc = describe(o);
   po::positional_options_description pos;
   pos.add("file", -1);
-  auto vm = parse_args("run", a, desc, pos);
+  auto rest = a;
+  o.verbose = count_verbose(rest);
+  auto vm = parse_args("run", rest, desc, pos);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return exit_ok;
@@ -149,16 +200,24 @@ int run_command(const args& a) {
   bool color = is_terminal(stdout);
   progress_line progress;
   for (const auto& s : scenarios) {
-    progress.show("running " + s.name + " …");
+    if (o.verbose == 0)
+      progress.show("running " + s.name + " …");
+    else
+      watch(s, opts, o.verbose);
     auto run = run_scenario(s, opts);
     auto checks = check_expectations(s, run);
     progress.clear();
     reports.push_back({&s, std::move(run), std::move(checks)});
-    if (reports.size() > 1)
+    if (o.quiet) {
+      std::cout << s.name << "  ";
+      print_verdict(std::cout, reports.back(), color);
+      continue;
+    }
+    if (reports.size() > 1 || o.verbose > 0)
       std::cout << "\n";
     print_report(std::cout, reports.back(), color);
   }
-  if (reports.size() > 1) {
+  if (reports.size() > 1 && !o.quiet) {
     std::size_t passed = 0;
     for (const auto& r : reports)
       passed += r.passed() ? 1 : 0;

@@ -1,5 +1,7 @@
 #include "scenarios/engine/checks.hpp"
 
+#include <cctype>
+
 #include "scenarios/engine/invariants.hpp"
 
 namespace protobed {
@@ -103,14 +105,116 @@ check_result check_one(const expectation& x, const run_result& r,
   return {};
 }
 
+/// At most `n` records: the first ones and the last one if there are more.
+std::vector<trace_record> few(const std::vector<const trace_record*>& found, std::size_t n) {
+  std::vector<trace_record> out;
+  for (std::size_t i = 0; i < found.size() && out.size() + 1 < n; ++i)
+    out.push_back(*found[i]);
+  if (found.size() >= n)
+    out.push_back(*found.back());
+  else if (out.size() < found.size())
+    out.push_back(*found[out.size()]);
+  return out;
+}
+
+/// The last `n` records that pass `keep`, in trace order.
+template <class Keep>
+std::vector<trace_record> last(const std::vector<trace_record>& records, std::size_t n, Keep keep) {
+  std::vector<trace_record> out;
+  for (auto i = records.rbegin(); i != records.rend() && out.size() < n; ++i)
+    if (keep(*i))
+      out.insert(out.begin(), *i);
+  return out;
+}
+
+std::string field(const trace_record& rec, const char* key) {
+  auto i = rec.find(key);
+  return i == rec.end() || !i->is_string() ? std::string{} : i->get<std::string>();
+}
+
+bool mentions(const trace_record& rec, const std::string& word) {
+  auto d = rec.find("details");
+  if (d == rec.end())
+    return false;
+  for (const auto& [k, v] : d->items())
+    if (v.is_string() && v.get<std::string>().rfind(word, 0) == 0)
+      return true;
+  return false;
+}
+
+/// Hex identifiers (tids, nonces) a verdict names, without their "…".
+std::vector<std::string> identifiers(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    char c = i < text.size() ? text[i] : ' ';
+    if (std::isxdigit(static_cast<unsigned char>(c))) {
+      word += c;
+      continue;
+    }
+    if (word.size() >= 8)
+      out.push_back(word);
+    word.clear();
+  }
+  return out;
+}
+
+/// The records that decided a failed check.
+std::vector<trace_record> evidence_for(const expectation& x, const check_result& c,
+                                       const std::vector<trace_record>& records) {
+  switch (x.type) {
+    case expectation_type::outcome:
+      // What the participant last did and last received.
+      return last(records, 6, [&](const trace_record& r) {
+        return field(r, "who") == x.who ||
+               (field(r, "type") == "packet" && field(r, "to") == x.who);
+      });
+    case expectation_type::balance:
+      return last(records, 5, [&](const trace_record& r) {
+        return field(r, "type") == "event" && field(r, "who") == x.who && mentions(r, x.subject);
+      });
+    case expectation_type::event:
+    case expectation_type::no_event: {
+      std::vector<const trace_record*> counted, named;
+      for (const auto& r : records) {
+        if (event_matches(r, x))
+          counted.push_back(&r);
+        else if (field(r, "type") == "event" && field(r, "name") == x.subject)
+          named.push_back(&r); // the name, at someone else or with other details
+      }
+      if (!counted.empty())
+        return few(counted, 5);
+      if (!named.empty())
+        return few(named, 5);
+      return last(records, 4, [&](const trace_record& r) {
+        return field(r, "type") == "event" && (x.who == "*" || field(r, "who") == x.who);
+      });
+    }
+    case expectation_type::invariant: {
+      std::vector<const trace_record*> found;
+      for (const auto& id : identifiers(c.observed))
+        for (const auto& r : records)
+          if (field(r, "type") == "event" && mentions(r, id))
+            found.push_back(&r);
+      return few(found, 6);
+    }
+    case expectation_type::broken:
+      return {}; // it held: nothing in the trace went wrong
+  }
+  return {};
+}
+
 } // namespace
 
 std::vector<check_result> check_expectations(const scenario& s, const run_result& r) {
   std::vector<check_result> out;
   auto records = r.trace->records(); // one copy for every expectation
   const auto& roles = s.registry();
-  for (const auto& x : s.expect)
+  for (const auto& x : s.expect) {
     out.push_back(check_one(x, r, records, roles));
+    if (!out.back().passed)
+      out.back().evidence = evidence_for(x, out.back(), records);
+  }
   return out;
 }
 

@@ -14,6 +14,9 @@ struct check_result {
   bool passed = false;
   std::string observed; ///< what the run showed, e.g. "aborted: insufficient-funds"
   source_pos pos;
+  /// For a failed check: the few trace records that decided it (the events it
+  /// counted, the last packets to the participant), in trace order.
+  std::vector<trace_record> evidence;
 };
 
 std::vector<check_result> check_expectations(const scenario& s, const run_result& r);

@@ -363,6 +363,8 @@ run_result run_scenario(const scenario& s, const run_options& opts) {
   r.seed = opts.seed.value_or(s.seed);
   r.real = opts.real.value_or(s.real_mode);
   r.trace = std::make_shared<protobed::trace>();
+  if (opts.on_record)
+    r.trace->set_listener(opts.on_record);
   bool distributed = !opts.nodes.empty() && !s.placement.empty();
   r.real = r.real || distributed;
   std::set<std::string> local;

@@ -33,6 +33,9 @@ struct run_options {
   /// elapsed time and the trace.
   std::function<void(sim_time, const protobed::trace&)> on_tick;
   sim_time tick_every = std::chrono::milliseconds(200);
+  /// Called with each trace record as it is made (the live view of
+  /// `run --verbose`); see trace::set_listener.
+  trace::listener on_record;
 };
 
 struct run_result {

@@ -171,6 +171,10 @@ std::string participant_name(const scenario& s, const config_node& n, const std:
   auto name = as_string(n, what);
   if ((wildcard && name == "*") || s.find(name))
     return name;
+  if (auto g = s.groups.find(name); g != s.groups.end())
+    throw config_error(n.pos, what + " names group '" + name + "': write every: " + name +
+                                " for each member, or one member by name (" + g->second.front() +
+                                ")");
   std::vector<std::string> names;
   for (const auto& p : s.participants)
     names.push_back(p.name);

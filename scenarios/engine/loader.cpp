@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "actors/runtime/suggest.hpp"
+#include "scenarios/engine/groups.hpp"
 #include "scenarios/engine/load_parts.hpp"
 #include "scenarios/engine/yaml_tree.hpp"
 
@@ -219,13 +220,18 @@ void load_placement(scenario& s, const config_node& node) {
   }
 }
 
-scenario load_tree(const config_node& root, const std::string& file, const role_registry& roles) {
+scenario load_tree(const config_node& tree, const std::string& file, const role_registry& roles,
+                   group_table groups = {}) {
+  auto root = tree;
+  auto more = expand_groups(root); // nothing left to expand if the caller already did
+  groups.insert(more.begin(), more.end());
   if (!root.is_map())
     throw config_error(root.pos, "a scenario file must be a map (scenario:, participants:, …)");
   option_reader top(root, "the scenario", top_level);
   scenario s;
   s.file = file;
   s.roles = &roles;
+  s.groups = std::move(groups);
   s.name = top.str("scenario");
   s.description = top.str("description");
   auto seed = top.integer("seed", 1);
@@ -284,8 +290,9 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
   try {
     check_text(text);
     auto root = parse_yaml(text);
+    auto groups = expand_groups(root);
     apply_overrides(root, overrides);
-    auto s = load_tree(root, name, roles);
+    auto s = load_tree(root, name, roles, std::move(groups));
     s.text = text;
     for (const auto& o : overrides)
       s.overrides.push_back(o.participant + "." + o.option + "=" + o.value);
@@ -300,6 +307,7 @@ config_node read_scenario_tree(const std::string& text, const std::string& name,
   try {
     check_text(text);
     auto root = parse_yaml(text);
+    expand_groups(root);
     apply_overrides(root, overrides);
     return root;
   } catch (const config_error& e) {

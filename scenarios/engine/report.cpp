@@ -4,6 +4,8 @@
 #include <cstring>
 #include <map>
 
+#include "scenarios/engine/live_view.hpp"
+
 namespace protobed {
 
 namespace {
@@ -72,6 +74,32 @@ nlohmann::ordered_json trace_summary(const run_result& r) {
           {"events_by_name", events}};
 }
 
+bool same_place(source_pos a, source_pos b) {
+  return a.line == b.line && a.column == b.column && a.line != 0;
+}
+
+/// Each check on a line; passes that came from one `every:` template are one
+/// line ("… and 49 more like it"), and each failure shows the trace records
+/// that decided it.
+void print_checks(std::ostream& out, const std::vector<check_result>& checks, bool color) {
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const auto& c = checks[i];
+    out << "  " << (c.passed ? paint("PASS", "32", color) : paint("FAIL", "31;1", color)) << "  "
+        << c.text << "  (observed: " << c.observed << ")";
+    std::size_t alike = 0;
+    while (c.passed && i + 1 < checks.size() && checks[i + 1].passed &&
+           same_place(checks[i + 1].pos, c.pos)) {
+      ++alike;
+      ++i;
+    }
+    if (alike > 0)
+      out << " and " << alike << " more like it (line " << c.pos.line << ")";
+    out << "\n";
+    for (const auto& rec : c.evidence)
+      out << "        " << live_line(rec, live_level::packets, color) << "\n";
+  }
+}
+
 } // namespace
 
 bool scenario_report::passed() const {
@@ -115,15 +143,16 @@ void print_report(std::ostream& out, const scenario_report& r, bool color) {
     }
     out << "\n";
   }
-  for (const auto& c : r.checks) {
-    out << "  " << (c.passed ? paint("PASS", "32", color) : paint("FAIL", "31;1", color)) << "  "
-        << c.text << "  (observed: " << c.observed << ")\n";
-  }
+  print_checks(out, r.checks, color);
   if (!r.run.completed)
     out << "  " << paint("INCOMPLETE", "33;1", color) << "  " << r.run.incomplete_reason << "\n";
+  out << "result    ";
+  print_verdict(out, r, color);
+}
+
+void print_verdict(std::ostream& out, const scenario_report& r, bool color) {
   auto held = r.checks.size() - r.failures();
-  out << "result    "
-      << (r.passed() ? paint("PASS", "32;1", color)
+  out << (r.passed() ? paint("PASS", "32;1", color)
                      : paint(r.run.completed ? "FAIL" : "INCOMPLETE", "31;1", color))
       << " (" << held << "/" << r.checks.size() << " expectations held)";
   if (!r.passed())
@@ -139,7 +168,8 @@ nlohmann::ordered_json report_json(const std::vector<scenario_report>& reports) 
       checks.push_back({{"expectation", c.text},
                         {"passed", c.passed},
                         {"observed", c.observed},
-                        {"line", c.pos.line}});
+                        {"line", c.pos.line},
+                        {"evidence", c.evidence}});
     nlohmann::ordered_json observations;
     for (const auto& [who, o] : r.run.final)
       observations[who] = {{"numbers", o.numbers}, {"texts", o.texts}};

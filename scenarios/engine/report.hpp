@@ -23,6 +23,8 @@ struct scenario_report {
 
 /// The console summary of one scenario.
 void print_report(std::ostream& out, const scenario_report& r, bool color);
+/// The verdict alone: "PASS (5/5 expectations held)", or FAIL with the replay command.
+void print_verdict(std::ostream& out, const scenario_report& r, bool color);
 
 /// The JSON report of several scenarios ("format": 1).
 nlohmann::ordered_json report_json(const std::vector<scenario_report>& reports);

@@ -84,6 +84,8 @@ struct scenario {
   std::string text;                   ///< the file's text, for nodes to load the same scenario
   /// participant -> node name; used only when the run is given --nodes.
   std::map<std::string, std::string> placement;
+  /// `participants: NAME: {group: N, …}`: group name -> its members, in order.
+  std::map<std::string, std::vector<std::string>> groups;
   /// The registry the scenario was loaded against (roles, protocols, invariants).
   const role_registry* roles = nullptr;
 
