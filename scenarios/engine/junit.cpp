@@ -1,5 +1,6 @@
 #include "scenarios/engine/junit.hpp"
 
+#include "scenarios/engine/live_view.hpp"
 #include "scenarios/engine/xml.hpp"
 
 #include <cstdio>
@@ -27,9 +28,12 @@ void testcase(std::ostream& out, const scenario_report& r) {
     if (c.passed)
       continue;
     auto where = r.s->file + ":" + std::to_string(c.pos.line);
+    std::string decided;
+    for (const auto& rec : c.evidence)
+      decided += live_line(rec, live_level::packets, false) + "\n";
     out << "      <failure message=\"" << attr(c.text + " (observed: " + c.observed + ")")
         << "\" type=\"expectation\">"
-        << attr(where + ": " + c.text + "\nobserved: " + c.observed + "\n" + context)
+        << attr(where + ": " + c.text + "\nobserved: " + c.observed + "\n" + decided + context)
         << "</failure>\n";
   }
   if (!r.run.completed)
