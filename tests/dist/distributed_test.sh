@@ -53,6 +53,10 @@ check "dropped reply over 3 nodes: resolution" 0 "result    PASS" \
   "$bin" run scenarios/ecommerce/bank-reply-dropped.yaml --nodes "$nodes"
 check "attacker and faults across nodes: replay refused" 0 "detected  ReplayRejected at bank x2" \
   "$bin" run scenarios/attacks/ecommerce/replay-pm-forward.yaml --nodes "$nodes"
+# The live view of a distributed run: the nodes' events, on the driver's stderr.
+check "run -v over 3 nodes: live lines on stderr" 0 "alice +OutcomeReceived purchase=1 .*via=resolution" \
+  sh -c '"$0" run -v scenarios/ecommerce/bank-reply-dropped.yaml --nodes "$1" 2>&1 >/dev/null' \
+  "$bin" "$nodes"
 check "messaging over 3 nodes: relay, sender, recipient" 0 "result    PASS" \
   "$bin" run scenarios/messaging/two-devices-chat.yaml --nodes "$nodes"
 check "messaging offline queue over 3 nodes: eviction, gap explained" 0 "result    PASS" \
