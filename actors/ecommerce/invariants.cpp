@@ -90,7 +90,9 @@ verdict charged_at_most_once(const run_facts& f) {
                   std::to_string(worst) + " time(s) each";
   if (worst > 1)
     observed += " (tid " + worst_tid.substr(0, 12) + "… charged " + std::to_string(worst) + "x)";
-  return {worst <= 1, observed};
+  if (worst <= 1)
+    return {true, observed};
+  return {false, observed, events_where(f.records, "PaymentCommitted", "tid", worst_tid)};
 }
 
 verdict no_unauthorised_payment(const run_facts& f) {

@@ -23,9 +23,10 @@ verdict token_settled_at_most_once(const run_facts& f) {
   std::map<std::string, int> settled;
   for (const auto& rec : f.records)
     if (is_event(rec, "TokenSettled") && ++settled[detail_of(rec, "token")] == 2)
-      return {false, "token " + detail_of(rec, "token") + " (" + detail_of(rec, "payer") + " -> " +
-                       detail_of(rec, "payee") + ", " + detail_of(rec, "amount") +
-                       ") was settled twice"};
+      return {false,
+              "token " + detail_of(rec, "token") + " (" + detail_of(rec, "payer") + " -> " +
+                detail_of(rec, "payee") + ", " + detail_of(rec, "amount") + ") was settled twice",
+              events_where(f.records, "TokenSettled", "token", detail_of(rec, "token"))};
   return {true, std::to_string(settled.size()) + " token(s) settled, each once"};
 }
 

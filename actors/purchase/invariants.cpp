@@ -53,9 +53,11 @@ verdict order_processed_at_most_once(const run_facts& f) {
     auto [at, first] = seen.try_emplace(
       {who(rec), detail_of(rec, "customer"), detail_of(rec, "order")}, detail_of(rec, "number"));
     if (!first)
-      return {false, "order " + detail_of(rec, "order") + " of " + detail_of(rec, "customer") +
-                       " was accepted twice by " + who(rec) + " (numbers " + at->second + " and " +
-                       detail_of(rec, "number") + ")"};
+      return {false,
+              "order " + detail_of(rec, "order") + " of " + detail_of(rec, "customer") +
+                " was accepted twice by " + who(rec) + " (numbers " + at->second + " and " +
+                detail_of(rec, "number") + ")",
+              events_where(f.records, "OrderAccepted", "order", detail_of(rec, "order"))};
   }
   return {true, std::to_string(seen.size()) + " order(s) accepted, each once"};
 }

@@ -29,7 +29,15 @@ struct run_facts {
 struct verdict {
   bool held = false;
   std::string observed; ///< what the run showed, for the report
+  /// For a failure: the trace records (indices into run_facts::records) that
+  /// decided it, shown under the failure. Empty: the engine picks the events
+  /// that mention what `observed` names.
+  std::vector<std::size_t> evidence = {};
 };
+
+/// Indices of the events named `name` whose detail `key` is `value`.
+std::vector<std::size_t> events_where(const std::vector<trace_record>& records, const char* name,
+                                      const char* key, const std::string& value);
 
 struct invariant_info {
   std::string name;    ///< as scenarios write it: `invariant: money_conserved`

@@ -195,6 +195,15 @@ std::set<std::string> down_at_end(const std::vector<trace_record>& records) {
   return down;
 }
 
+std::vector<std::size_t> events_where(const std::vector<trace_record>& records, const char* name,
+                                      const char* key, const std::string& value) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (is_event(records[i], name) && detail_of(records[i], key) == value)
+      out.push_back(i);
+  return out;
+}
+
 std::string detail_of(const trace_record& rec, const char* key) {
   auto d = rec.find("details");
   if (d == rec.end())

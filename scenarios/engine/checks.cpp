@@ -73,13 +73,31 @@ check_result check_event(const expectation& x, const std::vector<trace_record>& 
   return c;
 }
 
+/// At most `n` records: the first ones and the last one if there are more.
+std::vector<trace_record> few(const std::vector<const trace_record*>& found, std::size_t n) {
+  std::vector<trace_record> out;
+  for (std::size_t i = 0; i < found.size() && out.size() + 1 < n; ++i)
+    out.push_back(*found[i]);
+  if (found.size() >= n)
+    out.push_back(*found.back());
+  else if (out.size() < found.size())
+    out.push_back(*found[out.size()]);
+  return out;
+}
+
 check_result check_invariant(const expectation& x, const run_result& r,
                              const std::vector<trace_record>& records, const role_registry& roles) {
   const auto* inv = find_invariant(x.subject, roles);
   if (!inv) // the loader refuses unknown names; a hand-built scenario may not
     return {x.subject, false, "no such invariant is registered", x.pos};
   auto v = inv->check(run_facts{records, r.initial, r.final});
-  return {x.subject, v.held, v.observed, x.pos};
+  check_result c{x.subject, v.held, v.observed, x.pos};
+  std::vector<const trace_record*> decided;
+  for (auto i : v.evidence)
+    if (i < records.size())
+      decided.push_back(&records[i]);
+  c.evidence = few(decided, 8);
+  return c;
 }
 
 check_result check_one(const expectation& x, const run_result& r,
@@ -99,22 +117,12 @@ check_result check_one(const expectation& x, const run_result& r,
       auto c = check_invariant(x, r, records, roles);
       c.text = c.text + " is broken";
       c.passed = !c.passed;
+      if (c.passed)
+        c.evidence.clear(); // evidence is for failures
       return c;
     }
   }
   return {};
-}
-
-/// At most `n` records: the first ones and the last one if there are more.
-std::vector<trace_record> few(const std::vector<const trace_record*>& found, std::size_t n) {
-  std::vector<trace_record> out;
-  for (std::size_t i = 0; i < found.size() && out.size() + 1 < n; ++i)
-    out.push_back(*found[i]);
-  if (found.size() >= n)
-    out.push_back(*found.back());
-  else if (out.size() < found.size())
-    out.push_back(*found[out.size()]);
-  return out;
 }
 
 /// The last `n` records that pass `keep`, in trace order.
@@ -191,6 +199,8 @@ std::vector<trace_record> evidence_for(const expectation& x, const check_result&
       });
     }
     case expectation_type::invariant: {
+      if (!c.evidence.empty())
+        return c.evidence; // the invariant said which records decided it
       std::vector<const trace_record*> found;
       for (const auto& id : identifiers(c.observed))
         for (const auto& r : records)

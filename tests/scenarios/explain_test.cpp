@@ -94,6 +94,30 @@ TEST_CASE("a failed balance shows the bank's events about the account", "[explai
   CHECK(lines_of(checks[0].evidence).find("PaymentCommitted") != std::string::npos);
 }
 
+TEST_CASE("a failed invariant shows the records it names", "[explain]") {
+  // The bank's replay check off, an attacker replays the merchant's forward:
+  // charged_at_most_once fails, and its evidence is the repeated commits.
+  auto text = read_scenario_file(dir + "/attacks/ecommerce/replay-pm-forward.unprotected.yaml");
+  auto at = text.find("broken: charged_at_most_once");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 6, "invariant");
+  auto checks = checks_of(text);
+  const check_result* failed = nullptr;
+  for (const auto& c : checks)
+    if (c.text == "charged_at_most_once")
+      failed = &c;
+  REQUIRE(failed);
+  REQUIRE_FALSE(failed->passed);
+  REQUIRE(failed->evidence.size() == 3);
+  for (const auto& rec : failed->evidence)
+    CHECK(rec["name"] == "PaymentCommitted");
+  // The same run, expected broken: it passes and carries no evidence.
+  auto as_written =
+    checks_of(read_scenario_file(dir + "/attacks/ecommerce/replay-pm-forward.unprotected.yaml"));
+  for (const auto& c : as_written)
+    CHECK(c.evidence.empty());
+}
+
 TEST_CASE("every protocol's starter loads, documents itself and passes as written", "[starter]") {
   const auto& roles = builtin_roles();
   std::size_t with_starter = 0;
