@@ -124,6 +124,7 @@ route_result network_core::route(packet p, sim_time now) {
     if (!fires(i, r.p))
       continue;
     const auto& rule = cfg_.faults[i];
+    r.rules.push_back(static_cast<std::uint32_t>(i));
     switch (rule.type) {
       case fault_type::drop:
         r.fate = "dropped";

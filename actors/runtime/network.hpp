@@ -106,6 +106,7 @@ struct route_result {
   std::string fate;                   ///< "delivered", "dropped", "delayed+duplicated" …
   std::vector<delivery> deliveries;   ///< of this packet and of held ones it releases
   std::optional<sim_time> hold_until; ///< reordered: flush by then if nothing overtakes
+  std::vector<std::uint32_t> rules;   ///< the fault rules that applied (indices into `faults`)
 };
 
 class network_core {

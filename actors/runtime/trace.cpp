@@ -51,6 +51,8 @@ struct to_json {
       r["hold_until"] = *p.hold_until;
     if (!p.releases.empty())
       r["releases"] = p.releases;
+    if (!p.rules.empty())
+      r["faults"] = p.rules;
     return r;
   }
 
@@ -115,6 +117,7 @@ void trace::packet_routed(sim_time t, const route_result& res) {
   }
   if (res.hold_until)
     p.hold_until = res.hold_until->count();
+  p.rules = res.rules;
   std::lock_guard<std::mutex> guard(mutex_);
   p.from = intern(res.p.from);
   p.to = intern(res.p.to);

@@ -60,6 +60,7 @@ public:
     std::vector<std::int64_t> deliver_at;
     std::optional<std::int64_t> hold_until;
     std::vector<std::uint64_t> releases;
+    std::vector<std::uint32_t> rules; ///< fault rules that applied (indices)
     bool undeliverable = false;
   };
   struct release_entry {

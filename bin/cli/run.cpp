@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "bin/cli/app.hpp"
 #include "bin/cli/commands.hpp"
@@ -145,8 +146,9 @@ void watch(const scenario& s, run_options& opts, int verbose) {
   auto* out = real ? &std::cerr : &std::cout;
   bool color = is_terminal(real ? stderr : stdout);
   auto level = verbose >= 2 ? live_level::packets : live_level::events;
-  opts.on_record = [out, color, level](const trace_record& rec) {
-    auto line = live_line(rec, level, color);
+  auto faults = std::make_shared<std::vector<std::string>>(fault_names(s.network));
+  opts.on_record = [out, color, level, faults](const trace_record& rec) {
+    auto line = live_line(rec, level, color, faults.get());
     if (!line.empty())
       *out << line << '\n'; // cerr flushes each line itself
   };

@@ -44,7 +44,22 @@ std::string event_line(const trace_record& rec, bool color) {
   return out;
 }
 
-std::string packet_line(const trace_record& rec, bool color) {
+/// " (drop rule, line 33)" for the rules that applied to a faulted packet.
+std::string rules_of(const trace_record& rec, const std::vector<std::string>* faults) {
+  auto f = rec.find("faults");
+  if (!faults || f == rec.end() || !f->is_array())
+    return {};
+  std::string out;
+  for (const auto& i : *f) {
+    auto k = i.get<std::size_t>();
+    if (k < faults->size())
+      out += (out.empty() ? " (" : "; ") + (*faults)[k];
+  }
+  return out.empty() ? out : out + ")";
+}
+
+std::string packet_line(const trace_record& rec, bool color,
+                        const std::vector<std::string>* faults) {
   auto fate = str(rec, "fate");
   auto route = str(rec, "from") + " → " + str(rec, "to");
   if (auto via = str(rec, "via"); !via.empty())
@@ -56,12 +71,22 @@ std::string packet_line(const trace_record& rec, bool color) {
               fate == "crashed" || fate == "partitioned" ||
               fate.find("corrupted") != std::string::npos;
   const char* code = fate == "delivered" ? "2" : lost ? "31" : "33";
-  return padded(route, 22) + " " + padded(str(rec, "kind"), 26) + " " + paint(reason, code, color);
+  return padded(route, 22) + " " + padded(str(rec, "kind"), 26) + " " + paint(reason, code, color) +
+         rules_of(rec, faults);
 }
 
 } // namespace
 
-std::string live_line(const trace_record& rec, live_level level, bool color) {
+std::vector<std::string> fault_names(const network_config& n) {
+  std::vector<std::string> out;
+  for (const auto& f : n.faults)
+    out.push_back(std::string(to_string(f.type)) + " rule" +
+                  (f.pos.line > 0 ? ", line " + std::to_string(f.pos.line) : std::string{}));
+  return out;
+}
+
+std::string live_line(const trace_record& rec, live_level level, bool color,
+                      const std::vector<std::string>* faults) {
   if (level == live_level::quiet)
     return {};
   auto type = str(rec, "type");
@@ -71,7 +96,7 @@ std::string live_line(const trace_record& rec, live_level level, bool color) {
   if (type == "packet") {
     if (level < live_level::packets && str(rec, "fate") == "delivered")
       return {};
-    return t + packet_line(rec, color);
+    return t + packet_line(rec, color, faults);
   }
   if (type == "release" && level >= live_level::packets)
     return t + padded("packet #" + std::to_string(rec.value("id", std::uint64_t{0})), 22) + " " +

@@ -37,8 +37,8 @@ TEST_CASE("run -v prints each event and each lost packet as it happens", "[cli][
   // One line per event (17 in this run), the dropped packet, no plain delivery.
   CHECK(count(r.out, "s  ") >= 18);
   CHECK(r.out.find("   2.005000s  bank           PaymentCommitted tid=") != std::string::npos);
-  CHECK(r.out.find("   2.005000s  bank → shop            ecommerce.bank_reply       dropped") !=
-        std::string::npos);
+  CHECK(r.out.find("   2.005000s  bank → shop            ecommerce.bank_reply       dropped (drop "
+                   "rule, line 21)") != std::string::npos);
   CHECK(r.out.find("delivered\n") == std::string::npos);
   CHECK(r.out.find("\033[") == std::string::npos); // not a terminal: plain text
   // The live lines come first, in time order, then the report.

@@ -56,6 +56,18 @@ TEST_CASE("live lines show time, participant and reason; -v leaves plain deliver
   CHECK(live_line(dropped, live_level::events, true).find("\033[31mdropped\033[0m") !=
         std::string::npos);
   CHECK(live_line(ev, live_level::quiet, false).empty());
+  // A faulted packet names the rules that applied, by the scenario's lines.
+  network_config n;
+  n.faults.push_back({fault_type::delay});
+  n.faults.back().pos = {12, 5};
+  n.faults.push_back({fault_type::duplicate});
+  auto names = fault_names(n);
+  CHECK(names == std::vector<std::string>{"delay rule, line 12", "duplicate rule"});
+  auto faulted = delivered;
+  faulted["fate"] = "delayed+duplicated";
+  faulted["faults"] = {0, 1};
+  CHECK(live_line(faulted, live_level::events, false, &names)
+          .find("delayed+duplicated (delay rule, line 12; duplicate rule)") != std::string::npos);
 }
 
 TEST_CASE("a failed outcome shows the last records at its participant", "[explain]") {
