@@ -36,7 +36,7 @@ struct run_cli_options {
   std::string certs;
   int verbose = 0; ///< -v 1, -vv 2: the live view's level
   bool quiet = false;
-  bool verbose_flag = false; ///< for --help only: -v is counted before parsing
+  bool verbose_flag = false; ///< -v inside a bundle; a lone -v is counted before parsing
 };
 
 po::options_description describe(run_cli_options& o) {
@@ -173,6 +173,8 @@ int run_command(const args& a) {
   auto rest = a;
   o.verbose = count_verbose(rest);
   auto vm = parse_args("run", rest, desc, pos);
+  if (o.verbose_flag && o.verbose == 0) // -v inside a bundle such as -qv
+    o.verbose = 1;
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return exit_ok;

@@ -1,5 +1,6 @@
 #include "scenarios/engine/checks.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "scenarios/engine/invariants.hpp"
@@ -76,12 +77,10 @@ check_result check_event(const expectation& x, const std::vector<trace_record>& 
 /// At most `n` records: the first ones and the last one if there are more.
 std::vector<trace_record> few(const std::vector<const trace_record*>& found, std::size_t n) {
   std::vector<trace_record> out;
-  for (std::size_t i = 0; i < found.size() && out.size() + 1 < n; ++i)
+  for (std::size_t i = 0; i < found.size() && i + 1 < n; ++i)
     out.push_back(*found[i]);
   if (found.size() >= n)
     out.push_back(*found.back());
-  else if (out.size() < found.size())
-    out.push_back(*found[out.size()]);
   return out;
 }
 
@@ -201,11 +200,12 @@ std::vector<trace_record> evidence_for(const expectation& x, const check_result&
     case expectation_type::invariant: {
       if (!c.evidence.empty())
         return c.evidence; // the invariant said which records decided it
+      auto ids = identifiers(c.observed);
       std::vector<const trace_record*> found;
-      for (const auto& id : identifiers(c.observed))
-        for (const auto& r : records)
-          if (field(r, "type") == "event" && mentions(r, id))
-            found.push_back(&r);
+      for (const auto& r : records)
+        if (field(r, "type") == "event" &&
+            std::any_of(ids.begin(), ids.end(), [&](const auto& id) { return mentions(r, id); }))
+          found.push_back(&r);
       return few(found, 6);
     }
     case expectation_type::broken:

@@ -72,6 +72,9 @@ TEST_CASE("run --quiet prints only each scenario's verdict", "[cli][live]") {
   auto both = run_protobed({"run", "-q", "-v", scenarios + "/ecommerce/happy-path.yaml"});
   CHECK(both.exit_code == 2);
   CHECK(both.err.find("--verbose and --quiet exclude each other") != std::string::npos);
+  auto bundled = run_protobed({"run", "-qv", scenarios + "/ecommerce/happy-path.yaml"});
+  CHECK(bundled.exit_code == 2);
+  CHECK(bundled.err.find("--verbose and --quiet exclude each other") != std::string::npos);
 }
 
 TEST_CASE("protobed new writes a starter that runs and passes for every protocol",
