@@ -12,6 +12,31 @@ namespace {
 /// The most members one group (or generated list item) may make.
 constexpr std::int64_t max_group = 100000;
 
+/// How many values all expansions of one file may make together: a file of a
+/// few KiB must not become gigabytes (100,000 members of 20 values fit).
+constexpr std::size_t max_expanded = 2000000;
+
+struct budget {
+  std::size_t left = max_expanded;
+
+  void charge(std::size_t values, source_pos pos) {
+    if (values > left)
+      throw config_error(pos, "groups and every: would make more than " +
+                                std::to_string(max_expanded) +
+                                " values in all; make fewer or smaller groups");
+    left -= values;
+  }
+};
+
+std::size_t values_in(const config_node& n) {
+  std::size_t k = 1;
+  for (const auto& i : n.items)
+    k += values_in(i);
+  for (const auto& e : n.entries)
+    k += values_in(e.value);
+  return k;
+}
+
 const config_entry* entry_of(const config_node& n, const std::string& key) {
   for (const auto& e : n.entries)
     if (e.key == key)
@@ -57,11 +82,12 @@ struct numbering {
   std::int64_t from = 1;
 };
 
-numbering numbering_of(const config_node& t) {
+numbering numbering_of(const config_node& t, budget& b) {
   numbering out;
   out.count = whole_number(*t.find("group"), "group", 1, max_group);
   if (const auto* f = t.find("from"))
     out.from = whole_number(*f, "from", 0, 1000000000);
+  b.charge(static_cast<std::size_t>(out.count) * values_in(t), t.find("group")->pos);
   return out;
 }
 
@@ -91,34 +117,34 @@ config_node member_of(const config_node& body, std::int64_t i, const std::string
 }
 
 /// Lists anywhere below `n`: each item with `group: N` becomes N items.
-void expand_lists(config_node& n) {
+void expand_lists(config_node& n, budget& b) {
   if (n.is_list()) {
     std::vector<config_node> items;
     for (auto& item : n.items) {
       if (!is_template(item)) {
-        expand_lists(item);
+        expand_lists(item, b);
         items.push_back(std::move(item));
         continue;
       }
-      auto num = numbering_of(item);
+      auto num = numbering_of(item, b);
       auto body = body_of(item, {"group", "from"});
       for (std::int64_t k = 0; k < num.count; ++k) {
         auto i = num.from + k;
         items.push_back(member_of(body, i, "item " + std::to_string(i) + " of the generated list"));
-        expand_lists(items.back());
+        expand_lists(items.back(), b);
       }
     }
     n.items = std::move(items);
     return;
   }
   for (auto& e : n.entries)
-    expand_lists(e.value);
+    expand_lists(e.value, b);
 }
 
 void add_members(const config_entry& g, std::set<std::string>& taken,
-                 std::vector<config_entry>& out, group_table& groups) {
+                 std::vector<config_entry>& out, group_table& groups, budget& b) {
   const auto& t = g.value;
-  auto num = numbering_of(t);
+  auto num = numbering_of(t, b);
   const auto* name = t.find("name");
   if (!name)
     throw config_error(t.pos, "group '" + g.key + "' needs name: a template like \"c{i:04}\"");
@@ -142,7 +168,7 @@ void add_members(const config_entry& g, std::set<std::string>& taken,
   }
 }
 
-void expand_participants(config_node& participants, group_table& groups) {
+void expand_participants(config_node& participants, group_table& groups, budget& b) {
   if (!participants.is_map())
     return; // the loader reports it
   std::set<std::string> taken;
@@ -155,20 +181,24 @@ void expand_participants(config_node& participants, group_table& groups) {
   std::vector<config_entry> out;
   for (auto& e : participants.entries) {
     if (is_template(e.value))
-      add_members(e, taken, out, groups);
+      add_members(e, taken, out, groups, b);
     else
       out.push_back(std::move(e));
   }
   for (auto& e : out)
-    expand_lists(e.value);
+    expand_lists(e.value, b);
   participants.entries = std::move(out);
 }
 
-const std::vector<std::string>& members_of(const group_table& groups, const config_node& n) {
+/// The members `every: NAME` addresses, each charged `values` to the budget.
+const std::vector<std::string>& members_of(const group_table& groups, const config_node& n,
+                                           std::size_t values, budget& b) {
   auto name = as_string(n, "every");
   auto i = groups.find(name);
-  if (i != groups.end())
+  if (i != groups.end()) {
+    b.charge(i->second.size() * values, n.pos);
     return i->second;
+  }
   std::vector<std::string> names;
   for (const auto& [g, m] : groups)
     names.push_back(g);
@@ -179,17 +209,17 @@ const std::vector<std::string>& members_of(const group_table& groups, const conf
 }
 
 /// `{at: 1s, every: clients, do: {buy: book}}` -> one entry per member.
-void expand_step(config_node& step, const group_table& groups) {
+void expand_step(config_node& step, const group_table& groups, budget& b) {
   const auto* every = entry_of(step, "every");
   const auto* act = entry_of(step, "do");
   if (!every && act)
     throw config_error(act->key_pos, "do: goes with every: GROUP (each member does it)");
   if (!every)
     return;
-  const auto& members = members_of(groups, every->value);
   if (!act)
     throw config_error(every->key_pos,
                        "a step with every: needs do: {COMMAND: ARGS}, what each member does");
+  const auto& members = members_of(groups, every->value, values_in(act->value), b);
   std::vector<config_entry> entries;
   for (const auto& e : step.entries) {
     if (e.key == "every")
@@ -232,13 +262,13 @@ config_node every_balance(const config_entry& x, const std::vector<std::string>&
 
 /// One `every:` expectation -> the expectations it stands for.
 void expand_expectation(const config_node& item, const group_table& groups,
-                        std::vector<config_node>& out) {
+                        std::vector<config_node>& out, budget& b) {
   const auto* every = item.is_map() ? entry_of(item, "every") : nullptr;
   if (!every) {
     out.push_back(item);
     return;
   }
-  const auto& members = members_of(groups, every->value);
+  const auto& members = members_of(groups, every->value, values_in(item), b);
   if (item.entries.size() != 2)
     throw config_error(item.pos, "an every: expectation is every: GROUP and one of outcome, "
                                  "balance, event or no_event");
@@ -269,7 +299,7 @@ void expand_expectation(const config_node& item, const group_table& groups,
 }
 
 /// `placement: {clients: n3}` places every member of the group.
-void expand_placement(config_node& placement, const group_table& groups) {
+void expand_placement(config_node& placement, const group_table& groups, budget& b) {
   std::vector<config_entry> out;
   for (auto& e : placement.entries) {
     auto g = groups.find(e.key);
@@ -277,6 +307,7 @@ void expand_placement(config_node& placement, const group_table& groups) {
       out.push_back(std::move(e));
       continue;
     }
+    b.charge(g->second.size(), e.key_pos);
     for (const auto& m : g->second)
       out.push_back({m, e.key_pos, e.value});
   }
@@ -333,20 +364,21 @@ group_table expand_groups(config_node& root) {
   group_table groups;
   if (!root.is_map())
     return groups;
+  budget b;
   if (auto* p = section(root, "participants"))
-    expand_participants(*p, groups);
+    expand_participants(*p, groups, b);
   if (auto* steps = section(root, "steps"); steps && steps->is_list())
     for (auto& step : steps->items)
       if (step.is_map())
-        expand_step(step, groups);
+        expand_step(step, groups, b);
   if (auto* expect = section(root, "expect"); expect && expect->is_list()) {
     std::vector<config_node> items;
     for (const auto& item : expect->items)
-      expand_expectation(item, groups, items);
+      expand_expectation(item, groups, items, b);
     expect->items = std::move(items);
   }
   if (auto* placement = section(root, "placement"); placement && placement->is_map())
-    expand_placement(*placement, groups);
+    expand_placement(*placement, groups, b);
   return groups;
 }
 

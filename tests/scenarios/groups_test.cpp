@@ -153,6 +153,18 @@ TEST_CASE("grouped library scenarios behave as the explicit files did", "[groups
   CHECK(section_shape(now, "steps") == section_shape(before, "steps"));
 }
 
+TEST_CASE("groups cannot blow a small file up without bound", "[groups]") {
+  // 25 list items of 100,000 accounts each: refused at the item that crosses
+  // the limit, before anything is built.
+  std::string text = "scenario: bomb\ndescription: many\nparticipants:\n  bank:\n"
+                     "    role: ecommerce.bank\n    otp_provider: sms\n    accounts:\n";
+  for (int k = 0; k < 25; ++k)
+    text += "      - {group: 100000, holder: \"h" + std::to_string(k) + "{i}\", balance: 1}\n";
+  text += "  sms: {role: otp_provider}\nexpect: [{invariant: money_conserved}]\n";
+  CHECK(error_of(text) == "g.yaml:13:17: groups and every: would make more than 2000000 values "
+                          "in all; make fewer or smaller groups");
+}
+
 TEST_CASE("a --set override reaches a group's member", "[groups]") {
   auto s = load_scenario_text(with("expect: [{invariant: money_conserved}]\n"), "g.yaml",
                               {{"c2", "timeout", "7s"}});
