@@ -1,5 +1,6 @@
 #include "scenarios/engine/starter.hpp"
 
+#include <set>
 #include <sstream>
 
 namespace protobed {
@@ -42,10 +43,11 @@ std::string optional_ones(const role_info& r, const starter_def::participant& p)
   return out;
 }
 
+/// A participant; its role's docs only the first time the role appears.
 void write_participant(std::ostream& y, const starter_def::participant& p,
-                       const role_registry& roles) {
-  const auto* r = roles.find(p.role);
-  y << "\n" << comment("  ", p.role + (r ? ": " + r->summary : std::string{}));
+                       const role_registry& roles, bool first_of_role) {
+  const auto* r = first_of_role ? roles.find(p.role) : nullptr;
+  y << "\n" << (r ? comment("  ", p.role + ": " + r->summary) : "  # another " + p.role + "\n");
   y << "  " << p.name << ":\n    role: " << p.role << "\n";
   for (const auto& [k, v] : p.options) {
     if (const auto* d = r ? doc_of(*r, k) : nullptr)
@@ -58,6 +60,7 @@ void write_participant(std::ostream& y, const starter_def::participant& p,
 
 void write_steps(std::ostream& y, const starter_def& s, const role_registry& roles) {
   y << "\n# What happens, at virtual times: {at: TIME, PARTICIPANT: {COMMAND: ARGS}}.\nsteps:\n";
+  std::set<std::string> explained; // each command's doc once
   for (const auto& st : s.steps) {
     std::string role;
     for (const auto& p : s.participants)
@@ -65,8 +68,8 @@ void write_steps(std::ostream& y, const starter_def& s, const role_registry& rol
         role = p.role;
     if (const auto* r = roles.find(role))
       for (const auto& c : r->commands)
-        if (c.verb == st.verb)
-          y << comment("  ", st.who + " " + st.verb + ": " + c.doc);
+        if (c.verb == st.verb && explained.insert(role + " " + c.verb).second)
+          y << comment("  ", st.verb + ": " + c.doc);
     y << "  - {at: " << st.at << ", " << st.who << ": {" << st.verb << ": " << st.args << "}}\n";
   }
 }
@@ -100,8 +103,9 @@ std::string starter_text(const protocol_info& p, const role_registry& roles) {
     << "# Who takes part: NAME: {role: ROLE, OPTION: VALUE, ...}. Many alike:\n"
     << "# NAME: {group: 100, name: \"c{i:03}\", role: ..., phone: \"+4070{i:07}\"}.\n"
     << "participants:";
+  std::set<std::string> roles_seen;
   for (const auto& part : s.participants)
-    write_participant(y, part, roles);
+    write_participant(y, part, roles, roles_seen.insert(part.role).second);
   write_steps(y, s, roles);
   write_expect(y, p, s);
   return y.str();
