@@ -147,6 +147,8 @@ struct protocol_info {
 /// Helpers for checkers that read trace records.
 bool is_event(const trace_record& rec, const char* name);
 std::string detail_of(const trace_record& rec, const char* key);
+/// A top-level text field of a record ("who", "fate"), or "" if it has none.
+std::string text_of(const trace_record& rec, const char* key);
 /// The participants that crashed and had not restarted by the end of the
 /// trace: an invariant cannot hold them to what they would have done next.
 std::set<std::string> down_at_end(const std::vector<trace_record>& records);

@@ -207,6 +207,11 @@ std::vector<std::size_t> events_where(const std::vector<trace_record>& records, 
   return out;
 }
 
+std::string text_of(const trace_record& rec, const char* key) {
+  auto i = rec.find(key);
+  return i == rec.end() || !i->is_string() ? std::string{} : i->get<std::string>();
+}
+
 std::string detail_of(const trace_record& rec, const char* key) {
   auto d = rec.find("details");
   if (d == rec.end())

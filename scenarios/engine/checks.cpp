@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "actors/runtime/protocol.hpp"
 #include "scenarios/engine/invariants.hpp"
 
 namespace protobed {
@@ -134,11 +135,6 @@ std::vector<trace_record> last(const std::vector<trace_record>& records, std::si
   return out;
 }
 
-std::string field(const trace_record& rec, const char* key) {
-  auto i = rec.find(key);
-  return i == rec.end() || !i->is_string() ? std::string{} : i->get<std::string>();
-}
-
 bool mentions(const trace_record& rec, const std::string& word) {
   auto d = rec.find("details");
   if (d == rec.end())
@@ -173,12 +169,13 @@ std::vector<trace_record> evidence_for(const expectation& x, const check_result&
     case expectation_type::outcome:
       // What the participant last did and last received.
       return last(records, 6, [&](const trace_record& r) {
-        return field(r, "who") == x.who ||
-               (field(r, "type") == "packet" && field(r, "to") == x.who);
+        return text_of(r, "who") == x.who ||
+               (text_of(r, "type") == "packet" && text_of(r, "to") == x.who);
       });
     case expectation_type::balance:
       return last(records, 5, [&](const trace_record& r) {
-        return field(r, "type") == "event" && field(r, "who") == x.who && mentions(r, x.subject);
+        return text_of(r, "type") == "event" && text_of(r, "who") == x.who &&
+               mentions(r, x.subject);
       });
     case expectation_type::event:
     case expectation_type::no_event: {
@@ -186,7 +183,7 @@ std::vector<trace_record> evidence_for(const expectation& x, const check_result&
       for (const auto& r : records) {
         if (event_matches(r, x))
           counted.push_back(&r);
-        else if (field(r, "type") == "event" && field(r, "name") == x.subject)
+        else if (text_of(r, "type") == "event" && text_of(r, "name") == x.subject)
           named.push_back(&r); // the name, at someone else or with other details
       }
       if (!counted.empty())
@@ -194,7 +191,7 @@ std::vector<trace_record> evidence_for(const expectation& x, const check_result&
       if (!named.empty())
         return few(named, 5);
       return last(records, 4, [&](const trace_record& r) {
-        return field(r, "type") == "event" && (x.who == "*" || field(r, "who") == x.who);
+        return text_of(r, "type") == "event" && (x.who == "*" || text_of(r, "who") == x.who);
       });
     }
     case expectation_type::invariant: {
@@ -203,7 +200,7 @@ std::vector<trace_record> evidence_for(const expectation& x, const check_result&
       auto ids = identifiers(c.observed);
       std::vector<const trace_record*> found;
       for (const auto& r : records)
-        if (field(r, "type") == "event" &&
+        if (text_of(r, "type") == "event" &&
             std::any_of(ids.begin(), ids.end(), [&](const auto& id) { return mentions(r, id); }))
           found.push_back(&r);
       return few(found, 6);

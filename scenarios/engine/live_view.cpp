@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "actors/runtime/protocol.hpp"
+
 namespace protobed {
 
 namespace {
@@ -31,13 +33,9 @@ std::string padded(std::string s, std::size_t width) {
   return s;
 }
 
-std::string str(const trace_record& rec, const char* key) {
-  auto i = rec.find(key);
-  return i == rec.end() || !i->is_string() ? std::string{} : i->get<std::string>();
-}
-
 std::string event_line(const trace_record& rec, bool color) {
-  std::string out = padded(str(rec, "who"), 14) + " " + paint(str(rec, "name"), "1;36", color);
+  std::string out =
+    padded(text_of(rec, "who"), 14) + " " + paint(text_of(rec, "name"), "1;36", color);
   if (auto d = rec.find("details"); d != rec.end())
     for (const auto& [k, v] : d->items())
       out += " " + k + "=" + shortened(v.is_string() ? v.get<std::string>() : v.dump());
@@ -60,19 +58,19 @@ std::string rules_of(const trace_record& rec, const std::vector<std::string>* fa
 
 std::string packet_line(const trace_record& rec, bool color,
                         const std::vector<std::string>* faults) {
-  auto fate = str(rec, "fate");
-  auto route = str(rec, "from") + " → " + str(rec, "to");
-  if (auto via = str(rec, "via"); !via.empty())
+  auto fate = text_of(rec, "fate");
+  auto route = text_of(rec, "from") + " → " + text_of(rec, "to");
+  if (auto via = text_of(rec, "via"); !via.empty())
     route += " (via " + via + ")";
   auto reason = fate;
-  if (auto by = str(rec, "by"); !by.empty())
+  if (auto by = text_of(rec, "by"); !by.empty())
     reason += " by " + by;
   bool lost = fate == "dropped" || fate == "undeliverable" || fate == "offline" ||
               fate == "crashed" || fate == "partitioned" ||
               fate.find("corrupted") != std::string::npos;
   const char* code = fate == "delivered" ? "2" : lost ? "31" : "33";
-  return padded(route, 22) + " " + padded(str(rec, "kind"), 26) + " " + paint(reason, code, color) +
-         rules_of(rec, faults);
+  return padded(route, 22) + " " + padded(text_of(rec, "kind"), 26) + " " +
+         paint(reason, code, color) + rules_of(rec, faults);
 }
 
 } // namespace
@@ -89,12 +87,12 @@ std::string live_line(const trace_record& rec, live_level level, bool color,
                       const std::vector<std::string>* faults) {
   if (level == live_level::quiet)
     return {};
-  auto type = str(rec, "type");
+  auto type = text_of(rec, "type");
   auto t = paint(seconds(rec.value("t", std::int64_t{0})), "2", color) + "  ";
   if (type == "event")
     return t + event_line(rec, color);
   if (type == "packet") {
-    if (level < live_level::packets && str(rec, "fate") == "delivered")
+    if (level < live_level::packets && text_of(rec, "fate") == "delivered")
       return {};
     return t + packet_line(rec, color, faults);
   }
