@@ -169,10 +169,10 @@ void bank::on_pm_forward(const packet& p, context& ctx) {
     ctx.emit("PaymentRefused", {{"tid", hex(pm->tid)}, {"reason", *why}});
     return;
   }
-  if (auto i = decisions_.find(pm->tid); cfg_.unique_tids && i != decisions_.end()) {
-    ctx.emit("ReplayRejected", {{"tid", hex(pm->tid)}, {"recorded", i->second.result.text()}});
+  if (auto* rec = find_decision(pm->merchant, pm->tid); cfg_.unique_tids && rec) {
+    ctx.emit("ReplayRejected", {{"tid", hex(pm->tid)}, {"recorded", rec->result.text()}});
     reply_outcome(p.from, kind::bank_reply,
-                  {pm->tid, i->second.amount, i->second.nonce, i->second.result}, ctx);
+                  {pm->tid, pm->merchant, rec->amount, rec->nonce, rec->result}, ctx);
     return;
   }
   auto why = check_payment(*pm, ctx);
@@ -184,11 +184,30 @@ void bank::on_pm_forward(const packet& p, context& ctx) {
 void bank::record_and_reply(const packet& p, const payment_info& pm, const outcome& result,
                             context& ctx) {
   if (result.aborted())
-    ctx.emit("PaymentAborted", {{"tid", hex(pm.tid)}, {"reason", result.reason}});
+    ctx.emit("PaymentAborted",
+             {{"tid", hex(pm.tid)}, {"reason", result.reason}, {"merchant", scope(pm.merchant)}});
   auto key = crypto::rsa_public_key::from_der(pm.session_key);
   bytes fp = key ? key->fingerprint() : bytes{};
-  decisions_.insert_or_assign(pm.tid, record{result, pm.amount, pm.nonce, fp});
-  reply_outcome(p.from, kind::bank_reply, {pm.tid, pm.amount, pm.nonce, result}, ctx);
+  store_decision(pm.merchant, pm.tid, record{result, pm.amount, pm.nonce, fp, {}});
+  reply_outcome(p.from, kind::bank_reply, {pm.tid, pm.merchant, pm.amount, pm.nonce, result},
+                ctx);
+}
+
+bank::record* bank::find_decision(const std::string& merchant, const bytes& tid) {
+  auto i = decisions_.find(tid);
+  if (i == decisions_.end())
+    return nullptr;
+  for (const auto& whose : {scope(merchant), std::string()})
+    if (auto j = i->second.find(whose); j != i->second.end())
+      return &j->second;
+  return nullptr;
+}
+
+bank::record& bank::store_decision(const std::string& merchant, const bytes& tid, record r) {
+  r.merchant = scope(merchant);
+  auto& slot = decisions_[tid][r.merchant];
+  slot = std::move(r);
+  return slot;
 }
 
 void bank::reply_outcome(const std::string& to, const char* k, const outcome_statement& s,
@@ -206,7 +225,10 @@ observation bank::observe() const {
   }
   o.numbers["total"] = total;
   o.numbers["initial_total"] = initial_total_;
-  o.numbers["decisions"] = static_cast<std::int64_t>(decisions_.size());
+  std::int64_t decided = 0;
+  for (const auto& [tid, records] : decisions_)
+    decided += static_cast<std::int64_t>(records.size());
+  o.numbers["decisions"] = decided;
   return o;
 }
 

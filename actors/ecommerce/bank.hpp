@@ -42,6 +42,10 @@ struct bank_config {
   /// A resolution must carry the merchant's signed tid statement naming the
   /// requester's key: nobody else can abort a tid in flight.
   bool bind_resolution = true;
+  /// A tid is its merchant's: the bank records outcomes per (merchant, tid),
+  /// a merchant's resolution touches only its own tids, and every outcome
+  /// statement names the merchant. Off: one record per tid, whoever asks.
+  bool per_merchant_tids = true;
   /// Consecutive wrong codes per card, across codes, before the card is
   /// locked (NIST SP 800-63B: at most 100). 0 = no budget.
   std::int64_t otp_failure_budget = 100;
@@ -66,7 +70,10 @@ private:
     std::int64_t amount = 0;
     bytes nonce;
     bytes client_key_fingerprint;
+    std::string merchant; ///< whose tid it is; empty: not known (binds every merchant's)
   };
+  /// The records of one tid value, by merchant ("" for a merchant not known).
+  using tid_records = std::map<std::string, record>;
   /// One issued code, for the purchase whose OTP request carried `nonce`.
   struct issued_code {
     std::string card;
@@ -109,9 +116,23 @@ private:
   // bank_resolution.cpp
   /// Why this client may not resolve the tid, or nothing.
   refusal check_resolver(const resolve_request& req, const crypto::rsa_public_key& client_key);
-  /// The recorded outcome of `tid`; an undecided tid is aborted for good first.
-  const record& decide_if_open(const bytes& tid, std::int64_t amount, const bytes& nonce,
-                               const bytes& fingerprint, context& ctx);
+  /// The merchant a resolution request's tid statement names ("" without one).
+  static std::string statement_merchant(const resolve_request& req);
+  /// The recorded outcome of `merchant`'s `tid`; an undecided tid is aborted
+  /// for good first. `request` names the kind of request that asked.
+  const record& decide_if_open(const std::string& merchant, const bytes& tid, std::int64_t amount,
+                               const bytes& nonce, const bytes& fingerprint, const char* request,
+                               context& ctx);
+  /// Another merchant's record of `tid`, if the bank has one.
+  const record* recorded_for_other(const std::string& merchant, const bytes& tid) const;
+
+  // bank.cpp: the decisions, per (merchant, tid)
+  /// The record of `merchant`'s tid (or of the tid for every merchant), if any.
+  record* find_decision(const std::string& merchant, const bytes& tid);
+  record& store_decision(const std::string& merchant, const bytes& tid, record r);
+  std::string scope(const std::string& merchant) const {
+    return cfg_.per_merchant_tids ? merchant : std::string();
+  }
 
   void send_or_report(const std::string& to, const char* kind, result<bytes> b, context& ctx);
   void reply_outcome(const std::string& to, const char* kind, const outcome_statement& s,
@@ -125,7 +146,7 @@ private:
   const directory& dir_;
   std::map<bytes, issued_code> codes_;      ///< OTP request nonce -> its code
   std::map<std::string, card_state> cards_; ///< card -> failures, lock, recent codes
-  std::map<bytes, record> decisions_;       ///< tid -> recorded outcome
+  std::map<bytes, tid_records> decisions_;  ///< tid -> merchant -> recorded outcome
   std::set<bytes> otp_nonces_;              ///< OTP requests answered
   std::int64_t initial_total_ = 0;
 };

@@ -26,16 +26,35 @@ bank::refusal bank::check_resolver(const resolve_request& req,
   return std::nullopt;
 }
 
-const bank::record& bank::decide_if_open(const bytes& tid, std::int64_t amount, const bytes& nonce,
-                                         const bytes& fingerprint, context& ctx) {
-  auto i = decisions_.find(tid);
-  if (i != decisions_.end())
-    return i->second;
+std::string bank::statement_merchant(const resolve_request& req) {
+  auto st = decode_tid_statement(req.tid_statement.payload);
+  return st ? st->merchant : std::string();
+}
+
+const bank::record& bank::decide_if_open(const std::string& merchant, const bytes& tid,
+                                         std::int64_t amount, const bytes& nonce,
+                                         const bytes& fingerprint, const char* request,
+                                         context& ctx) {
+  if (const auto* rec = find_decision(merchant, tid))
+    return *rec;
   auto result = outcome::abort("resolved-without-payment");
-  ctx.emit(
-    "PaymentAborted",
-    {{"tid", crypto::to_hex(tid)}, {"reason", result.reason}, {"by", crypto::to_hex(fingerprint)}});
-  return decisions_.emplace(tid, record{result, amount, nonce, fingerprint}).first->second;
+  // `merchant`: whose tid the record is (none: the tid, for every merchant).
+  ctx.emit("PaymentAborted", {{"tid", crypto::to_hex(tid)},
+                              {"reason", result.reason},
+                              {"merchant", scope(merchant)},
+                              {"by", crypto::to_hex(fingerprint)},
+                              {"request", request}});
+  return store_decision(merchant, tid, record{result, amount, nonce, fingerprint, {}});
+}
+
+const bank::record* bank::recorded_for_other(const std::string& merchant, const bytes& tid) const {
+  auto i = decisions_.find(tid);
+  if (!cfg_.per_merchant_tids || i == decisions_.end())
+    return nullptr;
+  for (const auto& [whose, rec] : i->second)
+    if (!whose.empty() && whose != merchant)
+      return &rec;
+  return nullptr;
 }
 
 void bank::on_resolve(const packet& p, context& ctx) {
@@ -53,19 +72,21 @@ void bank::on_resolve(const packet& p, context& ctx) {
     return;
   }
   auto why = check_resolver(*req, *client_key);
-  auto i = decisions_.find(req->tid);
-  if (!why && i != decisions_.end() &&
-      i->second.client_key_fingerprint != client_key->fingerprint())
+  // The tid's merchant, as the statement names it (checked with bind_resolution).
+  auto merchant = statement_merchant(*req);
+  const auto* known = find_decision(merchant, req->tid);
+  if (!why && known && known->client_key_fingerprint != client_key->fingerprint())
     why = "not-the-payer";
   if (why) {
     ctx.emit("ResolutionRefused", {{"tid", tid}, {"reason", *why}});
     return;
   }
-  const auto& rec =
-    decide_if_open(req->tid, req->amount, req->nonce, client_key->fingerprint(), ctx);
+  const auto& rec = decide_if_open(merchant, req->tid, req->amount, req->nonce,
+                                   client_key->fingerprint(), kind::resolve, ctx);
   ctx.emit("ResolutionAnswered", {{"tid", tid}, {"outcome", rec.result.text()}});
   // Bound to the requester's nonce: it proved it is the tid's payer.
-  reply_outcome(p.from, kind::resolve_reply, {req->tid, rec.amount, req->nonce, rec.result}, ctx);
+  reply_outcome(p.from, kind::resolve_reply,
+                {req->tid, merchant, rec.amount, req->nonce, rec.result}, ctx);
 }
 
 void bank::on_merchant_resolve(const packet& p, context& ctx) {
@@ -82,17 +103,24 @@ void bank::on_merchant_resolve(const packet& p, context& ctx) {
     ctx.emit("SignatureInvalid", {{"tid", tid}, {"reason", "bad-merchant-resolve-signature"}});
     return;
   }
-  auto i = decisions_.find(c.tid);
-  if (i != decisions_.end() && i->second.client_key_fingerprint != c.client_key_fingerprint) {
+  // A merchant resolves only its own tids: one the bank recorded for another
+  // merchant is not its to ask about (tids travel in clear in every claim).
+  if (recorded_for_other(c.merchant, c.tid)) {
+    ctx.emit("ResolutionRefused", {{"tid", tid}, {"reason", "not-the-issuer"}, {"for", c.merchant}});
+    return;
+  }
+  const auto* known = find_decision(c.merchant, c.tid);
+  if (known && known->client_key_fingerprint != c.client_key_fingerprint) {
     ctx.emit("ResolutionRefused", {{"tid", tid}, {"reason", "claim-mismatch"}});
     return;
   }
   // The nonce is the client's; the bank has none for a PM it never saw.
-  const auto& rec =
-    decide_if_open(c.tid, c.amount, bytes(nonce_size, 0), c.client_key_fingerprint, ctx);
+  const auto& rec = decide_if_open(c.merchant, c.tid, c.amount, bytes(nonce_size, 0),
+                                   c.client_key_fingerprint, kind::merchant_resolve, ctx);
   ctx.emit("ResolutionAnswered",
            {{"tid", tid}, {"outcome", rec.result.text()}, {"for", c.merchant}});
-  reply_outcome(p.from, kind::bank_reply, {c.tid, rec.amount, rec.nonce, rec.result}, ctx);
+  reply_outcome(p.from, kind::bank_reply, {c.tid, c.merchant, rec.amount, rec.nonce, rec.result},
+                ctx);
 }
 
 } // namespace protobed::ecommerce

@@ -285,8 +285,9 @@ void client::accept_outcome(const signed_blob& blob, purchase* pu, const char* v
   if (st && !pu)
     pu = by_tid(st->tid);
   // The bank's signature binds the outcome to the tid (which binds it to
-  // this purchase's session key) and the amount.
-  if (!st || !signed_by(cfg_.bank, blob) || !pu || st->tid != pu->tid || st->amount != pu->amount) {
+  // this purchase's session key), its merchant and the amount.
+  if (!st || !signed_by(cfg_.bank, blob) || !pu || st->tid != pu->tid || st->amount != pu->amount ||
+      st->merchant != cfg_.merchant) {
     ctx.emit("SignatureInvalid", {{"kind", "outcome"}, {"via", via}});
     return;
   }

@@ -171,25 +171,63 @@ verdict peer_authentication(const run_facts& f) {
   return {true, std::to_string(n) + " accepted transaction(s), each opened by its merchant"};
 }
 
-/// A tid aborted by resolution was resolved by the key its merchant issued it
-/// to (the client, or the merchant asking with that client's fingerprint).
+/// What the run shows about who may resolve each tid and who asked.
+struct resolution_facts {
+  /// tid -> (merchant that issued it -> the client key it was issued to)
+  std::map<std::string, std::map<std::string, std::string>> issued;
+  /// (merchant, tid) the merchant asked the bank about (its ResolutionUsed
+  /// or ResolutionRetried: what it did).
+  std::set<std::pair<std::string, std::string>> asked;
+  /// Merchants the network saw send a merchant_resolve themselves (not one
+  /// an attacker sent in their name).
+  std::set<std::string> sent;
+};
+
+/// Is this abort by resolution (at index `at`) one that merchant `m`'s tid,
+/// issued to `client_key`, allowed? The payer may resolve (the request named
+/// and was signed by the key the tid was issued to); so may the merchant that
+/// issued it, when the network saw it send a request itself.
+bool allowed_abort(const trace_record& abort, const std::string& m, const std::string& client_key,
+                   const resolution_facts& facts) {
+  auto tid = detail_of(abort, "tid");
+  if (detail_of(abort, "request") == "ecommerce.merchant_resolve")
+    return facts.asked.count({m, tid}) && facts.sent.count(m);
+  return detail_of(abort, "by") == client_key;
+}
+
+/// A tid aborted by resolution was resolved by its payer or its own merchant.
+/// Who issued a tid comes from the merchants' TidIssued (what they did); who
+/// asked from the network's record of the requests' senders, never from the
+/// fingerprint written inside a request (a forger copies it from the claim).
 verdict only_payer_resolves(const run_facts& f) {
-  std::map<std::string, std::string> issued_to; // tid -> client key fingerprint
+  resolution_facts facts;
   std::size_t n = 0;
-  for (const auto& rec : f.records) {
+  for (std::size_t i = 0; i < f.records.size(); ++i) {
+    const auto& rec = f.records[i];
+    if (rec["type"] == "packet") {
+      if (text_of(rec, "kind") == "ecommerce.merchant_resolve" && !rec.contains("via"))
+        facts.sent.insert(text_of(rec, "from"));
+      continue;
+    }
     if (is_event(rec, "TidIssued"))
-      issued_to[detail_of(rec, "tid")] = detail_of(rec, "client_key");
+      facts.issued[detail_of(rec, "tid")][who_of(rec)] = detail_of(rec, "client_key");
+    if (is_event(rec, "ResolutionUsed") || is_event(rec, "ResolutionRetried"))
+      facts.asked.emplace(who_of(rec), detail_of(rec, "tid"));
     if (!is_event(rec, "PaymentAborted") || detail_of(rec, "reason") != "resolved-without-payment")
       continue;
     ++n;
-    auto tid = detail_of(rec, "tid");
-    auto i = issued_to.find(tid);
-    if (i != issued_to.end() && i->second != detail_of(rec, "by"))
-      return {false, "tid " + short_tid(tid) + " was aborted by a resolution from key " +
-                       detail_of(rec, "by").substr(0, 8) + "…, not its payer's " +
-                       i->second.substr(0, 8) + "…"};
+    auto tid = detail_of(rec, "tid"), whose = detail_of(rec, "merchant");
+    for (const auto& [m, client_key] : facts.issued[tid]) {
+      if (!whose.empty() && whose != m)
+        continue; // another merchant's tid of the same value: not m's sale
+      if (!allowed_abort(rec, m, client_key, facts))
+        return {false,
+                m + "'s tid " + short_tid(tid) + " was aborted by a resolution that neither its " +
+                  "payer nor " + m + " asked for",
+                {i}};
+    }
   }
-  return {true, std::to_string(n) + " tid(s) aborted by resolution, each by its payer"};
+  return {true, std::to_string(n) + " tid(s) aborted by resolution, each by its payer or merchant"};
 }
 
 /// Every payment a client signed is for the amount it agreed to: the
@@ -282,7 +320,8 @@ std::vector<invariant_info> invariants() {
     {"peer_authentication", "every tid a client accepted was issued by the merchant it names",
      peer_authentication},
     {"only_payer_resolves",
-     "a tid aborted by resolution was resolved by the key it was issued to, nobody else",
+     "a tid aborted by resolution was asked for by its payer or by the merchant that issued it "
+     "(as the network recorded the request's sender), nobody else",
      only_payer_resolves},
     {"paid_as_agreed", "every payment a client signed is for the amount it agreed to",
      paid_as_agreed},

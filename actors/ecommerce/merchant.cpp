@@ -124,6 +124,12 @@ void merchant::on_bank_reply(const packet& p, context& ctx) {
   }
   auto st = decode_outcome_statement(blob->payload);
   auto tid = st ? tids_.find(st->tid) : tids_.end();
+  // Tids are per merchant: the bank's word on another merchant's tid of the
+  // same value (a resolution by that merchant) is not about this sale.
+  if (tid != tids_.end() && cfg_.check_tid && st->merchant != ctx.self()) {
+    ctx.emit("OutcomeRejected", {{"kind", p.kind}, {"reason", "another-merchant"}});
+    return;
+  }
   if (tid == tids_.end()) {
     ctx.emit("UnknownTid", {{"kind", p.kind}});
     return;

@@ -199,7 +199,8 @@ result<pm_forward> decode_pm_forward(byte_view in) {
 
 result<bytes> encode(const outcome_statement& x) {
   return encode_labelled("ecommerce.outcome", [&](writer& w) {
-    w.field(x.tid).i64(x.amount).field(x.nonce).u8(static_cast<std::uint8_t>(x.result.c));
+    w.field(x.tid).str(x.merchant).i64(x.amount).field(x.nonce);
+    w.u8(static_cast<std::uint8_t>(x.result.c));
     w.str(x.result.reason);
   });
 }
@@ -209,6 +210,7 @@ result<outcome_statement> decode_outcome_statement(byte_view in) {
   auto x = decode_labelled<outcome_statement>(in, "ecommerce.outcome",
                                               [&](reader& r, outcome_statement& x) {
                                                 x.tid = r.exact(tid_size);
+                                                x.merchant = r.str(small);
                                                 x.amount = r.i64();
                                                 x.nonce = r.exact(nonce_size);
                                                 code = r.u8();

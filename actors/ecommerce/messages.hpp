@@ -167,6 +167,7 @@ result<pm_forward> decode_pm_forward(byte_view in);
 /// 4./5. The bank's signed word on a transaction.
 struct outcome_statement {
   bytes tid;
+  std::string merchant; ///< whose tid: tids are per merchant (bank.per_merchant_tids)
   std::int64_t amount = 0;
   bytes nonce;
   ecommerce::outcome result; ///< committed or aborted (never unknown)

@@ -77,6 +77,7 @@ std::any parse_bank(const option_reader& o, const directory& dir) {
   c.unique_tids = o.flag("unique_tids", true);
   c.unique_nonces = o.flag("unique_nonces", true);
   c.bind_resolution = o.flag("bind_resolution", true);
+  c.per_merchant_tids = o.flag("per_merchant_tids", true);
   c.otp_failure_budget = o.integer("otp_failure_budget", 100);
   if (c.otp_failure_budget < 0 || c.otp_failure_budget > 100)
     throw config_error(o.need("otp_failure_budget").pos,
@@ -152,6 +153,9 @@ role_info bank_role() {
     {"unique_nonces", "bool", "true", "refuse a replayed OTP request (its nonce was seen)"},
     {"bind_resolution", "bool", "true",
      "a resolution must carry the merchant's signed tid statement naming the requester's key"},
+    {"per_merchant_tids", "bool", "true",
+     "outcomes are recorded per (merchant, tid): a merchant's resolution touches only its own "
+     "tids"},
     {"otp_failure_budget", "integer", "100",
      "consecutive wrong codes per card, across codes, before the card is locked (0: none)"},
     {"otp_issue_limit", "integer", "5", "codes a card may be sent per otp_issue_window (0: none)"},

@@ -28,6 +28,7 @@ void read_statement(byte_view signed_statement, field_values& out) {
     return;
   out["statement"] = to_hex(bytes(signed_statement.begin(), signed_statement.end()));
   out["tid"] = to_hex(st->tid);
+  out["merchant"] = st->merchant;
   out["amount"] = std::to_string(st->amount);
   out["statement_nonce"] = to_hex(st->nonce);
   out["outcome"] = st->result.text();
@@ -41,7 +42,8 @@ result<bytes> build_statement(const field_values& f, const term_store& t) {
     return r.error() ? result<bytes>(*r.error()) : result<bytes>(b);
   }
   auto result_of = outcome_of(r.text("outcome"));
-  outcome_statement st{r.hex("tid"), r.amount("amount"), r.hex("statement_nonce"), {}};
+  outcome_statement st{r.hex("tid"), r.text("merchant"), r.amount("amount"),
+                       r.hex("statement_nonce"), {}};
   if (r.error())
     return *r.error();
   if (!result_of)
@@ -53,6 +55,7 @@ result<bytes> build_statement(const field_values& f, const term_store& t) {
 std::vector<field_doc> statement_fields(const std::string& protection) {
   return {{"statement", "bytes", protection + ": the whole signed statement (or built)", "", ""},
           {"tid", "bytes", protection, "", ""},
+          {"merchant", "text", protection + " (whose tid)", "empty", ""},
           {"amount", "amount", protection, "", ""},
           {"statement_nonce", "bytes", protection, "", ""},
           {"outcome", "text", protection, "", ""},

@@ -1,7 +1,10 @@
 // The e-commerce cores with both peers in one process, no CAF.
 #include <catch2/catch.hpp>
 
+#include "actors/ecommerce/invariants.hpp"
 #include "actors/ecommerce/messages.hpp"
+#include "actors/ecommerce/sealing.hpp"
+#include "tests/support/trace_records.hpp"
 #include "tests/actors/ecommerce_world.hpp"
 
 using namespace protobed;
@@ -263,7 +266,7 @@ TEST_CASE("the client rejects an outcome the bank did not sign", "[ecommerce][cl
 }
 
 TEST_CASE("e-commerce messages reject truncated and trailing bytes", "[ecommerce][messages]") {
-  outcome_statement st{bytes(16, 1), 25, bytes(16, 2), outcome::commit()};
+  outcome_statement st{bytes(16, 1), "shop", 25, bytes(16, 2), outcome::commit()};
   auto enc = *encode(st);
   CHECK(decode_outcome_statement(enc)->result.text() == "committed");
   for (std::size_t n = 0; n < enc.size(); ++n)
@@ -279,9 +282,9 @@ TEST_CASE("decoders refuse tids, nonces and fingerprints of the wrong length",
   for (std::size_t n : {0, 8, 15, 17}) {
     INFO("length " << n);
     CHECK_FALSE(decode_outcome_statement(
-      *encode(outcome_statement{bytes(n, 1), 25, bytes(16, 2), outcome::commit()})));
+      *encode(outcome_statement{bytes(n, 1), "shop", 25, bytes(16, 2), outcome::commit()})));
     CHECK_FALSE(decode_outcome_statement(
-      *encode(outcome_statement{bytes(16, 1), 25, bytes(n, 2), outcome::commit()})));
+      *encode(outcome_statement{bytes(16, 1), "shop", 25, bytes(n, 2), outcome::commit()})));
     CHECK_FALSE(
       decode_merchant_claim(*encode(merchant_claim{bytes(n, 1), 25, bytes(32, 3), "shop"})));
     CHECK_FALSE(decode_resolve_request(
@@ -294,11 +297,145 @@ TEST_CASE("decoders refuse tids, nonces and fingerprints of the wrong length",
 
 TEST_CASE("an outcome on the wire is committed or aborted, never another code",
           "[ecommerce][messages]") {
-  outcome_statement st{bytes(16, 1), 25, bytes(16, 2), outcome::abort("insufficient-funds")};
+  outcome_statement st{bytes(16, 1), "shop", 25, bytes(16, 2), outcome::abort("insufficient-funds")};
   auto back = decode_outcome_statement(*encode(st));
   REQUIRE(back);
   CHECK(back->result.aborted());
   CHECK(back->result.text() == "aborted: insufficient-funds");
   st.result = outcome{}; // unknown: a client's state, not something the bank can say
   CHECK_FALSE(decode_outcome_statement(*encode(st)));
+}
+
+namespace {
+
+/// What a second merchant at the bank can send once it read shop's claim in
+/// clear: a resolution for shop's tid, naming and signed by itself.
+packet other_merchants_resolution(const packet& pm_forward, const crypto::rsa_private_key& key) {
+  auto fwd = decode_pm_forward(pm_forward.bytes);
+  REQUIRE(fwd);
+  auto claim = decode_merchant_claim(fwd->claim.payload);
+  REQUIRE(claim);
+  claim->merchant = "mall";
+  crypto::rng r = crypto::rng::deterministic(7, "mall");
+  auto blob = sign_blob(r, key, *encode(merchant_resolve{*claim}));
+  packet p;
+  p.from = "mall";
+  p.to = "bank";
+  p.kind = kind::merchant_resolve;
+  p.bytes = *encode(*blob);
+  return p;
+}
+
+} // namespace
+
+TEST_CASE("another merchant's resolution for shop's tid changes nothing for shop (H3 E1)",
+          "[ecommerce][bank][resolution]") {
+  for (bool scoped : {true, false}) {
+    ecommerce_world w;
+    w.bank_cfg.per_merchant_tids = scoped;
+    w.bank_cfg.accounts.push_back({"mall", "", "", "", 0});
+    w.build();
+    auto mall_key = w.h.long_term_key("mall");
+    bool held = false;
+    w.h.on_wire = [&](packet& p) {
+      if (p.kind != kind::pm_forward || held)
+        return true;
+      held = true; // held back while mall resolves shop's tid, then passed on
+      w.h.inject(other_merchants_resolution(p, mall_key), w.h.now() + 1ms);
+      w.h.inject(p, w.h.now() + 100ms);
+      return false;
+    };
+    w.buy();
+    w.h.run();
+    REQUIRE(held);
+    INFO("per_merchant_tids " << scoped);
+    CHECK(w.h.count("bank", "PaymentAborted") == 1); // mall's own (mall, tid) or, unscoped, the tid
+    CHECK(w.h.last("bank", "PaymentAborted")["merchant"] == (scoped ? "mall" : ""));
+    CHECK(w.outcome() == (scoped ? "committed" : "aborted: resolved-without-payment"));
+    CHECK(w.balance("alice") == (scoped ? 75 : 100));
+    CHECK(w.balance("shop") == (scoped ? 25 : 0));
+  }
+}
+
+TEST_CASE("the bank refuses a merchant's resolution of a tid it recorded for another merchant",
+          "[ecommerce][bank][resolution]") {
+  ecommerce_world w;
+  w.bank_cfg.accounts.push_back({"mall", "", "", "", 0});
+  w.build();
+  auto mall_key = w.h.long_term_key("mall");
+  w.buy();
+  w.h.run();
+  REQUIRE(w.outcome() == "committed");
+  w.h.inject(other_merchants_resolution(w.h.sent(kind::pm_forward).front(), mall_key),
+             w.h.now() + 1s);
+  w.h.run();
+  CHECK(w.h.last("bank", "ResolutionRefused")["reason"] == "not-the-issuer");
+  CHECK(w.h.count("bank", "PaymentAborted") == 0);
+}
+
+TEST_CASE("a merchant ignores the bank's word on another merchant's tid of the same value",
+          "[ecommerce][merchant]") {
+  ecommerce_world w;
+  w.build();
+  auto bank_key = w.h.long_term_key("bank");
+  w.h.on_wire = [&](packet& p) {
+    if (p.kind == kind::bank_reply) { // as if answered to mall, for mall's (mall, tid)
+      auto blob = decode_signed_blob(p.bytes);
+      auto st = decode_outcome_statement(blob->payload);
+      st->merchant = "mall";
+      crypto::rng r = crypto::rng::deterministic(7, "bank");
+      p.bytes = *encode(*sign_blob(r, bank_key, *encode(*st)));
+    }
+    return true;
+  };
+  w.buy();
+  w.h.run(3s);
+  CHECK(w.h.last("shop", "OutcomeRejected")["reason"] == "another-merchant");
+  CHECK(w.h.count("shop", "OrderShipped") == 0);
+}
+
+TEST_CASE("only_payer_resolves judges who asked from the network, not from the request (H3 E1)",
+          "[ecommerce][invariants]") {
+  using test::event_record;
+  const auto& inv = test::invariant_named(invariants(), "only_payer_resolves");
+  auto issued = event_record("shop", "TidIssued", {{"tid", "aa"}, {"client_key", "k1"}});
+  auto packet_from = [](const std::string& from, bool via_attacker) {
+    trace_record r;
+    r["type"] = "packet";
+    r["from"] = from;
+    r["to"] = "bank";
+    r["kind"] = "ecommerce.merchant_resolve";
+    if (via_attacker)
+      r["via"] = "mallory";
+    return r;
+  };
+  // The fingerprint inside the request is the payer's (copied from the claim):
+  // the invariant used to accept this.
+  auto abort = [](const std::string& merchant) {
+    return event_record("bank", "PaymentAborted", {{"tid", "aa"},
+                                                   {"reason", "resolved-without-payment"},
+                                                   {"merchant", merchant},
+                                                   {"by", "k1"},
+                                                   {"request", "ecommerce.merchant_resolve"}});
+  };
+  auto shop_asked = event_record("shop", "ResolutionUsed", {{"tid", "aa"}});
+  // mall asked, the bank aborted the tid for every merchant: shop's sale is gone.
+  CHECK_FALSE(test::check_invariant(inv, {issued, packet_from("mall", false), abort("")}).held);
+  // shop's name on a packet an attacker sent is not shop asking.
+  CHECK_FALSE(
+    test::check_invariant(inv, {issued, packet_from("shop", true), abort("shop")}).held);
+  // mall's resolution recorded as mall's own tid: shop's sale untouched.
+  CHECK(test::check_invariant(inv, {issued, packet_from("mall", false), abort("mall")}).held);
+  // shop itself asked.
+  CHECK(test::check_invariant(inv, {issued, shop_asked, packet_from("shop", false), abort("shop")})
+          .held);
+  // The payer asked (its signed request named the key the tid was issued to).
+  auto by_payer = event_record("bank", "PaymentAborted", {{"tid", "aa"},
+                                                          {"reason", "resolved-without-payment"},
+                                                          {"merchant", "shop"},
+                                                          {"by", "k1"},
+                                                          {"request", "ecommerce.resolve"}});
+  CHECK(test::check_invariant(inv, {issued, by_payer}).held);
+  by_payer["details"]["by"] = "k2";
+  CHECK_FALSE(test::check_invariant(inv, {issued, by_payer}).held);
 }

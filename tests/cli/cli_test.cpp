@@ -309,6 +309,7 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>> ch
     {"bank.unique_tids=false", "inject-pm-forward"},
     {"bank.unique_nonces=false", "inject-otp-request"},
     {"bank.bind_resolution=false", "forge-resolve-abort"},
+    {"bank.per_merchant_tids=false", "other-merchant-resolves"},
     {"bank.otp_issue_limit=0", "otp-flood"},
     {"bank.otp_failure_budget=0", "otp-guessing-budget"},
     {"shop.verify_signatures=false", "forge-bank-reply"},
