@@ -123,8 +123,6 @@ private:
   const record& decide_if_open(const std::string& merchant, const bytes& tid, std::int64_t amount,
                                const bytes& nonce, const bytes& fingerprint, const char* request,
                                context& ctx);
-  /// Another merchant's record of `tid`, if the bank has one.
-  const record* recorded_for_other(const std::string& merchant, const bytes& tid) const;
 
   // bank.cpp: the decisions, per (merchant, tid)
   /// The record of `merchant`'s tid (or of the tid for every merchant), if any.

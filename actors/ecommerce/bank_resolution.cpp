@@ -47,16 +47,6 @@ const bank::record& bank::decide_if_open(const std::string& merchant, const byte
   return store_decision(merchant, tid, record{result, amount, nonce, fingerprint, {}});
 }
 
-const bank::record* bank::recorded_for_other(const std::string& merchant, const bytes& tid) const {
-  auto i = decisions_.find(tid);
-  if (!cfg_.per_merchant_tids || i == decisions_.end())
-    return nullptr;
-  for (const auto& [whose, rec] : i->second)
-    if (!whose.empty() && whose != merchant)
-      return &rec;
-  return nullptr;
-}
-
 void bank::on_resolve(const packet& p, context& ctx) {
   auto body = crypto::open(ctx.rng(), key_, p.bytes, kind::resolve);
   auto blob = and_then(body, decode_signed_blob);
@@ -103,12 +93,9 @@ void bank::on_merchant_resolve(const packet& p, context& ctx) {
     ctx.emit("SignatureInvalid", {{"tid", tid}, {"reason", "bad-merchant-resolve-signature"}});
     return;
   }
-  // A merchant resolves only its own tids: one the bank recorded for another
-  // merchant is not its to ask about (tids travel in clear in every claim).
-  if (recorded_for_other(c.merchant, c.tid)) {
-    ctx.emit("ResolutionRefused", {{"tid", tid}, {"reason", "not-the-issuer"}, {"for", c.merchant}});
-    return;
-  }
+  // A merchant resolves only its own (merchant, tid): another merchant's
+  // record of the same tid value (tids travel in clear in every claim) is
+  // neither read nor changed, whoever asked first.
   const auto* known = find_decision(c.merchant, c.tid);
   if (known && known->client_key_fingerprint != c.client_key_fingerprint) {
     ctx.emit("ResolutionRefused", {{"tid", tid}, {"reason", "claim-mismatch"}});

@@ -62,29 +62,45 @@ std::map<std::pair<std::string, std::string>, purchase_facts> purchases(const ru
   return out;
 }
 
-/// tid -> the bank's last recorded decision ("committed", "aborted: why").
-std::map<std::string, std::string> bank_decisions(const run_facts& f) {
-  std::map<std::string, std::string> out;
-  for (const auto& rec : f.records) {
-    if (is_event(rec, "PaymentCommitted"))
-      out[detail_of(rec, "tid")] = "committed";
-    else if (is_event(rec, "PaymentAborted"))
-      out[detail_of(rec, "tid")] = "aborted: " + detail_of(rec, "reason");
+/// The bank's decisions: (merchant, tid) -> its last recorded decision
+/// ("committed", "aborted: why") and where in the trace. A tid is its
+/// merchant's: two merchants' tids of one value are two transactions. An
+/// abort recorded without a merchant (per_merchant_tids off) is the tid's for
+/// every merchant: stored under "".
+struct bank_decisions {
+  std::map<std::pair<std::string, std::string>, std::pair<std::size_t, std::string>> last;
+
+  explicit bank_decisions(const run_facts& f) {
+    for (std::size_t i = 0; i < f.records.size(); ++i) {
+      const auto& rec = f.records[i];
+      if (is_event(rec, "PaymentCommitted"))
+        last[{detail_of(rec, "payee"), detail_of(rec, "tid")}] = {i, "committed"};
+      else if (is_event(rec, "PaymentAborted"))
+        last[{detail_of(rec, "merchant"), detail_of(rec, "tid")}] = {
+          i, "aborted: " + detail_of(rec, "reason")};
+    }
   }
-  return out;
-}
+  /// The later of the merchant's own decision and one for every merchant.
+  std::string of(const std::string& merchant, const std::string& tid) const {
+    const std::pair<std::size_t, std::string>* best = nullptr;
+    for (const auto& key : {std::make_pair(merchant, tid), std::make_pair(std::string(), tid)})
+      if (auto i = last.find(key); i != last.end() && (!best || i->second.first > best->first))
+        best = &i->second;
+    return best ? best->second : std::string("nothing");
+  }
+};
 
 verdict charged_at_most_once(const run_facts& f) {
-  std::map<std::string, std::int64_t> charges;
+  std::map<std::pair<std::string, std::string>, std::int64_t> charges; // (payee, tid)
   for (const auto& rec : f.records)
     if (is_event(rec, "PaymentCommitted"))
-      ++charges[detail_of(rec, "tid")];
+      ++charges[{detail_of(rec, "payee"), detail_of(rec, "tid")}];
   std::int64_t worst = 0;
   std::string worst_tid;
-  for (const auto& [tid, n] : charges)
+  for (const auto& [key, n] : charges)
     if (n > worst) {
       worst = n;
-      worst_tid = tid;
+      worst_tid = key.second;
     }
   auto observed = std::to_string(charges.size()) + " tid(s) charged, at most " +
                   std::to_string(worst) + " time(s) each";
@@ -119,7 +135,7 @@ verdict no_unauthorised_payment(const run_facts& f) {
 }
 
 verdict outcome_agreement(const run_facts& f) {
-  auto decided = bank_decisions(f);
+  const bank_decisions decided(f);
   std::size_t compared = 0, lost = 0, gave_up = 0;
   for (const auto& [key, p] : purchases(f)) {
     if (p.tid.empty())
@@ -138,8 +154,7 @@ verdict outcome_agreement(const run_facts& f) {
     }
     ++compared;
     auto outcome = p.ended ? p.outcome : std::string("pending");
-    auto i = decided.find(p.tid);
-    auto recorded = i == decided.end() ? std::string("nothing") : i->second;
+    auto recorded = decided.of(p.merchant, p.tid);
     bool agree = (outcome == "committed") == (recorded == "committed");
     if (!agree || outcome == "pending")
       return {false, p.client + " ended '" + outcome + "' but the bank recorded '" + recorded +
@@ -309,13 +324,15 @@ verdict merchant_informed(const run_facts& f) {
 
 std::vector<invariant_info> invariants() {
   return {
-    {"charged_at_most_once", "no tid is charged more than once (PaymentCommitted per tid)",
+    {"charged_at_most_once",
+     "no merchant's tid is charged more than once (PaymentCommitted per merchant and tid)",
      charged_at_most_once},
     {"no_unauthorised_payment",
      "every committed payment is one its payer sent: same tid, amount and merchant",
      no_unauthorised_payment},
     {"outcome_agreement",
-     "every client's outcome for a tid agrees with the bank's last decision for it",
+     "every client's outcome for a tid agrees with the bank's last decision for that merchant's "
+     "tid",
      outcome_agreement},
     {"peer_authentication", "every tid a client accepted was issued by the merchant it names",
      peer_authentication},

@@ -357,20 +357,32 @@ TEST_CASE("another merchant's resolution for shop's tid changes nothing for shop
   }
 }
 
-TEST_CASE("the bank refuses a merchant's resolution of a tid it recorded for another merchant",
+TEST_CASE("another merchant's record of a tid value never blocks its own merchant's resolution",
           "[ecommerce][bank][resolution]") {
+  // mall resolves shop's tid first (its own (mall, tid) is aborted); shop's
+  // payment commits, its reply is lost, and shop's own resolution still
+  // learns 'committed' and ships (found by a review written from the spec).
   ecommerce_world w;
   w.bank_cfg.accounts.push_back({"mall", "", "", "", 0});
   w.build();
   auto mall_key = w.h.long_term_key("mall");
+  bool held = false;
+  w.h.on_wire = [&](packet& p) {
+    if (p.kind == kind::pm_forward && !held) {
+      held = true;
+      w.h.inject(other_merchants_resolution(p, mall_key), w.h.now() + 1ms);
+      w.h.inject(p, w.h.now() + 100ms);
+      return false;
+    }
+    return !(p.kind == kind::bank_reply && p.to == "shop" && w.h.count("shop", "ResolutionUsed") == 0);
+  };
   w.buy();
   w.h.run();
-  REQUIRE(w.outcome() == "committed");
-  w.h.inject(other_merchants_resolution(w.h.sent(kind::pm_forward).front(), mall_key),
-             w.h.now() + 1s);
-  w.h.run();
-  CHECK(w.h.last("bank", "ResolutionRefused")["reason"] == "not-the-issuer");
-  CHECK(w.h.count("bank", "PaymentAborted") == 0);
+  CHECK(w.h.count("bank", "ResolutionRefused") == 0);
+  CHECK(w.h.count("shop", "ResolutionUsed") == 1);
+  CHECK(w.h.count("shop", "OrderShipped") == 1);
+  CHECK(w.outcome() == "committed");
+  CHECK(w.balance("shop") == 25);
 }
 
 TEST_CASE("a merchant ignores the bank's word on another merchant's tid of the same value",
@@ -438,4 +450,25 @@ TEST_CASE("only_payer_resolves judges who asked from the network, not from the r
   CHECK(test::check_invariant(inv, {issued, by_payer}).held);
   by_payer["details"]["by"] = "k2";
   CHECK_FALSE(test::check_invariant(inv, {issued, by_payer}).held);
+}
+
+TEST_CASE("outcome_agreement compares a client with its own merchant's record of the tid (H3 E1)",
+          "[ecommerce][invariants]") {
+  using test::event_record;
+  const auto& inv = test::invariant_named(invariants(), "outcome_agreement");
+  std::vector<trace_record> recs = {
+    event_record("alice", "PurchaseStarted", {{"purchase", "1"}}),
+    event_record("alice", "SetupComplete", {{"purchase", "1"}, {"tid", "aa"}, {"merchant", "shop"}}),
+    event_record("bank", "PaymentCommitted", {{"tid", "aa"}, {"payee", "shop"}, {"amount", "25"}}),
+    // alice was told 'aborted' although shop's sale committed ...
+    event_record("alice", "OutcomeReceived", {{"purchase", "1"}, {"outcome", "aborted: x"}})};
+  CHECK_FALSE(test::check_invariant(inv, recs).held);
+  // ... and mall's junk PM for the same tid value, recorded as mall's own,
+  // used to make the bank's "last decision for the tid" agree with her.
+  recs.push_back(event_record(
+    "bank", "PaymentAborted", {{"tid", "aa"}, {"merchant", "mall"}, {"reason", "otp-missing"}}));
+  CHECK_FALSE(test::check_invariant(inv, recs).held);
+  // An abort recorded for every merchant (per_merchant_tids off) is shop's too.
+  recs.back()["details"]["merchant"] = "";
+  CHECK(test::check_invariant(inv, recs).held);
 }
