@@ -43,33 +43,72 @@ std::string normal(const std::string& amount) {
   }
 }
 
-/// Every settlement moves a positive amount that its payer asked for, as
-/// itself, in a PayRequest (each request settles at most once). "Itself"
-/// means from the peer holding the key the name registered: a peer that
-/// merely calls itself alice does not count.
+/// Who owns each account the scenario lists, per server: the servers'
+/// observations of their freshly built selves ("owner.<name>" ->
+/// participant), i.e. the scenario as loaded, never who registered first.
+std::map<std::string, std::map<std::string, std::string>> scenario_owners(const run_facts& f) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  const std::string prefix = "owner.";
+  for (const auto& [server, o] : f.initial)
+    for (const auto& [k, v] : o.texts)
+      if (k.rfind(prefix, 0) == 0)
+        out[server][k.substr(prefix.size())] = v;
+  return out;
+}
+
+/// A PaymentRequested, as its peer emitted it.
+struct payment_request {
+  std::string who; ///< the participant that emitted it (the network's record)
+  std::string user;
+  std::string key;
+  bool used = false;
+};
+
+/// Every settlement moves a positive amount that its payer asked for, in a
+/// PaymentRequested (each request settles at most once). The payer of an
+/// account the scenario lists is the participant it names as owner: a
+/// request counts only if that participant made it, whoever registered the
+/// name. An account the scenario does not list starts empty and belongs to
+/// the key that registered it: a request counts if it came from a peer
+/// logged in as the payer with that key.
 verdict no_unauthorised_payment(const run_facts& f) {
-  std::map<payment_key, int> asked;
-  std::map<std::string, std::string> owner; // user -> key it registered
+  auto owners = scenario_owners(f);
+  std::map<payment_key, std::vector<payment_request>> asked;             // payer, payee, amount
+  std::map<std::pair<std::string, std::string>, std::string> registered; // (server, user) -> key
   std::size_t settled = 0, bad = 0;
   std::string first;
+  auto authorised = [&](const std::string& server, const payment_key& k) {
+    const auto& payer = std::get<0>(k);
+    const auto& listed = owners[server];
+    auto owner = listed.find(payer);
+    auto r = registered.find({server, payer});
+    auto by_payer = [&](const payment_request& rq) {
+      if (owner != listed.end())
+        return rq.who == owner->second;
+      return rq.user == payer && (r == registered.end() || rq.key == r->second);
+    };
+    for (auto& rq : asked[k])
+      if (!rq.used && by_payer(rq))
+        return rq.used = true;
+    return false;
+  };
   for (const auto& rec : f.records) {
     if (is_event(rec, "UserRegistered"))
-      owner[detail_of(rec, "user")] = detail_of(rec, "key");
-    auto payer = detail_of(rec, "payer");
-    if (is_event(rec, "PaymentRequested") && detail_of(rec, "user") == payer &&
-        (!owner.count(payer) || owner[payer] == detail_of(rec, "key")))
-      ++asked[{payer, detail_of(rec, "payee"), normal(detail_of(rec, "amount"))}];
+      registered.insert({{who(rec), detail_of(rec, "user")}, detail_of(rec, "key")});
+    if (is_event(rec, "PaymentRequested"))
+      asked[{detail_of(rec, "payer"), detail_of(rec, "payee"), normal(detail_of(rec, "amount"))}]
+        .push_back({who(rec), detail_of(rec, "user"), detail_of(rec, "key")});
     if (!is_event(rec, "TokenSettled"))
       continue;
     ++settled;
     payment_key k{detail_of(rec, "payer"), detail_of(rec, "payee"), detail_of(rec, "amount")};
     auto amount = detail_of(rec, "amount");
     bool positive = !amount.empty() && amount[0] != '-' && amount != "0";
-    if (positive && asked[k]-- > 0)
+    if (positive && authorised(who(rec), k))
       continue;
     if (bad++ == 0)
       first = "settled " + std::get<0>(k) + " -> " + std::get<1>(k) + " (" + amount + "), " +
-              (positive ? "which " + std::get<0>(k) + " never asked for"
+              (positive ? "which " + std::get<0>(k) + "'s owner never asked for"
                         : std::string("not a positive amount"));
   }
   if (bad)
@@ -126,6 +165,31 @@ verdict received_as_issued(const run_facts& f) {
   return {true, std::to_string(shown) + " payment(s) shown, each as the server issued it"};
 }
 
+/// Every payment a payee showed as received was settled to it before: a
+/// TokenSettled earlier in the trace for the same token, to this payee, of
+/// this amount. (A payment shown and then never settled is money the payee
+/// was told it has and does not.)
+verdict received_after_settlement(const run_facts& f) {
+  std::map<std::string, std::pair<std::string, std::string>> settled; // token -> payee, amount
+  std::size_t shown = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "TokenSettled"))
+      settled[detail_of(rec, "token")] = {detail_of(rec, "payee"), detail_of(rec, "amount")};
+    if (!is_event(rec, "PaymentReceived"))
+      continue;
+    ++shown;
+    auto s = settled.find(detail_of(rec, "token"));
+    auto text = who(rec) + " showed \"" + detail_of(rec, "text") + "\"";
+    if (s == settled.end())
+      return {false, text + " before the server settled token " + detail_of(rec, "token"),
+              events_where(f.records, "PaymentReceived", "token", detail_of(rec, "token"))};
+    if (s->second != std::make_pair(detail_of(rec, "user"), detail_of(rec, "amount")))
+      return {false,
+              text + ", but the server settled " + s->second.second + " to " + s->second.first};
+  }
+  return {true, std::to_string(shown) + " payment(s) shown, each after it settled"};
+}
+
 /// Every chat line shown came from the peer it names, to this peer, with
 /// that text.
 verdict chat_authentic(const run_facts& f) {
@@ -157,6 +221,9 @@ std::vector<invariant_info> invariants() {
      reservations_resolved},
     {"received_as_issued", "every payment a payee shows matches a token the server issued",
      received_as_issued},
+    {"received_after_settlement",
+     "every payment a payee shows was settled to it, for that amount, before it was shown",
+     received_after_settlement},
     {"chat_authentic", "every chat line shown came from the peer it names, with that text",
      chat_authentic},
   };

@@ -41,8 +41,12 @@ void peer::on_command(const command& c, context& ctx) {
     return ask(kind::command, "List", {}, "List", {}, ctx);
   if (c.verb == "exit")
     return ask(kind::command, "Exit", {}, "Exit", {}, ctx);
-  if (c.verb == "command")
-    return ask(kind::command, c.arg("text"), {}, c.arg("text"), {}, ctx);
+  if (c.verb == "command") {
+    auto typed = c.arg("text");
+    if (auto pay = parse_command(typed); pay.what == parsed_command::verb::pay)
+      return request_payment(pay, typed, 0, ctx); // a payment however it was typed
+    return ask(kind::command, typed, {}, typed, {}, ctx);
+  }
   if (c.verb == "pay")
     return start_payment(c, ctx);
   if (c.verb == "chat")
@@ -140,8 +144,7 @@ void peer::on_reply(const reply& r, context& ctx) {
   auto head = requests_.front();
   ctx.emit("ReplyShown", {{"command", head.shown}, {"text", r.text}});
   if (head.kind == kind::redeem)
-    ctx.emit("Redeemed", {{"token", head.payment},
-                          {"outcome", r.text.rfind("SETTLED#", 0) == 0 ? "settled" : r.text}});
+    on_redeemed(head.payment, r.text, ctx);
   auto c = parse_command(head.rq.text);
   if (c.what == parsed_command::verb::login && !r.attachment.empty()) {
     card_ = r.attachment;
@@ -212,7 +215,8 @@ observation peer::observe() const {
     finished += p.finished ? 1 : 0;
   o.numbers["payments"] = static_cast<std::int64_t>(payments_.size());
   o.numbers["payments_finished"] = finished;
-  o.numbers["tokens_received"] = static_cast<std::int64_t>(shown_tokens_.size());
+  o.numbers["tokens_received"] = static_cast<std::int64_t>(accepted_tokens_.size());
+  o.numbers["payments_shown"] = static_cast<std::int64_t>(shown_tokens_.size());
   o.numbers["pending_requests"] = static_cast<std::int64_t>(requests_.size());
   o.texts["logged_in"] = card_.empty() ? "false" : "true";
   return o;

@@ -11,15 +11,32 @@ constexpr const char* dial_timer = "dial";
 
 } // namespace
 
+peer::peer_link* peer::channel_for(const std::string& name, const std::string& address,
+                                   context& ctx) {
+  auto i = link_to_.find(address);
+  if (i == link_to_.end())
+    return nullptr;
+  auto l = links_.find(i->second);
+  if (l == links_.end())
+    return nullptr;
+  if (!cfg_.bind_channels || l->second.name == name)
+    return &l->second;
+  ctx.emit("ChannelRefused", {{"to", name},
+                              {"user", l->second.name},
+                              {"channel", short_id(l->second.ch.id)},
+                              {"reason", "the channel's card names " + l->second.name}});
+  link_to_.erase(i); // it stays open for what its own user sends us
+  return nullptr;
+}
+
 void peer::send_direct(const std::string& name, const std::string& address, const char* k,
                        const result<bytes>& payload, context& ctx) {
-  if (auto i = link_to_.find(address); i != link_to_.end())
-    if (auto l = links_.find(i->second); l != links_.end()) {
-      auto out = l->second.ch.seal(ctx.rng(), k, payload);
-      if (!out)
-        return ctx.emit("SendFailed", {{"kind", k}, {"reason", out.error().message()}});
-      return ctx.send(address, k, std::move(*out));
-    }
+  if (auto* l = channel_for(name, address, ctx)) {
+    auto out = l->ch.seal(ctx.rng(), k, payload);
+    if (!out)
+      return ctx.emit("SendFailed", {{"kind", k}, {"reason", out.error().message()}});
+    return ctx.send(address, k, std::move(*out));
+  }
   if (!payload)
     return ctx.emit("SendFailed", {{"kind", k}, {"reason", payload.error().message()}});
   auto& queue = waiting_[address];
@@ -64,11 +81,19 @@ std::optional<std::string> peer::card_refusal(const bytes& signed_card, const by
 
 namespace {
 
-/// The name on a card, read without checking it (check_handshakes off).
-std::string unchecked_name(const bytes& signed_card) {
+/// A card as it reads, without checking it (check_handshakes off).
+card unchecked_card(const bytes& signed_card) {
   auto blob = decode_signed_blob(signed_card);
   auto k = blob ? decode_card(blob->payload) : result<card>(blob.error());
-  return k ? k->name : "unknown";
+  return k ? *k : card{"unknown", "", {}, 0};
+}
+
+/// With bind_channels, why a checked card does not fit the address the
+/// handshake came from: a dial from alice's address must show a card for it.
+std::optional<std::string> binding_refusal(bool bind, const card& k, const std::string& from) {
+  if (bind && k.address != from)
+    return std::string("the card is for another address");
+  return std::nullopt;
 }
 
 } // namespace
@@ -94,8 +119,10 @@ void peer::on_dial(const packet& p, context& ctx) {
       why = "stale dial";
     else
       why = card_refusal(in->h.card, in->fingerprint, k, ctx);
+    if (!why)
+      why = binding_refusal(cfg_.bind_channels, k, p.from);
   } else {
-    k.name = unchecked_name(in->h.card);
+    k = unchecked_card(in->h.card);
   }
   if (why)
     return ctx.emit("HandshakeRefused", {{"from", p.from}, {"reason", *why}});
@@ -132,6 +159,8 @@ void peer::on_answer(const packet& p, context& ctx) {
       why = "bad signature";
     else if (!in->transcript_ok)
       why = "answers another dial";
+    else
+      why = binding_refusal(cfg_.bind_channels, k, p.from);
   }
   if (why)
     return ctx.emit("HandshakeRefused", {{"from", p.from}, {"reason", *why}});

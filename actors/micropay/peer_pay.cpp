@@ -1,6 +1,6 @@
 // The peer's payments: as payer it asks for a token and delivers it to the
 // payee until the server says how the payment ended; as payee it checks the
-// token, shows it and redeems it.
+// token, redeems it and shows it once the server says it settled.
 #include "actors/micropay/peer.hpp"
 
 namespace protobed::micropay {
@@ -22,33 +22,30 @@ std::int64_t amount_of(const std::string& s) {
 void peer::start_payment(const command& c, context& ctx) {
   auto to = c.arg("to");
   auto amount = c.arg("amount", "1");
+  auto repeats = std::stoll(c.arg("count", "1")) - 1; // back to back, as a user would
+  request_payment({parsed_command::verb::pay, cfg_.user, "", amount, to},
+                  "PayRequest#" + cfg_.user + "#" + amount + "#" + to, repeats, ctx);
+}
+
+void peer::request_payment(const parsed_command& c, const std::string& text, std::int64_t repeats,
+                           context& ctx) {
   auto id = cfg_.user + "." + std::to_string(++payment_count_);
   auto& p = payments_[id];
-  p.payee = to;
-  p.amount = amount_of(amount);
-  p.typed_amount = amount;
-  p.repeats_left = std::stoll(c.arg("count", "1")) - 1; // back to back, as a user would
-  auto text = "PayRequest#" + cfg_.user + "#" + amount + "#" + to;
+  p.payee = c.payee;
+  p.amount = amount_of(c.amount);
+  p.typed_amount = c.amount;
+  p.repeats_left = repeats;
   ctx.emit("PaymentRequested", {{"payment", id},
                                 {"user", cfg_.user},
                                 {"key", short_id(key_.public_key().fingerprint())},
-                                {"payer", cfg_.user},
-                                {"payee", to},
-                                {"amount", amount}});
+                                {"payer", c.name},
+                                {"payee", c.payee},
+                                {"amount", c.amount}});
   ask(kind::command, text, {}, text, id, ctx);
 }
 
 void peer::on_pay_reply(const pending_request& head, const reply& r, context& ctx) {
-  auto id = head.payment;
-  if (id.empty()) { // a PayRequest typed as a raw command
-    if (r.text.rfind(text::pay_ok, 0) != 0)
-      return;
-    auto c = parse_command(head.rq.text);
-    id = cfg_.user + "." + std::to_string(++payment_count_);
-    auto& typed = payments_[id];
-    typed.payee = c.payee;
-    typed.amount = amount_of(c.amount);
-  }
+  const auto& id = head.payment;
   if (r.text.rfind(text::pay_ok, 0) != 0)
     return finish_payment(id, "refused: " + r.text, ctx);
   auto blob = decode_signed_blob(r.attachment);
@@ -68,11 +65,14 @@ void peer::on_pay_reply(const pending_request& head, const reply& r, context& ct
 void peer::deliver_token(const std::string& id, context& ctx) {
   auto& p = payments_[id];
   if (++p.attempts >= 3)
-    link_to_.erase(p.address); // the payee may have restarted: dial again
-  if (p.address == ctx.self()) // paying ourselves: no channel to open
-    on_token(peer_link{{}, cfg_.user, {}}, p.token, ctx);
-  else
+    link_to_.erase(p.address);   // the payee may have restarted: dial again
+  if (p.address == ctx.self()) { // paying ourselves: no channel to open
+    peer_link self;
+    self.name = cfg_.user;
+    on_token(self, p.token, ctx);
+  } else {
     send_direct(p.payee, p.address, kind::token, p.token, ctx);
+  }
   auto wait = cfg_.timeout * (1 << std::min<std::int64_t>(p.attempts - 1, 4));
   auto last = p.expires + cfg_.timeout - ctx.now();
   auto n = std::stoull(id.substr(id.rfind('.') + 1));
@@ -141,18 +141,45 @@ void peer::on_token(const peer_link& from, const bytes& payload, context& ctx) {
   if (!t)
     return;
   auto id = short_id(t->id);
-  if (shown_tokens_.insert(t->id).second)
-    ctx.emit("PaymentReceived", {{"token", id},
-                                 {"payer", t->payer},
-                                 {"amount", std::to_string(t->amount)},
-                                 {"via", from.name},
-                                 {"text", gives_you(t->payer, t->amount)}});
-  else
+  if (!accepted_tokens_.insert(t->id).second) {
     ctx.emit("TokenRepeated", {{"token", id}});
+  } else {
+    ctx.emit("PaymentPending", {{"token", id},
+                                {"user", cfg_.user},
+                                {"payer", t->payer},
+                                {"amount", std::to_string(t->amount)},
+                                {"via", from.name}});
+    if (cfg_.show_after_settlement)
+      unsettled_.emplace(id, unsettled{*t, from.name});
+    else // the seed's way: shown before the server said anything
+      show_payment(*t, from.name, ctx);
+  }
   for (const auto& rq : requests_)
     if (rq.kind == kind::redeem && rq.payment == id)
       return; // already being redeemed
   ask(kind::redeem, "Redeem", payload, "Redeem", id, ctx);
+}
+
+void peer::on_redeemed(const std::string& token, const std::string& text, context& ctx) {
+  bool settled = text.rfind("SETTLED#", 0) == 0;
+  ctx.emit("Redeemed", {{"token", token}, {"outcome", settled ? "settled" : text}});
+  auto u = unsettled_.find(token);
+  if (!settled || u == unsettled_.end())
+    return;
+  auto shown = std::move(u->second);
+  unsettled_.erase(u);
+  show_payment(shown.t, shown.via, ctx);
+}
+
+void peer::show_payment(const token& t, const std::string& via, context& ctx) {
+  if (!shown_tokens_.insert(t.id).second)
+    return;
+  ctx.emit("PaymentReceived", {{"token", short_id(t.id)},
+                               {"user", cfg_.user},
+                               {"payer", t.payer},
+                               {"amount", std::to_string(t.amount)},
+                               {"via", via},
+                               {"text", gives_you(t.payer, t.amount)}});
 }
 
 } // namespace protobed::micropay

@@ -42,8 +42,8 @@ transaction_def payment() {
   t.success = "settled";
   t.steps = {
     {"request", {"PaymentRequested"}, {"TokenReceived"}},
-    {"delivery", {"TokenReceived"}, {"PaymentReceived"}},
-    {"redeem", {"PaymentReceived"}, {"TokenSettled"}},
+    {"delivery", {"TokenReceived"}, {"PaymentPending"}},
+    {"redeem", {"PaymentPending"}, {"TokenSettled"}},
     {"notice", {"TokenSettled"}, {"PaymentFinished"}},
   };
   t.setup = setup_def{"login", "LoginStarted", "LoggedIn"};

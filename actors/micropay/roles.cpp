@@ -19,9 +19,14 @@ const std::vector<std::string> micropay_kinds = {
 const std::vector<option_doc> account_schema = {
   {"name", "string", "", "the user name (it still has to REGISTER to bind its key)"},
   {"balance", "amount", "0", "opening balance in dollars"},
+  {"participant", "participant(micropay.peer)", "the name",
+   "the peer whose long-term key may REGISTER the name (check_owners)"},
 };
 
-std::vector<account_config> parse_accounts(const option_reader& o) {
+/// The accounts, and in `owners` those whose `participant` is not the
+/// participant of their own name.
+std::vector<account_config> parse_accounts(const option_reader& o, const directory& dir,
+                                           std::map<std::string, std::string>& owners) {
   std::vector<account_config> out;
   if (!o.has("accounts"))
     return out;
@@ -37,6 +42,8 @@ std::vector<account_config> parse_accounts(const option_reader& o) {
       throw config_error(a.need("name").pos, "an account name must be 1..32 characters, no '#'");
     if (!names.insert(c.name).second)
       throw config_error(a.need("name").pos, "duplicate account '" + c.name + "'");
+    if (a.has("participant"))
+      owners[c.name] = participant_ref(a, "participant", dir, "micropay.peer");
     if (__builtin_add_overflow(total, c.balance, &total))
       throw config_error(n.pos, "the balances add up to more than " +
                                   std::to_string(std::numeric_limits<std::int64_t>::max()));
@@ -45,9 +52,9 @@ std::vector<account_config> parse_accounts(const option_reader& o) {
   return out;
 }
 
-std::any parse_server(const option_reader& o, const directory&) {
+std::any parse_server(const option_reader& o, const directory& dir) {
   server_config c;
-  c.accounts = parse_accounts(o);
+  c.accounts = parse_accounts(o, dir, c.owners);
   c.token_lifetime = o.positive_duration("token_lifetime", std::chrono::seconds(30));
   c.card_lifetime = o.positive_duration("card_lifetime", std::chrono::hours(1));
   c.freshness = o.positive_duration("freshness", std::chrono::seconds(30));
@@ -57,6 +64,7 @@ std::any parse_server(const option_reader& o, const directory&) {
   c.check_amounts = o.flag("check_amounts", true);
   c.single_use_tokens = o.flag("single_use_tokens", true);
   c.check_replays = o.flag("check_replays", true);
+  c.check_owners = o.flag("check_owners", true);
   return c;
 }
 
@@ -71,6 +79,8 @@ std::any parse_peer(const option_reader& o, const directory& dir) {
   c.check_handshakes = o.flag("check_handshakes", true);
   c.verify_tokens = o.flag("verify_tokens", true);
   c.check_replays = o.flag("check_replays", true);
+  c.bind_channels = o.flag("bind_channels", true);
+  c.show_after_settlement = o.flag("show_after_settlement", true);
   return c;
 }
 
@@ -83,7 +93,8 @@ role_info server_role() {
   r.durable = true; // the ledger survives a crash
   r.kinds = micropay_kinds;
   r.options = {
-    {"accounts", "list of accounts", "none", "name and opening balance for each"},
+    {"accounts", "list of accounts", "none",
+     "name, opening balance and owning participant for each"},
     {"token_lifetime", "duration", "30s", "a token not redeemed by then expires back to the payer"},
     {"card_lifetime", "duration", "1h", "how long the card a login issues is valid"},
     {"freshness", "duration", "30s", "how old a hello may be"},
@@ -95,6 +106,8 @@ role_info server_role() {
     {"single_use_tokens", "bool", "true", "settle each token once"},
     {"check_replays", "bool", "true",
      "refuse a record whose sequence number does not move forward, and a stale hello"},
+    {"check_owners", "bool", "true",
+     "register a listed account's name only over a channel signed by its participant's key"},
   };
   r.parse = parse_server;
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
@@ -143,6 +156,11 @@ role_info peer_role() {
     {"verify_tokens", "bool", "true", "accept only tokens the server signed, for this user"},
     {"check_replays", "bool", "true",
      "refuse a record whose sequence number does not move forward"},
+    {"bind_channels", "bool", "true",
+     "take a dial or answer only with a card for the address it came from; send a token or "
+     "chat only on a channel whose card names the recipient"},
+    {"show_after_settlement", "bool", "true",
+     "show a payment as received only once the server confirmed it settled"},
   };
   r.commands = peer_commands();
   r.parse = parse_peer;

@@ -18,8 +18,11 @@ server::server(server_config cfg, crypto::rsa_private_key key, const directory& 
   : cfg_(std::move(cfg))
   , key_(std::move(key))
   , dir_(dir) {
-  for (const auto& a : cfg_.accounts)
+  for (const auto& a : cfg_.accounts) {
     accounts_[a.name].balance = a.balance;
+    auto owner = cfg_.owners.find(a.name);
+    accounts_[a.name].owner = owner == cfg_.owners.end() ? a.name : owner->second;
+  }
 }
 
 void server::on_packet(const packet& p, context& ctx) {
@@ -165,14 +168,31 @@ reply server::register_name(link& l, const parsed_command& c, context& ctx) {
     return {0, text::wrong_state, {}};
   }
   auto i = accounts_.find(c.name);
-  if (!valid_name(c.name) || (i != accounts_.end() && !i->second.key.empty())) {
-    ctx.emit("RegisterRefused",
-             {{"user", c.name}, {"reason", valid_name(c.name) ? "taken" : "bad name"}});
+  std::optional<std::string> why;
+  if (!valid_name(c.name))
+    why = "bad name";
+  else if (i != accounts_.end() && !i->second.key.empty())
+    why = "taken";
+  else if (i != accounts_.end())
+    why = owner_refusal(l, i->second);
+  if (why) {
+    ctx.emit("RegisterRefused", {{"user", c.name}, {"from", l.ch.peer}, {"reason", *why}});
     return {0, text::taken, {}};
   }
   accounts_[c.name].key = l.fingerprint;
   ctx.emit("UserRegistered", {{"user", c.name}, {"key", short_id(l.fingerprint)}});
   return {0, text::ok, {}};
+}
+
+std::optional<std::string> server::owner_refusal(const link& l, const account& a) const {
+  if (!cfg_.check_owners || a.owner.empty())
+    return std::nullopt;
+  const auto* key = dir_.public_key(a.owner);
+  if (!key)
+    return "no key on file for its owner " + a.owner;
+  if (!crypto::constant_time_equal(key->fingerprint(), l.fingerprint))
+    return "not its owner's key";
+  return std::nullopt;
 }
 
 reply server::login(link& l, const parsed_command& c, context& ctx) {
@@ -260,6 +280,8 @@ observation server::observe() const {
   for (const auto& [name, a] : accounts_) {
     o.numbers["balance." + name] = a.balance;
     total += a.balance;
+    if (!a.owner.empty())
+      o.texts["owner." + name] = a.owner; // from the scenario: for no_unauthorised_payment
   }
   for (const auto& [id, l] : links_)
     logged_in += l.user ? 1 : 0;

@@ -1,6 +1,7 @@
 // The payment server (micropay.server): accounts bound to their owners' keys,
 // logins, the online list, and payments as single-use signed tokens. The
-// balances come from the scenario. A payment reserves the amount at once;
+// balances, and who owns each account the scenario lists, come from the
+// scenario. A payment reserves the amount at once;
 // redeeming the token settles it exactly once; a token never redeemed
 // expires and the reservation goes back to the payer.
 #pragma once
@@ -25,6 +26,9 @@ struct account_config {
 
 struct server_config {
   std::vector<account_config> accounts;
+  /// Account name -> the participant whose long-term key may REGISTER it,
+  /// where that is not the participant of the account's own name.
+  std::map<std::string, std::string> owners;
   sim_time token_lifetime = std::chrono::seconds(30);
   sim_time card_lifetime = std::chrono::hours(1);
   sim_time freshness = std::chrono::seconds(30); ///< how old a hello may be
@@ -34,6 +38,7 @@ struct server_config {
   bool check_amounts = true;     ///< whole numbers 1..max_amount
   bool single_use_tokens = true; ///< settle each token id once
   bool check_replays = true;     ///< records only move forward; each hello opens one channel
+  bool check_owners = true;      ///< an account the scenario lists registers only to its owner
 };
 
 class server final : public participant_core {
@@ -60,6 +65,7 @@ private:
     bytes key; ///< the registered long-term key's fingerprint; empty: not registered
     std::optional<bytes> channel; ///< where its owner is logged in
     std::string address;
+    std::string owner; ///< the participant the scenario gave it to; empty: not listed
   };
   struct reservation {
     std::string payer;
@@ -76,6 +82,9 @@ private:
   std::optional<reply> handle(link& l, const request& rq, context& ctx);
   void send_reply(link& l, reply r, context& ctx);
   reply register_name(link& l, const parsed_command& c, context& ctx);
+  /// Why `l` may not REGISTER account `a`, if it may not: with
+  /// check_owners, a listed account only over a channel signed by its owner.
+  std::optional<std::string> owner_refusal(const link& l, const account& a) const;
   reply login(link& l, const parsed_command& c, context& ctx);
   reply list(const link& l) const;
   reply logout(link& l, context& ctx);

@@ -1,7 +1,7 @@
 // The micropayment cores without CAF: the wire formats, the signed channel
-// handshake and its records, a payment end to end, each server check with
-// its switch, the payee's token checks, and the invariants on traces made to
-// break them.
+// handshake and its records, a payment end to end, each server and peer
+// check with its switch, the payee's token checks, and the invariants on
+// traces made to break them.
 #include <catch2/catch.hpp>
 
 #include "actors/micropay/invariants.hpp"
@@ -24,18 +24,22 @@ struct market {
   explicit market(server_config sc = {}, peer_config bob_cfg = {},
                   std::vector<std::string> peers = {"alice", "bob"}) {
     h.dir.add_participant("server", "micropay.server");
-    for (const auto& p : peers)
-      h.dir.add_participant(p, "micropay.peer");
-    sc.accounts = {{"alice", 100}, {"bob", 20}, {"mallory", 5}};
+    if (sc.accounts.empty())
+      sc.accounts = {{"alice", 100}, {"bob", 20}, {"mallory", 5}};
     h.add("server", std::make_unique<server>(sc, h.long_term_key("server"), h.dir));
-    for (const auto& p : peers) {
-      peer_config c = p == "bob" ? bob_cfg : peer_config{};
-      c.server = "server";
-      c.user = p;
-      h.add(p, std::make_unique<peer>(c, h.long_term_key(p), h.dir));
-      h.command(p, {"register", {}}, 0s);
-      h.command(p, {"login", {}}, 1s);
-    }
+    for (const auto& p : peers)
+      add_peer(p, p, p == "bob" ? bob_cfg : peer_config{}, 0s);
+  }
+
+  /// Participant `name`, calling itself `user`, registers at `at` and logs
+  /// in a second later.
+  void add_peer(const std::string& name, const std::string& user, peer_config c, sim_time at) {
+    h.dir.add_participant(name, "micropay.peer");
+    c.server = "server";
+    c.user = user;
+    h.add(name, std::make_unique<peer>(c, h.long_term_key(name), h.dir));
+    h.command(name, {"register", {}}, at);
+    h.command(name, {"login", {}}, at + 1s);
   }
 
   void pay(const std::string& who, const std::string& to, const std::string& amount, sim_time at) {
@@ -50,6 +54,24 @@ struct market {
   /// The details of the last event of this name at `who`.
   std::map<std::string, std::string> last(const std::string& who, const std::string& name) const {
     return h.last(who, name);
+  }
+  /// The position of the first event of this name at `who` among all
+  /// events (events().size() if there is none).
+  std::size_t first(const std::string& who, const std::string& name) const {
+    const auto& all = h.events();
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (all[i].first == who && all[i].second.name == name)
+        return i;
+    return all.size();
+  }
+  /// Invariant `name` over the run's events, the server's observation of
+  /// itself standing for the scenario as loaded.
+  verdict holds(const std::string& name) {
+    std::vector<trace_record> recs;
+    for (const auto& [who, e] : h.events())
+      recs.push_back(test::event_record(who, e.name, e.details));
+    std::map<std::string, observation> initial{{"server", h.core("server").observe()}}, none;
+    return test::invariant_named(invariants(), name).check(run_facts{recs, initial, none});
   }
 };
 
@@ -312,11 +334,12 @@ TEST_CASE("a payee refuses a token the server did not sign, unless verify_tokens
     m.h.run();
     if (checked) {
       CHECK(m.last("bob", "TokenRefused")["reason"] == "not signed by the server");
-      CHECK(m.h.count("bob", "PaymentReceived") == 0);
-    } else {
-      CHECK(m.last("bob", "PaymentReceived")["text"] == "alice gives you 99 dollars");
+      CHECK(m.h.count("bob", "PaymentPending") == 0);
+    } else { // taken, but never shown: the server refuses to settle it
+      CHECK(m.last("bob", "PaymentPending")["amount"] == "99");
       CHECK(m.last("server", "RedeemRefused")["reason"] == "not a token this server signed");
     }
+    CHECK(m.h.count("bob", "PaymentReceived") == 0);
     CHECK(m.balance("alice") == 100);
     CHECK(m.balance("bob") == 20);
   }
@@ -354,14 +377,207 @@ TEST_CASE("a token replayed to another payee is refused by that payee and by the
     m.h.run();
     if (checked) {
       CHECK(m.last("bob", "TokenRefused")["reason"] == "for carol, not for us");
-      CHECK(m.h.count("bob", "PaymentReceived") == 0);
+      CHECK(m.h.count("bob", "PaymentPending") == 0);
     } else {
-      CHECK(m.h.count("bob", "PaymentReceived") == 1); // shown, but worth nothing:
+      CHECK(m.h.count("bob", "PaymentPending") == 1); // taken, but worth nothing:
       CHECK(m.last("server", "RedeemRefused")["reason"] == "not your token");
     }
+    CHECK(m.h.count("bob", "PaymentReceived") == 0);
     CHECK(m.h.count("server", "TokenSettled") == 0);
     CHECK(m.balance("bob") == 20);
   }
+}
+
+namespace {
+
+/// A dial to bob sent in `from`'s name, signed by `signer`'s key, with a
+/// card the server really signed: for user `name` at `address`, naming
+/// that key (as a login by `signer` typing `name#address` gets).
+dialing dial_bob(market& m, const std::string& signer, const std::string& from,
+                 const std::string& name, const std::string& address, sim_time at) {
+  auto r = crypto::rng::deterministic(7, "dialer");
+  auto key = m.h.long_term_key(signer);
+  auto server_key = m.h.long_term_key("server");
+  auto k =
+    encode(card{name, address, key.public_key().fingerprint(), sim_time(1h).count()}).value();
+  auto signed_card = encode(signed_blob{k, server_key.sign(r, k)}).value();
+  auto d = start_handshake(kind::dial, r, key, signed_card, at, "bob").value();
+  m.h.inject(packet{0, from, "bob", kind::dial, d.sent, ""}, at);
+  return d;
+}
+
+} // namespace
+
+TEST_CASE("a dial whose card is for another address is refused; bind_channels off keeps it as "
+          "the channel to the address it came from",
+          "[micropay][core]") {
+  for (bool bound : {true, false}) {
+    peer_config bob;
+    bob.bind_channels = bound;
+    market m({}, bob, {"alice", "bob", "mallory"});
+    m.h.run(2s);
+    auto d = dial_bob(m, "mallory", "alice", "mallory", "mallory", 3s);
+    m.h.command("bob", {"chat", {{"to", "alice"}, {"text", "hi alice"}}}, 4s);
+    m.h.run();
+    auto chats = m.h.sent(kind::chat);
+    REQUIRE_FALSE(chats.empty());
+    auto first = decode_record(chats.front().bytes).value();
+    if (bound) {
+      CHECK(m.last("bob", "HandshakeRefused")["reason"] == "the card is for another address");
+      CHECK(first.channel != d.channel);
+      CHECK(m.last("alice", "ChatShown")["text"] == "hi alice");
+    } else { // the chat for alice went on mallory's channel
+      CHECK(m.last("bob", "ChannelOpened")["user"] == "mallory");
+      CHECK(first.channel == d.channel);
+      CHECK(m.h.count("alice", "ChatShown") == 0);
+    }
+  }
+}
+
+TEST_CASE("a channel whose card names another user carries nothing for this one; bind_channels "
+          "off sends on it",
+          "[micropay][core]") {
+  for (bool bound : {true, false}) {
+    peer_config bob;
+    bob.bind_channels = bound;
+    market m({}, bob, {"alice", "bob", "mallory"});
+    m.h.run(2s);
+    // mallory logged in as mallory#alice: a real card for mallory at
+    // alice's address, which passes the address check.
+    auto d = dial_bob(m, "mallory", "alice", "mallory", "alice", 3s);
+    m.h.run(4s);
+    CHECK(m.last("bob", "ChannelOpened")["user"] == "mallory");
+    m.pay("bob", "alice", "10", 5s);
+    m.h.run();
+    auto tokens = m.h.sent(kind::token);
+    REQUIRE_FALSE(tokens.empty());
+    auto first = decode_record(tokens.front().bytes).value();
+    if (bound) {
+      CHECK(m.last("bob", "ChannelRefused")["user"] == "mallory");
+      CHECK(m.last("bob", "ChannelRefused")["to"] == "alice");
+      CHECK(first.channel != d.channel);
+      CHECK(m.h.count("bob", "ChannelRefused") == 1);
+    } else {
+      CHECK(m.h.count("bob", "ChannelRefused") == 0);
+      CHECK(first.channel == d.channel);
+    }
+    CHECK(m.last("alice", "PaymentReceived")["text"] == "bob gives you 10 dollars");
+    CHECK(m.last("bob", "PaymentFinished")["outcome"] == "settled");
+  }
+}
+
+TEST_CASE("an account the scenario lists registers only with its participant's key; "
+          "check_owners off lets whoever comes first take it",
+          "[micropay][core]") {
+  for (bool checked : {true, false}) {
+    server_config sc;
+    sc.check_owners = checked;
+    market m(sc, {}, {"bob"});
+    m.add_peer("mallory", "alice", {}, 0s); // first, calling itself alice
+    m.add_peer("alice", "alice", {}, 1s);
+    m.raw("mallory", "PayRequest#alice#60#bob", 3s);
+    m.h.run();
+    CHECK(m.h.core("server").observe().texts.at("owner.alice") == "alice");
+    if (checked) {
+      CHECK(m.last("server", "RegisterRefused") ==
+            std::map<std::string, std::string>{
+              {"user", "alice"}, {"from", "mallory"}, {"reason", "not its owner's key"}});
+      CHECK(m.last("server", "UserRegistered")["key"] ==
+            short_id(m.h.long_term_key("alice").public_key().fingerprint()));
+      CHECK(m.last("alice", "LoggedIn")["user"] == "alice");
+      CHECK(m.balance("alice") == 100);
+      CHECK(m.holds("no_unauthorised_payment").held);
+    } else {
+      CHECK(m.last("server", "RegisterRefused")["reason"] == "taken");
+      CHECK(m.balance("alice") == 40);
+      CHECK(m.balance("bob") == 80);
+      // mallory asked as alice, with the key that registered alice: only
+      // the scenario says the account is not hers.
+      CHECK_FALSE(m.holds("no_unauthorised_payment").held);
+    }
+  }
+}
+
+TEST_CASE("an account's participant option names who owns it", "[micropay][core]") {
+  server_config sc;
+  sc.owners = {{"alice", "carol"}};
+  market m(sc, {}, {"bob"});
+  m.add_peer("alice", "alice", {}, 0s);
+  m.add_peer("carol", "alice", {}, 1s);
+  m.pay("carol", "bob", "30", 3s);
+  m.h.run();
+  CHECK(m.last("server", "RegisterRefused")["from"] == "alice");
+  CHECK(m.last("carol", "LoggedIn")["user"] == "alice");
+  CHECK(m.balance("alice") == 70);
+  CHECK(m.holds("no_unauthorised_payment").held);
+  // A name nobody in the run owns stays unclaimed.
+  server_config lone;
+  lone.accounts = {{"alice", 100}, {"bob", 20}, {"dave", 5}};
+  market n(lone, {}, {"bob"});
+  n.add_peer("eve", "dave", {}, 0s);
+  n.h.run();
+  CHECK(n.last("server", "RegisterRefused")["reason"] == "no key on file for its owner dave");
+}
+
+TEST_CASE("the payee shows a payment only once the server settled it; show_after_settlement off "
+          "shows it as the token arrives",
+          "[micropay][core]") {
+  for (bool after : {true, false}) {
+    peer_config bob;
+    bob.show_after_settlement = after;
+    market m({}, bob);
+    m.pay("alice", "bob", "30", 2s);
+    m.h.run();
+    CHECK(m.h.count("bob", "PaymentPending") == 1);
+    CHECK(m.h.count("bob", "PaymentReceived") == 1);
+    CHECK(m.last("bob", "PaymentReceived")["user"] == "bob");
+    auto shown = m.first("bob", "PaymentReceived");
+    auto settled = m.first("server", "TokenSettled");
+    CHECK(m.first("bob", "PaymentPending") < settled);
+    CHECK((settled < shown) == after);
+    CHECK(m.holds("received_after_settlement").held == after);
+  }
+}
+
+TEST_CASE("a payee whose redeems never reach the server is never told it was paid",
+          "[micropay][core]") {
+  for (bool after : {true, false}) {
+    peer_config bob;
+    bob.show_after_settlement = after;
+    bob.retries = 2;
+    server_config sc;
+    sc.token_lifetime = 10s;
+    market m(sc, bob);
+    m.h.on_wire = [](packet& p) { return p.kind != kind::redeem; };
+    m.pay("alice", "bob", "30", 2s);
+    m.h.run();
+    CHECK(m.h.count("bob", "PaymentPending") == 1);
+    CHECK(m.h.count("server", "ReservationExpired") == 1);
+    CHECK(m.balance("alice") == 100);
+    CHECK(m.h.count("bob", "PaymentReceived") == (after ? 0 : 1));
+    CHECK(m.holds("received_after_settlement").held == after);
+  }
+}
+
+TEST_CASE("a PayRequest typed as a command is a payment like any other", "[micropay][core]") {
+  market m;
+  m.raw("alice", "PayRequest#alice#30#bob", 2s);
+  m.raw("alice", "PayRequest#alice#ten#bob", 4s);
+  m.h.run();
+  CHECK(m.h.count("alice", "PaymentRequested") == 2);
+  CHECK(m.last("alice", "PaymentRequested")["amount"] == "ten");
+  CHECK(m.h.count("alice", "PaymentFinished") == 2);
+  CHECK(m.last("alice", "PaymentFinished")["outcome"].rfind("refused: ", 0) == 0);
+  CHECK(m.last("bob", "PaymentReceived")["text"] == "alice gives you 30 dollars");
+  CHECK(m.balance("alice") == 70);
+  CHECK(m.holds("no_unauthorised_payment").held);
+  // Typed in someone else's name, it is a request by this peer, not by them.
+  market n({}, {}, {"alice", "bob", "mallory"});
+  n.raw("mallory", "PayRequest#alice#30#bob", 2s);
+  n.h.run();
+  CHECK(n.last("mallory", "PaymentRequested")["payer"] == "alice");
+  CHECK(n.last("mallory", "PaymentRequested")["user"] == "mallory");
+  CHECK(n.h.count("server", "TokenIssued") == 0);
 }
 
 TEST_CASE("micropay invariants break on traces made to break them", "[micropay][invariants]") {
@@ -397,6 +613,23 @@ TEST_CASE("micropay invariants break on traces made to break them", "[micropay][
     event_record("alice", "PaymentRequested",
                  {{"user", "alice"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "-5"}});
   CHECK_FALSE(check("no_unauthorised_payment", {asked_negative, negative}).held);
+  // The owner of an account the scenario lists is the participant it names,
+  // whoever registered the name: mallory registered alice first and asked
+  // as alice with the key she registered. Without the scenario's word that
+  // passed; with it, it fails, and only alice's own request counts.
+  std::map<std::string, observation> scenario{{"server", {{}, {{"owner.alice", "alice"}}}}}, none;
+  auto with_owners = [&](const std::vector<trace_record>& recs) {
+    return test::invariant_named(invariants(), "no_unauthorised_payment")
+      .check(run_facts{recs, scenario, none});
+  };
+  auto by_mallory = event_record("server", "UserRegistered", {{"user", "alice"}, {"key", "k2"}});
+  CHECK(check("no_unauthorised_payment", {by_mallory, impostor, twice[0]}).held);
+  CHECK_FALSE(with_owners({by_mallory, impostor, twice[0]}).held);
+  auto alices = event_record(
+    "alice", "PaymentRequested",
+    {{"user", "alice"}, {"key", "k1"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "5"}});
+  CHECK(with_owners({by_mallory, alices, twice[0]}).held);
+  CHECK_FALSE(with_owners({by_mallory, alices, twice[0], twice[1]}).held);
 
   auto issued = event_record(
     "server", "TokenIssued",
@@ -410,6 +643,21 @@ TEST_CASE("micropay invariants break on traces made to break them", "[micropay][
                             {{"token", "t1"}, {"payer", "alice"}, {"amount", "50"}, {"text", "x"}});
   CHECK_FALSE(check("received_as_issued", {issued, shown}).held);
   CHECK_FALSE(check("received_as_issued", {shown}).held);
+
+  // A payment shown before (or without) its settlement, or as another
+  // payee's or amount's, breaks received_after_settlement.
+  auto received = event_record(
+    "bob", "PaymentReceived",
+    {{"token", "t1"}, {"user", "bob"}, {"payer", "alice"}, {"amount", "5"}, {"text", "x"}});
+  CHECK(check("received_after_settlement", {twice[0], received}).held);
+  CHECK_FALSE(check("received_after_settlement", {received, twice[0]}).held);
+  CHECK_FALSE(check("received_after_settlement", {received}).held);
+  auto to_carol = received;
+  to_carol["details"]["user"] = "carol";
+  CHECK_FALSE(check("received_after_settlement", {twice[0], to_carol}).held);
+  auto more = received;
+  more["details"]["amount"] = "50";
+  CHECK_FALSE(check("received_after_settlement", {twice[0], more}).held);
 
   auto sent = event_record("alice", "ChatSent", {{"user", "alice"}, {"to", "bob"}, {"text", "hi"}});
   auto seen =
