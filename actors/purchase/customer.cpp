@@ -142,10 +142,15 @@ void customer::on_receipt(const bytes& payload, context& ctx) {
   auto r = decode_receipt(blob->payload);
   if (!r)
     return ctx.emit("ReceiptRejected", {{"reason", r.error().message()}});
+  // A genuine receipt, but not for the order in flight: named, never acted upon.
+  auto ignored = [&](const std::string& reason) {
+    ctx.emit("ReceiptIgnored",
+             {{"reason", reason}, {"number", std::to_string(r->number)}, {"outcome", r->outcome}});
+  };
   if (finished_.count(r->order_digest))
-    return; // a second answer to an order already finished
+    return ignored("order already finished"); // a second answer (a resend was answered too)
   if (!current_ || (cfg_.verify_receipts && r->order_digest != current_->digest))
-    return ctx.emit("ReceiptRejected", {{"reason", "not for the order in flight"}});
+    return ignored("not for the order in flight");
   finish_order(r->outcome, std::to_string(r->number), r->reason, ctx);
 }
 
@@ -153,7 +158,10 @@ void customer::finish_order(const std::string& outcome, const std::string& numbe
                             const std::string& reason, context& ctx) {
   ctx.cancel_timer(order_timer);
   finished_.insert(current_->digest);
-  (outcome == "accepted" ? accepted_ : outcome == "refused" ? refused_ : failed_) += 1;
+  (outcome == "accepted"  ? accepted_
+   : outcome == "refused" ? refused_
+   : outcome == "unknown" ? unknown_
+                          : failed_) += 1;
   std::vector<std::pair<std::string, std::string>> d{{"customer", login_id_},
                                                      {"purchase", current_->purchase},
                                                      {"order", short_id(current_->nonce)},
@@ -188,6 +196,7 @@ observation customer::observe() const {
   observation o;
   o.numbers["orders_accepted"] = accepted_;
   o.numbers["orders_refused"] = refused_;
+  o.numbers["orders_unknown"] = unknown_;
   o.numbers["orders_failed"] = failed_;
   o.numbers["logged_in"] = logged_in_ ? 1 : 0;
   return o;

@@ -3,7 +3,10 @@
 // another, each signed with RSA-PSS or DSA as it chose, and checks the OPD's
 // signed receipt against the order it sent. An order not answered in time
 // is sent again unchanged (same nonce), so the OPD answers it from its
-// record instead of processing it twice.
+// record instead of processing it twice. A receipt that is not the OPD's is
+// rejected (ReceiptRejected); a genuine one for another order is ignored by
+// name (ReceiptIgnored). The OPD's answer may be "unknown": an order its
+// book cannot know (it may have shipped before the book was lost).
 #pragma once
 
 #include <deque>
@@ -73,7 +76,7 @@ private:
   std::deque<wanted> orders_;
   std::optional<in_flight> current_;
   std::set<bytes> finished_; ///< digests of orders already answered
-  std::int64_t accepted_ = 0, refused_ = 0, failed_ = 0;
+  std::int64_t accepted_ = 0, refused_ = 0, unknown_ = 0, failed_ = 0;
   std::uint64_t placed_ = 0;
 };
 

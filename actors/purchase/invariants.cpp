@@ -24,24 +24,32 @@ std::int64_t number_or(const std::string& text, std::int64_t fallback) {
   }
 }
 
-/// No accepted order took an item's stock below zero, and no OPD ends with
-/// a negative stock.
+/// Each OPD shipped (OrderAccepted: what it did) at most what the scenario
+/// gave it of each item: its stock as built, before the first step. The
+/// OPD's own count of what is left is not taken: an OPD that restarted with
+/// its stock recreated would vouch for stock it had already shipped.
 verdict stock_never_negative(const run_facts& f) {
+  std::map<std::pair<std::string, std::string>, std::int64_t> shipped; // (OPD, item) -> units
   std::size_t accepted = 0;
   for (const auto& rec : f.records) {
     if (!is_event(rec, "OrderAccepted"))
       continue;
     ++accepted;
-    if (number_or(detail_of(rec, "stock_left"), 0) < 0)
-      return {false, who(rec) + " accepted order " + detail_of(rec, "number") + " (" +
-                       detail_of(rec, "quantity") + " x " + detail_of(rec, "item") +
-                       ") and its stock went to " + detail_of(rec, "stock_left")};
+    auto item = detail_of(rec, "item");
+    auto& units = shipped[{who(rec), item}];
+    units += number_or(detail_of(rec, "quantity"), 0);
+    std::int64_t given = 0;
+    if (auto o = f.initial.find(who(rec)); o != f.initial.end())
+      if (auto n = o->second.numbers.find("stock." + item); n != o->second.numbers.end())
+        given = n->second;
+    if (units > given)
+      return {false,
+              who(rec) + " accepted order " + detail_of(rec, "number") + " (" +
+                detail_of(rec, "quantity") + " x " + item + "): " + std::to_string(units) +
+                " shipped of the " + std::to_string(given) + " it was given",
+              events_where(f.records, "OrderAccepted", "item", item)};
   }
-  for (const auto& [name, o] : f.final)
-    for (const auto& [key, n] : o.numbers)
-      if (key.rfind("stock.", 0) == 0 && n < 0)
-        return {false, name + " ends with " + key + " = " + std::to_string(n)};
-  return {true, std::to_string(accepted) + " order(s) accepted, no stock below zero"};
+  return {true, std::to_string(accepted) + " order(s) accepted, none beyond the stock given"};
 }
 
 /// No order (OPD, customer, nonce) is accepted twice.
@@ -63,16 +71,26 @@ verdict order_processed_at_most_once(const run_facts& f) {
 }
 
 using decision_key = std::tuple<std::string, std::string, std::string>; // customer, order, number
+using order_key = std::pair<std::string, std::string>;                  // customer, order
 
 /// Every outcome a customer took from a receipt is the one the OPD decided
-/// for that order, under that number.
+/// for that order, under that number; and no customer took "refused" for an
+/// order the OPD accepted under any number (an OPD that lost its book and
+/// refused the order again would otherwise match its own second decision).
 verdict receipt_matches_order(const run_facts& f) {
-  std::map<decision_key, std::string> decided; // -> accepted | refused
+  std::set<order_key> accepted;
+  for (const auto& rec : f.records)
+    if (is_event(rec, "OrderAccepted"))
+      accepted.insert({detail_of(rec, "customer"), detail_of(rec, "order")});
+  std::map<decision_key, std::string> decided; // -> accepted | refused | unknown
   std::size_t finished = 0;
   for (const auto& rec : f.records) {
-    if (is_event(rec, "OrderAccepted") || is_event(rec, "OrderRefused"))
+    if (is_event(rec, "OrderAccepted") || is_event(rec, "OrderRefused") ||
+        is_event(rec, "OrderUnknown"))
       decided[{detail_of(rec, "customer"), detail_of(rec, "order"), detail_of(rec, "number")}] =
-        is_event(rec, "OrderAccepted") ? "accepted" : "refused";
+        is_event(rec, "OrderAccepted")  ? "accepted"
+        : is_event(rec, "OrderRefused") ? "refused"
+                                        : "unknown";
     if (!is_event(rec, "OrderFinished") || detail_of(rec, "outcome") == "failed")
       continue;
     ++finished;
@@ -84,27 +102,37 @@ verdict receipt_matches_order(const run_facts& f) {
       return {false, text + ", which the OPD never decided"};
     if (i->second != detail_of(rec, "outcome"))
       return {false, text + ", but the OPD " + i->second + " it"};
+    if (i->second == "refused" &&
+        accepted.count({detail_of(rec, "customer"), detail_of(rec, "order")}))
+      return {false, text + ", but the OPD had accepted it (it shipped)",
+              events_where(f.records, "OrderAccepted", "order", detail_of(rec, "order"))};
   }
   return {true, std::to_string(finished) + " receipt(s) taken, each as the OPD decided"};
 }
 
 /// Each accepted order has exactly one "order shipped" mail in its
-/// customer's mailbox, or a MailFailed naming it; no such mail exists for
-/// anything else. Orders whose OPD later lost its state are not required
+/// customer's mailbox, or a MailFailed naming it (by the reference its
+/// OrderAccepted gives; no two accepted orders share one); no such mail
+/// exists for anything else. Orders whose OPD later lost its state are not required
 /// to have one (the queued mail went with it), nor those of an OPD that is
 /// down at the end.
 verdict mail_matches_outcome(const run_facts& f) {
   std::map<std::string, std::string> accepted; // ref -> email
   std::map<std::string, std::int64_t> accepted_at;
+  std::map<std::string, std::string> accepted_by; // ref -> OPD
   std::map<std::string, int> delivered;
   std::set<std::string> failed;
   std::map<std::string, std::int64_t> lost_at; // OPD -> when it restarted with nothing
   for (const auto& rec : f.records) {
     auto t = rec.value("t", std::int64_t{0});
     if (is_event(rec, "OrderAccepted")) {
-      auto ref = who(rec) + "#" + detail_of(rec, "number");
+      auto ref = detail_of(rec, "ref");
+      if (accepted.count(ref))
+        return {false, who(rec) + " gave the reference " + ref + " to two accepted orders",
+                events_where(f.records, "OrderAccepted", "ref", ref)};
       accepted[ref] = detail_of(rec, "email");
       accepted_at[ref] = t;
+      accepted_by[ref] = who(rec);
     } else if (is_event(rec, "MailDelivered") && detail_of(rec, "subject") == "order shipped") {
       auto ref = detail_of(rec, "ref");
       ++delivered[ref];
@@ -129,7 +157,7 @@ verdict mail_matches_outcome(const run_facts& f) {
   for (const auto& [ref, email] : accepted) {
     if (delivered.count(ref) || failed.count(ref))
       continue;
-    auto opd = ref.substr(0, ref.rfind('#'));
+    const auto& opd = accepted_by[ref];
     if (auto l = lost_at.find(opd); l != lost_at.end() && l->second > accepted_at[ref])
       continue;
     if (down.count(opd)) // an OPD down at the end cannot have mailed yet
@@ -176,12 +204,14 @@ verdict no_unauthorised_order(const run_facts& f) {
 
 std::vector<invariant_info> invariants() {
   return {
-    {"stock_never_negative", "no accepted order takes an item's stock below zero",
+    {"stock_never_negative",
+     "no OPD ships (accepts) more of an item than the scenario gave it in stock",
      stock_never_negative},
     {"order_processed_at_most_once", "no order (customer, nonce) is accepted twice",
      order_processed_at_most_once},
     {"receipt_matches_order",
-     "every outcome a customer takes from a receipt is the one the OPD decided for that order",
+     "every outcome a customer takes from a receipt is the one the OPD decided for that order, "
+     "and never refused for an order the OPD accepted",
      receipt_matches_order},
     {"mail_matches_outcome",
      "one \"order shipped\" mail to the customer per accepted order (or a MailFailed naming it), "

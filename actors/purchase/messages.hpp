@@ -75,7 +75,7 @@ struct receipt {
   std::string customer;
   bytes order_digest; ///< SHA-256 of the signed order as received
   std::uint64_t number = 0;
-  std::string outcome; ///< "accepted" or "refused"
+  std::string outcome; ///< accepted | refused | unknown (the OPD's book cannot know it)
   std::string reason;
 };
 result<bytes> encode(const receipt& x);

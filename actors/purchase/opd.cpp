@@ -10,21 +10,30 @@
 
 namespace protobed::purchase {
 
-opd::opd(opd_config cfg, crypto::rsa_private_key key, const directory& dir)
+order_book::order_book(const opd_config& cfg, crypto::rsa_private_key key, const directory& dir)
+  : stock(cfg.stock)
+  , outbox(cfg.mail, std::move(key), dir) {}
+
+opd::opd(opd_config cfg, crypto::rsa_private_key key, const directory& dir,
+         std::shared_ptr<order_book> book)
   : cfg_(std::move(cfg))
   , key_(key)
   , dir_(dir)
-  , mail_(cfg_.mail, key, dir)
-  , stock_(cfg_.stock) {}
+  , book_(book ? std::move(book) : std::make_shared<order_book>(cfg_, key, dir)) {}
 
 void opd::on_start(context& ctx) {
-  if (!started_) // a restart with state kept keeps the first start
-    started_ = ctx.now();
-  mail_.on_start(ctx);
+  if (!book_->opened) // a book found again keeps the time it was opened
+    book_->opened = ctx.now();
+  book_->outbox.on_start(ctx);
+  // Receipts whose signing a crash cut short: the decision is in the book,
+  // so sign it again; a resent order gets it.
+  for (const auto& [key, d] : book_->decisions)
+    if (d.signed_receipt.empty())
+      sign_receipt(key, ctx);
 }
 
 void opd::on_packet(const packet& p, context& ctx) {
-  if (mail_.on_packet(p, ctx))
+  if (book_->outbox.on_packet(p, ctx))
     return;
   if (p.kind == kind::login)
     return on_login(p, ctx);
@@ -34,7 +43,7 @@ void opd::on_packet(const packet& p, context& ctx) {
 }
 
 void opd::on_timer(const timer_id& id, context& ctx) {
-  mail_.on_timer(id, ctx);
+  book_->outbox.on_timer(id, ctx);
 }
 
 void opd::on_work_done(const timer_id& id, std::any result, context& ctx) {
@@ -42,17 +51,10 @@ void opd::on_work_done(const timer_id& id, std::any result, context& ctx) {
     return finish_login(id.index, std::any_cast<bool>(result), ctx);
   if (id.purpose == "verify")
     return decide(id.index, std::any_cast<bool>(result), ctx);
-  if (id.purpose == "receipt") {
-    auto key = signing_.find(id.index);
-    if (key == signing_.end())
-      return;
-    auto d = decisions_.find(key->second);
-    signing_.erase(key);
-    if (d == decisions_.end())
-      return;
-    d->second.receipt = std::any_cast<bytes>(std::move(result));
-    send_receipt(d->second, ctx);
-  }
+  if (id.purpose == "receipt")
+    return finish_receipt(id.index, std::any_cast<bytes>(std::move(result)), ctx);
+  if (id.purpose == "refusal")
+    return finish_refusal(id.index, std::any_cast<bytes>(std::move(result)), ctx);
 }
 
 const customer_account* opd::account(const std::string& id) const {
@@ -184,17 +186,20 @@ opd::session_state* opd::find_session(const bytes& id, const packet& p, context&
 
 observation opd::observe() const {
   observation o;
-  for (const auto& [item, n] : stock_)
+  for (const auto& [item, n] : book_->stock)
     o.numbers["stock." + item] = n;
-  std::int64_t accepted = 0, refused = 0, sessions = 0;
-  for (const auto& [k, d] : decisions_)
-    (d.outcome == "accepted" ? accepted : refused) += 1;
+  std::int64_t accepted = 0, refused = 0, unknown = 0, sessions = 0;
+  for (const auto& [k, d] : book_->decisions) {
+    const auto& outcome = d.content.outcome;
+    (outcome == "accepted" ? accepted : outcome == "refused" ? refused : unknown) += 1;
+  }
   for (const auto& [id, st] : sessions_)
     sessions += st.authenticated ? 1 : 0;
   o.numbers["orders_accepted"] = accepted;
   o.numbers["orders_refused"] = refused;
+  o.numbers["orders_unknown"] = unknown;
   o.numbers["logged_in"] = sessions;
-  o.numbers["mail_pending"] = static_cast<std::int64_t>(mail_.pending());
+  o.numbers["mail_pending"] = static_cast<std::int64_t>(book_->outbox.pending());
   return o;
 }
 

@@ -7,12 +7,20 @@
 // signed receipt. A resent order gets the recorded receipt again, never a
 // second shipment.
 //
-// Password hashing and signature checks are stateless work: with
+// Password hashing, signature checks and signing are stateless work: with
 // `workers: N` they run on N worker actors while sessions, nonces and stock
 // stay in this core, decided one order at a time.
+//
+// What the OPD keeps on disk is its order book (stock, every decision, the
+// mail outbox): with `durable_orders` a restart that loses the OPD's memory
+// (sessions, logins, work in flight) finds the same book again, so stock is
+// never recreated and numbers go on. A book opened after the run began
+// (durable_orders off) cannot know the orders signed before it: they are
+// answered "unknown", never refused.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -53,11 +61,35 @@ struct opd_config {
   bool check_sessions = true;   ///< the order's customer is the session's
   bool check_replays = true;    ///< records and logins are not accepted twice
   bool check_stock = true;      ///< never ship more than is in stock
+  bool durable_orders = true;   ///< the order book survives a restart that loses memory
+  bool answer_unknown = true;   ///< an order the book cannot know is "unknown", never refused
+};
+
+/// What the OPD decided for one order (customer, nonce).
+struct order_decision {
+  receipt content;      ///< what the receipt says: digest, number, outcome, reason
+  bytes signed_receipt; ///< empty until signed (signed again if a crash lost the work)
+  bytes session;        ///< where to send it: the session the order last came in
+};
+
+/// The OPD's order book, as on its disk: the stock, every decision and the
+/// outbox of "order shipped" mails. Sessions are not in it: they are memory.
+struct order_book {
+  order_book(const opd_config& cfg, crypto::rsa_private_key key, const directory& dir);
+
+  std::map<std::string, std::int64_t> stock;
+  std::map<std::pair<std::string, bytes>, order_decision> decisions; ///< (customer, nonce)
+  std::uint64_t orders = 0;                                          ///< the last number given
+  /// When this book was opened (the OPD's first start with it); unset until then.
+  std::optional<sim_time> opened;
+  services::mail_client outbox;
 };
 
 class opd final : public participant_core {
 public:
-  opd(opd_config cfg, crypto::rsa_private_key key, const directory& dir);
+  /// `book`: the order book found on disk; null: a new one from cfg.stock.
+  opd(opd_config cfg, crypto::rsa_private_key key, const directory& dir,
+      std::shared_ptr<order_book> book = nullptr);
 
   void on_start(context& ctx) override;
   void on_packet(const packet& p, context& ctx) override;
@@ -78,14 +110,6 @@ private:
   struct account_state {
     int failures = 0;
     sim_time locked_until{};
-  };
-  /// What the OPD decided for one order (customer, nonce).
-  struct decision {
-    std::uint64_t number = 0;
-    std::string outcome; ///< accepted | refused
-    std::string reason;
-    bytes receipt; ///< the signed receipt; empty while it is being signed
-    bytes session; ///< where to send it
   };
   /// An order between its arrival and its decision (its signature is being checked).
   struct arriving {
@@ -112,19 +136,21 @@ private:
                                            sim_time now) const;
   void decide(std::uint64_t n, bool signature_ok, context& ctx);
   std::string stock_refusal(const order& o) const;
-  bool signed_before_restart(const order& o) const;
+  bool signed_before_book(const order& o) const;
   void record(arriving a, const std::string& outcome, const std::string& reason, context& ctx);
-  void send_receipt(const decision& d, context& ctx);
+  /// "opd#7", or "opd#7@2s" in a book opened 2s into the run: unique across restarts.
+  std::string mail_ref(std::uint64_t number, context& ctx) const;
+  void send_receipt(const order_decision& d, context& ctx);
   void refuse_unrecorded(const arriving& a, const std::string& reason, context& ctx);
-  void sign_receipt(const std::pair<std::string, bytes>& key, const receipt& r, context& ctx);
+  void sign_receipt(const std::pair<std::string, bytes>& key, context& ctx);
+  void finish_receipt(std::uint64_t n, bytes signed_receipt, context& ctx);
+  void finish_refusal(std::uint64_t n, bytes signed_receipt, context& ctx);
 
   opd_config cfg_;
   crypto::rsa_private_key key_;
   const directory& dir_;
-  services::mail_client mail_;
-  std::optional<sim_time> started_;
+  std::shared_ptr<order_book> book_;
   std::map<std::string, account_state> accounts_;
-  std::map<std::string, std::int64_t> stock_;
   std::unordered_map<bytes, session_state, crypto::bytes_hash> sessions_;
   struct checking_login {
     bytes session;
@@ -133,10 +159,9 @@ private:
   };
   std::map<std::uint64_t, checking_login> logins_;
   std::map<std::uint64_t, arriving> arriving_;
-  std::map<std::pair<std::string, bytes>, decision> decisions_;    ///< (customer, nonce)
   std::map<std::uint64_t, std::pair<std::string, bytes>> signing_; ///< work id -> order
+  std::map<std::uint64_t, bytes> refusals_; ///< work id -> the session a refusal goes to
   std::uint64_t work_ = 0;
-  std::uint64_t orders_ = 0;
 };
 
 } // namespace protobed::purchase

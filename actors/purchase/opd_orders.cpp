@@ -2,9 +2,12 @@
 // file, check the signature (off the actor with workers), then decide in
 // the actor, one order at a time: nonce, freshness, quantity, stock. Only a
 // decision made after every check changes state, and it is recorded once
-// per (customer, nonce); a resent order gets the recorded receipt.
+// per (customer, nonce) in the order book; a resent order gets the recorded
+// receipt. Receipts are signed off the actor, and only for sessions that
+// logged in: a stranger's order costs no signature.
 #include "actors/purchase/opd.hpp"
 
+#include "actors/runtime/time.hpp"
 #include "crypto/hash.hpp"
 
 namespace protobed::purchase {
@@ -13,14 +16,24 @@ namespace {
 
 const char* shipped_subject = "order shipped";
 
-/// The key for decisions_: (customer, nonce), or with check_nonces off a key
-/// that never repeats (so the same order can be processed again).
+/// The key for the book's decisions: (customer, nonce), or with check_nonces
+/// off a key that never repeats (so the same order can be processed again).
 std::pair<std::string, bytes> decision_key(const order& o, bool check_nonces, std::uint64_t n) {
   bytes k = o.nonce;
   if (!check_nonces)
     for (int i = 0; i < 8; ++i)
       k.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
   return {o.customer, k};
+}
+
+/// Signs an encoded receipt with the OPD's key: work for a worker.
+work_fn signer(const crypto::rsa_private_key& key, result<bytes> payload) {
+  return [key, payload = std::move(payload)](crypto::rng& rng) {
+    if (!payload)
+      return std::any(bytes{});
+    auto blob = crypto::encode(signed_blob{*payload, key.sign(rng, *payload)});
+    return std::any(blob ? *blob : bytes{});
+  };
 }
 
 } // namespace
@@ -47,14 +60,13 @@ void opd::on_order(const packet& p, context& ctx) {
   if (auto why = order_refusal(a.o, *st, ctx.now()))
     return refuse_unrecorded(a, *why, ctx);
   if (cfg_.check_nonces) {
-    auto d = decisions_.find({a.o.customer, a.o.nonce});
-    if (d != decisions_.end()) { // sent again: the recorded outcome, never a second decision
+    auto d = book_->decisions.find({a.o.customer, a.o.nonce});
+    if (d != book_->decisions.end()) { // sent again: the recorded outcome, never a second decision
       ctx.emit("OrderRepeated", {{"customer", a.o.customer},
                                  {"order", short_id(a.o.nonce)},
-                                 {"number", std::to_string(d->second.number)}});
+                                 {"number", std::to_string(d->second.content.number)}});
       d->second.session = a.session;
-      if (!d->second.receipt.empty())
-        send_receipt(d->second, ctx);
+      send_receipt(d->second, ctx);
       return;
     }
   }
@@ -108,34 +120,40 @@ void opd::decide(std::uint64_t n, bool signature_ok, context& ctx) {
   arriving_.erase(i);
   if (!signature_ok)
     return refuse_unrecorded(a, "bad signature", ctx);
-  if (cfg_.check_nonces && decisions_.count({a.o.customer, a.o.nonce})) {
+  if (cfg_.check_nonces && book_->decisions.count({a.o.customer, a.o.nonce})) {
     ctx.emit("OrderRepeated", {{"customer", a.o.customer}, {"order", short_id(a.o.nonce)}});
     return; // two copies checked at once: the first decided, its receipt answers both
   }
   auto age = ctx.now() - sim_time(a.o.time);
   if (cfg_.check_freshness && (age > cfg_.freshness || age < -cfg_.freshness))
     return record(std::move(a), "refused", "stale timestamp", ctx);
-  if (cfg_.check_freshness && signed_before_restart(a.o))
+  if (cfg_.check_freshness && signed_before_book(a.o)) {
+    if (cfg_.answer_unknown)
+      return record(std::move(a), "unknown",
+                    "signed before this order book was opened: it may have shipped", ctx);
     return record(std::move(a), "refused", "signed before the OPD started", ctx);
+  }
   if (a.o.quantity < 1 || a.o.quantity > cfg_.max_quantity)
     return record(std::move(a), "refused", "bad quantity", ctx);
   auto why = stock_refusal(a.o);
   if (!why.empty())
     return record(std::move(a), "refused", why, ctx);
-  stock_[a.o.item] -= a.o.quantity;
+  book_->stock[a.o.item] -= a.o.quantity;
   record(std::move(a), "accepted", "", ctx);
 }
 
-/// An OPD that started after the run began restarted with nothing: it
-/// cannot know the orders signed before, so it refuses them rather than
-/// risk a second shipment. At the run's first start nothing was decided yet.
-bool opd::signed_before_restart(const order& o) const {
-  return started_ && *started_ > sim_time{} && sim_time(o.time) < *started_;
+/// A book opened after the run began replaced one that was lost (a restart
+/// without durable_orders): it cannot know the orders signed before, which
+/// may have shipped. At the run's first start nothing was decided yet, and
+/// a book found again on disk knows every decision.
+bool opd::signed_before_book(const order& o) const {
+  const auto& opened = book_->opened;
+  return opened && *opened > sim_time{} && sim_time(o.time) < *opened;
 }
 
 std::string opd::stock_refusal(const order& o) const {
-  auto s = stock_.find(o.item);
-  if (s == stock_.end())
+  auto s = book_->stock.find(o.item);
+  if (s == book_->stock.end())
     return "no such item";
   if (cfg_.check_stock && s->second < static_cast<std::int64_t>(o.quantity))
     return "out of stock";
@@ -143,68 +161,99 @@ std::string opd::stock_refusal(const order& o) const {
 }
 
 void opd::record(arriving a, const std::string& outcome, const std::string& reason, context& ctx) {
-  auto number = ++orders_;
+  auto number = ++book_->orders;
   auto key = decision_key(a.o, cfg_.check_nonces, number);
-  decisions_[key] = decision{number, outcome, reason, {}, a.session};
+  book_->decisions[key] = order_decision{
+    receipt{a.o.customer, crypto::sha256(a.signed_order), number, outcome, reason}, {}, a.session};
   const auto* acct = account(a.o.customer);
+  std::vector<std::pair<std::string, std::string>> d = {
+    {"customer", a.o.customer}, {"order", short_id(a.o.nonce)}, {"number", std::to_string(number)}};
   if (outcome == "accepted") {
-    ctx.emit("OrderAccepted", {{"customer", a.o.customer},
-                               {"account", acct->participant},
-                               {"email", acct->email},
-                               {"order", short_id(a.o.nonce)},
-                               {"item", a.o.item},
-                               {"quantity", std::to_string(a.o.quantity)},
-                               {"number", std::to_string(number)},
-                               {"stock_left", std::to_string(stock_[a.o.item])}});
-    mail_.send(acct->email, shipped_subject,
-               "Your order " + std::to_string(number) + " (" + std::to_string(a.o.quantity) +
-                 " x " + a.o.item + ") has been shipped.",
-               ctx.self() + "#" + std::to_string(number), ctx);
+    auto ref = mail_ref(number, ctx);
+    d.insert(d.end(), {{"account", acct->participant},
+                       {"email", acct->email},
+                       {"item", a.o.item},
+                       {"quantity", std::to_string(a.o.quantity)},
+                       {"stock_left", std::to_string(book_->stock[a.o.item])},
+                       {"ref", ref}});
+    ctx.emit("OrderAccepted", std::move(d));
+    book_->outbox.send(acct->email, shipped_subject,
+                       "Your order " + std::to_string(number) + " (" +
+                         std::to_string(a.o.quantity) + " x " + a.o.item + ") has been shipped.",
+                       ref, ctx);
   } else {
-    ctx.emit("OrderRefused", {{"customer", a.o.customer},
-                              {"order", short_id(a.o.nonce)},
-                              {"number", std::to_string(number)},
-                              {"reason", reason}});
+    d.emplace_back("reason", reason);
+    ctx.emit(outcome == "unknown" ? "OrderUnknown" : "OrderRefused", std::move(d));
   }
-  sign_receipt(key, receipt{a.o.customer, crypto::sha256(a.signed_order), number, outcome, reason},
-               ctx);
+  sign_receipt(key, ctx);
 }
 
-void opd::sign_receipt(const std::pair<std::string, bytes>& key, const receipt& r, context& ctx) {
+std::string opd::mail_ref(std::uint64_t number, context& ctx) const {
+  auto ref = ctx.self() + "#" + std::to_string(number);
+  if (book_->opened && *book_->opened > sim_time{})
+    ref += "@" + format_duration(*book_->opened);
+  return ref;
+}
+
+void opd::sign_receipt(const std::pair<std::string, bytes>& key, context& ctx) {
+  const auto& d = book_->decisions.at(key);
   signing_[++work_] = key;
-  ctx.offload({"receipt", work_}, [k = key_, payload = encode(r)](crypto::rng& rng) {
-    if (!payload)
-      return std::any(bytes{});
-    auto blob = crypto::encode(signed_blob{*payload, k.sign(rng, *payload)});
-    return std::any(blob ? *blob : bytes{});
-  });
+  ctx.offload({"receipt", work_}, signer(key_, encode(d.content)));
 }
 
-void opd::send_receipt(const decision& d, context& ctx) {
-  auto s = sessions_.find(d.session);
-  if (s == sessions_.end() || d.receipt.empty())
+void opd::finish_receipt(std::uint64_t n, bytes signed_receipt, context& ctx) {
+  auto key = signing_.find(n);
+  if (key == signing_.end())
     return;
-  if (auto rec = s->second.s.seal(ctx.rng(), kind::receipt, d.receipt))
+  auto d = book_->decisions.find(key->second);
+  signing_.erase(key);
+  if (d == book_->decisions.end() || !d->second.signed_receipt.empty())
+    return;
+  d->second.signed_receipt = std::move(signed_receipt);
+  send_receipt(d->second, ctx);
+}
+
+void opd::send_receipt(const order_decision& d, context& ctx) {
+  auto s = sessions_.find(d.session);
+  if (s == sessions_.end() || d.signed_receipt.empty())
+    return;
+  if (auto rec = s->second.s.seal(ctx.rng(), kind::receipt, d.signed_receipt))
     ctx.send(s->second.peer, kind::receipt, std::move(*rec));
 }
 
 /// A refusal before any decision (bad signature, wrong session, malformed):
-/// signed and sent, but nothing is recorded, so the customer's real order
-/// with the same nonce is still decided on its own.
+/// nothing is recorded, so the customer's real order with the same nonce is
+/// still decided on its own. A session that logged in gets a signed refusal,
+/// signed off the actor; one that never did gets none: signing for anyone
+/// who opens a session would hand out RSA work for free.
 void opd::refuse_unrecorded(const arriving& a, const std::string& reason, context& ctx) {
-  ctx.emit("OrderRefused", {{"customer", a.o.customer},
-                            {"order", a.o.nonce.empty() ? "" : short_id(a.o.nonce)},
-                            {"number", "0"},
-                            {"reason", reason}});
+  std::vector<std::pair<std::string, std::string>> d = {
+    {"customer", a.o.customer},
+    {"order", a.o.nonce.empty() ? "" : short_id(a.o.nonce)},
+    {"number", "0"},
+    {"reason", reason}};
   auto s = sessions_.find(a.session);
-  if (s == sessions_.end())
+  bool answer = s != sessions_.end() && s->second.authenticated;
+  if (!answer)
+    d.emplace_back("answer", "none");
+  ctx.emit("OrderRefused", std::move(d));
+  if (!answer)
     return;
-  auto payload =
-    encode(receipt{a.o.customer, crypto::sha256(a.signed_order), 0, "refused", reason});
-  if (!payload)
+  refusals_[++work_] = a.session;
+  ctx.offload({"refusal", work_},
+              signer(key_, encode(receipt{a.o.customer, crypto::sha256(a.signed_order), 0,
+                                          "refused", reason})));
+}
+
+void opd::finish_refusal(std::uint64_t n, bytes signed_receipt, context& ctx) {
+  auto i = refusals_.find(n);
+  if (i == refusals_.end())
     return;
-  auto blob = crypto::encode(signed_blob{*payload, key_.sign(ctx.rng(), *payload)});
-  if (auto rec = s->second.s.seal(ctx.rng(), kind::receipt, blob))
+  auto s = sessions_.find(i->second);
+  refusals_.erase(i);
+  if (s == sessions_.end() || signed_receipt.empty())
+    return;
+  if (auto rec = s->second.s.seal(ctx.rng(), kind::receipt, signed_receipt))
     ctx.send(s->second.peer, kind::receipt, std::move(*rec));
 }
 

@@ -41,8 +41,8 @@ transaction_def order_transaction() {
   t.alias = "order";
   t.success = "accepted";
   t.steps = {
-    {"decision", {"OrderPlaced"}, {"OrderAccepted", "OrderRefused"}},
-    {"receipt", {"OrderAccepted", "OrderRefused"}, {"OrderFinished"}},
+    {"decision", {"OrderPlaced"}, {"OrderAccepted", "OrderRefused", "OrderUnknown"}},
+    {"receipt", {"OrderAccepted", "OrderRefused", "OrderUnknown"}, {"OrderFinished"}},
   };
   t.setup = setup_def{"login", "LoginStarted", "LoggedIn"};
   return t;
@@ -78,7 +78,8 @@ protocol_info protocol() {
   p.transaction = order_transaction();
   p.hints.detections = {"LoginRefused",   "AccountLocked", "OrderRefused", "ReceiptRejected",
                         "ReplayRejected", "RecordInvalid", "MailRefused"};
-  p.hints.outcomes = {"LoggedIn", "OrderAccepted", "OrderFinished", "MailDelivered", "MailFailed"};
+  p.hints.outcomes = {"LoggedIn",      "OrderAccepted", "OrderUnknown",
+                      "OrderFinished", "MailDelivered", "MailFailed"};
   p.workload = workload;
   p.placement_doc = "OPD and mail server on n1, customers on n2 and n3";
   p.starter = starter();

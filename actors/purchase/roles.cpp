@@ -27,12 +27,21 @@ const std::vector<option_doc> customer_account_schema = {
   {"email", "string", "<id>@example.com", "where the OPD mails it"},
 };
 
+/// The OPD's disk: where its order book lies between a crash and the
+/// restart. A run's first build of the OPD puts a new book on it; a rebuild
+/// after a crash that lost the OPD's memory finds that book again (with
+/// durable_orders; without, it starts a new one, as a lost disk would).
+struct opd_disk {
+  std::shared_ptr<order_book> book;
+};
+
 /// The accounts as the scenario states them; the password is hashed when
 /// the OPD is built.
 struct opd_options {
   opd_config cfg;
   std::vector<std::string> passwords; ///< beside cfg.customers, in order
   std::uint64_t password_cost = 16384;
+  std::shared_ptr<opd_disk> disk = std::make_shared<opd_disk>();
 };
 
 void parse_customers(const option_reader& o, const directory& dir, opd_options& out) {
@@ -92,11 +101,24 @@ std::any parse_opd(const option_reader& o, const directory& dir) {
   c.check_sessions = o.flag("check_sessions", true);
   c.check_replays = o.flag("check_replays", true);
   c.check_stock = o.flag("check_stock", true);
+  c.durable_orders = o.flag("durable_orders", true);
+  c.answer_unknown = o.flag("answer_unknown", true);
   return out;
+}
+
+/// The order book the OPD starts with: a new one at the run's first build
+/// (the engine builds with setup randomness only then); at a rebuild after
+/// a crash, the one on disk if the orders are durable.
+std::shared_ptr<order_book> mount_book(const opd_options& in, const role_setup& s) {
+  bool first_build = s.setup_rng != nullptr;
+  if (first_build || !in.cfg.durable_orders || !in.disk->book)
+    in.disk->book = std::make_shared<order_book>(in.cfg, *s.long_term_key, s.dir);
+  return in.disk->book;
 }
 
 std::unique_ptr<participant_core> build_opd(const std::any& config, const role_setup& s) {
   auto in = std::any_cast<opd_options>(config);
+  auto book = mount_book(in, s);
   // A restart that lost state hashes again, with fresh salts: nothing of
   // the hashes reaches the trace.
   auto fallback = crypto::rng::os();
@@ -108,7 +130,7 @@ std::unique_ptr<participant_core> build_opd(const std::any& config, const role_s
   for (std::size_t i = 0; i < in.cfg.customers.size(); ++i)
     in.cfg.customers[i].password_hash = hash(in.passwords[i]);
   in.cfg.decoy_hash = hash(crypto::to_hex(r.generate(16)));
-  return std::make_unique<opd>(std::move(in.cfg), *s.long_term_key, s.dir);
+  return std::make_unique<opd>(std::move(in.cfg), *s.long_term_key, s.dir, std::move(book));
 }
 
 role_info opd_role() {
@@ -117,7 +139,7 @@ role_info opd_role() {
   r.summary = "the order processing department: logins against salted scrypt hashes, signed "
               "orders checked against the key on file, stock, receipts and shipping mail";
   r.long_term_key = true;
-  r.durable = true; // its order book and stock are on disk
+  r.durable = true; // a crash keeps it all; with state: lost, durable_orders keeps the book
   r.kinds = purchase_kinds;
   r.options = {
     {"customers", "list of accounts", "", "id, password, email and participant for each"},
@@ -143,6 +165,12 @@ role_info opd_role() {
     {"check_replays", "bool", "true",
      "refuse a record whose sequence number does not move forward, and a stale login"},
     {"check_stock", "bool", "true", "never ship more than is in stock"},
+    {"durable_orders", "bool", "true",
+     "the order book (stock, every decision, the mail outbox) is on disk: a restart with state "
+     "lost keeps it, so stock is never recreated and numbers go on; off: it starts a new book"},
+    {"answer_unknown", "bool", "true",
+     "answer an order signed before the OPD's book was opened (one a lost book may have "
+     "shipped) as unknown; off: refuse it"},
   };
   r.parse = parse_opd;
   r.build = build_opd;

@@ -1,13 +1,18 @@
 // The purchase-order cores without CAF: the wire formats, an order end to
 // end (RSA and DSA), the password never in the clear, the key on file and
-// its switch, repeats answered from the record and the nonce switch, and the
-// invariants on traces made to break them.
+// its switch, repeats answered from the record and the nonce switch, the
+// order book across a restart, no signature for a session that never logged
+// in, receipts ignored by name, and the invariants on traces made to break
+// them.
 #include <catch2/catch.hpp>
 
 #include "actors/purchase/customer.hpp"
 #include "actors/purchase/invariants.hpp"
 #include "actors/purchase/opd.hpp"
 #include "actors/services/mail_server.hpp"
+#include "crypto/counters.hpp"
+#include "crypto/envelope.hpp"
+#include "crypto/hash.hpp"
 #include "crypto/password.hpp"
 #include "tests/support/core_harness.hpp"
 #include "tests/support/trace_records.hpp"
@@ -23,6 +28,8 @@ namespace {
 /// in at 0.
 struct shop {
   test::core_harness h{21};
+  opd_config config;
+  std::shared_ptr<order_book> book; ///< the OPD's disk
 
   shop(opd_config oc, std::map<std::string, customer_config> customers,
        std::map<std::string, crypto::signing_key> keys = {}) {
@@ -36,7 +43,9 @@ struct shop {
         {id, id, *crypto::hash_password(r, pw, {1024, 8, 1}), std::string(id) + "@example.com"});
     oc.stock = {{"book", 3}};
     oc.mail.server = "mail";
-    h.add("opd", std::make_unique<opd>(oc, h.long_term_key("opd"), h.dir));
+    config = oc;
+    book = std::make_shared<order_book>(oc, h.long_term_key("opd"), h.dir);
+    h.add("opd", std::make_unique<opd>(oc, h.long_term_key("opd"), h.dir, book));
     h.add("mail", std::make_unique<services::mail_server>(services::mail_server_config{},
                                                           h.long_term_key("mail"), h.dir));
     for (auto [name, c] : customers) {
@@ -54,6 +63,22 @@ struct shop {
   std::map<std::string, std::string> last(const std::string& who, const std::string& name) const {
     return h.last(who, name);
   }
+  /// The OPD crashed and comes back now with its memory lost: the book on
+  /// its disk if `durable`, else a new one from the configured stock.
+  void restart_opd(bool durable) {
+    if (!durable)
+      book = std::make_shared<order_book>(config, h.long_term_key("opd"), h.dir);
+    h.add("opd", std::make_unique<opd>(config, h.long_term_key("opd"), h.dir, book));
+    auto r = crypto::rng::deterministic(9, "test.restart");
+    context ctx("opd", h.now(), r);
+    h.core("opd").on_start(ctx); // opens a new book now; its effects (none pending) dropped
+  }
+  std::vector<trace_record> records() const {
+    std::vector<trace_record> out;
+    for (const auto& [w, e] : h.events())
+      out.push_back(test::event_record(w, e.name, e.details));
+    return out;
+  }
 };
 
 customer_config as(const std::string& id, const std::string& password) {
@@ -65,6 +90,14 @@ customer_config as(const std::string& id, const std::string& password) {
 
 verdict check(const std::string& name, const std::vector<trace_record>& recs) {
   return test::check_invariant(test::invariant_named(invariants(), name), recs);
+}
+
+/// `name` over `recs`, with the OPD built with `stock` books (the scenario as loaded).
+verdict check_with_stock(const std::string& name, const std::vector<trace_record>& recs,
+                         std::int64_t stock) {
+  std::map<std::string, observation> initial, none;
+  initial["opd"].numbers["stock.book"] = stock;
+  return test::invariant_named(invariants(), name).check(run_facts{recs, initial, none});
 }
 
 using test::event_record;
@@ -267,7 +300,8 @@ TEST_CASE("the purchase invariants break on traces that violate them", "[purchas
                          {"item", "book"},
                          {"quantity", "1"},
                          {"number", number},
-                         {"stock_left", "0"}});
+                         {"stock_left", "0"},
+                         {"ref", "opd#" + number}});
   };
   auto placed =
     event_record("alice", "OrderPlaced",
@@ -294,7 +328,237 @@ TEST_CASE("the purchase invariants break on traces that violate them", "[purchas
     {{"customer", "alice"}, {"order", "o1"}, {"outcome", "accepted"}, {"number", "1"}});
   CHECK(check("receipt_matches_order", {accepted("o1", "1"), finished}).held);
   CHECK_FALSE(check("receipt_matches_order", {finished}).held);
-  auto negative = accepted("o1", "1");
-  negative["details"]["stock_left"] = "-1";
-  CHECK_FALSE(check("stock_never_negative", {negative}).held);
+  CHECK(check_with_stock("stock_never_negative", {accepted("o1", "1")}, 1).held);
+  CHECK_FALSE(check_with_stock("stock_never_negative", {accepted("o1", "1")}, 0).held);
+}
+
+TEST_CASE("purchase invariants changed by H3 break on traces that passed before",
+          "[purchase][invariants]") {
+  auto accepted = [](const std::string& customer, const std::string& order,
+                     const std::string& number, const std::string& ref) {
+    return event_record("opd", "OrderAccepted",
+                        {{"customer", customer},
+                         {"account", customer},
+                         {"email", customer + "@x"},
+                         {"order", order},
+                         {"item", "book"},
+                         {"quantity", "1"},
+                         {"number", number},
+                         {"stock_left", "0"},
+                         {"ref", ref}});
+  };
+  auto restarted = event_record("opd", "Restarted", {{"state", "lost"}});
+  auto mailed = [](const std::string& to, const std::string& ref) {
+    return event_record("mail", "MailDelivered",
+                        {{"to", to}, {"subject", "order shipped"}, {"ref", ref}});
+  };
+  SECTION("stock_never_negative: one book shipped twice across a restart that recreated it") {
+    // Each OrderAccepted says stock_left 0: the old check, reading it, held.
+    std::vector<trace_record> recs = {accepted("alice", "o1", "1", "opd#1"), restarted,
+                                      accepted("bob", "o2", "1", "opd#1@2s")};
+    CHECK_FALSE(check_with_stock("stock_never_negative", recs, 1).held);
+    CHECK(check_with_stock("stock_never_negative", recs, 2).held);
+  }
+  SECTION("receipt_matches_order: refused after a restart for an order that shipped") {
+    // The new book numbered its refusal 1 too: the old check matched it to that decision.
+    std::vector<trace_record> recs = {
+      accepted("alice", "o1", "1", "opd#1"), restarted,
+      event_record("opd", "OrderRefused",
+                   {{"customer", "alice"},
+                    {"order", "o1"},
+                    {"number", "1"},
+                    {"reason", "signed before the OPD started"}}),
+      event_record(
+        "alice", "OrderFinished",
+        {{"customer", "alice"}, {"order", "o1"}, {"outcome", "refused"}, {"number", "1"}})};
+    CHECK_FALSE(check("receipt_matches_order", recs).held);
+    recs[2] = event_record("opd", "OrderUnknown",
+                           {{"customer", "alice"}, {"order", "o1"}, {"number", "1"}});
+    recs[3]["details"]["outcome"] = "unknown";
+    CHECK(check("receipt_matches_order", recs).held);
+  }
+  SECTION("mail_matches_outcome: mails are matched by the reference the OPD gave") {
+    // Two books' order 1 with their own references, each mailed once: the old
+    // check made both "opd#1" and failed it as delivered twice.
+    CHECK(check("mail_matches_outcome",
+                {accepted("alice", "o1", "1", "opd#1"), mailed("alice@x", "opd#1"), restarted,
+                 accepted("bob", "o2", "1", "opd#1@2s"), mailed("bob@x", "opd#1@2s")})
+            .held);
+    // A mail naming "opd#1" for the order referenced "opd#1@2s": the old check took it.
+    CHECK_FALSE(check("mail_matches_outcome",
+                      {accepted("bob", "o2", "1", "opd#1@2s"), mailed("bob@x", "opd#1")})
+                  .held);
+    CHECK_FALSE(check("mail_matches_outcome",
+                      {accepted("alice", "o1", "1", "opd#1"), mailed("alice@x", "opd#1"),
+                       accepted("bob", "o2", "1", "opd#1"), mailed("bob@x", "opd#1")})
+                  .held);
+  }
+}
+
+TEST_CASE("the order book survives a restart that loses the OPD's memory; a new book answers "
+          "unknown for what it cannot know",
+          "[purchase][crash]") {
+  for (bool durable : {true, false}) {
+    INFO("durable_orders " << durable);
+    shop s({}, {{"alice", as("alice", "a")}, {"bob", as("bob", "b")}});
+    int receipts = 0; // alice's first receipt is lost: she will resend
+    s.h.on_wire = [&](packet& p) { return p.kind != kind::receipt || ++receipts > 1; };
+    s.order("alice", "book", 1s, "3");
+    s.h.run(1500ms);
+    REQUIRE(s.h.count("opd", "OrderAccepted") == 1);
+    s.h.run(2s);
+    s.restart_opd(durable);
+    s.h.command("alice", {"login", {}}, 2500ms); // her session went with the OPD's memory
+    s.h.command("bob", {"login", {}}, 4s);
+    s.order("bob", "book", 5s);
+    s.h.run();
+    auto bob = s.last("bob", "OrderFinished");
+    auto alice = s.last("alice", "OrderFinished");
+    if (durable) {
+      CHECK(s.h.count("opd", "OrderAccepted") == 1);
+      CHECK(alice["outcome"] == "accepted"); // the recorded receipt
+      CHECK(alice["number"] == "1");
+      CHECK(bob["outcome"] == "refused");
+      CHECK(bob["reason"] == "out of stock");
+      CHECK(bob["number"] == "2"); // numbers go on
+    } else {
+      CHECK(s.h.count("opd", "OrderAccepted") == 2); // the stock came back: sold twice
+      CHECK(s.last("opd", "OrderAccepted")["ref"] == "opd#2@2s");
+      CHECK(alice["outcome"] == "unknown"); // not refused: it shipped
+      CHECK(s.h.count("opd", "OrderUnknown") == 1);
+    }
+    CHECK(s.h.count("opd", "OrderRefused") == (durable ? 1u : 0u));
+    auto recs = s.records();
+    CHECK(check_with_stock("stock_never_negative", recs, 3).held == durable);
+    CHECK(check("receipt_matches_order", recs).held);
+    CHECK(check("mail_matches_outcome", recs).held);
+  }
+}
+
+namespace {
+
+/// A login sealed for the OPD, opening a session the test holds (an attacker
+/// that knows, or guesses, a password).
+struct own_session {
+  services::session s;
+  packet login;
+};
+
+own_session open_session(shop& sh, const std::string& id, const std::string& password,
+                         crypto::rng& r) {
+  login l{r.generate(services::session_id_size),
+          r.generate(services::session_secret_size),
+          id,
+          password,
+          0,
+          r.generate(nonce_size)};
+  auto sealed =
+    crypto::seal(r, *sh.h.dir.public_key("opd"), encode(l).value(), byte_view(kind::login));
+  return {services::session::derive(session_label, l.session, l.secret, true).value(),
+          packet{0, "mallory", "opd", kind::login, sealed.value(), {}}};
+}
+
+packet order_in(own_session& os, const std::string& customer, crypto::rng& r) {
+  order o{customer, "book", 1, 0, r.generate(nonce_size), crypto::signature_scheme::rsa_pss, {}};
+  auto payload = encode(o).value();
+  auto blob = crypto::encode(signed_blob{payload, bytes(256, 1)}).value();
+  return packet{0, "mallory", "opd", kind::order, os.s.seal(r, kind::order, blob).value(), {}};
+}
+
+} // namespace
+
+TEST_CASE("a session that never logged in costs the OPD no signature; refusals are signed off "
+          "the actor",
+          "[purchase][workers]") {
+  shop s({}, {});
+  auto r = crypto::rng::deterministic(11, "test.stranger");
+  auto stranger = open_session(s, "alice", "guess", r);
+  auto known = open_session(s, "alice", "a", r);
+  s.h.inject(stranger.login, 0s);
+  s.h.inject(known.login, 0s);
+  s.h.run();
+  REQUIRE(s.h.count("opd", "LoginRefused") == 1);
+  REQUIRE(s.h.count("opd", "LoggedIn") == 1);
+
+  auto before = crypto::counted_ops();
+  for (int i = 0; i < 5; ++i)
+    s.h.inject(order_in(stranger, "alice", r), 1s + i * 100ms);
+  s.h.run();
+  auto used = crypto::counted_ops() - before;
+  CHECK(used.rsa_private == 0); // no RSA signature (nor decryption) for a stranger
+  CHECK(used.dsa_sign == 0);
+  CHECK(s.h.count("opd", "OrderRefused") == 5);
+  CHECK(s.last("opd", "OrderRefused")["reason"] == "not logged in");
+  CHECK(s.last("opd", "OrderRefused")["answer"] == "none");
+  CHECK(s.h.sent(kind::receipt).empty());
+
+  // A logged-in session gets its refusal signed, on a worker: nothing signed in the actor.
+  context ctx("opd", s.h.now(), r);
+  before = crypto::counted_ops();
+  s.h.core("opd").on_packet(order_in(known, "bob", r), ctx);
+  CHECK((crypto::counted_ops() - before).rsa_private == 0);
+  REQUIRE(ctx.out().events.size() == 1);
+  CHECK(ctx.out().events[0].name == "OrderRefused");
+  for (const auto& [k, v] : ctx.out().events[0].details)
+    CHECK(k != "answer"); // it is answered, once signed
+  CHECK(ctx.out().sends.empty());
+  REQUIRE(ctx.out().work.size() == 1);
+  CHECK(ctx.out().work[0].id.purpose == "refusal");
+  before = crypto::counted_ops();
+  auto signed_refusal = std::any_cast<bytes>(ctx.out().work[0].work(r));
+  CHECK((crypto::counted_ops() - before).rsa_private == 1);
+  auto blob = decode_signed_blob(signed_refusal).value();
+  CHECK(s.h.dir.public_key("opd")->verify(blob.payload, blob.signature));
+  CHECK(decode_receipt(blob.payload).value().reason == "not this session's customer");
+}
+
+TEST_CASE("a genuine receipt for another order is ignored by name; a forged one is rejected",
+          "[purchase][receipt]") {
+  test::core_harness h{23};
+  h.dir.add_participant("opd", "purchase.opd");
+  h.dir.add_participant("alice", "purchase.customer");
+  auto opd_key = h.long_term_key("opd");
+  auto c = as("alice", "a");
+  c.opd = "opd";
+  h.add("alice",
+        std::make_unique<customer>(c, crypto::signing_key(h.long_term_key("alice")), h.dir));
+  auto r = crypto::rng::deterministic(12, "test.fake-opd");
+  // The test plays the OPD: it opens alice's login with the OPD's key.
+  h.command("alice", {"login", {}}, 0s);
+  h.run(100ms);
+  auto l =
+    decode_login(
+      crypto::open(r, opd_key, h.sent(kind::login).front().bytes, byte_view(kind::login)).value())
+      .value();
+  auto s = services::session::derive(session_label, l.session, l.secret, false).value();
+  auto answer = [&](const char* k, const bytes& payload, sim_time at) {
+    h.inject(packet{0, "opd", "alice", k, s.seal(r, k, payload).value(), {}}, at);
+  };
+  auto receipt_for = [&](const bytes& digest, const crypto::rsa_private_key& key) {
+    auto payload = encode(receipt{"alice", digest, 1, "accepted", ""}).value();
+    return crypto::encode(signed_blob{payload, key.sign(r, payload)}).value();
+  };
+  answer(kind::welcome, encode(welcome{"ok", ""}).value(), 200ms);
+  h.command("alice", {"order", {{"item", "book"}}}, 1s);
+  h.run(1100ms);
+  auto sent = services::decode_record(h.sent(kind::order).front().bytes).value();
+  auto digest = crypto::sha256(*s.open(kind::order, sent, true).payload);
+
+  answer(kind::receipt, receipt_for(crypto::sha256(bytes{1, 2, 3}), opd_key), 1200ms);
+  h.run(1250ms);
+  CHECK(h.count("alice", "ReceiptIgnored") == 1);
+  CHECK(h.last("alice", "ReceiptIgnored")["reason"] == "not for the order in flight");
+  answer(kind::receipt, receipt_for(digest, h.long_term_key("alice")), 1300ms);
+  h.run(1350ms);
+  CHECK(h.last("alice", "ReceiptRejected")["reason"] == "not signed by the OPD");
+  CHECK(h.count("alice", "OrderFinished") == 0);
+  answer(kind::receipt, receipt_for(digest, opd_key), 1400ms);
+  h.run(1450ms);
+  CHECK(h.last("alice", "OrderFinished")["outcome"] == "accepted");
+  answer(kind::receipt, receipt_for(digest, opd_key), 1500ms); // answered twice: a resend's answer
+  h.run(1550ms);
+  CHECK(h.count("alice", "ReceiptIgnored") == 2);
+  CHECK(h.last("alice", "ReceiptIgnored")["reason"] == "order already finished");
+  CHECK(h.count("alice", "OrderFinished") == 1);
+  CHECK(h.count("alice", "ReceiptRejected") == 1);
 }

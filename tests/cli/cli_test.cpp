@@ -353,7 +353,9 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>> ch
     {"opd.check_stock=false", "oversell"},
     {"alice.verify_receipts=false", "forged-receipt"},
     {"alice.carry_key=true", "replay-order"},
-    {"mail.check_senders=false", "forged-shipping-mail"}}},
+    {"mail.check_senders=false", "forged-shipping-mail"},
+    {"opd.durable_orders=false", "crash-recreates-stock"},
+    {"opd.answer_unknown=false", "crash-refuses-shipped-order"}}},
 };
 
 TEST_CASE("the attack matrix's safe halves all hold with every check on", "[cli][attacks]") {
