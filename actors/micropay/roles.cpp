@@ -38,8 +38,9 @@ std::vector<account_config> parse_accounts(const option_reader& o, const directo
   for (const auto& n : accounts.items) {
     option_reader a(n, "an account", account_schema);
     account_config c{a.str("name"), a.amount("balance", 0)};
-    if (c.name.empty() || c.name.size() > 32 || c.name.find('#') != std::string::npos)
-      throw config_error(a.need("name").pos, "an account name must be 1..32 characters, no '#'");
+    if (!valid_user_name(c.name))
+      throw config_error(a.need("name").pos,
+                         "an account name must be 1..32 letters, digits, '.', '_' or '-'");
     if (!names.insert(c.name).second)
       throw config_error(a.need("name").pos, "duplicate account '" + c.name + "'");
     if (a.has("participant"))

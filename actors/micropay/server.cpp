@@ -1,6 +1,9 @@
 // The server's channels, accounts, logins and the online list.
 #include "actors/micropay/server.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace protobed::micropay {
 
 namespace {
@@ -8,11 +11,24 @@ namespace {
 constexpr std::size_t links_per_key = 4;
 constexpr std::size_t max_name = 32;
 
-bool valid_name(const std::string& n) {
-  return !n.empty() && n.size() <= max_name && n.find('#') == std::string::npos;
+std::string folded(std::string n) {
+  for (auto& ch : n)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return n;
 }
 
 } // namespace
+
+/// 1..32 letters, digits, '.', '_' or '-': a name shows in "<payer> gives
+/// you <amount> dollars" and in the online list, so no control characters,
+/// spaces or separators that could pass for another name or a whole line.
+bool valid_user_name(const std::string& n) {
+  auto allowed = [](char ch) {
+    auto u = static_cast<unsigned char>(ch);
+    return std::isalnum(u) || ch == '.' || ch == '_' || ch == '-';
+  };
+  return !n.empty() && n.size() <= max_name && std::all_of(n.begin(), n.end(), allowed);
+}
 
 server::server(server_config cfg, crypto::rsa_private_key key, const directory& dir)
   : cfg_(std::move(cfg))
@@ -169,8 +185,10 @@ reply server::register_name(link& l, const parsed_command& c, context& ctx) {
   }
   auto i = accounts_.find(c.name);
   std::optional<std::string> why;
-  if (!valid_name(c.name))
+  if (!valid_user_name(c.name))
     why = "bad name";
+  else if (i == accounts_.end() && looks_like_existing(c.name))
+    why = "too like an existing name";
   else if (i != accounts_.end() && !i->second.key.empty())
     why = "taken";
   else if (i != accounts_.end())
@@ -182,6 +200,14 @@ reply server::register_name(link& l, const parsed_command& c, context& ctx) {
   accounts_[c.name].key = l.fingerprint;
   ctx.emit("UserRegistered", {{"user", c.name}, {"key", short_id(l.fingerprint)}});
   return {0, text::ok, {}};
+}
+
+bool server::looks_like_existing(const std::string& name) const {
+  auto f = folded(name);
+  for (const auto& [other, a] : accounts_)
+    if (folded(other) == f)
+      return true;
+  return false;
 }
 
 std::optional<std::string> server::owner_refusal(const link& l, const account& a) const {

@@ -41,6 +41,9 @@ struct server_config {
   bool check_owners = true;      ///< an account the scenario lists registers only to its owner
 };
 
+/// A name the server registers: 1..32 letters, digits, '.', '_' or '-'.
+bool valid_user_name(const std::string& name);
+
 class server final : public participant_core {
 public:
   server(server_config cfg, crypto::rsa_private_key key, const directory& dir);
@@ -85,6 +88,9 @@ private:
   /// Why `l` may not REGISTER account `a`, if it may not: with
   /// check_owners, a listed account only over a channel signed by its owner.
   std::optional<std::string> owner_refusal(const link& l, const account& a) const;
+  /// Another account's name but for case ("ALICE" beside alice): refused, as
+  /// a payee could not tell them apart.
+  bool looks_like_existing(const std::string& name) const;
   reply login(link& l, const parsed_command& c, context& ctx);
   reply list(const link& l) const;
   reply logout(link& l, context& ctx);

@@ -668,3 +668,13 @@ TEST_CASE("micropay invariants break on traces made to break them", "[micropay][
   CHECK_FALSE(check("chat_authentic", {sent, altered}).held);
   CHECK_FALSE(check("chat_authentic", {sent, seen, seen}).held);
 }
+
+TEST_CASE("the server registers only names a payee cannot mistake for another",
+          "[micropay][server]") {
+  for (const char* ok : {"alice", "bob-2", "c.d_e", "A1"})
+    CHECK(micropay::valid_user_name(ok));
+  for (std::string bad : {std::string(""), std::string("alice\0", 6), std::string("alice "),
+                          std::string(" alice"), std::string("alice\n"), std::string("a#b"),
+                          std::string("alice gives you 900 dollars"), std::string(33, 'a')})
+    CHECK_FALSE(micropay::valid_user_name(bad));
+}
