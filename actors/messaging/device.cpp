@@ -3,6 +3,7 @@
 #include "actors/messaging/device.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
@@ -46,7 +47,17 @@ void device::on_command(const command& c, context& ctx) {
       return ctx.emit("CommandRejected", {{"verb", c.verb}, {"reason", "not registered"}});
     return lookup(phone, ctx);
   }
+  if (c.verb == "verify")
+    return verify(c, ctx);
   participant_core::on_command(c, ctx);
+}
+
+void device::verify(const command& c, context& ctx) {
+  if (!registered_)
+    return ctx.emit("CommandRejected", {{"verb", c.verb}, {"reason", "not registered"}});
+  auto phone = dir_.phone_of(c.arg("contact"));
+  lookup(phone, ctx);
+  contacts_[phone].verifying = true; // the answer is compared with the out-of-band key
 }
 
 void device::start_registration(const command& c, context& ctx) {
@@ -178,7 +189,8 @@ void device::retry_lookups(context& ctx) {
       continue;
     if (++c.lookup_attempts > cfg_.retries) {
       c.lookup_nonce.clear();
-      c.refused = !c.key;
+      c.verifying = false;
+      c.unavailable = !c.key;
       ctx.emit("KeyUnavailable",
                {{"contact", name_of(phone)}, {"reason", "no answer from the relay"}});
       continue;
@@ -204,21 +216,13 @@ void device::on_key(const packet& p, context& ctx) {
   if (std::none_of(contacts_.begin(), contacts_.end(),
                    [](const auto& kv) { return !kv.second.lookup_nonce.empty(); }))
     ctx.cancel_timer({lookup_timer, 0}); // nothing left to ask again
+  auto verifying = std::exchange(c.verifying, false);
   auto key = crypto::rsa_public_key::from_der(a->public_key);
   if (!key) {
     ctx.emit("KeyUnavailable", {{"contact", name_of(a->phone)}, {"phone", a->phone}});
-    c.refused = true;
+    c.unavailable = true;
   } else {
-    auto fp = key->fingerprint();
-    if (!c.fingerprint.empty() && c.fingerprint != fp)
-      ctx.emit("SafetyNumberChanged", {{"contact", name_of(a->phone)},
-                                       {"old", short_hex(c.fingerprint)},
-                                       {"new", short_hex(fp)}});
-    c.key = *key;
-    c.fingerprint = fp;
-    c.refused = !check_safety_number(a->phone, c, ctx);
-    if (!c.refused)
-      ctx.emit("KeyLearned", {{"contact", name_of(a->phone)}, {"safety_number", short_hex(fp)}});
+    take_key(a->phone, c, std::move(*key), verifying, ctx);
   }
   pump(ctx);
   auto waiting = std::move(waiting_for_key_[a->phone]);
@@ -227,15 +231,45 @@ void device::on_key(const packet& p, context& ctx) {
     process(d, ctx);
 }
 
-bool device::check_safety_number(const std::string& phone, contact& c, context& ctx) {
-  if (!cfg_.verify_safety_numbers)
+/// A key the relay gave for `phone`: used only if it passes the safety-number
+/// check; a contact it failed stays blocked until the user's `verify`.
+void device::take_key(const std::string& phone, contact& c, crypto::rsa_public_key key,
+                      bool verifying, context& ctx) {
+  const auto who = name_of(phone);
+  if (cfg_.block_mismatched_keys && c.blocked && !verifying)
+    return ctx.emit(
+      "ContactBlocked",
+      {{"contact", who}, {"reason", "its key failed the safety-number check: verify it"}});
+  auto fp = key.fingerprint();
+  if (!c.fingerprint.empty() && c.fingerprint != fp)
+    ctx.emit("SafetyNumberChanged",
+             {{"contact", who}, {"old", short_hex(c.fingerprint)}, {"new", short_hex(fp)}});
+  bool trusted = check_safety_number(phone, fp, verifying, ctx);
+  c.unavailable = false;
+  c.blocked = !trusted;
+  if (!trusted && cfg_.block_mismatched_keys)
+    return; // never stored: nothing is sealed for it or checked with it
+  if (!c.fingerprint.empty() && c.fingerprint != fp)
+    out_sessions_.erase(phone); // its session key was sealed for the old key
+  c.key = std::move(key);
+  c.fingerprint = fp;
+  if (trusted)
+    ctx.emit(verifying ? "ContactVerified" : "KeyLearned",
+             {{"contact", who}, {"safety_number", short_hex(fp)}});
+}
+
+/// With safety numbers on, or when the user verifies: the key equals the one
+/// exchanged out of band (the contact's real key).
+bool device::check_safety_number(const std::string& phone, const bytes& fingerprint, bool verifying,
+                                 context& ctx) {
+  if (!cfg_.verify_safety_numbers && !verifying)
     return true;
   const auto* real = dir_.public_key(dir_.phone_owner(phone));
-  if (real && real->fingerprint() == c.fingerprint)
+  if (real && crypto::constant_time_equal(real->fingerprint(), fingerprint))
     return true;
   ctx.emit("SafetyNumberMismatch",
            {{"contact", name_of(phone)},
-            {"relay_gave", short_hex(c.fingerprint)},
+            {"relay_gave", short_hex(fingerprint)},
             {"out_of_band", real ? short_hex(real->fingerprint()) : "none"}});
   return false;
 }

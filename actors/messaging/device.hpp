@@ -34,6 +34,14 @@ struct device_config {
   bool check_replays = true;     ///< refuse a sequence number already shown
   bool check_gaps = true;        ///< refuse a gap no eviction explains
   bool check_links = true;       ///< refuse relay packets whose link MAC fails
+  /// A key that fails the safety-number check is never stored or used, and
+  /// its contact stays blocked until `verify` finds the out-of-band key (off:
+  /// the seed's app, which kept the key and let the next send use it).
+  bool block_mismatched_keys = true;
+  /// Open and authenticate a message before its header's sequence number is
+  /// acted on (off: replay and gap checks first, a receipt for a replay
+  /// signed before the MAC is checked).
+  bool authenticate_first = true;
 };
 
 class device final : public participant_core {
@@ -52,10 +60,12 @@ public:
 
 private:
   struct contact {
-    std::optional<crypto::rsa_public_key> key;
+    std::optional<crypto::rsa_public_key> key; ///< the key in use (checked, if checks are on)
     bytes fingerprint;
-    bytes lookup_nonce;   ///< the lookup in flight, if any
-    bool refused = false; ///< its key failed the safety-number check
+    bytes lookup_nonce;       ///< the lookup in flight, if any
+    bool unavailable = false; ///< no key came: the next send asks again
+    bool blocked = false;     ///< a key failed the safety-number check: only `verify` lifts it
+    bool verifying = false;   ///< the lookup in flight is the user's `verify`
     std::int64_t lookup_attempts = 0;
   };
   struct out_session {
@@ -69,7 +79,16 @@ private:
   struct in_session {
     bytes key;
     std::uint64_t next_seq = 0;
-    std::set<std::uint64_t> shown;
+    std::map<std::uint64_t, std::string> shown; ///< sequence number -> the message shown
+  };
+  /// A session a delivery names: one this device has, or one its wrapped
+  /// key opens (kept only once the message authenticates).
+  struct session_ref {
+    in_session* known = nullptr;
+    std::optional<in_session> opened;
+    in_session& get() {
+      return known ? *known : *opened;
+    }
   };
   struct queued_message {
     std::string to; ///< contact's phone
@@ -92,8 +111,12 @@ private:
   void retry_lookups(context& ctx);
   void on_registered(const packet& p, context& ctx);
   void lookup(const std::string& phone, context& ctx);
+  void verify(const command& c, context& ctx);
   void on_key(const packet& p, context& ctx);
-  bool check_safety_number(const std::string& phone, contact& c, context& ctx);
+  void take_key(const std::string& phone, contact& c, crypto::rsa_public_key key, bool verifying,
+                context& ctx);
+  bool check_safety_number(const std::string& phone, const bytes& fingerprint, bool verifying,
+                           context& ctx);
   std::optional<bytes> open_link(const packet& p, context& ctx);
   /// A link packet's payload decoded with `decode`, or nullopt after an event.
   template <class F>
@@ -127,8 +150,15 @@ private:
   // device_receive.cpp: deliveries
   void on_delivery(const packet& p, context& ctx);
   void process(const delivery& d, context& ctx);
-  in_session* session_of(const envelope& e, context& ctx);
+  /// The seed's order (authenticate_first off): sequence number first.
+  void process_header_first(const delivery& d, const envelope& e, const std::string& msg,
+                            context& ctx);
+  void show(const envelope& e, const std::string& msg, const std::string& text, in_session& s,
+            context& ctx);
+  std::optional<session_ref> session_of(const envelope& e, context& ctx);
+  in_session& keep_session(const envelope& e, session_ref& s, context& ctx);
   std::optional<std::string> open_body(const envelope& e, const in_session& s, context& ctx);
+  bool replayed(const envelope& e, const std::string& msg, const in_session& s, context& ctx);
   bool explained_gap(const delivery& d, const envelope& e, const in_session& s, context& ctx);
   void send_receipt(const envelope& e, const std::string& msg, context& ctx);
 

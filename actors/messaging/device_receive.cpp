@@ -1,9 +1,14 @@
 // The device's inbox: a delivery is shown only if its session key was signed
 // by the sender's key (as the relay gave it and, with verify_safety_numbers,
-// as checked out of band), its HMAC verifies, its sequence number is new,
-// and any gap before it is one the relay's eviction notices explain. Then
-// the recipient signs a receipt.
+// as checked out of band) and its HMAC verifies -- before anything in its
+// header is acted on -- then if its sequence number is new and any gap before
+// it is one the relay's eviction notices explain. Then the recipient signs a
+// receipt: for what it showed, and again for a redelivery of the same message.
 #include "actors/messaging/device.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <vector>
 
 #include "crypto/symmetric.hpp"
 
@@ -54,7 +59,7 @@ void device::process(const delivery& d, context& ctx) {
     return ctx.emit("MessageRefused",
                     {{"from", name_of(d.from)}, {"reason", "malformed or misaddressed"}});
   auto& c = contacts_[d.from];
-  if (c.refused)
+  if (c.blocked || c.unavailable)
     return ctx.emit("MessageRefused", {{"from", name_of(d.from)}, {"reason", "untrusted key"}});
   if (!c.key) {
     waiting_for_key_[d.from].push_back(d);
@@ -63,80 +68,149 @@ void device::process(const delivery& d, context& ctx) {
     return;
   }
   auto msg = message_id(d.envelope);
-  auto* s = session_of(*e, ctx);
+  if (!cfg_.authenticate_first)
+    return process_header_first(d, *e, msg, ctx);
+  // Nothing in the header is acted on before the body's MAC holds.
+  auto s = session_of(*e, ctx);
   if (!s)
     return;
-  auto seq = e->h.seq;
-  if (cfg_.check_replays && (seq < s->next_seq || s->shown.count(seq))) {
-    ctx.emit("ReplayRefused",
-             {{"from", name_of(d.from)}, {"msg", msg}, {"seq", std::to_string(seq)}});
-    return send_receipt(*e, msg, ctx); // the relay may not have had the first receipt
-  }
-  if (seq > s->next_seq && !explained_gap(d, *e, *s, ctx))
-    return;
-  auto text = open_body(*e, *s, ctx);
+  auto text = open_body(*e, s->get(), ctx);
   if (!text)
     return;
-  s->shown.insert(seq);
-  s->next_seq = std::max(s->next_seq, seq + 1);
+  auto& session = keep_session(*e, *s, ctx);
+  if (replayed(*e, msg, session, ctx))
+    return;
+  if (e->h.seq > session.next_seq && !explained_gap(d, *e, session, ctx))
+    return;
+  show(*e, msg, *text, session, ctx);
+}
+
+void device::process_header_first(const delivery& d, const envelope& e, const std::string& msg,
+                                  context& ctx) {
+  auto s = session_of(e, ctx);
+  if (!s)
+    return;
+  auto& session = keep_session(e, *s, ctx);
+  if (replayed(e, msg, session, ctx))
+    return;
+  if (e.h.seq > session.next_seq && !explained_gap(d, e, session, ctx))
+    return;
+  auto text = open_body(e, session, ctx);
+  if (text)
+    show(e, msg, *text, session, ctx);
+}
+
+void device::show(const envelope& e, const std::string& msg, const std::string& text, in_session& s,
+                  context& ctx) {
+  auto seq = e.h.seq;
+  s.shown[seq] = msg;
+  s.next_seq = std::max(s.next_seq, seq == UINT64_MAX ? seq : seq + 1); // the last: kept in shown
   ++shown_;
   ctx.emit(
     "MessageShown",
-    {{"from", name_of(d.from)}, {"msg", msg}, {"seq", std::to_string(seq)}, {"text", *text}});
-  send_receipt(*e, msg, ctx);
+    {{"from", name_of(e.h.from)}, {"msg", msg}, {"seq", std::to_string(seq)}, {"text", text}});
+  send_receipt(e, msg, ctx);
 }
 
-device::in_session* device::session_of(const envelope& e, context& ctx) {
-  auto id = std::make_pair(e.h.from, e.h.session);
-  auto i = in_sessions_.find(id);
+/// A sequence number already shown: refused. The receipt is signed again
+/// only for the very message shown under it (the relay may not have had the
+/// first receipt); with authenticate_first off, for whatever came.
+bool device::replayed(const envelope& e, const std::string& msg, const in_session& s,
+                      context& ctx) {
+  auto seq = e.h.seq;
+  auto shown = s.shown.find(seq);
+  if (!cfg_.check_replays || (seq >= s.next_seq && shown == s.shown.end()))
+    return false;
+  bool same = shown != s.shown.end() && shown->second == msg;
+  ctx.emit("ReplayRefused", {{"from", name_of(e.h.from)},
+                             {"msg", msg},
+                             {"seq", std::to_string(seq)},
+                             {"receipt", same || !cfg_.authenticate_first ? "again" : "none"}});
+  if (same || !cfg_.authenticate_first)
+    send_receipt(e, msg, ctx);
+  return true;
+}
+
+std::optional<device::session_ref> device::session_of(const envelope& e, context& ctx) {
+  auto i = in_sessions_.find(std::make_pair(e.h.from, e.h.session));
   if (i != in_sessions_.end())
-    return &i->second;
+    return session_ref{&i->second, std::nullopt};
   const auto from = name_of(e.h.from);
   if (e.wrapped_key.empty()) {
     ctx.emit("MessageRefused", {{"from", from}, {"reason", "unknown session"}});
-    return nullptr;
+    return std::nullopt;
   }
   auto statement = wrap_statement(e.h, e.wrapped_key);
   if (cfg_.verify_signatures &&
       (!statement || !contacts_[e.h.from].key->verify(*statement, e.wrap_signature))) {
     ctx.emit("SignatureInvalid",
              {{"kind", kind::deliver}, {"from", from}, {"what", "session key"}});
-    return nullptr;
+    return std::nullopt;
   }
   auto key = key_.decrypt(ctx.rng(), e.wrapped_key);
   if (!key || key->size() != crypto::cbc_hmac_key_size) {
     ctx.emit("MessageRefused", {{"from", from}, {"reason", "session key does not unwrap"}});
-    return nullptr;
+    return std::nullopt;
   }
-  ctx.emit("SessionOpened", {{"with", from}, {"session", crypto::to_hex(e.h.session)}});
-  return &in_sessions_.emplace(id, in_session{std::move(*key), 0, {}}).first->second;
+  return session_ref{nullptr, in_session{std::move(*key), 0, {}}};
 }
 
+device::in_session& device::keep_session(const envelope& e, session_ref& s, context& ctx) {
+  if (s.known)
+    return *s.known;
+  ctx.emit("SessionOpened",
+           {{"with", name_of(e.h.from)}, {"session", crypto::to_hex(e.h.session)}});
+  return in_sessions_.emplace(std::make_pair(e.h.from, e.h.session), std::move(*s.opened))
+    .first->second;
+}
+
+/// The gap before `e` is explained when every sequence number in it was
+/// shown or named by one of the relay's eviction notices for this session.
+/// Counted over the notices (at most a delivery's 64) and the numbers shown
+/// past next_seq, never over the gap itself: its size is the sender's to
+/// choose (a sequence number near 2^64 costs what 1 does).
 bool device::explained_gap(const delivery& d, const envelope& e, const in_session& s,
                            context& ctx) {
-  std::uint64_t missing = 0, explained = 0;
-  for (auto k = s.next_seq; k < e.h.seq; ++k) {
-    if (s.shown.count(k))
+  const auto from = name_of(e.h.from);
+  const auto seq = e.h.seq;
+  const auto gap = seq - s.next_seq;
+  auto shown = static_cast<std::uint64_t>(
+    std::distance(s.shown.lower_bound(s.next_seq), s.shown.lower_bound(seq)));
+  const auto missing = gap - shown;
+  // The notices' runs within [next_seq, seq), merged so none counts twice.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;
+  for (const auto& ev : d.evicted) {
+    if (ev.from != e.h.from || ev.session != e.h.session)
       continue;
-    ++missing;
-    for (const auto& ev : d.evicted)
-      if (ev.from == e.h.from && ev.session == e.h.session && ev.seq == k) {
-        ++explained;
-        break;
-      }
+    auto lo = std::max(ev.seq, s.next_seq);
+    auto hi = std::min(ev.seq + ev.count, seq);
+    if (lo < hi)
+      runs.emplace_back(lo, hi);
+  }
+  std::sort(runs.begin(), runs.end());
+  std::uint64_t explained = 0, covered_to = s.next_seq;
+  for (auto [lo, hi] : runs) {
+    lo = std::max(lo, covered_to);
+    if (lo >= hi)
+      continue;
+    auto already =
+      static_cast<std::uint64_t>(std::distance(s.shown.lower_bound(lo), s.shown.lower_bound(hi)));
+    explained += (hi - lo) - already;
+    covered_to = hi;
   }
   if (missing == explained) {
     if (missing)
-      ctx.emit("GapExplained", {{"from", name_of(e.h.from)}, {"evicted", std::to_string(missing)}});
+      ctx.emit("GapExplained", {{"from", from}, {"evicted", std::to_string(missing)}});
     return true;
   }
   if (!cfg_.check_gaps) {
-    ctx.emit("GapAccepted", {{"from", name_of(e.h.from)}, {"missing", std::to_string(missing)}});
+    ctx.emit("GapAccepted", {{"from", from}, {"missing", std::to_string(missing)}});
     return true;
   }
-  ctx.emit("GapRefused", {{"from", name_of(e.h.from)},
+  ctx.emit("GapRefused", {{"from", from},
                           {"expected", std::to_string(s.next_seq)},
-                          {"got", std::to_string(e.h.seq)}});
+                          {"got", std::to_string(seq)},
+                          {"missing", std::to_string(missing)}});
   return false;
 }
 

@@ -25,7 +25,10 @@ void device::queue_messages(const command& c, context& ctx) {
                     {{"verb", c.verb}, {"reason", c.arg("to") + " has no phone"}});
   auto count = std::stoll(c.arg("count", "1"));
   auto text = c.arg("text");
-  contacts_[to].refused = false; // a new send asks for the key again if it was missing
+  auto& contact = contacts_[to];
+  contact.unavailable = false; // a new send asks for a missing key again
+  if (!cfg_.block_mismatched_keys)
+    contact.blocked = false; // the seed's app: a new send tried the refused key again
   for (std::int64_t i = 1; i <= count; ++i) {
     queued_message m;
     m.to = to;
@@ -42,10 +45,10 @@ void device::pump(context& ctx) {
     if (!m.envelope.empty())
       return; // in flight
     auto& c = contacts_[m.to];
-    if (c.refused) {
+    if (c.blocked || c.unavailable) {
       ctx.emit("SendRefused", {{"to", name_of(m.to)},
                                {"message", std::to_string(m.number)},
-                               {"reason", c.key ? "safety-number" : "no-key"}});
+                               {"reason", c.blocked ? "safety-number" : "no-key"}});
       outbox_.pop_front();
       continue;
     }

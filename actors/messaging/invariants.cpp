@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -86,12 +87,82 @@ verdict delivered_in_order(const run_facts& f) {
   return {true, std::to_string(shown) + " message(s) shown in their senders' order"};
 }
 
-/// What one relay holds for one recipient, rebuilt from its events.
-struct queue_view {
-  std::vector<std::string> held;
+/// A relay's limits as the scenario set them: its observation before the
+/// first step (else, for a relay not observed, what its events say).
+struct relay_limits {
+  std::optional<std::size_t> queue;   ///< per offline recipient
+  std::optional<std::size_t> mailbox; ///< per recipient in any state; none = no limit
 };
 
-/// At most `limit` held per offline recipient, and only the oldest evicted.
+relay_limits limits_of(const run_facts& f, const std::string& relay, const trace_record& held) {
+  relay_limits l;
+  auto i = f.initial.find(relay);
+  if (i == f.initial.end() || !i->second.numbers.count("queue_limit")) {
+    l.queue = std::stoul(detail_of(held, "limit"));
+    return l;
+  }
+  const auto& n = i->second.numbers;
+  l.queue = static_cast<std::size_t>(n.at("queue_limit"));
+  auto m = n.find("mailbox_limit");
+  if (m != n.end() && m->second > 0)
+    l.mailbox = static_cast<std::size_t>(m->second);
+  return l;
+}
+
+/// What one relay holds for one recipient, rebuilt from its events: message
+/// ids, oldest first, and who sent each (as the relay's link said).
+struct queue_view {
+  std::vector<std::pair<std::string, std::string>> held; ///< (msg, sender)
+  relay_limits limits;
+
+  std::size_t held_by(const std::string& sender) const {
+    return static_cast<std::size_t>(
+      std::count_if(held.begin(), held.end(), [&](const auto& m) { return m.second == sender; }));
+  }
+  /// Why evicting `msg` now breaks the policy, or "" if it does not: an
+  /// eviction needs a queue over its limit, and takes the oldest message of
+  /// a sender holding the most.
+  std::string wrong_eviction(const std::string& msg) const {
+    auto i = std::find_if(held.begin(), held.end(), [&](const auto& m) { return m.first == msg; });
+    if (i == held.end())
+      return msg + ", which it did not hold";
+    if (limits.queue && held.size() <= *limits.queue)
+      return msg + " while it held " + std::to_string(held.size()) + " (limit " +
+             std::to_string(*limits.queue) + ")";
+    std::size_t most = 0;
+    std::string top;
+    for (const auto& m : held)
+      if (held_by(m.second) > most)
+        most = held_by(m.second), top = m.second;
+    if (held_by(i->second) < most)
+      return msg + " of " + i->second + " (" + std::to_string(held_by(i->second)) +
+             " held) while " + top + " held " + std::to_string(most);
+    auto oldest =
+      std::find_if(held.begin(), held.end(), [&](const auto& m) { return m.second == i->second; });
+    if (oldest != i)
+      return msg + ", not " + i->second + "'s oldest (" + oldest->first + ")";
+    return {};
+  }
+};
+
+/// How many `QueueEvicted` for (relay, recipient) directly follow record i
+/// (the same step of that relay).
+std::size_t evictions_after(const std::vector<trace_record>& r, std::size_t i,
+                            const std::pair<std::string, std::string>& key) {
+  std::size_t evicted = 0;
+  for (auto j = i + 1; j < r.size() && (is_event(r[j], "QueueEvicted") || !r[j].contains("event") ||
+                                        who(r[j]) != key.first);
+       ++j)
+    if (is_event(r[j], "QueueEvicted") && who(r[j]) == key.first &&
+        detail_of(r[j], "for") == key.second)
+      ++evicted;
+  return evicted;
+}
+
+/// At most the scenario's queue_limit held per offline recipient (the relay
+/// believed it offline), at most its mailbox_limit per recipient in any
+/// state, and every eviction from a queue over its limit, of the oldest
+/// message of a sender holding the most.
 verdict queue_bound(const run_facts& f) {
   std::map<std::pair<std::string, std::string>, queue_view> queues; // (relay, recipient)
   std::size_t evictions = 0;
@@ -101,37 +172,40 @@ verdict queue_bound(const run_facts& f) {
     auto key = std::make_pair(who(rec), detail_of(rec, "for"));
     if (is_event(rec, "MessageHeld")) {
       auto& q = queues[key];
-      q.held.push_back(detail_of(rec, "msg"));
-      if (detail_of(rec, "offline") != "true")
-        continue;
-      auto limit = std::stoul(detail_of(rec, "limit"));
-      std::size_t evicted = 0; // the evictions this call made
-      for (auto j = i + 1; j < r.size() && (is_event(r[j], "QueueEvicted") ||
-                                            !r[j].contains("event") || who(r[j]) != key.first);
-           ++j)
-        if (is_event(r[j], "QueueEvicted") && who(r[j]) == key.first &&
-            detail_of(r[j], "for") == key.second)
-          ++evicted;
-      if (q.held.size() - std::min(evicted, q.held.size()) > limit)
-        return {false, key.first + " held " + std::to_string(q.held.size() - evicted) +
-                         " messages for offline " + key.second + " (limit " +
-                         std::to_string(limit) + ")"};
+      q.limits = limits_of(f, key.first, rec);
+      q.held.emplace_back(detail_of(rec, "msg"), detail_of(rec, "from"));
+      auto held = q.held.size() - std::min(evictions_after(r, i, key), q.held.size());
+      bool offline = detail_of(rec, "offline") == "true";
+      auto limit = offline ? q.limits.queue : q.limits.mailbox;
+      if (limit && held > *limit)
+        return {false, key.first + " held " + std::to_string(held) + " messages for " +
+                         (offline ? "offline " : "") + key.second + " (limit " +
+                         std::to_string(*limit) + ")"};
     } else if (is_event(rec, "QueueEvicted")) {
       auto& q = queues[key];
       ++evictions;
-      if (q.held.empty() || q.held.front() != detail_of(rec, "msg"))
-        return {false, key.first + " evicted " + detail_of(rec, "msg") + " for " + key.second +
-                         ", not the oldest held (" + (q.held.empty() ? "none" : q.held.front()) +
-                         ")"};
-      q.held.erase(q.held.begin());
+      auto why = q.wrong_eviction(detail_of(rec, "msg"));
+      if (!why.empty())
+        return {false, key.first + " evicted " + why + " for " + key.second};
+      auto msg = detail_of(rec, "msg");
+      q.held.erase(
+        std::find_if(q.held.begin(), q.held.end(), [&](const auto& m) { return m.first == msg; }));
     } else if (is_event(rec, "MessageDelivered")) {
       auto& q = queues[{who(rec), detail_of(rec, "to")}];
-      auto m = std::find(q.held.begin(), q.held.end(), detail_of(rec, "msg"));
+      auto msg = detail_of(rec, "msg");
+      auto m =
+        std::find_if(q.held.begin(), q.held.end(), [&](const auto& x) { return x.first == msg; });
       if (m != q.held.end())
         q.held.erase(m);
+    } else if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
+      for (auto& [k, q] : queues)
+        if (k.first == who(rec))
+          q.held.clear(); // what it held went with its state (no_silent_loss says so)
     }
   }
-  return {true, std::to_string(evictions) + " eviction(s), each of the oldest, within the limit"};
+  return {true, std::to_string(evictions) +
+                  " eviction(s), each from a full queue, of the oldest of a sender holding the "
+                  "most; within the limits"};
 }
 
 /// Every message sent was shown, evicted with an event, refused or given up
@@ -196,13 +270,21 @@ verdict no_silent_loss(const run_facts& f) {
   return {true, observed};
 }
 
-/// A sender learned "delivered" only for a message its recipient showed.
+/// A receipt went out only for a message its recipient showed: a sender
+/// told "delivered" (DeliveryConfirmed), or a relay that took a recipient's
+/// signed receipt and passed it on (MessageDelivered).
 verdict receipts_truthful(const run_facts& f) {
   std::set<std::string> shown;
-  std::size_t confirmed = 0;
+  std::size_t confirmed = 0, passed_on = 0;
   for (const auto& rec : f.records) {
     if (is_event(rec, "MessageShown"))
       shown.insert(detail_of(rec, "msg"));
+    if (is_event(rec, "MessageDelivered")) {
+      ++passed_on;
+      if (!shown.count(detail_of(rec, "msg")))
+        return {false, who(rec) + " passed on " + detail_of(rec, "to") + "'s signed receipt for " +
+                         detail_of(rec, "msg") + ", which was never shown"};
+    }
     if (!is_event(rec, "DeliveryConfirmed"))
       continue;
     ++confirmed;
@@ -210,7 +292,8 @@ verdict receipts_truthful(const run_facts& f) {
       return {false, who(rec) + " was told message " + detail_of(rec, "message") + " to " +
                        detail_of(rec, "to") + " was delivered, but it was never shown"};
   }
-  return {true, std::to_string(confirmed) + " receipt(s), each for a message shown"};
+  return {true, std::to_string(confirmed) + " receipt(s) at senders and " +
+                  std::to_string(passed_on) + " passed on by relays, each for a message shown"};
 }
 
 } // namespace
@@ -223,12 +306,15 @@ std::vector<invariant_info> invariants() {
      "every message shown was sent by its claimed sender to that device, with that text",
      no_forgery},
     {"queue_bound",
-     "a relay holds at most queue_limit messages per offline recipient and evicts the oldest",
+     "a relay holds at most queue_limit messages per offline recipient and mailbox_limit in any "
+     "state, and evicts only from a full queue, the oldest of the sender holding the most",
      queue_bound},
     {"no_silent_loss",
      "every message sent is shown, evicted or refused with an event, or still held at the end",
      no_silent_loss},
-    {"receipts_truthful", "a sender is told \"delivered\" only for a message its recipient showed",
+    {"receipts_truthful",
+     "a receipt (a sender told \"delivered\", one a relay passed on) is only for a message its "
+     "recipient showed",
      receipts_truthful},
   };
 }

@@ -15,7 +15,6 @@ using crypto::writer;
 constexpr std::size_t small = 64;     // phones, codes, ids, outcomes
 constexpr std::size_t key_max = 1024; // a DER public key, a signature, a wrapped key
 constexpr std::size_t blob_max = 16384;
-constexpr std::size_t max_evictions = 64;
 
 using crypto::decode_labelled;
 using crypto::encode_labelled;
@@ -165,7 +164,7 @@ result<bytes> encode(const delivery& x) {
   return encode_labelled("messaging.delivery", [&](writer& w) {
     w.str(x.from).field(x.envelope).u32(static_cast<std::uint32_t>(x.evicted.size()));
     for (const auto& e : x.evicted)
-      w.str(e.from).field(e.session).u64(e.seq);
+      w.str(e.from).field(e.session).u64(e.count).u64(e.seq);
   });
 }
 
@@ -174,7 +173,7 @@ result<delivery> decode_delivery(byte_view in) {
     x.from = r.str(small);
     x.envelope = r.field(blob_max);
     auto n = r.u32();
-    if (n > max_evictions) {
+    if (n > max_eviction_notices) {
       r.exact(r.remaining() + 1); // fails the reader: more evictions than a relay reports
       return;
     }
@@ -182,7 +181,12 @@ result<delivery> decode_delivery(byte_view in) {
       eviction e;
       e.from = r.str(small);
       e.session = r.exact(session_id_size);
+      e.count = r.u64();
       e.seq = r.u64();
+      if (e.count == 0 || e.seq > UINT64_MAX - e.count) {
+        r.exact(r.remaining() + 1); // fails the reader: an empty or wrapping run
+        return;
+      }
       x.evicted.push_back(std::move(e));
     }
   });

@@ -49,6 +49,8 @@ inline constexpr std::size_t link_key_size = 32;
 inline constexpr std::size_t session_id_size = 16;
 inline constexpr std::size_t fingerprint_size = 32;
 inline constexpr std::size_t max_text = 4096;
+/// Eviction notices one delivery may carry.
+inline constexpr std::size_t max_eviction_notices = 64;
 
 /// 1. Device -> relay, in clear: bind this phone to this key. Signed with the
 /// key it carries (proof of possession; the binding itself needs the code).
@@ -143,14 +145,18 @@ struct acceptance {
 result<bytes> encode(const acceptance& x);
 result<acceptance> decode_acceptance(byte_view in);
 
-/// A message the relay dropped from a full queue, as it tells the recipient.
+/// Messages the relay dropped from a full queue, as it tells the recipient:
+/// `count` messages of one session from `seq` on (a run, so that a long
+/// eviction is one notice).
 struct eviction {
   std::string from;
   bytes session;
   std::uint64_t seq = 0;
+  std::uint64_t count = 1;
 };
 
-/// 8. Relay -> device: a message, with the evictions since the last one.
+/// 8. Relay -> device: a message, with the evictions from its session that
+/// the recipient has not been told of.
 struct delivery {
   std::string from;
   bytes envelope;

@@ -1,5 +1,8 @@
 #include "actors/messaging/relay.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include "crypto/hash.hpp"
 
 namespace protobed::messaging {
@@ -95,22 +98,69 @@ void relay::on_submission(const packet& p, context& ctx) {
   if (!e)
     return ctx.emit("PacketRejected", {{"kind", p.kind}, {"reason", e.error().message()}});
   auto msg = message_id(s->envelope);
-  auto& status = accepted_[msg];
-  if (status.empty()) {
-    if (e->h.from != sender_phone || e->h.to != s->to) {
-      status = "refused: header-mismatch";
-      ctx.emit("MessageRefused",
-               {{"msg", msg}, {"from", sender_phone}, {"reason", "header-mismatch"}});
-    } else if (!find_account(s->to)) {
-      status = "refused: unknown-recipient";
-      ctx.emit("MessageRefused",
-               {{"msg", msg}, {"from", sender_phone}, {"reason", "unknown-recipient"}});
-    } else {
-      status = "held";
-      hold(s->to, {msg, sender_phone, s->envelope, e->h.session, e->h.seq}, ctx);
-    }
-  }
+  auto known = accepted_.find(msg);
+  auto status = known != accepted_.end()
+                  ? known->second.status
+                  : accept(s->to, {msg, sender_phone, s->envelope, e->h.session, e->h.seq}, ctx);
   send_linked(*opened->first, sender_phone, kind::accepted, encode(acceptance{msg, status}), ctx);
+}
+
+/// Holds a new message, or says why not; the answer is kept to be given
+/// again to a resend (a full mailbox is not: a resend may find room).
+std::string relay::accept(const std::string& to, held_message m, context& ctx) {
+  auto refuse = [&](const char* reason) {
+    ctx.emit("MessageRefused", {{"msg", m.msg}, {"from", m.from}, {"reason", reason}});
+    return std::string("refused: ") + reason;
+  };
+  auto header = decode_envelope(m.envelope);
+  std::string status;
+  if (header->h.from != m.from || header->h.to != to) {
+    status = refuse("header-mismatch");
+  } else if (!find_account(to)) {
+    status = refuse("unknown-recipient");
+  } else {
+    auto& box = mailboxes_[to];
+    auto held = static_cast<std::int64_t>(box.queue.size());
+    if (cfg_.mailbox_limit > 0 && held >= cfg_.mailbox_limit) {
+      ctx.emit("MailboxFull", {{"msg", m.msg},
+                               {"from", m.from},
+                               {"for", to},
+                               {"held", std::to_string(held)},
+                               {"limit", std::to_string(cfg_.mailbox_limit)}});
+      return "refused: mailbox-full";
+    }
+    record_answer(m.msg, m.from, "held", true);
+    hold(to, std::move(m), ctx);
+    return "held";
+  }
+  record_answer(m.msg, m.from, status, false);
+  return status;
+}
+
+void relay::record_answer(const std::string& msg, const std::string& sender,
+                          const std::string& status, bool held) {
+  accepted_[msg] = answer{status, sender, held};
+  auto& latest = latest_[sender];
+  auto previous = std::exchange(latest, msg);
+  if (previous != msg)
+    forget_answer(previous);
+}
+
+void relay::forget_answer(const std::string& msg) {
+  auto i = accepted_.find(msg);
+  if (i == accepted_.end() || i->second.held)
+    return;
+  auto latest = latest_.find(i->second.sender);
+  if (latest == latest_.end() || latest->second != msg)
+    accepted_.erase(i);
+}
+
+void relay::released(const std::string& msg) {
+  auto i = accepted_.find(msg);
+  if (i == accepted_.end())
+    return;
+  i->second.held = false;
+  forget_answer(msg);
 }
 
 void relay::hold(const std::string& to, held_message m, context& ctx) {
@@ -132,16 +182,48 @@ void relay::hold(const std::string& to, held_message m, context& ctx) {
 
 void relay::trim(const std::string& phone, context& ctx) {
   auto& box = mailboxes_[phone];
-  while (static_cast<std::int64_t>(box.queue.size()) > cfg_.queue_limit) {
-    const auto& old = box.queue.front();
-    ctx.emit("QueueEvicted", {{"msg", old.msg},
-                              {"from", old.from},
-                              {"for", phone},
-                              {"seq", std::to_string(old.seq)},
-                              {"limit", std::to_string(cfg_.queue_limit)}});
-    box.evicted.push_back({old.from, old.session, old.seq});
-    box.queue.pop_front();
-  }
+  while (static_cast<std::int64_t>(box.queue.size()) > cfg_.queue_limit)
+    evict(phone, box, victim(box), ctx);
+}
+
+std::size_t relay::victim(const mailbox& box) const {
+  if (!cfg_.fair_eviction)
+    return 0;
+  std::map<std::string, std::size_t> held; // sender -> messages held
+  std::size_t most = 0;
+  for (const auto& m : box.queue)
+    most = std::max(most, ++held[m.from]);
+  for (std::size_t i = 0; i < box.queue.size(); ++i)
+    if (held[box.queue[i].from] == most)
+      return i;
+  return 0;
+}
+
+void relay::evict(const std::string& phone, mailbox& box, std::size_t i, context& ctx) {
+  auto old = std::move(box.queue[i]);
+  box.queue.erase(box.queue.begin() + static_cast<std::ptrdiff_t>(i));
+  ctx.emit("QueueEvicted", {{"msg", old.msg},
+                            {"from", old.from},
+                            {"for", phone},
+                            {"seq", std::to_string(old.seq)},
+                            {"limit", std::to_string(cfg_.queue_limit)}});
+  auto run = std::find_if(box.evicted.begin(), box.evicted.end(), [&](const eviction& ev) {
+    return ev.from == old.from && ev.session == old.session && ev.seq + ev.count == old.seq;
+  });
+  if (run != box.evicted.end())
+    ++run->count;
+  else
+    box.evicted.push_back({old.from, old.session, old.seq, 1});
+  released(old.msg);
+}
+
+std::vector<eviction> relay::notices_for(const mailbox& box, const held_message& m) const {
+  std::vector<eviction> out;
+  for (const auto& ev : box.evicted)
+    if (ev.from == m.from && ev.session == m.session && ev.seq < m.seq &&
+        out.size() < max_eviction_notices)
+      out.push_back(ev);
+  return out;
 }
 
 void relay::deliver_head(const std::string& phone, context& ctx) {
@@ -150,7 +232,8 @@ void relay::deliver_head(const std::string& phone, context& ctx) {
   if (box.queue.empty() || !online(a))
     return;
   const auto& m = box.queue.front();
-  send_linked(a, phone, kind::deliver, encode(delivery{m.from, m.envelope, box.evicted}), ctx);
+  send_linked(a, phone, kind::deliver, encode(delivery{m.from, m.envelope, notices_for(box, m)}),
+              ctx);
   if (box.attempts > 0) // the first delivery shows in the trace as its packet
     ctx.emit("MessageRedelivered",
              {{"msg", m.msg}, {"to", phone}, {"attempt", std::to_string(box.attempts + 1)}});
@@ -219,9 +302,17 @@ void relay::on_receipt(const packet& p, context& ctx) {
   auto& box = mailboxes_[recipient];
   if (box.queue.empty() || box.queue.front().msg != r->msg)
     return ctx.emit("ReceiptIgnored", {{"msg", r->msg}, {"reason", "not-in-flight"}});
-  auto sender = box.queue.front().from;
+  auto head = std::move(box.queue.front());
   box.queue.pop_front();
-  box.evicted.clear();
+  // The notices it carried were told.
+  box.evicted.erase(std::remove_if(box.evicted.begin(), box.evicted.end(),
+                                   [&](const eviction& ev) {
+                                     return ev.from == head.from && ev.session == head.session &&
+                                            ev.seq < head.seq;
+                                   }),
+                    box.evicted.end());
+  released(head.msg);
+  const auto& sender = head.from;
   box.attempts = 0;
   box.stalled = false;
   clear_deadline(box, ctx);
@@ -274,6 +365,9 @@ observation relay::observe() const {
     o.texts["held." + phone] = ids;
   }
   o.numbers["held"] = held;
+  o.numbers["queue_limit"] = cfg_.queue_limit;
+  o.numbers["mailbox_limit"] = cfg_.mailbox_limit;
+  o.numbers["answers"] = static_cast<std::int64_t>(accepted_.size());
   return o;
 }
 

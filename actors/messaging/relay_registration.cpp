@@ -2,7 +2,11 @@
 // that key) makes the relay text a fresh code to the phone; a confirmation
 // (sealed for the relay) with that code binds phone -> key and sets the link
 // key. A wrong, expired, exhausted or reused code is refused with an event.
+// Per phone, as the bank per card: at most code_issue_limit codes per
+// code_issue_window (CodeRateLimited), a budget of wrong codes across
+// enrolments (PhoneLocked), and a few pending enrolments, none displaced.
 #include "actors/messaging/relay.hpp"
+#include "actors/runtime/time.hpp"
 #include "actors/services/otp_provider.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/hash.hpp"
@@ -49,6 +53,8 @@ void relay::on_enrolment(const packet& p, context& ctx) {
   }
   if (pending_.count({e->phone, e->nonce}))
     return ctx.emit("ReplayRejected", {{"kind", p.kind}, {"reason", "enrolment seen"}});
+  if (!may_issue(e->phone, ctx) || !make_room_for_enrolment(e->phone, ctx))
+    return;
   const auto* gateway = dir_.public_key(cfg_.sms);
   auto code = crypto::random_otp(ctx.rng());
   auto text = code_sms_text(ctx.self(), code, key->fingerprint());
@@ -59,19 +65,77 @@ void relay::on_enrolment(const packet& p, context& ctx) {
     ctx.emit("SendFailed", {{"kind", sms_request_kind}, {"reason", sms.error().message()}});
     return;
   }
-  pending_registration reg{e->public_key, e->nonce, p.from, crypto::otp_verifier(cfg_.code)};
+  pending_registration reg{e->public_key, e->nonce, p.from, crypto::otp_verifier(cfg_.code),
+                           ctx.now()};
   reg.verifier.issue(code, ctx.now());
   pending_.emplace(std::make_pair(e->phone, e->nonce), std::move(reg));
   auto& order = pending_order_[e->phone];
   order.push_back(e->nonce);
-  if (order.size() > max_pending_per_phone) { // the oldest attempt makes room
+  if (order.size() > max_pending_per_phone) { // keep_pending_enrolments off: the oldest goes
     pending_.erase({e->phone, order.front()});
     order.pop_front();
   }
+  phones_[e->phone].issued.push_back(ctx.now());
   ctx.send(cfg_.sms, sms_request_kind, std::move(*sms));
   ctx.emit("CodeSent", {{"phone", e->phone},
                         {"fingerprint", short_fingerprint(key->fingerprint())},
                         {"device", p.from}});
+}
+
+bool relay::may_issue(const std::string& phone, context& ctx) {
+  auto& rec = phones_[phone];
+  if (rec.locked) {
+    ctx.emit("EnrolmentRejected", {{"phone", phone}, {"reason", "phone-locked"}});
+    return false;
+  }
+  if (cfg_.code_issue_limit <= 0)
+    return true;
+  while (!rec.issued.empty() && rec.issued.front() + cfg_.code_issue_window <= ctx.now())
+    rec.issued.pop_front();
+  if (static_cast<std::int64_t>(rec.issued.size()) < cfg_.code_issue_limit)
+    return true;
+  ctx.emit("CodeRateLimited", {{"phone", phone},
+                               {"limit", std::to_string(cfg_.code_issue_limit)},
+                               {"window", format_duration(cfg_.code_issue_window)}});
+  return false;
+}
+
+/// A phone has at most a few pending enrolments. Expired ones make room;
+/// with keep_pending_enrolments a live one is never displaced, so one more
+/// is refused (the relay cannot tell which is the owner's).
+bool relay::make_room_for_enrolment(const std::string& phone, context& ctx) {
+  drop_expired_enrolments(phone, ctx.now());
+  if (!cfg_.keep_pending_enrolments || pending_order_[phone].size() < max_pending_per_phone)
+    return true;
+  ctx.emit("EnrolmentRejected", {{"phone", phone},
+                                 {"reason", "too-many-pending"},
+                                 {"pending", std::to_string(max_pending_per_phone)}});
+  return false;
+}
+
+void relay::drop_expired_enrolments(const std::string& phone, sim_time now) {
+  auto& order = pending_order_[phone];
+  for (auto i = order.begin(); i != order.end();) {
+    auto reg = pending_.find({phone, *i});
+    if (reg == pending_.end() || reg->second.issued + cfg_.code.lifetime <= now) {
+      if (reg != pending_.end())
+        pending_.erase(reg);
+      i = order.erase(i);
+    } else {
+      ++i;
+    }
+  }
+}
+
+void relay::count_failure(const std::string& phone, context& ctx) {
+  auto& rec = phones_[phone];
+  ++rec.consecutive_failures;
+  if (cfg_.code_failure_budget <= 0 || rec.locked ||
+      rec.consecutive_failures < cfg_.code_failure_budget)
+    return;
+  rec.locked = true;
+  ctx.emit("PhoneLocked",
+           {{"phone", phone}, {"failures", std::to_string(rec.consecutive_failures)}});
 }
 
 void relay::on_confirmation(const packet& p, context& ctx) {
@@ -89,12 +153,20 @@ void relay::on_confirmation(const packet& p, context& ctx) {
   }
   auto& reg = i->second;
   auto fp = crypto::sha256(reg.public_key);
+  auto& rec = phones_[c->phone];
+  if (rec.locked && cfg_.check_codes) {
+    ctx.emit("CodeRejected", {{"phone", c->phone}, {"reason", "locked"}});
+    return answer_registration(c->phone, *c, "refused: locked", fp, reg.address, ctx);
+  }
   auto st = reg.verifier.verify(c->code, ctx.now());
   if (!st && cfg_.check_codes) {
     auto why = code_failure(st.error().code);
     ctx.emit("CodeRejected", {{"phone", c->phone}, {"reason", why}});
+    if (why == "wrong" || why == "exhausted")
+      count_failure(c->phone, ctx);
     return answer_registration(c->phone, *c, "refused: " + why, fp, reg.address, ctx);
   }
+  rec.consecutive_failures = 0;
   bind(c->phone, reg, c->link_key, ctx);
   answer_registration(c->phone, *c, "bound", fp, reg.address, ctx);
 }

@@ -19,7 +19,16 @@ std::any parse_relay(const option_reader& o, const directory& dir) {
   c.sms = participant_ref(o, "otp_provider", dir, "otp_provider");
   c.code.lifetime = o.positive_duration("code_lifetime", std::chrono::minutes(5));
   c.code.max_attempts = static_cast<unsigned>(o.integer_in("code_attempts", 3, 1, 100));
+  c.code_failure_budget = o.integer_in("code_failure_budget", 100, 0, 100);
+  c.code_issue_limit = o.integer_in("code_issue_limit", 5, 0, 1000);
+  c.code_issue_window = o.positive_duration("code_issue_window", std::chrono::hours(1));
+  c.keep_pending_enrolments = o.flag("keep_pending_enrolments", true);
   c.queue_limit = o.integer_in("queue_limit", 2, 1, 1000);
+  c.mailbox_limit = o.integer_in("mailbox_limit", 1000, 0, 1000000);
+  if (c.mailbox_limit > 0 && c.mailbox_limit < c.queue_limit)
+    throw config_error(o.need("mailbox_limit").pos,
+                       "mailbox_limit must be at least queue_limit (0: no limit)");
+  c.fair_eviction = o.flag("fair_eviction", true);
   c.redeliver_after = o.positive_duration("redeliver_after", std::chrono::seconds(2));
   c.delivery_retries = o.integer_in("delivery_retries", 6, 0, 100);
   c.check_codes = o.flag("check_codes", true);
@@ -42,6 +51,8 @@ std::any parse_device(const option_reader& o, const directory& dir) {
   c.check_replays = o.flag("check_replays", true);
   c.check_gaps = o.flag("check_gaps", true);
   c.check_links = o.flag("check_links", true);
+  c.block_mismatched_keys = o.flag("block_mismatched_keys", true);
+  c.authenticate_first = o.flag("authenticate_first", true);
   return c;
 }
 
@@ -60,8 +71,20 @@ role_info relay_role() {
     {"otp_provider", "participant(otp_provider)", "", "the SMS gateway that texts codes"},
     {"code_lifetime", "duration", "5min", "how long a registration code stays valid"},
     {"code_attempts", "integer", "3", "wrong codes allowed before the code is destroyed (1..100)"},
+    {"code_failure_budget", "integer", "100",
+     "wrong codes in a row per phone, across enrolments, before it is locked (0..100; 0: none)"},
+    {"code_issue_limit", "integer", "5",
+     "codes a phone may be sent per code_issue_window (0: none)"},
+    {"code_issue_window", "duration", "1h", "the window of code_issue_limit"},
+    {"keep_pending_enrolments", "bool", "true",
+     "never displace a pending enrolment: one over the 4 a phone may have is refused"},
     {"queue_limit", "integer", "2",
-     "messages held per offline recipient; one more evicts the oldest"},
+     "messages held per offline recipient; one more evicts the oldest of the sender holding the "
+     "most"},
+    {"mailbox_limit", "integer", "1000",
+     "messages held per recipient in any state; one more is refused (0: no limit)"},
+    {"fair_eviction", "bool", "true",
+     "evict the oldest message of the sender holding the most (off: the oldest)"},
     {"redeliver_after", "duration", "2s",
      "wait for a receipt before delivering again (backs off 2x)"},
     {"delivery_retries", "integer", "6", "deliveries again before the relay waits for a reconnect"},
@@ -95,6 +118,10 @@ role_info device_role() {
     {"check_replays", "bool", "true", "refuse a sequence number already shown"},
     {"check_gaps", "bool", "true", "refuse a message after a gap no eviction notice explains"},
     {"check_links", "bool", "true", "refuse relay packets whose link MAC does not verify"},
+    {"block_mismatched_keys", "bool", "true",
+     "never use a key that failed the safety-number check; its contact stays blocked until verify"},
+    {"authenticate_first", "bool", "true",
+     "check a message's MAC before acting on its sequence number (off: the seed's order)"},
   };
   r.commands = {
     {"register",
@@ -111,6 +138,11 @@ role_info device_role() {
      "ask the relay for a contact's key again",
      "contact",
      {{"contact", "participant(messaging.device)", "", "whose key"}}},
+    {"verify",
+     "compare a contact's key with the one exchanged out of band, now (lifts a block if it "
+     "matches)",
+     "contact",
+     {{"contact", "participant(messaging.device)", "", "whose key"}}},
     {"send",
      "send end-to-end encrypted messages, one after another",
      "to",
@@ -121,8 +153,7 @@ role_info device_role() {
   r.parse = parse_device;
   r.phone = [](const std::any& c) { return std::any_cast<const device_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
-    auto made =
-      std::make_unique<device>(std::any_cast<device_config>(c), *s.long_term_key, s.dir);
+    auto made = std::make_unique<device>(std::any_cast<device_config>(c), *s.long_term_key, s.dir);
     made->make_keys_with(s.fresh_key);
     return made;
   };

@@ -3,11 +3,15 @@
 // on traces made to break them.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "actors/messaging/device.hpp"
 #include "actors/messaging/invariants.hpp"
 #include "actors/messaging/relay.hpp"
 #include "actors/services/otp_provider.hpp"
 #include "crypto/codec.hpp"
+#include "crypto/envelope.hpp"
+#include "crypto/symmetric.hpp"
 #include "tests/support/core_harness.hpp"
 #include "tests/support/trace_records.hpp"
 
@@ -21,16 +25,14 @@ namespace {
 struct chat {
   test::core_harness h{7};
 
-  explicit chat(device_config bob_cfg = {}) {
+  explicit chat(device_config bob_cfg = {}, device_config a = {}, relay_config rc = {}) {
     for (auto name : {"relay", "sms", "alice", "bob"})
       h.dir.add_participant(name, "x");
     h.dir.add_phone("+1", "alice");
     h.dir.add_phone("+2", "bob");
-    relay_config rc;
     rc.sms = "sms";
     h.add("relay", std::make_unique<relay>(rc, h.long_term_key("relay"), h.dir));
     h.add("sms", std::make_unique<otp_provider>(h.long_term_key("sms"), h.dir));
-    device_config a;
     a.relay = "relay";
     a.phone = "+1";
     h.add("alice", std::make_unique<device>(a, h.long_term_key("alice"), h.dir));
@@ -212,4 +214,339 @@ TEST_CASE("the messaging invariants fail on traces that break them", "[messaging
   CHECK_FALSE(check("queue_bound", {held("a", "1"), held("b", "2"), held("c", "3")}).held);
   CHECK_FALSE(
     check("queue_bound", {held("a", "1"), held("b", "2"), held("c", "3"), evicted("b")}).held);
+}
+
+namespace {
+
+device_config safety_numbers(bool block) {
+  device_config c;
+  c.verify_safety_numbers = true;
+  c.block_mismatched_keys = block;
+  return c;
+}
+
+/// bob re-registers with a new key the out-of-band check does not know, so
+/// alice's lookup of it fails the comparison; she then sends twice and asks
+/// to verify.
+void mismatch_then_send_twice(chat& c) {
+  c.h.command("bob", {"reregister", {}}, 3s);
+  c.h.command("alice", {"lookup", {{"contact", "bob"}}}, 10s);
+  c.send("first", "1", 12s);
+  c.send("second", "1", 14s);
+  c.h.command("alice", {"verify", {{"contact", "bob"}}}, 16s);
+  c.send("third", "1", 20s);
+  c.h.run();
+}
+
+} // namespace
+
+TEST_CASE("a key that failed the safety-number check is never used; its contact stays blocked",
+          "[messaging][core][safety]") {
+  chat c({}, safety_numbers(true));
+  mismatch_then_send_twice(c);
+  CHECK(c.h.count("alice", "SafetyNumberMismatch") == 2); // the lookup and the verify
+  CHECK(c.h.count("alice", "SendRefused") == 3);
+  CHECK(c.h.last("alice", "SendRefused").at("reason") == "safety-number");
+  CHECK(c.h.count("alice", "ContactVerified") == 0);
+  CHECK(c.h.sent(kind::send).empty()); // nothing sealed for the unverified key
+}
+
+TEST_CASE("the seed's app sent to a key that failed the safety-number check on the next send",
+          "[messaging][core][safety]") {
+  chat c({}, safety_numbers(false));
+  mismatch_then_send_twice(c);
+  CHECK(c.h.count("alice", "SafetyNumberMismatch") >= 1);
+  CHECK(c.h.count("alice", "SendRefused") == 0); // each send cleared the refusal
+  CHECK(c.h.sent(kind::send).size() >= 3);       // all three sealed for the unverified key
+}
+
+TEST_CASE("verify lifts a block only for the out-of-band key", "[messaging][core][safety]") {
+  chat c({}, safety_numbers(true));
+  // A plain lookup of a blocked contact changes nothing; verify compares.
+  c.h.command("bob", {"reregister", {}}, 3s);
+  c.h.command("alice", {"lookup", {{"contact", "bob"}}}, 10s);
+  c.h.command("alice", {"lookup", {{"contact", "bob"}}}, 12s);
+  c.h.run();
+  CHECK(c.h.count("alice", "SafetyNumberMismatch") == 1);
+  CHECK(c.h.count("alice", "ContactBlocked") == 1);
+
+  chat ok({}, safety_numbers(true));
+  ok.h.command("alice", {"verify", {{"contact", "bob"}}}, 5s);
+  ok.send("hi", "1", 8s);
+  ok.h.run();
+  CHECK(ok.h.count("alice", "ContactVerified") == 1);
+  CHECK(ok.shown("bob") == std::vector<std::string>{"hi"});
+}
+
+namespace {
+
+/// A delivery to bob (whose link check is off) of an envelope from alice in
+/// `session` with `seq`, its body `body`; wrapped and signed if `key` is set.
+packet delivery_to_bob(const bytes& session, std::uint64_t seq, const bytes& body) {
+  envelope e;
+  e.h = header{"+1", "+2", session, seq};
+  e.body = body;
+  linked l{"+2", encode(messaging::delivery{"+1", encode(e).value(), {}}).value(), bytes(32, 0)};
+  packet p;
+  p.from = "relay";
+  p.to = "bob";
+  p.kind = kind::deliver;
+  p.bytes = encode(l).value();
+  return p;
+}
+
+bytes session_of_first_send(const chat& c) {
+  auto l = decode_linked(c.h.sent(kind::send).at(0).bytes).value();
+  return decode_envelope(decode_submission(l.payload)->envelope)->h.session;
+}
+
+device_config unchecked_links(bool authenticate_first) {
+  device_config c;
+  c.check_links = false;
+  c.authenticate_first = authenticate_first;
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("a message is authenticated before its sequence number is acted on",
+          "[messaging][core][order]") {
+  for (bool first : {true, false}) {
+    chat c(unchecked_links(first));
+    c.send("hi", "1", 5s);
+    c.h.run(7s);
+    auto session = session_of_first_send(c);
+    auto receipts = c.h.sent(kind::receipt).size();
+    // A made-up body under alice's session: a replay of seq 0, then a gap
+    // to 9*10^18 (the seed looped up to it before checking anything).
+    c.h.inject(delivery_to_bob(session, 0, bytes(64, 7)), 8s);
+    c.h.inject(delivery_to_bob(session, 9'000'000'000'000'000'000ULL, bytes(64, 7)), 9s);
+    c.h.run(10s);
+    CAPTURE(first);
+    CHECK(c.shown("bob") == std::vector<std::string>{"hi"});
+    if (first) {
+      CHECK(c.h.count("bob", "MacInvalid") == 2);
+      CHECK(c.h.count("bob", "ReplayRefused") == 0);
+      CHECK(c.h.sent(kind::receipt).size() == receipts); // nothing signed for it
+    } else {
+      CHECK(c.h.count("bob", "ReplayRefused") == 1);
+      CHECK(c.h.count("bob", "GapRefused") == 1);
+      CHECK(c.h.sent(kind::receipt).size() == receipts + 1); // signed before the MAC
+    }
+  }
+}
+
+TEST_CASE("a huge authenticated gap costs what a small one does", "[messaging][core][order]") {
+  chat c(unchecked_links(true));
+  c.h.run(2s);
+  // A session of alice's own (her key signs the wrap) with a valid MAC.
+  auto gen = crypto::rng::deterministic(5, "test");
+  bytes session(session_id_size, 3), key = gen.generate(crypto::cbc_hmac_key_size);
+  envelope e;
+  e.h = header{"+1", "+2", session, 9'000'000'000'000'000'000ULL};
+  e.wrapped_key = c.h.long_term_key("bob").public_key().encrypt(gen, key).value();
+  e.wrap_signature =
+    c.h.long_term_key("alice").sign(gen, wrap_statement(e.h, e.wrapped_key).value());
+  e.body =
+    crypto::cbc_hmac_seal(gen, key, byte_view(std::string("far")), encode(e.h).value()).value();
+  linked l{"+2", encode(messaging::delivery{"+1", encode(e).value(), {}}).value(), bytes(32, 0)};
+  c.h.inject(packet{0, "relay", "bob", kind::deliver, encode(l).value()}, 3s);
+  c.h.run();
+  CHECK(c.h.count("bob", "SessionOpened") == 1);
+  CHECK(c.h.last("bob", "GapRefused").at("missing") == "9000000000000000000");
+  CHECK(c.shown("bob").empty());
+}
+
+TEST_CASE("eviction notices are runs per session and told with that session's next message",
+          "[messaging][codec]") {
+  messaging::delivery d{"+1", bytes(10, 1), {{"+1", bytes(session_id_size, 7), 5, 68}}};
+  auto dd = decode_delivery(encode(d).value());
+  REQUIRE(dd);
+  CHECK(dd->evicted.at(0).count == 68);
+  d.evicted[0].count = 0; // an empty run
+  CHECK_FALSE(decode_delivery(encode(d).value()));
+  d.evicted[0] = {"+1", bytes(session_id_size, 7), UINT64_MAX, 2}; // wraps
+  CHECK_FALSE(decode_delivery(encode(d).value()));
+}
+
+namespace {
+
+/// A registered third sender (+3, carol) for the relay tests.
+struct three : chat {
+  explicit three(relay_config rc)
+    : chat({}, {}, rc) {
+    h.dir.add_participant("carol", "x");
+    h.dir.add_phone("+3", "carol");
+    device_config cc;
+    cc.relay = "relay";
+    cc.phone = "+3";
+    h.add("carol", std::make_unique<device>(cc, h.long_term_key("carol"), h.dir));
+    h.command("carol", {"register", {}}, 0s);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a full queue evicts the oldest message of the sender holding the most",
+          "[messaging][core][queue]") {
+  for (bool fair : {true, false}) {
+    relay_config rc;
+    rc.fair_eviction = fair;
+    three c(rc);
+    c.h.set_reachable("bob", false, 3s);
+    c.send("from alice", "1", 5s);
+    c.h.command("carol", {"send", {{"to", "bob"}, {"text", "spam"}, {"count", "3"}}}, 6s);
+    c.h.set_reachable("bob", true, 30s);
+    c.h.run();
+    CAPTURE(fair);
+    CHECK(c.h.count("relay", "QueueEvicted") == 2);
+    auto shown = c.shown("bob");
+    bool alice_shown = std::find(shown.begin(), shown.end(), "from alice") != shown.end();
+    CHECK(alice_shown == fair);
+    CHECK(c.h.count("bob", "GapRefused") == 0); // each gap explained by its session's notice
+  }
+}
+
+TEST_CASE("the relay's state is bounded while the recipient is online too",
+          "[messaging][core][queue]") {
+  relay_config rc;
+  rc.mailbox_limit = 3;
+  chat c({}, {}, rc);
+  c.h.on_wire = [](packet& p) { return p.kind != kind::receipt; }; // bob's receipts never arrive
+  c.send("m", "6", 5s);
+  c.h.run();
+  CHECK(c.h.count("relay", "MailboxFull") == 3);
+  CHECK(c.h.count("alice", "SendRefused") == 3);
+  CHECK(c.h.core("relay").observe().numbers.at("held") == 3);
+
+  // Answers to resends are kept for messages held and each sender's latest.
+  chat d;
+  d.send("m", "5", 5s);
+  d.h.run();
+  CHECK(d.shown("bob").size() == 5);
+  CHECK(d.h.core("relay").observe().numbers.at("answers") == 1);
+}
+
+namespace {
+
+packet enrolment_for(const std::string& phone, std::uint8_t n, const crypto::rsa_private_key& k) {
+  auto r = crypto::rng::deterministic(n, "sign");
+  auto payload = encode(enrolment{phone, k.public_key().to_der(), bytes(nonce_size, n)}).value();
+  return packet{0, "mallory", "relay", kind::enrol,
+                encode(signed_blob{payload, k.sign(r, payload)}).value()};
+}
+
+packet guess_for(const std::string& phone, std::uint8_t n, const crypto::rsa_public_key& relay) {
+  auto r = crypto::rng::deterministic(n, "seal");
+  confirmation c{phone, "000000", bytes(nonce_size, n), bytes(link_key_size, n)};
+  return packet{0, "mallory", "relay", kind::confirm,
+                crypto::seal(r, relay, encode(c).value(), kind::confirm).value()};
+}
+
+/// Events `name` at the relay about phone +9.
+std::size_t for_nine(const test::core_harness& h, const std::string& name) {
+  std::size_t n = 0;
+  for (const auto& [who, e] : h.events())
+    if (who == "relay" && e.name == name)
+      for (const auto& [k, v] : e.details)
+        n += k == "phone" && v == "+9" ? 1 : 0;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("registration: codes per phone are rate limited, guesses budgeted, pending kept",
+          "[messaging][core][registration]") {
+  auto gen = crypto::rng::deterministic(3, "other");
+  auto other = crypto::rsa_private_key::generate(gen);
+  SECTION("a pending enrolment is never displaced") {
+    chat c;
+    for (std::uint8_t n = 1; n <= 5; ++n)
+      c.h.inject(enrolment_for("+9", n, other), std::chrono::milliseconds(500 + n));
+    c.h.run();
+    CHECK(for_nine(c.h, "CodeSent") == 4);
+    CHECK(for_nine(c.h, "EnrolmentRejected") == 1); // 4 pending at most, none displaced
+    CHECK(c.h.last("relay", "EnrolmentRejected").at("reason") == "too-many-pending");
+  }
+  SECTION("at most code_issue_limit codes per window") {
+    relay_config rc;
+    rc.code.lifetime = 1s; // expired enrolments make room
+    chat c({}, {}, rc);
+    for (std::uint8_t n = 1; n <= 7; ++n)
+      c.h.inject(enrolment_for("+9", n, other), std::chrono::seconds(2 * n));
+    c.h.run();
+    CHECK(for_nine(c.h, "CodeSent") == 5);
+    CHECK(for_nine(c.h, "CodeRateLimited") == 2);
+  }
+  SECTION("a budget of wrong codes across enrolments locks the phone") {
+    relay_config rc;
+    rc.code.lifetime = 1s;
+    rc.code_issue_limit = 0;
+    rc.code_failure_budget = 4;
+    chat c({}, {}, rc);
+    auto relay_key = c.h.long_term_key("relay").public_key();
+    for (std::uint8_t n = 1; n <= 6; ++n) {
+      c.h.inject(enrolment_for("+9", n, other), std::chrono::seconds(2 * n));
+      c.h.inject(guess_for("+9", n, relay_key), std::chrono::seconds(2 * n) + 100ms);
+    }
+    c.h.run();
+    CHECK(for_nine(c.h, "PhoneLocked") == 1);
+    CHECK(c.h.last("relay", "PhoneLocked").at("failures") == "4");
+    CHECK(for_nine(c.h, "EnrolmentRejected") == 2); // the 5th and 6th
+    CHECK(c.h.last("relay", "EnrolmentRejected").at("reason") == "phone-locked");
+  }
+}
+
+TEST_CASE("queue_bound judges from the scenario's limits and the eviction policy",
+          "[messaging][invariants]") {
+  auto held = [](const char* msg, const char* from, const char* n, const char* offline = "true",
+                 const char* limit = "2") {
+    return event_record("relay", "MessageHeld",
+                        {{"msg", msg},
+                         {"from", from},
+                         {"for", "+2"},
+                         {"held", n},
+                         {"offline", offline},
+                         {"limit", limit}});
+  };
+  auto evicted = [](const char* msg) {
+    return event_record("relay", "QueueEvicted", {{"msg", msg}, {"for", "+2"}});
+  };
+  const auto& inv = test::invariant_named(invariants(), "queue_bound");
+  std::map<std::string, observation> none, initial;
+  initial["relay"].numbers = {{"queue_limit", 2}, {"mailbox_limit", 4}};
+  auto with_initial = [&](const std::vector<trace_record>& recs) {
+    return inv.check(run_facts{recs, initial, none}).held;
+  };
+  // A relay that says its limit is 5 is held to the scenario's 2.
+  std::vector<trace_record> lying = {held("a", "+1", "1", "true", "5"),
+                                     held("b", "+1", "2", "true", "5"),
+                                     held("c", "+1", "3", "true", "5")};
+  CHECK(check("queue_bound", lying).held);
+  CHECK_FALSE(with_initial(lying));
+  // Online: at most mailbox_limit.
+  std::vector<trace_record> online;
+  for (auto m : {"a", "b", "c", "d", "e"})
+    online.push_back(held(m, "+1", "", "false"));
+  CHECK(check("queue_bound", online).held);
+  CHECK_FALSE(with_initial(online));
+  // An eviction takes the oldest of the sender holding the most...
+  std::vector<trace_record> unfair = {held("a", "+1", "1"), held("b", "+3", "2"),
+                                      held("c", "+3", "3"), evicted("a")};
+  CHECK(check("queue_bound", unfair).held == false);
+  unfair.back() = evicted("b");
+  CHECK(check("queue_bound", unfair).held);
+  // ...and only from a queue over its limit.
+  std::vector<trace_record> early = {held("a", "+1", "1"), evicted("a")};
+  CHECK_FALSE(check("queue_bound", early).held);
+}
+
+TEST_CASE("receipts_truthful holds a relay's passed-on receipt to what was shown",
+          "[messaging][invariants]") {
+  auto shown = event_record("bob", "MessageShown", {{"from", "alice"}, {"msg", "m1"}});
+  auto passed = [](const char* msg) {
+    return event_record("relay", "MessageDelivered", {{"msg", msg}, {"to", "+2"}});
+  };
+  CHECK(check("receipts_truthful", {shown, passed("m1")}).held);
+  CHECK_FALSE(check("receipts_truthful", {shown, passed("m2")}).held);
 }
