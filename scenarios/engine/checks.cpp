@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "actors/runtime/protocol.hpp"
+#include "actors/runtime/time.hpp"
 #include "scenarios/engine/invariants.hpp"
 
 namespace protobed {
@@ -57,21 +58,105 @@ std::string describe_event(const expectation& x) {
   return s;
 }
 
-check_result check_event(const expectation& x, const std::vector<trace_record>& records) {
+/// "exactly 3 time(s)", "at least 2 time(s)", "2..5 time(s)", "at most 1 time(s)".
+std::string describe_count(const count_bound& b) {
+  if (b.min && b.max)
+    return *b.min == *b.max ? "exactly " + std::to_string(*b.min) + " time(s)"
+                            : std::to_string(*b.min) + ".." + std::to_string(*b.max) + " time(s)";
+  return b.min ? "at least " + std::to_string(*b.min) + " time(s)"
+               : "at most " + std::to_string(*b.max) + " time(s)";
+}
+
+std::int64_t occurrences(const expectation& x, const std::vector<trace_record>& records) {
   std::int64_t n = 0;
   for (const auto& rec : records)
     n += event_matches(rec, x) ? 1 : 0;
+  return n;
+}
+
+check_result check_event(const expectation& x, const std::vector<trace_record>& records) {
+  auto n = occurrences(x, records);
   check_result c{"", false, std::to_string(n) + " time(s)", x.pos};
   if (x.type == expectation_type::no_event) {
     c.text = "no " + describe_event(x);
     c.passed = n == 0;
   } else if (x.count) {
-    c.text = describe_event(x) + " exactly " + std::to_string(*x.count) + " time(s)";
-    c.passed = n == *x.count;
+    c.text = describe_event(x) + " " + describe_count(*x.count);
+    c.passed = (!x.count->min || n >= *x.count->min) && (!x.count->max || n <= *x.count->max);
   } else {
     c.text = describe_event(x);
     c.passed = n >= 1;
   }
+  return c;
+}
+
+check_result check_any_of(const expectation& x, const std::vector<trace_record>& records) {
+  std::string text, observed;
+  bool passed = false;
+  for (const auto& alt : x.alternatives) {
+    auto n = occurrences(alt, records);
+    text += (text.empty() ? "one of: " : " | ") + describe_event(alt);
+    observed += (observed.empty() ? "" : ", ") + std::to_string(n);
+    passed |= n > 0;
+  }
+  return {text, passed, observed + " time(s)", x.pos};
+}
+
+/// Equal values of the `same` details in both records.
+bool same_details(const trace_record& a, const trace_record& b, const std::vector<std::string>& same) {
+  for (const auto& f : same)
+    if (!a.contains("details") || !b.contains("details") || !a["details"].contains(f) ||
+        !b["details"].contains(f) || a["details"][f] != b["details"][f])
+      return false;
+  return true;
+}
+
+/// The index of the first `first` that no later matching `then` answers (in
+/// time), or records.size() if every one is answered; `n` counts the firsts.
+std::size_t first_unanswered(const expectation& x, const std::vector<trace_record>& records,
+                             std::size_t& n) {
+  const auto& first = x.alternatives.at(0);
+  const auto& then = x.alternatives.at(1);
+  n = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!event_matches(records[i], first))
+      continue;
+    ++n;
+    auto t0 = records[i]["t"].get<std::int64_t>();
+    bool answered = false;
+    for (std::size_t j = i + 1; j < records.size() && !answered; ++j) {
+      if (x.within && records[j]["t"].get<std::int64_t>() - t0 > x.within->count())
+        break;
+      answered = event_matches(records[j], then) && same_details(records[i], records[j], x.same);
+    }
+    if (!answered)
+      return i;
+  }
+  return records.size();
+}
+
+std::string describe_follows(const expectation& x) {
+  std::string s = "every " + describe_event(x.alternatives.at(0)) + " followed by " +
+                  describe_event(x.alternatives.at(1));
+  for (std::size_t i = 0; i < x.same.size(); ++i)
+    s += (i == 0 ? " (same " : ", ") + x.same[i] + (i + 1 == x.same.size() ? ")" : "");
+  if (x.within)
+    s += " within " + format_duration(*x.within);
+  return s;
+}
+
+check_result check_follows(const expectation& x, const std::vector<trace_record>& records) {
+  std::size_t n = 0;
+  auto i = first_unanswered(x, records, n);
+  check_result c{describe_follows(x), i == records.size(), "", x.pos};
+  if (c.passed) {
+    c.observed = std::to_string(n) + " of " + std::to_string(n) + " followed";
+    return c;
+  }
+  c.observed = "not followed: " + text_of(records[i], "name") + " at " +
+               text_of(records[i], "who") + " at " +
+               format_duration(sim_time(records[i]["t"].get<std::int64_t>()));
+  c.evidence = {records[i]};
   return c;
 }
 
@@ -110,6 +195,10 @@ check_result check_one(const expectation& x, const run_result& r,
     case expectation_type::event:
     case expectation_type::no_event:
       return check_event(x, records);
+    case expectation_type::any_of:
+      return check_any_of(x, records);
+    case expectation_type::follows:
+      return check_follows(x, records);
     case expectation_type::invariant:
       return check_invariant(x, r, records, roles);
     case expectation_type::broken: {
@@ -205,6 +294,18 @@ std::vector<trace_record> evidence_for(const expectation& x, const check_result&
           found.push_back(&r);
       return few(found, 6);
     }
+    case expectation_type::any_of: {
+      std::vector<const trace_record*> named; // the events' names, at others or with other details
+      for (const auto& r : records)
+        for (const auto& alt : x.alternatives)
+          if (text_of(r, "type") == "event" && text_of(r, "name") == alt.subject) {
+            named.push_back(&r);
+            break;
+          }
+      return few(named, 5);
+    }
+    case expectation_type::follows:
+      return c.evidence; // the first occurrence nothing followed
     case expectation_type::broken:
       return {}; // it held: nothing in the trace went wrong
   }

@@ -32,7 +32,21 @@ struct step_spec {
   source_pos pos;
 };
 
-enum class expectation_type : std::uint8_t { outcome, balance, event, no_event, invariant, broken };
+enum class expectation_type : std::uint8_t {
+  outcome,
+  balance,
+  event,
+  no_event,
+  invariant,
+  broken,
+  any_of,  ///< one of `alternatives` (events) occurs
+  follows, ///< every `alternatives[0]` is followed by a matching `alternatives[1]`
+};
+
+/// How many times an event must occur: exactly N (min = max), at least, at most.
+struct count_bound {
+  std::optional<std::int64_t> min, max;
+};
 
 struct expectation {
   expectation_type type = expectation_type::outcome;
@@ -40,8 +54,12 @@ struct expectation {
   std::string subject;     ///< account holder (balance), event name, invariant name
   std::string expected;    ///< outcome text
   std::int64_t number = 0; ///< balance
-  std::optional<std::int64_t> count;          ///< event: exact number of occurrences
+  std::optional<count_bound> count;           ///< event: occurrences (default: at least 1)
   std::map<std::string, std::string> details; ///< event: details that must match
+  /// any_of: the events, one of which must occur; follows: {first, then}.
+  std::vector<expectation> alternatives;
+  std::vector<std::string> same;   ///< follows: fields equal in first and then
+  std::optional<sim_time> within;  ///< follows: then comes at most this long after first
   source_pos pos;
 };
 

@@ -153,3 +153,36 @@ TEST_CASE("every protocol's starter loads, documents itself and passes as writte
   }
   CHECK(with_starter == 5); // echo, e-commerce, messaging, micropay, purchase
 }
+
+TEST_CASE("bounded counts, any_of and follows pass and fail as written, with evidence",
+          "[checks]") {
+  // happy-path: alice buys one book; the bank commits it once.
+  auto c = checks_of(happy_with(
+    "  - event: {who: bank, name: PaymentCommitted, count: {at_least: 1}}\n"
+    "  - event: {who: bank, name: PaymentCommitted, count: {at_least: 2}}\n"
+    "  - event: {who: bank, name: PaymentCommitted, count: {at_most: 0}}\n"
+    "  - event: {who: bank, name: PaymentCommitted, count: {at_least: 0, at_most: 1}}\n"
+    "  - any_of: [{who: bank, name: PaymentAborted}, {who: shop, name: OrderShipped}]\n"
+    "  - any_of: [{who: bank, name: PaymentAborted}, {who: alice, name: ResolutionUsed}]\n"
+    "  - follows: {first: {who: alice, name: PaymentSent}, then: {who: bank, name: "
+    "PaymentCommitted}, same: [tid, amount], within: 1s}\n"
+    "  - follows: {first: {who: alice, name: PaymentSent}, then: {who: bank, name: "
+    "PaymentCommitted}, within: 1ms}\n"
+    "  - follows: {first: {who: alice, name: PaymentSent}, then: {who: bank, name: "
+    "PaymentCommitted}, same: [purchase]}\n"));
+  REQUIRE(c.size() == 9);
+  std::vector<bool> passed;
+  for (const auto& r : c)
+    passed.push_back(r.passed);
+  CHECK(passed == std::vector<bool>{true, false, false, true, true, false, true, false, false});
+  CHECK(c[1].text == "PaymentCommitted at bank at least 2 time(s)");
+  CHECK(c[3].text == "PaymentCommitted at bank 0..1 time(s)");
+  CHECK(c[2].evidence.size() == 1); // the commit it should not have had
+  CHECK(c[5].observed == "0, 0 time(s)");
+  // follows names the first occurrence nothing followed, and shows it.
+  CHECK(c[7].observed.find("not followed: PaymentSent at alice") == 0);
+  REQUIRE(c[7].evidence.size() == 1);
+  CHECK(c[7].evidence[0]["name"] == "PaymentSent");
+  // `same` compares details both events have: the bank's commit has no purchase.
+  CHECK(c[8].evidence.size() == 1);
+}

@@ -92,7 +92,9 @@ TEST_CASE("a well-formed scenario loads into plain structs", "[loader]") {
   CHECK(s.steps[0].at == std::chrono::seconds(1)); // sorted by time
   CHECK(s.steps[1].cmd.arg("otp") == "123456");
   REQUIRE(s.expect.size() == 5);
-  CHECK(s.expect[2].count == 2);
+  REQUIRE(s.expect[2].count);
+  CHECK(s.expect[2].count->min == 2);
+  CHECK(s.expect[2].count->max == 2);
   CHECK(s.expect[2].details.at("payee") == "shop");
   CHECK(s.expect[3].who == "*");
 }
