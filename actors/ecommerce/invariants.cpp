@@ -15,10 +15,6 @@ std::string short_tid(const std::string& tid) {
   return tid.substr(0, 8) + "…";
 }
 
-std::string who_of(const trace_record& rec) {
-  return rec["who"].get<std::string>();
-}
-
 /// One purchase as its client lived it: (client, purchase number) -> facts.
 struct purchase_facts {
   std::string client, tid, merchant, amount, outcome;

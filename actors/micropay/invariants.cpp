@@ -10,14 +10,6 @@ namespace protobed::micropay {
 
 namespace {
 
-std::string who(const trace_record& rec) {
-  return rec.value("who", std::string{});
-}
-
-verdict fail_with(std::size_t n, const std::string& first) {
-  return {false, first + (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : std::string{})};
-}
-
 /// No token id is settled twice.
 verdict token_settled_at_most_once(const run_facts& f) {
   std::map<std::string, int> settled;
@@ -94,17 +86,17 @@ verdict no_unauthorised_payment(const run_facts& f) {
   };
   for (const auto& rec : f.records) {
     if (is_event(rec, "UserRegistered"))
-      registered.insert({{who(rec), detail_of(rec, "user")}, detail_of(rec, "key")});
+      registered.insert({{who_of(rec), detail_of(rec, "user")}, detail_of(rec, "key")});
     if (is_event(rec, "PaymentRequested"))
       asked[{detail_of(rec, "payer"), detail_of(rec, "payee"), normal(detail_of(rec, "amount"))}]
-        .push_back({who(rec), detail_of(rec, "user"), detail_of(rec, "key")});
+        .push_back({who_of(rec), detail_of(rec, "user"), detail_of(rec, "key")});
     if (!is_event(rec, "TokenSettled"))
       continue;
     ++settled;
     payment_key k{detail_of(rec, "payer"), detail_of(rec, "payee"), detail_of(rec, "amount")};
     auto amount = detail_of(rec, "amount");
     bool positive = !amount.empty() && amount[0] != '-' && amount != "0";
-    if (positive && authorised(who(rec), k))
+    if (positive && authorised(who_of(rec), k))
       continue;
     if (bad++ == 0)
       first = "settled " + std::get<0>(k) + " -> " + std::get<1>(k) + " (" + amount + "), " +
@@ -126,7 +118,7 @@ verdict reservations_resolved(const run_facts& f) {
     end = std::max<std::int64_t>(end, rec.value("t", std::int64_t{0}));
     if (is_event(rec, "TokenIssued")) {
       ++issued;
-      open[detail_of(rec, "token")] = {who(rec), std::stoll(detail_of(rec, "expires"))};
+      open[detail_of(rec, "token")] = {who_of(rec), std::stoll(detail_of(rec, "expires"))};
     } else if (is_event(rec, "TokenSettled") || is_event(rec, "ReservationExpired")) {
       open.erase(detail_of(rec, "token"));
     }
@@ -154,7 +146,7 @@ verdict received_as_issued(const run_facts& f) {
       continue;
     ++shown;
     auto i = issued.find(detail_of(rec, "token"));
-    auto text = who(rec) + " showed \"" + detail_of(rec, "text") + "\"";
+    auto text = who_of(rec) + " showed \"" + detail_of(rec, "text") + "\"";
     if (i == issued.end())
       return {false, text + " for a token the server never issued"};
     if (std::get<0>(i->second) != detail_of(rec, "payer") ||
@@ -179,7 +171,7 @@ verdict received_after_settlement(const run_facts& f) {
       continue;
     ++shown;
     auto s = settled.find(detail_of(rec, "token"));
-    auto text = who(rec) + " showed \"" + detail_of(rec, "text") + "\"";
+    auto text = who_of(rec) + " showed \"" + detail_of(rec, "text") + "\"";
     if (s == settled.end())
       return {false, text + " before the server settled token " + detail_of(rec, "token"),
               events_where(f.records, "PaymentReceived", "token", detail_of(rec, "token"))};
@@ -202,7 +194,7 @@ verdict chat_authentic(const run_facts& f) {
       continue;
     ++shown;
     if (sent[{detail_of(rec, "from"), detail_of(rec, "user"), detail_of(rec, "text")}]-- <= 0)
-      return {false, who(rec) + " showed \"" + detail_of(rec, "text") + "\" as from " +
+      return {false, who_of(rec) + " showed \"" + detail_of(rec, "text") + "\" as from " +
                        detail_of(rec, "from") + ", who never sent it"};
   }
   return {true, std::to_string(shown) + " chat line(s) shown, each as sent"};

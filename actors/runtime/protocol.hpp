@@ -13,37 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/runtime/observation.hpp"
-#include "actors/runtime/trace.hpp"
+#include "actors/runtime/ground_truth.hpp"
 
 namespace protobed {
-
-/// What an invariant reads: everything that happened (the trace) and what
-/// the participants reported before the first step and after the run.
-struct run_facts {
-  const std::vector<trace_record>& records;
-  const std::map<std::string, observation>& initial;
-  const std::map<std::string, observation>& final;
-};
-
-struct verdict {
-  bool held = false;
-  std::string observed; ///< what the run showed, for the report
-  /// For a failure: the trace records (indices into run_facts::records) that
-  /// decided it, shown under the failure. Empty: the engine picks the events
-  /// that mention what `observed` names.
-  std::vector<std::size_t> evidence = {};
-};
-
-/// Indices of the events named `name` whose detail `key` is `value`.
-std::vector<std::size_t> events_where(const std::vector<trace_record>& records, const char* name,
-                                      const char* key, const std::string& value);
-
-struct invariant_info {
-  std::string name;    ///< as scenarios write it: `invariant: money_conserved`
-  std::string meaning; ///< one line
-  std::function<verdict(const run_facts&)> check;
-};
 
 /// One protocol step's duration: from the first of `from` to the first of
 /// `to` within the same transaction.
@@ -143,14 +115,5 @@ struct protocol_info {
   std::string placement_doc; ///< what `placed` puts on which node
   std::optional<starter_def> starter;
 };
-
-/// Helpers for checkers that read trace records.
-bool is_event(const trace_record& rec, const char* name);
-std::string detail_of(const trace_record& rec, const char* key);
-/// A top-level text field of a record ("who", "fate"), or "" if it has none.
-std::string text_of(const trace_record& rec, const char* key);
-/// The participants that crashed and had not restarted by the end of the
-/// trace: an invariant cannot hold them to what they would have done next.
-std::set<std::string> down_at_end(const std::vector<trace_record>& records);
 
 } // namespace protobed

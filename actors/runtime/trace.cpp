@@ -2,7 +2,6 @@
 
 #include "crypto/counters.hpp"
 
-#include "actors/runtime/protocol.hpp"
 #include "crypto/hash.hpp"
 
 namespace protobed {
@@ -181,43 +180,6 @@ void trace::write_jsonl(std::ostream& out) const {
 std::size_t trace::size() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return size_;
-}
-
-bool is_event(const trace_record& rec, const char* name) {
-  return rec["type"] == "event" && rec["name"] == name;
-}
-
-std::set<std::string> down_at_end(const std::vector<trace_record>& records) {
-  std::set<std::string> down;
-  for (const auto& rec : records) {
-    if (is_event(rec, "Crashed"))
-      down.insert(rec["who"].get<std::string>());
-    else if (is_event(rec, "Restarted"))
-      down.erase(rec["who"].get<std::string>());
-  }
-  return down;
-}
-
-std::vector<std::size_t> events_where(const std::vector<trace_record>& records, const char* name,
-                                      const char* key, const std::string& value) {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < records.size(); ++i)
-    if (is_event(records[i], name) && detail_of(records[i], key) == value)
-      out.push_back(i);
-  return out;
-}
-
-std::string text_of(const trace_record& rec, const char* key) {
-  auto i = rec.find(key);
-  return i == rec.end() || !i->is_string() ? std::string{} : i->get<std::string>();
-}
-
-std::string detail_of(const trace_record& rec, const char* key) {
-  auto d = rec.find("details");
-  if (d == rec.end())
-    return {};
-  auto v = d->find(key);
-  return v == d->end() ? std::string{} : v->get<std::string>();
 }
 
 } // namespace protobed

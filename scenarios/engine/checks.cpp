@@ -171,11 +171,11 @@ std::vector<trace_record> few(const std::vector<const trace_record*>& found, std
 }
 
 check_result check_invariant(const expectation& x, const run_result& r,
-                             const std::vector<trace_record>& records, const role_registry& roles) {
-  const auto* inv = find_invariant(x.subject, roles);
+                             const std::vector<trace_record>& records, const scenario& s) {
+  const auto* inv = find_invariant(x.subject, s.registry());
   if (!inv) // the loader refuses unknown names; a hand-built scenario may not
     return {x.subject, false, "no such invariant is registered", x.pos};
-  auto v = inv->check(run_facts{records, r.initial, r.final});
+  auto v = inv->check(run_facts{records, r.initial, r.final, &s.network.outages});
   check_result c{x.subject, v.held, v.observed, x.pos};
   std::vector<const trace_record*> decided;
   for (auto i : v.evidence)
@@ -186,7 +186,7 @@ check_result check_invariant(const expectation& x, const run_result& r,
 }
 
 check_result check_one(const expectation& x, const run_result& r,
-                       const std::vector<trace_record>& records, const role_registry& roles) {
+                       const std::vector<trace_record>& records, const scenario& s) {
   switch (x.type) {
     case expectation_type::outcome:
       return check_outcome(x, r);
@@ -200,10 +200,10 @@ check_result check_one(const expectation& x, const run_result& r,
     case expectation_type::follows:
       return check_follows(x, records);
     case expectation_type::invariant:
-      return check_invariant(x, r, records, roles);
+      return check_invariant(x, r, records, s);
     case expectation_type::broken: {
       // The attack is expected to succeed: the invariant must fail.
-      auto c = check_invariant(x, r, records, roles);
+      auto c = check_invariant(x, r, records, s);
       c.text = c.text + " is broken";
       c.passed = !c.passed;
       if (c.passed)
@@ -317,9 +317,8 @@ std::vector<trace_record> evidence_for(const expectation& x, const check_result&
 std::vector<check_result> check_expectations(const scenario& s, const run_result& r) {
   std::vector<check_result> out;
   auto records = r.trace->records(); // one copy for every expectation
-  const auto& roles = s.registry();
   for (const auto& x : s.expect) {
-    out.push_back(check_one(x, r, records, roles));
+    out.push_back(check_one(x, r, records, s));
     if (!out.back().passed)
       out.back().evidence = evidence_for(x, out.back(), records);
   }
