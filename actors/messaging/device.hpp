@@ -153,8 +153,9 @@ private:
   /// The seed's order (authenticate_first off): sequence number first.
   void process_header_first(const delivery& d, const envelope& e, const std::string& msg,
                             context& ctx);
-  void show(const envelope& e, const std::string& msg, const std::string& text, in_session& s,
-            context& ctx);
+  void show(const delivery& d, const envelope& e, const std::string& msg, const std::string& text,
+            in_session& s, context& ctx);
+  void tell_evictions(const delivery& d, const envelope& e, context& ctx);
   std::optional<session_ref> session_of(const envelope& e, context& ctx);
   in_session& keep_session(const envelope& e, session_ref& s, context& ctx);
   std::optional<std::string> open_body(const envelope& e, const in_session& s, context& ctx);

@@ -4,6 +4,7 @@
 // header is acted on -- then if its sequence number is new and any gap before
 // it is one the relay's eviction notices explain. Then the recipient signs a
 // receipt: for what it showed, and again for a redelivery of the same message.
+// Notices for other sessions that came with a message shown are shown too.
 #include "actors/messaging/device.hpp"
 
 #include <algorithm>
@@ -82,7 +83,7 @@ void device::process(const delivery& d, context& ctx) {
     return;
   if (e->h.seq > session.next_seq && !explained_gap(d, *e, session, ctx))
     return;
-  show(*e, msg, *text, session, ctx);
+  show(d, *e, msg, *text, session, ctx);
 }
 
 void device::process_header_first(const delivery& d, const envelope& e, const std::string& msg,
@@ -97,11 +98,11 @@ void device::process_header_first(const delivery& d, const envelope& e, const st
     return;
   auto text = open_body(e, session, ctx);
   if (text)
-    show(e, msg, *text, session, ctx);
+    show(d, e, msg, *text, session, ctx);
 }
 
-void device::show(const envelope& e, const std::string& msg, const std::string& text, in_session& s,
-                  context& ctx) {
+void device::show(const delivery& d, const envelope& e, const std::string& msg,
+                  const std::string& text, in_session& s, context& ctx) {
   auto seq = e.h.seq;
   s.shown[seq] = msg;
   s.next_seq = std::max(s.next_seq, seq == UINT64_MAX ? seq : seq + 1); // the last: kept in shown
@@ -109,7 +110,20 @@ void device::show(const envelope& e, const std::string& msg, const std::string& 
   ctx.emit(
     "MessageShown",
     {{"from", name_of(e.h.from)}, {"msg", msg}, {"seq", std::to_string(seq)}, {"text", text}});
+  tell_evictions(d, e, ctx);
   send_receipt(e, msg, ctx);
+}
+
+/// The relay's notices for other sessions than this message's: messages
+/// evicted whose session has nothing else on the way. Shown to the user
+/// once, with the message they came with (a redelivery is a replay).
+void device::tell_evictions(const delivery& d, const envelope& e, context& ctx) {
+  for (const auto& ev : d.evicted)
+    if (ev.from != e.h.from || ev.session != e.h.session)
+      ctx.emit("EvictionNoticed", {{"from", name_of(ev.from)},
+                                   {"session", crypto::to_hex(ev.session)},
+                                   {"seq", std::to_string(ev.seq)},
+                                   {"count", std::to_string(ev.count)}});
 }
 
 /// A sequence number already shown: refused. The receipt is signed again

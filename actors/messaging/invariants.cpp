@@ -91,7 +91,7 @@ verdict delivered_in_order(const run_facts& f) {
 /// first step (else, for a relay not observed, what its events say).
 struct relay_limits {
   std::optional<std::size_t> queue;   ///< per offline recipient
-  std::optional<std::size_t> mailbox; ///< per recipient in any state; none = no limit
+  std::optional<std::size_t> mailbox; ///< per (sender, recipient) in any state; none = no limit
 };
 
 relay_limits limits_of(const run_facts& f, const std::string& relay, const trace_record& held) {
@@ -119,9 +119,21 @@ struct queue_view {
     return static_cast<std::size_t>(
       std::count_if(held.begin(), held.end(), [&](const auto& m) { return m.second == sender; }));
   }
+  /// The sender an eviction must take from: the one holding the most; on a
+  /// tie, the one whose latest message arrived last (a newcomer cannot push
+  /// out what was there first).
+  std::string due_sender() const {
+    std::size_t most = 0;
+    for (const auto& m : held)
+      most = std::max(most, held_by(m.second));
+    for (auto i = held.rbegin(); i != held.rend(); ++i)
+      if (held_by(i->second) == most)
+        return i->second;
+    return {};
+  }
   /// Why evicting `msg` now breaks the policy, or "" if it does not: an
   /// eviction needs a queue over its limit, and takes the oldest message of
-  /// a sender holding the most.
+  /// the sender due (due_sender).
   std::string wrong_eviction(const std::string& msg) const {
     auto i = std::find_if(held.begin(), held.end(), [&](const auto& m) { return m.first == msg; });
     if (i == held.end())
@@ -129,14 +141,11 @@ struct queue_view {
     if (limits.queue && held.size() <= *limits.queue)
       return msg + " while it held " + std::to_string(held.size()) + " (limit " +
              std::to_string(*limits.queue) + ")";
-    std::size_t most = 0;
-    std::string top;
-    for (const auto& m : held)
-      if (held_by(m.second) > most)
-        most = held_by(m.second), top = m.second;
-    if (held_by(i->second) < most)
+    auto due = due_sender();
+    if (i->second != due)
       return msg + " of " + i->second + " (" + std::to_string(held_by(i->second)) +
-             " held) while " + top + " held " + std::to_string(most);
+             " held) while " + due + " held " + std::to_string(held_by(due)) +
+             (held_by(due) == held_by(i->second) ? ", its latest arriving last" : "");
     auto oldest =
       std::find_if(held.begin(), held.end(), [&](const auto& m) { return m.second == i->second; });
     if (oldest != i)
@@ -159,12 +168,32 @@ std::size_t evictions_after(const std::vector<trace_record>& r, std::size_t i,
   return evicted;
 }
 
+/// Why a relay's end state keeps more eviction notices for a recipient than
+/// the scenario's notice_limit, or "".
+std::string notices_over_limit(const run_facts& f) {
+  for (const auto& [relay, o] : f.final) {
+    auto i = f.initial.find(relay);
+    if (i == f.initial.end() || !i->second.numbers.count("notice_limit"))
+      continue;
+    auto limit = i->second.numbers.at("notice_limit");
+    if (limit <= 0)
+      continue;
+    for (const auto& [key, n] : o.numbers)
+      if (key.rfind("notices.", 0) == 0 && n > limit)
+        return relay + " kept " + std::to_string(n) + " eviction notices for " + key.substr(8) +
+               " (limit " + std::to_string(limit) + ")";
+  }
+  return {};
+}
+
 /// At most the scenario's queue_limit held per offline recipient (the relay
-/// believed it offline), at most its mailbox_limit per recipient in any
-/// state, and every eviction from a queue over its limit, of the oldest
-/// message of a sender holding the most.
+/// believed it offline), at most its mailbox_limit per (sender, recipient)
+/// in any state, each message held once (a replay takes no room), every
+/// eviction from a queue over its limit, of the oldest message of the sender
+/// due, and at the end at most notice_limit eviction notices per recipient.
 verdict queue_bound(const run_facts& f) {
   std::map<std::pair<std::string, std::string>, queue_view> queues; // (relay, recipient)
+  std::map<std::string, std::set<std::string>> ever_held;           // relay -> msg ids
   std::size_t evictions = 0;
   const auto& r = f.records;
   for (std::size_t i = 0; i < r.size(); ++i) {
@@ -172,15 +201,22 @@ verdict queue_bound(const run_facts& f) {
     auto key = std::make_pair(who(rec), detail_of(rec, "for"));
     if (is_event(rec, "MessageHeld")) {
       auto& q = queues[key];
+      auto msg = detail_of(rec, "msg");
+      if (!ever_held[key.first].insert(msg).second)
+        return {false, key.first + " held " + msg + " for " + key.second +
+                         " a second time (a replay took room)"};
       q.limits = limits_of(f, key.first, rec);
-      q.held.emplace_back(detail_of(rec, "msg"), detail_of(rec, "from"));
-      auto held = q.held.size() - std::min(evictions_after(r, i, key), q.held.size());
-      bool offline = detail_of(rec, "offline") == "true";
-      auto limit = offline ? q.limits.queue : q.limits.mailbox;
-      if (limit && held > *limit)
-        return {false, key.first + " held " + std::to_string(held) + " messages for " +
-                         (offline ? "offline " : "") + key.second + " (limit " +
-                         std::to_string(*limit) + ")"};
+      q.held.emplace_back(msg, detail_of(rec, "from"));
+      if (detail_of(rec, "offline") == "true") {
+        auto held = q.held.size() - std::min(evictions_after(r, i, key), q.held.size());
+        if (q.limits.queue && held > *q.limits.queue)
+          return {false, key.first + " held " + std::to_string(held) + " messages for offline " +
+                           key.second + " (limit " + std::to_string(*q.limits.queue) + ")"};
+      } else if (q.limits.mailbox && q.held_by(detail_of(rec, "from")) > *q.limits.mailbox) {
+        return {false, key.first + " held " + std::to_string(q.held_by(detail_of(rec, "from"))) +
+                         " messages from " + detail_of(rec, "from") + " for " + key.second +
+                         " (limit " + std::to_string(*q.limits.mailbox) + ")"};
+      }
     } else if (is_event(rec, "QueueEvicted")) {
       auto& q = queues[key];
       ++evictions;
@@ -201,11 +237,15 @@ verdict queue_bound(const run_facts& f) {
       for (auto& [k, q] : queues)
         if (k.first == who(rec))
           q.held.clear(); // what it held went with its state (no_silent_loss says so)
+      ever_held.erase(who(rec));
     }
   }
+  auto notices = notices_over_limit(f);
+  if (!notices.empty())
+    return {false, notices};
   return {true, std::to_string(evictions) +
-                  " eviction(s), each from a full queue, of the oldest of a sender holding the "
-                  "most; within the limits"};
+                  " eviction(s), each from a full queue, of the oldest of the sender due; each "
+                  "message held once; within the limits"};
 }
 
 /// Every message sent was shown, evicted with an event, refused or given up
@@ -306,8 +346,10 @@ std::vector<invariant_info> invariants() {
      "every message shown was sent by its claimed sender to that device, with that text",
      no_forgery},
     {"queue_bound",
-     "a relay holds at most queue_limit messages per offline recipient and mailbox_limit in any "
-     "state, and evicts only from a full queue, the oldest of the sender holding the most",
+     "a relay holds at most queue_limit messages per offline recipient and mailbox_limit per "
+     "(sender, recipient) in any state, each message once, evicts only from a full queue the "
+     "oldest of the sender holding the most (on a tie, whose latest came last), and keeps at most "
+     "notice_limit eviction notices per recipient",
      queue_bound},
     {"no_silent_loss",
      "every message sent is shown, evicted or refused with an event, or still held at the end",

@@ -106,7 +106,8 @@ void relay::on_submission(const packet& p, context& ctx) {
 }
 
 /// Holds a new message, or says why not; the answer is kept to be given
-/// again to a resend (a full mailbox is not: a resend may find room).
+/// again to a resend (a full mailbox is not: a resend may find room; nor is
+/// an old message's refusal: it would displace its sender's latest answer).
 std::string relay::accept(const std::string& to, held_message m, context& ctx) {
   auto refuse = [&](const char* reason) {
     ctx.emit("MessageRefused", {{"msg", m.msg}, {"from", m.from}, {"reason", reason}});
@@ -119,22 +120,79 @@ std::string relay::accept(const std::string& to, held_message m, context& ctx) {
   } else if (!find_account(to)) {
     status = refuse("unknown-recipient");
   } else {
-    auto& box = mailboxes_[to];
-    auto held = static_cast<std::int64_t>(box.queue.size());
-    if (cfg_.mailbox_limit > 0 && held >= cfg_.mailbox_limit) {
-      ctx.emit("MailboxFull", {{"msg", m.msg},
-                               {"from", m.from},
-                               {"for", to},
-                               {"held", std::to_string(held)},
-                               {"limit", std::to_string(cfg_.mailbox_limit)}});
+    if (old_message(to, m, ctx))
+      return "refused: old-message";
+    if (mailbox_full(to, m, ctx))
       return "refused: mailbox-full";
-    }
+    mark_accepted(to, m);
     record_answer(m.msg, m.from, "held", true);
     hold(to, std::move(m), ctx);
     return "held";
   }
   record_answer(m.msg, m.from, status, false);
   return status;
+}
+
+namespace {
+
+/// Sessions remembered per (sender, recipient): an honest sender starts a
+/// new one only when a key changes or it loses its state.
+constexpr std::size_t remembered_sessions = 4;
+
+} // namespace
+
+bool relay::old_message(const std::string& to, const held_message& m, context& ctx) {
+  if (!cfg_.check_replays)
+    return false;
+  auto pair = sessions_.find({m.from, to});
+  if (pair == sessions_.end())
+    return false;
+  for (const auto& s : pair->second) {
+    if (s.session != m.session || m.seq > s.highest)
+      continue;
+    ctx.emit("ReplayRejected", {{"kind", kind::send},
+                                {"msg", m.msg},
+                                {"from", m.from},
+                                {"for", to},
+                                {"seq", std::to_string(m.seq)},
+                                {"highest", std::to_string(s.highest)},
+                                {"reason", "old-message"}});
+    return true;
+  }
+  return false;
+}
+
+void relay::mark_accepted(const std::string& to, const held_message& m) {
+  auto& marks = sessions_[{m.from, to}];
+  auto s = std::find_if(marks.begin(), marks.end(),
+                        [&](const session_mark& x) { return x.session == m.session; });
+  session_mark mark{m.session, m.seq};
+  if (s != marks.end()) {
+    mark.highest = std::max(s->highest, m.seq);
+    marks.erase(s);
+  }
+  marks.push_back(std::move(mark)); // the most recently used last
+  if (marks.size() > remembered_sessions)
+    marks.pop_front();
+}
+
+bool relay::mailbox_full(const std::string& to, const held_message& m, context& ctx) {
+  if (cfg_.mailbox_limit <= 0)
+    return false;
+  const auto& box = mailboxes_[to];
+  std::int64_t held = static_cast<std::int64_t>(box.queue.size());
+  if (cfg_.mailbox_per_sender) {
+    auto i = box.held_by.find(m.from);
+    held = i == box.held_by.end() ? 0 : i->second;
+  }
+  if (held < cfg_.mailbox_limit)
+    return false;
+  ctx.emit("MailboxFull", {{"msg", m.msg},
+                           {"from", m.from},
+                           {"for", to},
+                           {"held", std::to_string(held)},
+                           {"limit", std::to_string(cfg_.mailbox_limit)}});
+  return true;
 }
 
 void relay::record_answer(const std::string& msg, const std::string& sender,
@@ -167,6 +225,7 @@ void relay::hold(const std::string& to, held_message m, context& ctx) {
   auto& box = mailboxes_[to];
   const auto& a = accounts_.at(to);
   auto msg = m.msg;
+  ++box.held_by[m.from];
   box.queue.push_back(std::move(m));
   ctx.emit("MessageHeld", {{"msg", msg},
                            {"from", box.queue.back().from},
@@ -189,41 +248,131 @@ void relay::trim(const std::string& phone, context& ctx) {
 std::size_t relay::victim(const mailbox& box) const {
   if (!cfg_.fair_eviction)
     return 0;
-  std::map<std::string, std::size_t> held; // sender -> messages held
-  std::size_t most = 0;
-  for (const auto& m : box.queue)
-    most = std::max(most, ++held[m.from]);
+  std::int64_t most = 0;
+  for (const auto& [sender, n] : box.held_by)
+    most = std::max(most, n);
+  // Among the senders holding the most, the one whose latest message came
+  // last: a newcomer cannot push out what was there first.
+  const std::string* last = nullptr;
+  for (auto i = box.queue.rbegin(); i != box.queue.rend() && !last; ++i)
+    if (box.held_by.at(i->from) == most)
+      last = &i->from;
   for (std::size_t i = 0; i < box.queue.size(); ++i)
-    if (held[box.queue[i].from] == most)
+    if (box.queue[i].from == *last)
       return i;
   return 0;
 }
 
-void relay::evict(const std::string& phone, mailbox& box, std::size_t i, context& ctx) {
-  auto old = std::move(box.queue[i]);
+relay::held_message relay::take(mailbox& box, std::size_t i) {
+  auto m = std::move(box.queue[i]);
   box.queue.erase(box.queue.begin() + static_cast<std::ptrdiff_t>(i));
+  auto n = box.held_by.find(m.from);
+  if (n != box.held_by.end() && --n->second <= 0)
+    box.held_by.erase(n);
+  return m;
+}
+
+void relay::evict(const std::string& phone, mailbox& box, std::size_t i, context& ctx) {
+  auto old = take(box, i);
   ctx.emit("QueueEvicted", {{"msg", old.msg},
                             {"from", old.from},
                             {"for", phone},
                             {"seq", std::to_string(old.seq)},
                             {"limit", std::to_string(cfg_.queue_limit)}});
-  auto run = std::find_if(box.evicted.begin(), box.evicted.end(), [&](const eviction& ev) {
-    return ev.from == old.from && ev.session == old.session && ev.seq + ev.count == old.seq;
-  });
-  if (run != box.evicted.end())
-    ++run->count;
-  else
-    box.evicted.push_back({old.from, old.session, old.seq, 1});
+  if (old.msg == box.carried_for) { // the head goes: the next one chooses its own
+    box.carried.clear();
+    box.carried_for.clear();
+  }
+  add_notice(phone, box, old, ctx);
   released(old.msg);
 }
 
-std::vector<eviction> relay::notices_for(const mailbox& box, const held_message& m) const {
+namespace {
+
+bool same_run(const eviction& a, const eviction& b) {
+  return a.from == b.from && a.session == b.session && a.seq == b.seq && a.count == b.count;
+}
+
+} // namespace
+
+void relay::add_notice(const std::string& phone, mailbox& box, const held_message& old,
+                       context& ctx) {
+  // A run grows only while untold and not carried by a delivery in flight,
+  // so what a receipt marks told is what the recipient was shown.
+  auto run = std::find_if(box.evicted.begin(), box.evicted.end(), [&](const notice& n) {
+    const auto& ev = n.run;
+    return !n.told && ev.from == old.from && ev.session == old.session &&
+           ev.seq + ev.count == old.seq &&
+           std::none_of(box.carried.begin(), box.carried.end(),
+                        [&](const eviction& c) { return same_run(c, ev); });
+  });
+  if (run != box.evicted.end()) {
+    ++run->run.count;
+    return;
+  }
+  box.evicted.push_back({{old.from, old.session, old.seq, 1}, false});
+  while (cfg_.notice_limit > 0 && static_cast<std::int64_t>(box.evicted.size()) > cfg_.notice_limit)
+    drop_notice(phone, box, ctx);
+}
+
+/// Drops the oldest run of the sender with the most runs (on a tie, of the
+/// one whose latest run came last), as evictions choose.
+void relay::drop_notice(const std::string& phone, mailbox& box, context& ctx) {
+  std::map<std::string, std::size_t> runs;
+  std::size_t most = 0;
+  for (const auto& n : box.evicted)
+    most = std::max(most, ++runs[n.run.from]);
+  const std::string* last = nullptr;
+  for (auto i = box.evicted.rbegin(); i != box.evicted.rend() && !last; ++i)
+    if (runs[i->run.from] == most)
+      last = &i->run.from;
+  auto gone = std::find_if(box.evicted.begin(), box.evicted.end(),
+                           [&](const notice& n) { return n.run.from == *last; });
+  ctx.emit("NoticeDropped", {{"for", phone},
+                             {"from", gone->run.from},
+                             {"seq", std::to_string(gone->run.seq)},
+                             {"count", std::to_string(gone->run.count)},
+                             {"told", gone->told ? "true" : "false"},
+                             {"limit", std::to_string(cfg_.notice_limit)}});
+  box.evicted.erase(gone);
+}
+
+std::vector<eviction> relay::notices_for(mailbox& box, const held_message& m) {
   std::vector<eviction> out;
-  for (const auto& ev : box.evicted)
-    if (ev.from == m.from && ev.session == m.session && ev.seq < m.seq &&
+  for (const auto& n : box.evicted)
+    if (n.run.from == m.from && n.run.session == m.session && n.run.seq < m.seq &&
         out.size() < max_eviction_notices)
-      out.push_back(ev);
+      out.push_back(n.run);
+  if (box.carried_for != m.msg) {
+    box.carried.clear();
+    box.carried_for = m.msg;
+    auto has_held = [&](const eviction& ev) {
+      return std::any_of(box.queue.begin(), box.queue.end(), [&](const held_message& h) {
+        return h.from == ev.from && h.session == ev.session;
+      });
+    };
+    for (const auto& n : box.evicted)
+      if (!n.told && !has_held(n.run) && out.size() + box.carried.size() < max_eviction_notices)
+        box.carried.push_back(n.run);
+  }
+  out.insert(out.end(), box.carried.begin(), box.carried.end());
   return out;
+}
+
+void relay::notices_told(mailbox& box, const held_message& head) {
+  box.evicted.erase(std::remove_if(box.evicted.begin(), box.evicted.end(),
+                                   [&](const notice& n) {
+                                     return n.run.from == head.from &&
+                                            n.run.session == head.session && n.run.seq < head.seq;
+                                   }),
+                    box.evicted.end());
+  if (box.carried_for == head.msg)
+    for (auto& n : box.evicted)
+      if (std::any_of(box.carried.begin(), box.carried.end(),
+                      [&](const eviction& c) { return same_run(c, n.run); }))
+        n.told = true;
+  box.carried.clear();
+  box.carried_for.clear();
 }
 
 void relay::deliver_head(const std::string& phone, context& ctx) {
@@ -302,15 +451,8 @@ void relay::on_receipt(const packet& p, context& ctx) {
   auto& box = mailboxes_[recipient];
   if (box.queue.empty() || box.queue.front().msg != r->msg)
     return ctx.emit("ReceiptIgnored", {{"msg", r->msg}, {"reason", "not-in-flight"}});
-  auto head = std::move(box.queue.front());
-  box.queue.pop_front();
-  // The notices it carried were told.
-  box.evicted.erase(std::remove_if(box.evicted.begin(), box.evicted.end(),
-                                   [&](const eviction& ev) {
-                                     return ev.from == head.from && ev.session == head.session &&
-                                            ev.seq < head.seq;
-                                   }),
-                    box.evicted.end());
+  auto head = take(box, 0);
+  notices_told(box, head);
   released(head.msg);
   const auto& sender = head.from;
   box.attempts = 0;
@@ -353,9 +495,12 @@ void relay::on_peer_status(const std::string& peer, bool reachable, context& ctx
 observation relay::observe() const {
   observation o;
   o.numbers["registered"] = static_cast<std::int64_t>(accounts_.size());
-  std::int64_t held = 0;
+  std::int64_t held = 0, notices = 0;
   for (const auto& [phone, box] : mailboxes_) {
     held += static_cast<std::int64_t>(box.queue.size());
+    notices += static_cast<std::int64_t>(box.evicted.size());
+    if (!box.evicted.empty())
+      o.numbers["notices." + phone] = static_cast<std::int64_t>(box.evicted.size());
     if (box.queue.empty())
       continue;
     o.numbers["held." + phone] = static_cast<std::int64_t>(box.queue.size());
@@ -367,7 +512,13 @@ observation relay::observe() const {
   o.numbers["held"] = held;
   o.numbers["queue_limit"] = cfg_.queue_limit;
   o.numbers["mailbox_limit"] = cfg_.mailbox_limit;
+  o.numbers["notices"] = notices;
+  o.numbers["notice_limit"] = cfg_.notice_limit;
   o.numbers["answers"] = static_cast<std::int64_t>(accepted_.size());
+  std::int64_t sessions = 0;
+  for (const auto& [pair, marks] : sessions_)
+    sessions += static_cast<std::int64_t>(marks.size());
+  o.numbers["sessions"] = sessions;
   return o;
 }
 

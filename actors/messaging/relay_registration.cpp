@@ -4,7 +4,8 @@
 // key. A wrong, expired, exhausted or reused code is refused with an event.
 // Per phone, as the bank per card: at most code_issue_limit codes per
 // code_issue_window (CodeRateLimited), a budget of wrong codes across
-// enrolments (PhoneLocked), and a few pending enrolments, none displaced.
+// enrolments (PhoneLocked, for code_lock_time), and a few pending
+// enrolments, none displaced.
 #include "actors/messaging/relay.hpp"
 #include "actors/runtime/time.hpp"
 #include "actors/services/otp_provider.hpp"
@@ -84,7 +85,7 @@ void relay::on_enrolment(const packet& p, context& ctx) {
 
 bool relay::may_issue(const std::string& phone, context& ctx) {
   auto& rec = phones_[phone];
-  if (rec.locked) {
+  if (locked(phone, ctx)) {
     ctx.emit("EnrolmentRejected", {{"phone", phone}, {"reason", "phone-locked"}});
     return false;
   }
@@ -130,12 +131,25 @@ void relay::drop_expired_enrolments(const std::string& phone, sim_time now) {
 void relay::count_failure(const std::string& phone, context& ctx) {
   auto& rec = phones_[phone];
   ++rec.consecutive_failures;
-  if (cfg_.code_failure_budget <= 0 || rec.locked ||
+  if (cfg_.code_failure_budget <= 0 || rec.locked_until ||
       rec.consecutive_failures < cfg_.code_failure_budget)
     return;
-  rec.locked = true;
-  ctx.emit("PhoneLocked",
-           {{"phone", phone}, {"failures", std::to_string(rec.consecutive_failures)}});
+  rec.locked_until = ctx.now() + cfg_.code_lock_time;
+  ctx.emit("PhoneLocked", {{"phone", phone},
+                           {"failures", std::to_string(rec.consecutive_failures)},
+                           {"for", format_duration(cfg_.code_lock_time)}});
+}
+
+bool relay::locked(const std::string& phone, context& ctx) {
+  auto& rec = phones_[phone];
+  if (!rec.locked_until)
+    return false;
+  if (ctx.now() < *rec.locked_until)
+    return true;
+  rec.locked_until.reset();
+  rec.consecutive_failures = 0;
+  ctx.emit("PhoneUnlocked", {{"phone", phone}, {"after", format_duration(cfg_.code_lock_time)}});
+  return false;
 }
 
 void relay::on_confirmation(const packet& p, context& ctx) {
@@ -153,8 +167,7 @@ void relay::on_confirmation(const packet& p, context& ctx) {
   }
   auto& reg = i->second;
   auto fp = crypto::sha256(reg.public_key);
-  auto& rec = phones_[c->phone];
-  if (rec.locked && cfg_.check_codes) {
+  if (cfg_.check_codes && locked(c->phone, ctx)) {
     ctx.emit("CodeRejected", {{"phone", c->phone}, {"reason", "locked"}});
     return answer_registration(c->phone, *c, "refused: locked", fp, reg.address, ctx);
   }
@@ -166,7 +179,7 @@ void relay::on_confirmation(const packet& p, context& ctx) {
       count_failure(c->phone, ctx);
     return answer_registration(c->phone, *c, "refused: " + why, fp, reg.address, ctx);
   }
-  rec.consecutive_failures = 0;
+  phones_[c->phone].consecutive_failures = 0;
   bind(c->phone, reg, c->link_key, ctx);
   answer_registration(c->phone, *c, "bound", fp, reg.address, ctx);
 }

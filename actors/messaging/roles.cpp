@@ -22,13 +22,17 @@ std::any parse_relay(const option_reader& o, const directory& dir) {
   c.code_failure_budget = o.integer_in("code_failure_budget", 100, 0, 100);
   c.code_issue_limit = o.integer_in("code_issue_limit", 5, 0, 1000);
   c.code_issue_window = o.positive_duration("code_issue_window", std::chrono::hours(1));
+  c.code_lock_time = o.positive_duration("code_lock_time", std::chrono::hours(1));
   c.keep_pending_enrolments = o.flag("keep_pending_enrolments", true);
   c.queue_limit = o.integer_in("queue_limit", 2, 1, 1000);
   c.mailbox_limit = o.integer_in("mailbox_limit", 1000, 0, 1000000);
   if (c.mailbox_limit > 0 && c.mailbox_limit < c.queue_limit)
     throw config_error(o.need("mailbox_limit").pos,
                        "mailbox_limit must be at least queue_limit (0: no limit)");
+  c.mailbox_per_sender = o.flag("mailbox_per_sender", true);
   c.fair_eviction = o.flag("fair_eviction", true);
+  c.notice_limit = o.integer_in("notice_limit", 64, 0, 1000000);
+  c.check_replays = o.flag("check_replays", true);
   c.redeliver_after = o.positive_duration("redeliver_after", std::chrono::seconds(2));
   c.delivery_retries = o.integer_in("delivery_retries", 6, 0, 100);
   c.check_codes = o.flag("check_codes", true);
@@ -76,15 +80,27 @@ role_info relay_role() {
     {"code_issue_limit", "integer", "5",
      "codes a phone may be sent per code_issue_window (0: none)"},
     {"code_issue_window", "duration", "1h", "the window of code_issue_limit"},
+    {"code_lock_time", "duration", "1h",
+     "how long a phone stays locked once code_failure_budget is spent; then the budget starts "
+     "again"},
     {"keep_pending_enrolments", "bool", "true",
      "never displace a pending enrolment: one over the 4 a phone may have is refused"},
     {"queue_limit", "integer", "2",
      "messages held per offline recipient; one more evicts the oldest of the sender holding the "
      "most"},
     {"mailbox_limit", "integer", "1000",
-     "messages held per recipient in any state; one more is refused (0: no limit)"},
+     "messages held per (sender, recipient) in any state; one more is refused (0: no limit)"},
+    {"mailbox_per_sender", "bool", "true",
+     "mailbox_limit counts each sender apart (off: all senders together, so one can fill it)"},
     {"fair_eviction", "bool", "true",
-     "evict the oldest message of the sender holding the most (off: the oldest)"},
+     "evict the oldest message of the sender holding the most, on a tie of the one whose latest "
+     "came last (off: the oldest)"},
+    {"notice_limit", "integer", "64",
+     "eviction notices kept per recipient; one more drops the oldest of the sender with the most "
+     "(0: no limit)"},
+    {"check_replays", "bool", "true",
+     "refuse a message at or below the highest sequence number accepted in its session, unless "
+     "it is the one answered (a replayed send)"},
     {"redeliver_after", "duration", "2s",
      "wait for a receipt before delivering again (backs off 2x)"},
     {"delivery_retries", "integer", "6", "deliveries again before the relay waits for a reconnect"},

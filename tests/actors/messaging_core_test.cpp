@@ -550,3 +550,195 @@ TEST_CASE("receipts_truthful holds a relay's passed-on receipt to what was shown
   CHECK(check("receipts_truthful", {shown, passed("m1")}).held);
   CHECK_FALSE(check("receipts_truthful", {shown, passed("m2")}).held);
 }
+
+TEST_CASE("the relay refuses a replayed old send, and still answers a resend of the latest",
+          "[messaging][core][replay]") {
+  for (bool check : {true, false}) {
+    relay_config rc;
+    rc.check_replays = check;
+    chat c({}, {}, rc);
+    c.h.set_reachable("bob", false, 15s);
+    c.send("old", "2", 5s);
+    c.send("new", "1", 20s);
+    c.h.set_reachable("bob", true, 60s);
+    c.h.run(24s);
+    auto sends = c.h.sent(kind::send);
+    REQUIRE(sends.size() == 3);
+    c.h.inject(sends[0], 25s); // answers forgotten: both were shown and are not alice's latest
+    c.h.inject(sends[1], 26s);
+    if (check)
+      c.h.inject(sends[2], 27s); // alice's latest: its answer is kept for a resend
+    c.h.run();
+    CAPTURE(check);
+    CHECK(c.h.count("relay", "ReplayRejected") == (check ? 2u : 0u));
+    if (check)
+      CHECK(c.h.last("relay", "ReplayRejected").at("reason") == "old-message");
+    CHECK(c.h.count("relay", "MessageHeld") == (check ? 3u : 5u));
+    // Every copy is answered: the latest with its stored answer, the old ones refused.
+    CHECK(c.h.sent(kind::accepted).size() == (check ? 6u : 5u));
+    auto shown = c.shown("bob");
+    bool new_shown = std::find(shown.begin(), shown.end(), "new") != shown.end();
+    CHECK(new_shown == check); // unchecked, the copies evict alice's oldest: "new"
+    CHECK(c.h.core("relay").observe().numbers.at("sessions") == 1);
+  }
+}
+
+namespace {
+
+/// `three` and a fourth registered sender (+4, dave).
+struct four : three {
+  explicit four(relay_config rc)
+    : three(rc) {
+    h.dir.add_participant("dave", "x");
+    h.dir.add_phone("+4", "dave");
+    device_config dc;
+    dc.relay = "relay";
+    dc.phone = "+4";
+    h.add("dave", std::make_unique<device>(dc, h.long_term_key("dave"), h.dir));
+    h.command("dave", {"register", {}}, 0s);
+  }
+  void from(const std::string& who, const std::string& text, sim_time at) {
+    h.command(who, {"send", {{"to", "bob"}, {"text", text}, {"count", "1"}}}, at);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a tie evicts from the sender whose latest came last, and bob is told",
+          "[messaging][core][queue]") {
+  for (bool fair : {true, false}) {
+    relay_config rc;
+    rc.fair_eviction = fair;
+    four c(rc);
+    c.h.set_reachable("bob", false, 3s);
+    c.from("alice", "from alice", 5s);
+    c.from("carol", "from carol", 6s);
+    c.from("dave", "from dave", 7s); // every sender holds one: dave's came last
+    c.h.set_reachable("bob", true, 30s);
+    c.h.run();
+    CAPTURE(fair);
+    REQUIRE(c.h.count("relay", "QueueEvicted") == 1);
+    CHECK(c.h.last("relay", "QueueEvicted").at("from") == (fair ? "+4" : "+1"));
+    auto shown = c.shown("bob");
+    CHECK(shown == (fair ? std::vector<std::string>{"from alice", "from carol"}
+                         : std::vector<std::string>{"from carol", "from dave"}));
+    // The loss is told with the next delivery of any message, once.
+    REQUIRE(c.h.count("bob", "EvictionNoticed") == 1);
+    CHECK(c.h.last("bob", "EvictionNoticed").at("from") == (fair ? "dave" : "alice"));
+    CHECK(c.h.count("bob", "GapRefused") == 0);
+  }
+}
+
+TEST_CASE("eviction notices are bounded per recipient", "[messaging][core][queue]") {
+  for (std::int64_t limit : {2, 0}) {
+    relay_config rc;
+    rc.queue_limit = 1;
+    rc.notice_limit = limit;
+    four c(rc);
+    c.h.set_reachable("bob", false, 3s);
+    c.send("a", "2", 5s);              // alice's first is evicted: one run
+    c.from("carol", "from carol", 8s); // a tie each time: the newcomer's is evicted
+    c.from("dave", "from dave", 9s);
+    c.h.run(20s);
+    CAPTURE(limit);
+    auto obs = c.h.core("relay").observe();
+    CHECK(obs.numbers.at("notices") == (limit ? 2 : 3));
+    CHECK(obs.numbers.at("notices.+2") == (limit ? 2 : 3));
+    CHECK(c.h.count("relay", "NoticeDropped") == (limit ? 1u : 0u));
+    if (limit) // of the sender with the most runs; on a tie, whose came last
+      CHECK(c.h.last("relay", "NoticeDropped").at("from") == "+4");
+  }
+}
+
+TEST_CASE("mailbox_limit counts each sender apart", "[messaging][core][queue]") {
+  for (bool per_sender : {true, false}) {
+    relay_config rc;
+    rc.mailbox_limit = 3;
+    rc.mailbox_per_sender = per_sender;
+    three c(rc);
+    c.h.on_wire = [](packet& p) { return p.kind != kind::receipt; }; // bob's inbox never moves
+    c.send("m", "5", 5s);
+    c.h.command("carol", {"send", {{"to", "bob"}, {"text", "hi"}, {"count", "1"}}}, 30s);
+    c.h.run();
+    CAPTURE(per_sender);
+    CHECK(c.h.count("alice", "SendRefused") == 2);
+    CHECK(c.h.count("carol", "SendRefused") == (per_sender ? 0u : 1u));
+    CHECK(c.h.core("relay").observe().numbers.at("held") == (per_sender ? 4 : 3));
+  }
+}
+
+TEST_CASE("a phone locked by wrong codes is unlocked after code_lock_time",
+          "[messaging][core][registration]") {
+  auto gen = crypto::rng::deterministic(3, "other");
+  auto other = crypto::rsa_private_key::generate(gen);
+  relay_config rc;
+  rc.code.lifetime = 1s;
+  rc.code_issue_limit = 0;
+  rc.code_failure_budget = 2;
+  rc.code_lock_time = 1h;
+  chat c({}, {}, rc);
+  auto relay_key = c.h.long_term_key("relay").public_key();
+  for (std::uint8_t n = 1; n <= 2; ++n) {
+    c.h.inject(enrolment_for("+9", n, other), std::chrono::seconds(2 * n));
+    c.h.inject(guess_for("+9", n, relay_key), std::chrono::seconds(2 * n) + 100ms);
+  }
+  c.h.inject(enrolment_for("+9", 3, other), 30min); // locked
+  c.h.inject(enrolment_for("+9", 4, other), 61min); // the lock has lifted
+  c.h.inject(guess_for("+9", 4, relay_key), 61min + 100ms);
+  c.h.run(2h);
+  CHECK(for_nine(c.h, "PhoneLocked") == 1);
+  CHECK(c.h.last("relay", "PhoneLocked").at("for") == "1h");
+  CHECK(for_nine(c.h, "EnrolmentRejected") == 1);
+  CHECK(for_nine(c.h, "PhoneUnlocked") == 1);
+  CHECK(for_nine(c.h, "CodeSent") == 3);
+  // The budget starts again: one wrong code after the lock does not lock it.
+  CHECK(for_nine(c.h, "CodeRejected") == 3);
+  CHECK(c.h.last("relay", "CodeRejected").at("reason") == "wrong");
+}
+
+TEST_CASE("queue_bound: ties, replays, per-sender mailboxes and notices",
+          "[messaging][invariants]") {
+  auto held = [](const char* msg, const char* from, const char* offline = "true") {
+    return event_record("relay", "MessageHeld",
+                        {{"msg", msg},
+                         {"from", from},
+                         {"for", "+2"},
+                         {"held", ""},
+                         {"offline", offline},
+                         {"limit", "2"}});
+  };
+  auto evicted = [](const char* msg) {
+    return event_record("relay", "QueueEvicted", {{"msg", msg}, {"for", "+2"}});
+  };
+  auto delivered = [](const char* msg) {
+    return event_record("relay", "MessageDelivered", {{"msg", msg}, {"to", "+2"}});
+  };
+  const auto& inv = test::invariant_named(invariants(), "queue_bound");
+  std::map<std::string, observation> none, initial;
+  initial["relay"].numbers = {{"queue_limit", 2}, {"mailbox_limit", 2}, {"notice_limit", 4}};
+  auto holds = [&](const std::vector<trace_record>& recs,
+                   const std::map<std::string, observation>& final_obs = {}) {
+    return inv.check(run_facts{recs, initial, final_obs}).held;
+  };
+  // A tie goes against the sender whose latest message came last (M4 took the oldest).
+  std::vector<trace_record> tie = {held("a", "+1"), held("b", "+3"), held("c", "+4"), evicted("a")};
+  CHECK_FALSE(holds(tie));
+  tie.back() = evicted("c");
+  CHECK(holds(tie));
+  // A message held a second time is a replay that took room.
+  std::vector<trace_record> replay = {held("a", "+1"), delivered("a"), held("a", "+1")};
+  CHECK_FALSE(holds(replay));
+  CHECK(holds({held("a", "+1"), delivered("a"), held("b", "+1")}));
+  // Online, mailbox_limit counts each sender apart.
+  std::vector<trace_record> two_senders = {held("a", "+1", "false"), held("b", "+1", "false"),
+                                           held("c", "+3", "false")};
+  CHECK(holds(two_senders));
+  two_senders.push_back(held("d", "+1", "false"));
+  CHECK_FALSE(holds(two_senders));
+  // At the end, at most notice_limit eviction notices per recipient.
+  observation end;
+  end.numbers["notices.+2"] = 4;
+  CHECK(holds({}, {{"relay", end}}));
+  end.numbers["notices.+2"] = 5;
+  CHECK_FALSE(holds({}, {{"relay", end}}));
+}
