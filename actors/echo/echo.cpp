@@ -62,12 +62,20 @@ observation echo::observe() const {
 
 namespace {
 
-/// Every ping run that started also finished all its round trips.
+/// Every ping run that started also finished all its round trips — and the
+/// round trips a pinger counted were answered: no more than the pongs the
+/// network saw other participants send it themselves (an attacker's replayed
+/// pong is no round trip).
 verdict round_trips_complete(const run_facts& f) {
   std::map<std::pair<std::string, std::string>, std::string> wanted; // (who, run) -> count
+  std::map<std::string, std::int64_t> counted, answered;              // pinger -> round trips
   std::size_t runs = 0;
   for (const auto& rec : f.records) {
-    auto who = rec.value("who", std::string{});
+    if (is_packet(rec, pong_kind) && sent_itself(rec) && reached(rec))
+      ++answered[text_of(rec, "to")];
+    auto who = who_of(rec);
+    if (is_event(rec, "PingsDone"))
+      counted[who] += std::stoll("0" + detail_of(rec, "round_trips"));
     if (is_event(rec, "PingStarted"))
       wanted[{who, detail_of(rec, "run")}] = detail_of(rec, "count");
     else if (is_event(rec, "PingsDone") &&
@@ -81,6 +89,10 @@ verdict round_trips_complete(const run_facts& f) {
     return {false, key.first + "'s run " + key.second + " of " + count +
                      " round trip(s) did not complete"};
   }
+  for (const auto& [who, n] : counted)
+    if (n > answered[who])
+      return {false, who + " counted " + std::to_string(n) + " round trip(s), but only " +
+                       std::to_string(answered[who]) + " pong(s) were sent to it by their senders"};
   return {true, std::to_string(runs) + " run(s), every round trip completed"};
 }
 

@@ -217,7 +217,8 @@ void client::on_setup_reply(const packet& p, context& ctx) {
   ctx.emit("SetupComplete", {{"purchase", std::to_string(pu->number)},
                              {"tid", crypto::to_hex(pu->tid)},
                              {"amount", std::to_string(st->amount)},
-                             {"merchant", st->merchant}});
+                             {"merchant", st->merchant},
+                             {"client_key", crypto::to_hex(pu->session_key->public_key().fingerprint())}});
   start_typing_when_ready(*pu, ctx);
 }
 
@@ -362,6 +363,7 @@ observation client::observe() const {
   observation o;
   o.numbers["purchases"] = static_cast<std::int64_t>(purchases_.size());
   o.texts["outcome"] = "none";
+  o.texts["merchant"] = cfg_.merchant; // where the scenario has it shop
   for (const auto& pu : purchases_) {
     auto outcome = pu.result ? pu.result->text() : std::string("pending");
     o.texts["outcome." + std::to_string(pu.number)] = outcome;

@@ -45,7 +45,9 @@ std::map<std::pair<std::string, std::string>, purchase_facts> purchases(const ru
       open[who].insert(n);
     } else if (is_event(rec, "SetupComplete")) {
       p.tid = detail_of(rec, "tid");
-      p.merchant = detail_of(rec, "merchant");
+      // The merchant the scenario sends this client to — not the one a
+      // (possibly forged) tid statement names.
+      p.merchant = scenario_text(f, who, "merchant").value_or(detail_of(rec, "merchant"));
     } else if (is_event(rec, "OutcomeReceived") && !p.ended) {
       p.ended = true;
       p.outcome = detail_of(rec, "outcome");
@@ -165,18 +167,24 @@ verdict outcome_agreement(const run_facts& f) {
   return {true, observed};
 }
 
+/// Every tid a client accepted was issued by the merchant the scenario sends
+/// it to, for the session key the client itself made.
 verdict peer_authentication(const run_facts& f) {
-  std::set<std::pair<std::string, std::string>> issued; // (merchant, tid)
+  std::set<std::tuple<std::string, std::string, std::string>> issued; // (merchant, tid, key)
   std::size_t n = 0;
-  for (const auto& rec : f.records) {
+  for (std::size_t i = 0; i < f.records.size(); ++i) {
+    const auto& rec = f.records[i];
     if (is_event(rec, "TidIssued")) {
-      issued.emplace(who_of(rec), detail_of(rec, "tid"));
+      issued.emplace(who_of(rec), detail_of(rec, "tid"), detail_of(rec, "client_key"));
     } else if (is_event(rec, "SetupComplete")) {
       ++n;
-      auto merchant = detail_of(rec, "merchant"), tid = detail_of(rec, "tid");
-      if (issued.count({merchant, tid}) == 0)
-        return {false, who_of(rec) + " accepted tid " + short_tid(tid) + " that " + merchant +
-                         " never issued"};
+      auto client = who_of(rec), tid = detail_of(rec, "tid");
+      auto merchant = scenario_text(f, client, "merchant").value_or(detail_of(rec, "merchant"));
+      if (issued.count({merchant, tid, detail_of(rec, "client_key")}) == 0)
+        return {false,
+                client + " accepted tid " + short_tid(tid) + " that " + merchant +
+                  " never issued to its session key",
+                {i}};
     }
   }
   return {true, std::to_string(n) + " accepted transaction(s), each opened by its merchant"};
@@ -186,44 +194,57 @@ verdict peer_authentication(const run_facts& f) {
 struct resolution_facts {
   /// tid -> (merchant that issued it -> the client key it was issued to)
   std::map<std::string, std::map<std::string, std::string>> issued;
-  /// (merchant, tid) the merchant asked the bank about (its ResolutionUsed
-  /// or ResolutionRetried: what it did).
+  /// (tid, client key) -> the client that made that key and accepted the tid
+  std::map<std::pair<std::string, std::string>, std::string> payer;
+  /// (participant, tid) it asked the bank about: its ResolutionUsed or
+  /// ResolutionRetried (what it did).
   std::set<std::pair<std::string, std::string>> asked;
-  /// Merchants the network saw send a merchant_resolve themselves (not one
-  /// an attacker sent in their name).
-  std::set<std::string> sent;
+  /// (participant, packet kind) the network saw it send itself — not a
+  /// packet an attacker sent in its name.
+  std::set<std::pair<std::string, std::string>> sent;
+
+  bool asked_itself(const std::string& who, const std::string& tid, const char* kind) const {
+    return asked.count({who, tid}) && sent.count({who, kind});
+  }
 };
 
-/// Is this abort by resolution (at index `at`) one that merchant `m`'s tid,
-/// issued to `client_key`, allowed? The payer may resolve (the request named
-/// and was signed by the key the tid was issued to); so may the merchant that
-/// issued it, when the network saw it send a request itself.
+/// Is this abort by resolution one that merchant `m`'s tid, issued to
+/// `client_key`, allowed? Its payer may resolve — the client that made that
+/// key and accepted the tid, asking itself; so may the merchant that issued
+/// it, asking itself. "Itself": its own ResolutionUsed and, in the network's
+/// record, a request it sent — not a name or key written inside a request.
 bool allowed_abort(const trace_record& abort, const std::string& m, const std::string& client_key,
                    const resolution_facts& facts) {
   auto tid = detail_of(abort, "tid");
   if (detail_of(abort, "request") == "ecommerce.merchant_resolve")
-    return facts.asked.count({m, tid}) && facts.sent.count(m);
-  return detail_of(abort, "by") == client_key;
+    return facts.asked_itself(m, tid, "ecommerce.merchant_resolve");
+  auto payer = facts.payer.find({tid, client_key});
+  return detail_of(abort, "by") == client_key && payer != facts.payer.end() &&
+         facts.asked_itself(payer->second, tid, "ecommerce.resolve");
 }
 
-/// A tid aborted by resolution was resolved by its payer or its own merchant.
-/// Who issued a tid comes from the merchants' TidIssued (what they did); who
-/// asked from the network's record of the requests' senders, never from the
+void learn(resolution_facts& facts, const trace_record& rec) {
+  if (is_packet(rec) && sent_itself(rec))
+    facts.sent.emplace(text_of(rec, "from"), text_of(rec, "kind"));
+  else if (is_event(rec, "TidIssued"))
+    facts.issued[detail_of(rec, "tid")][who_of(rec)] = detail_of(rec, "client_key");
+  else if (is_event(rec, "SetupComplete"))
+    facts.payer[{detail_of(rec, "tid"), detail_of(rec, "client_key")}] = who_of(rec);
+  else if (is_event(rec, "ResolutionUsed") || is_event(rec, "ResolutionRetried"))
+    facts.asked.emplace(who_of(rec), detail_of(rec, "tid"));
+}
+
+/// A tid aborted by resolution was asked for by its payer or its own
+/// merchant. Who issued a tid comes from the merchants' TidIssued, who holds
+/// its key from the clients' SetupComplete (what each did); who asked from
+/// their own requests as the network recorded them — never from a name or
 /// fingerprint written inside a request (a forger copies it from the claim).
 verdict only_payer_resolves(const run_facts& f) {
   resolution_facts facts;
   std::size_t n = 0;
   for (std::size_t i = 0; i < f.records.size(); ++i) {
     const auto& rec = f.records[i];
-    if (rec["type"] == "packet") {
-      if (text_of(rec, "kind") == "ecommerce.merchant_resolve" && !rec.contains("via"))
-        facts.sent.insert(text_of(rec, "from"));
-      continue;
-    }
-    if (is_event(rec, "TidIssued"))
-      facts.issued[detail_of(rec, "tid")][who_of(rec)] = detail_of(rec, "client_key");
-    if (is_event(rec, "ResolutionUsed") || is_event(rec, "ResolutionRetried"))
-      facts.asked.emplace(who_of(rec), detail_of(rec, "tid"));
+    learn(facts, rec);
     if (!is_event(rec, "PaymentAborted") || detail_of(rec, "reason") != "resolved-without-payment")
       continue;
     ++n;
@@ -316,6 +337,29 @@ verdict merchant_informed(const run_facts& f) {
   return {true, observed};
 }
 
+/// Liveness: every purchase a client started ends with an outcome it knows
+/// (committed, aborted, or 'unknown' after it gave up asking), unless the
+/// client lost it in a crash with its state lost or is down at the end.
+verdict purchases_complete(const run_facts& f) {
+  std::size_t ended = 0, excused = 0, open = 0;
+  std::string first;
+  for (const auto& [key, p] : purchases(f)) {
+    if (p.ended) {
+      ++ended;
+    } else if (p.lost || p.down) {
+      ++excused;
+    } else if (++open == 1) {
+      first = p.client + "'s purchase " + key.second + " never ended";
+    }
+  }
+  if (open > 0)
+    return fail_with(open, first);
+  auto observed = std::to_string(ended) + " purchase(s), each ended with an outcome";
+  if (excused > 0)
+    observed += " (" + std::to_string(excused) + " lost with a client's state or down at the end)";
+  return {true, observed};
+}
+
 } // namespace
 
 std::vector<invariant_info> invariants() {
@@ -338,6 +382,10 @@ std::vector<invariant_info> invariants() {
      only_payer_resolves},
     {"paid_as_agreed", "every payment a client signed is for the amount it agreed to",
      paid_as_agreed},
+    {"purchases_complete",
+     "every purchase a client started ends with an outcome it knows (liveness), unless the "
+     "client lost it in a crash or is down at the end",
+     purchases_complete},
     {"merchant_informed",
      "every merchant learns of (and ships) each payment made to it, and ships nothing unpaid",
      merchant_informed},

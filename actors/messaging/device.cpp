@@ -306,6 +306,7 @@ void device::on_timer(const timer_id& id, context& ctx) {
 observation device::observe() const {
   observation o;
   o.numbers["registered"] = registered_ ? 1 : 0;
+  o.texts["phone"] = cfg_.phone; // as the scenario gave it
   o.numbers["sent"] = messages_;
   o.numbers["shown"] = shown_;
   o.numbers["confirmed"] = confirmed_;

@@ -12,10 +12,6 @@ namespace protobed::messaging {
 
 namespace {
 
-std::string who(const trace_record& rec) {
-  return rec.value("who", std::string{});
-}
-
 struct sent_message {
   std::string sender;
   std::string to;
@@ -29,13 +25,9 @@ std::map<std::string, sent_message> sent_messages(const run_facts& f) {
   for (const auto& rec : f.records)
     if (is_event(rec, "MessageSent")) {
       auto to = detail_of(rec, "to");
-      out[detail_of(rec, "msg")] = {who(rec), to, detail_of(rec, "text"), counts[{who(rec), to}]++};
+      out[detail_of(rec, "msg")] = {who_of(rec), to, detail_of(rec, "text"), counts[{who_of(rec), to}]++};
     }
   return out;
-}
-
-verdict fail_with(std::size_t n, const std::string& first) {
-  return {false, first + (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : std::string{})};
 }
 
 /// Every message a device showed was sent by its claimed sender to it, with that text.
@@ -51,14 +43,14 @@ verdict no_forgery(const run_facts& f) {
     std::string why;
     if (i == sent.end())
       why = "no device sent it";
-    else if (i->second.sender != detail_of(rec, "from") || i->second.to != who(rec))
+    else if (i->second.sender != detail_of(rec, "from") || i->second.to != who_of(rec))
       why = "it was " + i->second.sender + "'s message to " + i->second.to;
     else if (i->second.text != detail_of(rec, "text"))
       why = "the text was \"" + i->second.text + "\"";
     if (why.empty())
       continue;
     if (bad++ == 0)
-      first = who(rec) + " showed \"" + detail_of(rec, "text") + "\" as from " +
+      first = who_of(rec) + " showed \"" + detail_of(rec, "text") + "\" as from " +
               detail_of(rec, "from") + ", but " + why;
   }
   if (bad)
@@ -78,9 +70,9 @@ verdict delivered_in_order(const run_facts& f) {
     if (i == sent.end())
       continue; // not a message anyone sent: no_forgery reports it
     ++shown;
-    auto& n = next[{who(rec), i->second.sender}];
+    auto& n = next[{who_of(rec), i->second.sender}];
     if (i->second.order < n)
-      return {false, who(rec) + " showed " + i->second.sender + "'s message " +
+      return {false, who_of(rec) + " showed " + i->second.sender + "'s message " +
                        std::to_string(i->second.order + 1) + " after a later one"};
     n = i->second.order + 1;
   }
@@ -156,16 +148,30 @@ struct queue_view {
 
 /// How many `QueueEvicted` for (relay, recipient) directly follow record i
 /// (the same step of that relay).
+/// The evictions of `key`'s queue in the relay's same step as record `i`
+/// (the events that follow it directly, packets in between).
 std::size_t evictions_after(const std::vector<trace_record>& r, std::size_t i,
                             const std::pair<std::string, std::string>& key) {
   std::size_t evicted = 0;
-  for (auto j = i + 1; j < r.size() && (is_event(r[j], "QueueEvicted") || !r[j].contains("event") ||
-                                        who(r[j]) != key.first);
-       ++j)
-    if (is_event(r[j], "QueueEvicted") && who(r[j]) == key.first &&
-        detail_of(r[j], "for") == key.second)
-      ++evicted;
+  for (auto j = i + 1; j < r.size(); ++j) {
+    if (is_packet(r[j]))
+      continue;
+    if (!is_event(r[j], "QueueEvicted") || who_of(r[j]) != key.first)
+      break;
+    evicted += detail_of(r[j], "for") == key.second ? 1 : 0;
+  }
   return evicted;
+}
+
+/// Was the device with this phone unreachable at `t`, by the scenario's
+/// schedule (not by what the relay believed)?
+bool recipient_offline(const run_facts& f, const std::string& phone, sim_time t) {
+  for (const auto& [who, o] : f.initial) {
+    auto p = o.texts.find("phone");
+    if (p != o.texts.end() && p->second == phone && unreachable_at(f, who, t))
+      return true;
+  }
+  return false;
 }
 
 /// Why a relay's end state keeps more eviction notices for a recipient than
@@ -186,8 +192,8 @@ std::string notices_over_limit(const run_facts& f) {
   return {};
 }
 
-/// At most the scenario's queue_limit held per offline recipient (the relay
-/// believed it offline), at most its mailbox_limit per (sender, recipient)
+/// At most the scenario's queue_limit held per recipient offline by the
+/// scenario's schedule (not by the relay's belief), at most its mailbox_limit per (sender, recipient)
 /// in any state, each message held once (a replay takes no room), every
 /// eviction from a queue over its limit, of the oldest message of the sender
 /// due, and at the end at most notice_limit eviction notices per recipient.
@@ -198,7 +204,7 @@ verdict queue_bound(const run_facts& f) {
   const auto& r = f.records;
   for (std::size_t i = 0; i < r.size(); ++i) {
     const auto& rec = r[i];
-    auto key = std::make_pair(who(rec), detail_of(rec, "for"));
+    auto key = std::make_pair(who_of(rec), detail_of(rec, "for"));
     if (is_event(rec, "MessageHeld")) {
       auto& q = queues[key];
       auto msg = detail_of(rec, "msg");
@@ -207,7 +213,7 @@ verdict queue_bound(const run_facts& f) {
                          " a second time (a replay took room)"};
       q.limits = limits_of(f, key.first, rec);
       q.held.emplace_back(msg, detail_of(rec, "from"));
-      if (detail_of(rec, "offline") == "true") {
+      if (recipient_offline(f, key.second, time_of(rec))) {
         auto held = q.held.size() - std::min(evictions_after(r, i, key), q.held.size());
         if (q.limits.queue && held > *q.limits.queue)
           return {false, key.first + " held " + std::to_string(held) + " messages for offline " +
@@ -227,7 +233,7 @@ verdict queue_bound(const run_facts& f) {
       q.held.erase(
         std::find_if(q.held.begin(), q.held.end(), [&](const auto& m) { return m.first == msg; }));
     } else if (is_event(rec, "MessageDelivered")) {
-      auto& q = queues[{who(rec), detail_of(rec, "to")}];
+      auto& q = queues[{who_of(rec), detail_of(rec, "to")}];
       auto msg = detail_of(rec, "msg");
       auto m =
         std::find_if(q.held.begin(), q.held.end(), [&](const auto& x) { return x.first == msg; });
@@ -235,9 +241,9 @@ verdict queue_bound(const run_facts& f) {
         q.held.erase(m);
     } else if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
       for (auto& [k, q] : queues)
-        if (k.first == who(rec))
+        if (k.first == who_of(rec))
           q.held.clear(); // what it held went with its state (no_silent_loss says so)
-      ever_held.erase(who(rec));
+      ever_held.erase(who_of(rec));
     }
   }
   auto notices = notices_over_limit(f);
@@ -258,16 +264,16 @@ std::set<std::string> lost_with_sender(const run_facts& f) {
   std::set<std::string> out;
   for (const auto& rec : f.records) {
     if (is_event(rec, "MessageSent")) {
-      outbox[who(rec)].insert(detail_of(rec, "msg"));
+      outbox[who_of(rec)].insert(detail_of(rec, "msg"));
     } else if (is_event(rec, "MessageAccepted")) {
-      outbox[who(rec)].erase(detail_of(rec, "msg"));
+      outbox[who_of(rec)].erase(detail_of(rec, "msg"));
     } else if (is_event(rec, "MessageHeld") || is_event(rec, "MessageDelivered")) {
       // The relay has it: from now on the relay must account for it.
       for (auto& [sender, msgs] : outbox)
         msgs.erase(detail_of(rec, "msg"));
     } else if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
-      out.insert(outbox[who(rec)].begin(), outbox[who(rec)].end());
-      outbox[who(rec)].clear();
+      out.insert(outbox[who_of(rec)].begin(), outbox[who_of(rec)].end());
+      outbox[who_of(rec)].clear();
     }
   }
   for (const auto& sender : down_at_end(f.records))
@@ -322,14 +328,14 @@ verdict receipts_truthful(const run_facts& f) {
     if (is_event(rec, "MessageDelivered")) {
       ++passed_on;
       if (!shown.count(detail_of(rec, "msg")))
-        return {false, who(rec) + " passed on " + detail_of(rec, "to") + "'s signed receipt for " +
+        return {false, who_of(rec) + " passed on " + detail_of(rec, "to") + "'s signed receipt for " +
                          detail_of(rec, "msg") + ", which was never shown"};
     }
     if (!is_event(rec, "DeliveryConfirmed"))
       continue;
     ++confirmed;
     if (!shown.count(detail_of(rec, "msg")))
-      return {false, who(rec) + " was told message " + detail_of(rec, "message") + " to " +
+      return {false, who_of(rec) + " was told message " + detail_of(rec, "message") + " to " +
                        detail_of(rec, "to") + " was delivered, but it was never shown"};
   }
   return {true, std::to_string(confirmed) + " receipt(s) at senders and " +

@@ -200,6 +200,34 @@ verdict chat_authentic(const run_facts& f) {
   return {true, std::to_string(shown) + " chat line(s) shown, each as sent"};
 }
 
+/// Liveness: every payment a payer asked for ends (PaymentFinished: settled,
+/// refused, expired or unconfirmed), unless the payer lost it in a crash with
+/// its state lost or is down at the end.
+verdict payments_complete(const run_facts& f) {
+  std::map<std::string, std::string> open; // payment id -> payer, not finished
+  std::size_t asked = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
+      for (auto i = open.begin(); i != open.end();)
+        i = i->second == who_of(rec) ? open.erase(i) : std::next(i);
+    } else if (is_event(rec, "PaymentRequested")) {
+      ++asked;
+      open[detail_of(rec, "payment")] = who_of(rec);
+    } else if (is_event(rec, "PaymentFinished")) {
+      open.erase(detail_of(rec, "payment"));
+    }
+  }
+  auto down = down_at_end(f.records);
+  std::size_t unfinished = 0;
+  std::string first;
+  for (const auto& [id, payer] : open)
+    if (!down.count(payer) && ++unfinished == 1)
+      first = payer + "'s payment " + id + " never finished";
+  if (unfinished > 0)
+    return fail_with(unfinished, first);
+  return {true, std::to_string(asked) + " payment(s) asked for, each finished (or lost with its payer)"};
+}
+
 } // namespace
 
 std::vector<invariant_info> invariants() {
@@ -216,6 +244,10 @@ std::vector<invariant_info> invariants() {
     {"received_after_settlement",
      "every payment a payee shows was settled to it, for that amount, before it was shown",
      received_after_settlement},
+    {"payments_complete",
+     "every payment a payer asked for finishes (liveness), unless the payer lost it in a crash "
+     "or is down at the end",
+     payments_complete},
     {"chat_authentic", "every chat line shown came from the peer it names, with that text",
      chat_authentic},
   };

@@ -1,5 +1,7 @@
 #include "actors/purchase/customer.hpp"
 
+#include <limits>
+
 #include "crypto/envelope.hpp"
 #include "crypto/hash.hpp"
 
@@ -18,16 +20,26 @@ customer::customer(customer_config cfg, crypto::signing_key key, const directory
 void customer::on_command(const command& c, context& ctx) {
   if (c.verb == "login")
     return start_login(c.arg("id", cfg_.id), c.arg("password", cfg_.password), ctx);
-  if (c.verb == "order") {
-    // Both were checked when the scenario was read (an amount, a count).
-    auto quantity = std::min<unsigned long long>(std::stoull(c.arg("quantity", "1")), UINT32_MAX);
-    orders_.push_back(
-      {c.arg("item"), static_cast<std::uint32_t>(quantity), std::stoull(c.arg("count", "1"))});
-    if (!current_)
-      next_order(ctx);
-    return;
-  }
+  if (c.verb == "order")
+    return queue_order(c, ctx);
   participant_core::on_command(c, ctx);
+}
+
+void customer::queue_order(const command& c, context& ctx) {
+  // Both were checked when the scenario was read (an amount, a count); an
+  // order carries its quantity in 32 bits, and a larger one is refused, never cut.
+  auto quantity = std::stoull(c.arg("quantity", "1"));
+  if (quantity > std::numeric_limits<std::uint32_t>::max())
+    return ctx.emit(
+      "CommandRejected",
+      {{"verb", c.verb},
+       {"reason", "quantity " + std::to_string(quantity) +
+                    " is more than an order carries (at most " +
+                    std::to_string(std::numeric_limits<std::uint32_t>::max()) + ")"}});
+  orders_.push_back(
+    {c.arg("item"), static_cast<std::uint32_t>(quantity), std::stoull(c.arg("count", "1"))});
+  if (!current_)
+    next_order(ctx);
 }
 
 void customer::start_login(const std::string& id, const std::string& password, context& ctx) {
@@ -128,8 +140,12 @@ void customer::next_order(context& ctx) {
 }
 
 void customer::send_order(context& ctx) {
-  if (auto rec = session_->seal(ctx.rng(), kind::order, current_->signed_order))
-    ctx.send(cfg_.opd, kind::order, std::move(*rec));
+  // Without a session (its login was refused) nothing goes out; a new login
+  // before the last attempt carries the order again.
+  if (session_) {
+    if (auto rec = session_->seal(ctx.rng(), kind::order, current_->signed_order))
+      ctx.send(cfg_.opd, kind::order, std::move(*rec));
+  }
   ctx.set_timer(order_timer, cfg_.timeout * (1 << std::min(current_->attempts, 5)));
 }
 
@@ -187,7 +203,8 @@ void customer::on_timer(const timer_id& id, context& ctx) {
   }
   if (id == order_timer && current_) {
     if (++current_->attempts > cfg_.retries)
-      return finish_order("failed", "0", "no answer from the OPD", ctx);
+      return finish_order("failed", "0", session_ ? "no answer from the OPD" : "not logged in",
+                          ctx);
     send_order(ctx); // unchanged: same nonce, same signature
   }
 }

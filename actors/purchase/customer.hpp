@@ -54,6 +54,7 @@ private:
     int attempts = 0;
     std::string purchase; ///< this customer's own name for it: "<participant>.<n>"
   };
+  void queue_order(const command& c, context& ctx);
   void start_login(const std::string& id, const std::string& password, context& ctx);
   void on_welcome(const bytes& payload, context& ctx);
   void on_receipt(const bytes& payload, context& ctx);

@@ -8,14 +8,6 @@ namespace protobed::purchase {
 
 namespace {
 
-std::string who(const trace_record& rec) {
-  return rec.value("who", std::string{});
-}
-
-verdict fail_with(std::size_t n, const std::string& first) {
-  return {false, first + (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : std::string{})};
-}
-
 std::int64_t number_or(const std::string& text, std::int64_t fallback) {
   try {
     return std::stoll(text);
@@ -36,15 +28,15 @@ verdict stock_never_negative(const run_facts& f) {
       continue;
     ++accepted;
     auto item = detail_of(rec, "item");
-    auto& units = shipped[{who(rec), item}];
+    auto& units = shipped[{who_of(rec), item}];
     units += number_or(detail_of(rec, "quantity"), 0);
     std::int64_t given = 0;
-    if (auto o = f.initial.find(who(rec)); o != f.initial.end())
+    if (auto o = f.initial.find(who_of(rec)); o != f.initial.end())
       if (auto n = o->second.numbers.find("stock." + item); n != o->second.numbers.end())
         given = n->second;
     if (units > given)
       return {false,
-              who(rec) + " accepted order " + detail_of(rec, "number") + " (" +
+              who_of(rec) + " accepted order " + detail_of(rec, "number") + " (" +
                 detail_of(rec, "quantity") + " x " + item + "): " + std::to_string(units) +
                 " shipped of the " + std::to_string(given) + " it was given",
               events_where(f.records, "OrderAccepted", "item", item)};
@@ -59,11 +51,11 @@ verdict order_processed_at_most_once(const run_facts& f) {
     if (!is_event(rec, "OrderAccepted"))
       continue;
     auto [at, first] = seen.try_emplace(
-      {who(rec), detail_of(rec, "customer"), detail_of(rec, "order")}, detail_of(rec, "number"));
+      {who_of(rec), detail_of(rec, "customer"), detail_of(rec, "order")}, detail_of(rec, "number"));
     if (!first)
       return {false,
               "order " + detail_of(rec, "order") + " of " + detail_of(rec, "customer") +
-                " was accepted twice by " + who(rec) + " (numbers " + at->second + " and " +
+                " was accepted twice by " + who_of(rec) + " (numbers " + at->second + " and " +
                 detail_of(rec, "number") + ")",
               events_where(f.records, "OrderAccepted", "order", detail_of(rec, "order"))};
   }
@@ -96,7 +88,7 @@ verdict receipt_matches_order(const run_facts& f) {
     ++finished;
     decision_key k{detail_of(rec, "customer"), detail_of(rec, "order"), detail_of(rec, "number")};
     auto i = decided.find(k);
-    auto text = who(rec) + " took order " + detail_of(rec, "order") + " as " +
+    auto text = who_of(rec) + " took order " + detail_of(rec, "order") + " as " +
                 detail_of(rec, "outcome") + " (number " + detail_of(rec, "number") + ")";
     if (i == decided.end())
       return {false, text + ", which the OPD never decided"};
@@ -128,11 +120,11 @@ verdict mail_matches_outcome(const run_facts& f) {
     if (is_event(rec, "OrderAccepted")) {
       auto ref = detail_of(rec, "ref");
       if (accepted.count(ref))
-        return {false, who(rec) + " gave the reference " + ref + " to two accepted orders",
+        return {false, who_of(rec) + " gave the reference " + ref + " to two accepted orders",
                 events_where(f.records, "OrderAccepted", "ref", ref)};
       accepted[ref] = detail_of(rec, "email");
       accepted_at[ref] = t;
-      accepted_by[ref] = who(rec);
+      accepted_by[ref] = who_of(rec);
     } else if (is_event(rec, "MailDelivered") && detail_of(rec, "subject") == "order shipped") {
       auto ref = detail_of(rec, "ref");
       ++delivered[ref];
@@ -148,7 +140,7 @@ verdict mail_matches_outcome(const run_facts& f) {
     } else if (is_event(rec, "MailFailed")) {
       failed.insert(detail_of(rec, "ref"));
     } else if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
-      lost_at[who(rec)] = t;
+      lost_at[who_of(rec)] = t;
     }
   }
   std::size_t missing = 0;
@@ -182,7 +174,7 @@ verdict no_unauthorised_order(const run_facts& f) {
   std::string first;
   for (const auto& rec : f.records) {
     if (is_event(rec, "OrderPlaced"))
-      ++placed[{who(rec), detail_of(rec, "order"), detail_of(rec, "item"),
+      ++placed[{who_of(rec), detail_of(rec, "order"), detail_of(rec, "item"),
                 detail_of(rec, "quantity")}];
     if (!is_event(rec, "OrderAccepted"))
       continue;
@@ -191,13 +183,32 @@ verdict no_unauthorised_order(const run_facts& f) {
                 detail_of(rec, "quantity")}] > 0)
       continue;
     if (bad++ == 0)
-      first = who(rec) + " accepted order " + detail_of(rec, "order") + " (" +
+      first = who_of(rec) + " accepted order " + detail_of(rec, "order") + " (" +
               detail_of(rec, "quantity") + " x " + detail_of(rec, "item") + ") for " +
               detail_of(rec, "customer") + ", which " + detail_of(rec, "account") + " never placed";
   }
   if (bad)
     return fail_with(bad, first);
   return {true, std::to_string(accepted) + " accepted order(s), each placed by its customer"};
+}
+
+/// No OPD logs one login in twice: each session it logged in (its LoggedIn,
+/// which names the session, is what it did) it logged in once. A login sent
+/// again is answered again (LoginRepeated), never taken a second time; one
+/// taken again — a replay after a restart that lost the OPD's sessions —
+/// opens the session anew and takes its old records once more.
+verdict login_accepted_once(const run_facts& f) {
+  std::set<std::pair<std::string, std::string>> seen; // (OPD, session)
+  for (const auto& rec : f.records) {
+    if (!is_event(rec, "LoggedIn") || detail_of(rec, "session").empty())
+      continue; // a customer's LoggedIn names no session: only the OPD's count
+    if (!seen.insert({who_of(rec), detail_of(rec, "session")}).second)
+      return {false,
+              who_of(rec) + " logged in " + detail_of(rec, "customer") + "'s session " +
+                detail_of(rec, "session") + " twice",
+              events_where(f.records, "LoggedIn", "session", detail_of(rec, "session"))};
+  }
+  return {true, std::to_string(seen.size()) + " login(s) taken, each once"};
 }
 
 } // namespace
@@ -220,6 +231,10 @@ std::vector<invariant_info> invariants() {
     {"no_unauthorised_order",
      "every accepted order was placed (signed) by the customer whose key is on file",
      no_unauthorised_order},
+    {"login_accepted_once",
+     "no OPD logs one login (its session) in twice: a login sent again is answered again, a "
+     "replayed one never opens its session anew",
+     login_accepted_once},
   };
 }
 

@@ -65,6 +65,8 @@ const customer_account* opd::account(const std::string& id) const {
 }
 
 void opd::on_login(const packet& p, context& ctx) {
+  if (throttled(p.from, ctx)) // before its RSA decryption and scrypt check
+    return;
   auto plain = crypto::open(ctx.rng(), key_, p.bytes, byte_view(kind::login));
   auto l = plain ? decode_login(*plain) : result<login>(plain.error());
   if (!l)
@@ -79,6 +81,7 @@ void opd::on_login(const packet& p, context& ctx) {
     return;
   }
   prune_sessions(ctx.now());
+  count_login(p.from, ctx.now());
   auto s = services::session::derive(session_label, l->session, l->secret, false);
   if (!s)
     return ctx.emit("PacketRejected",
@@ -95,6 +98,10 @@ void opd::on_login(const packet& p, context& ctx) {
   auto age = ctx.now() - sim_time(l->time);
   if (cfg_.check_replays && (age > cfg_.freshness || age < -cfg_.freshness))
     return refuse("stale login", "stale login");
+  if (auto why = replayed_login(*l))
+    return refuse(*why, *why);
+  if (cfg_.check_replays) // its time is fresh: it is forgotten once a replay would be stale
+    book_->logins[l->session] = l->time;
   const auto* acct = account(l->customer);
   if (!acct) { // checked like a known one, so that timing does not tell IDs apart
     logins_[++work_] = {l->session, l->customer, false};
@@ -111,12 +118,68 @@ void opd::on_login(const packet& p, context& ctx) {
   check_password(work_, acct->password_hash, l->password, ctx);
 }
 
+/// A sender whose new logins within lock_time failed (or are still being
+/// checked), sender_failures of them, is not heard until they age out: its
+/// login is dropped before it costs an RSA decryption and a scrypt check (a
+/// decoy one for an unknown ID). Counted as they arrive, so a burst is bounded
+/// too; one that logs in is taken off. A login sent again is answered from
+/// memory and not counted.
+bool opd::throttled(const std::string& from, context& ctx) {
+  if (!cfg_.limit_senders)
+    return false;
+  auto i = unsuccessful_.find(from);
+  if (i == unsuccessful_.end())
+    return false;
+  auto& arrived = i->second;
+  while (!arrived.empty() && arrived.front() + cfg_.lock_time <= ctx.now())
+    arrived.pop_front();
+  if (arrived.empty()) {
+    unsuccessful_.erase(i);
+    return false;
+  }
+  if (static_cast<int>(arrived.size()) < cfg_.sender_failures)
+    return false;
+  ctx.emit("LoginThrottled", {{"from", from},
+                              {"unsuccessful", std::to_string(arrived.size())},
+                              {"within", format_duration(cfg_.lock_time)}});
+  return true;
+}
+
+void opd::count_login(const std::string& from, sim_time now) {
+  if (cfg_.limit_senders)
+    unsuccessful_[from].push_back(now);
+}
+
+void opd::forgive_login(const std::string& from) {
+  auto i = unsuccessful_.find(from);
+  if (i == unsuccessful_.end())
+    return;
+  i->second.pop_back();
+  if (i->second.empty())
+    unsuccessful_.erase(i);
+}
+
 void opd::check_password(std::uint64_t n, const std::string& stored, const std::string& password,
                          context& ctx) {
   ctx.offload({"login", n}, [stored, password](crypto::rng&) {
     auto ok = crypto::verify_password(password, stored);
     return std::any(ok && *ok);
   });
+}
+
+/// A fresh login the OPD may have taken before, now that its sessions are
+/// gone (a restart that lost its memory): one its book recorded, or, in a
+/// book that replaced a lost one, one signed too close to the restart to
+/// tell. Refused, never logged in again: a replayed login would open the
+/// session again and take its old records once more.
+std::optional<std::string> opd::replayed_login(const login& l) const {
+  if (!cfg_.check_replays)
+    return std::nullopt;
+  if (book_->logins.count(l.session))
+    return "login already used";
+  if (predates_book(l.time))
+    return "too close to the OPD's restart";
+  return std::nullopt;
 }
 
 void opd::prune_sessions(sim_time now) {
@@ -126,6 +189,9 @@ void opd::prune_sessions(sim_time now) {
       st.authenticated ? st.expires < now : !st.welcome.empty() && st.opened + cfg_.freshness < now;
     i = over ? sessions_.erase(i) : std::next(i);
   }
+  auto& seen = book_->logins; // a replay of these would be refused as stale anyway
+  for (auto i = seen.begin(); i != seen.end();)
+    i = sim_time(i->second) + cfg_.freshness < now ? seen.erase(i) : std::next(i);
 }
 
 void opd::finish_login(std::uint64_t n, bool password_ok, context& ctx) {
@@ -148,6 +214,7 @@ void opd::finish_login(std::uint64_t n, bool password_ok, context& ctx) {
     return answer_login(st, "account locked", ctx);
   }
   if (password_ok) {
+    forgive_login(st.peer);
     as.failures = 0;
     st.authenticated = true;
     st.expires = ctx.now() + cfg_.session_lifetime;

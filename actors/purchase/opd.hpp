@@ -12,13 +12,17 @@
 // stay in this core, decided one order at a time.
 //
 // What the OPD keeps on disk is its order book (stock, every decision, the
-// mail outbox): with `durable_orders` a restart that loses the OPD's memory
-// (sessions, logins, work in flight) finds the same book again, so stock is
-// never recreated and numbers go on. A book opened after the run began
-// (durable_orders off) cannot know the orders signed before it: they are
-// answered "unknown", never refused.
+// mail outbox, the logins a replay of which would still be fresh): with `durable_orders` a restart
+// that loses the OPD's memory (sessions, logins, work in flight) finds the same book again, so
+// stock is never recreated and numbers go on. A book opened at a restart that lost the one before
+// it (durable_orders off) cannot know the orders signed before it, nor, as a customer's clock may
+// run ahead by up to the freshness window, those signed within that window after it opened: they
+// are answered "unknown", never refused. Logins are replay-checked the same way: the book keeps the
+// logins it saw while they could be replayed, and a new book refuses those signed too close to its
+// opening.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -53,6 +57,10 @@ struct opd_config {
   sim_time session_lifetime = std::chrono::hours(1);
   int max_failures = 3; ///< wrong passwords before a lock; 0: never
   sim_time lock_time = std::chrono::seconds(60);
+  /// A sender with `sender_failures` new logins within `lock_time` that did
+  /// not log in is not heard until they age out (LoginThrottled).
+  bool limit_senders = true;
+  int sender_failures = 10;
   std::int64_t max_quantity = 1000;
   bool check_signatures = true; ///< verify the order's signature
   bool key_on_file = true;      ///< verify with the key on file, never one the order carries
@@ -63,6 +71,9 @@ struct opd_config {
   bool check_stock = true;      ///< never ship more than is in stock
   bool durable_orders = true;   ///< the order book survives a restart that loses memory
   bool answer_unknown = true;   ///< an order the book cannot know is "unknown", never refused
+  /// A book that replaced a lost one also cannot know what was signed within
+  /// `freshness` after it opened (a clock ahead): such orders are unknown, such logins refused.
+  bool skew_margin = true;
 };
 
 /// What the OPD decided for one order (customer, nonce).
@@ -80,8 +91,15 @@ struct order_book {
   std::map<std::string, std::int64_t> stock;
   std::map<std::pair<std::string, bytes>, order_decision> decisions; ///< (customer, nonce)
   std::uint64_t orders = 0;                                          ///< the last number given
+  /// Every login taken (session id -> its signed time) while a replay of it
+  /// would still be fresh: after a restart that lost the sessions, a replayed
+  /// login is refused, never logged in again.
+  std::map<bytes, std::int64_t> logins;
   /// When this book was opened (the OPD's first start with it); unset until then.
   std::optional<sim_time> opened;
+  /// It was opened at a restart that lost the book before it (durable_orders
+  /// off): it cannot know what was decided, nor which logins were taken, before.
+  bool replaced_lost = false;
   services::mail_client outbox;
 };
 
@@ -116,6 +134,7 @@ private:
     bytes session;
     bytes signed_order; ///< as received
     order o;
+    bool expired = false; ///< its session had expired: only a recorded decision answers it
   };
 
   // opd.cpp: logins and sessions
@@ -126,19 +145,33 @@ private:
   void answer_login(session_state& st, const std::string& reason, context& ctx);
   const customer_account* account(const std::string& id) const;
   session_state* find_session(const bytes& id, const packet& p, context& ctx);
+  /// Whether `from` is over its limit of logins that did not log in.
+  bool throttled(const std::string& from, context& ctx);
+  /// A new login from `from`, counted against its limit until it logs in.
+  void count_login(const std::string& from, sim_time now);
+  void forgive_login(const std::string& from);
+  /// Why a fresh login may be one the OPD already took (a replay), if so.
+  std::optional<std::string> replayed_login(const login& l) const;
   /// Forgets sessions that can no longer be used: expired ones, and refused
-  /// logins older than the freshness window (their login would be stale).
+  /// logins older than the freshness window (their login would be stale);
+  /// and the book's record of logins a replay of which would be stale.
   void prune_sessions(sim_time now);
 
   // opd_orders.cpp: orders, receipts, mail
   void on_order(const packet& p, context& ctx);
-  std::optional<std::string> order_refusal(const order& o, const session_state& st,
-                                           sim_time now) const;
+  std::optional<std::string> order_refusal(const order& o, const session_state& st) const;
+  order_decision* decision_for(const order& o);
+  /// A copy of this order is having its signature checked.
+  bool being_checked(const order& o) const;
+  void answer_repeat(order_decision& d, const arriving& a, context& ctx);
   void decide(std::uint64_t n, bool signature_ok, context& ctx);
+  void decide_expired(const arriving& a, context& ctx);
   std::string stock_refusal(const order& o) const;
-  bool signed_before_book(const order& o) const;
+  /// Whether what was signed at `signed_time` may predate this order book.
+  bool predates_book(std::int64_t signed_time) const;
   void record(arriving a, const std::string& outcome, const std::string& reason, context& ctx);
-  /// "opd#7", or "opd#7@2s" in a book opened 2s into the run: unique across restarts.
+  /// "opd#7", or "opd#7@2s" in a book that replaced a lost one 2s into the run: unique across
+  /// restarts.
   std::string mail_ref(std::uint64_t number, context& ctx) const;
   void send_receipt(const order_decision& d, context& ctx);
   void refuse_unrecorded(const arriving& a, const std::string& reason, context& ctx);
@@ -151,6 +184,8 @@ private:
   const directory& dir_;
   std::shared_ptr<order_book> book_;
   std::map<std::string, account_state> accounts_;
+  /// sender -> when its new logins that have not logged in arrived, within lock_time
+  std::map<std::string, std::deque<sim_time>> unsuccessful_;
   std::unordered_map<bytes, session_state, crypto::bytes_hash> sessions_;
   struct checking_login {
     bytes session;

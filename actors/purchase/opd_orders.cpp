@@ -57,19 +57,17 @@ void opd::on_order(const packet& p, context& ctx) {
   if (!o)
     return refuse_unrecorded(a, "malformed order: " + o.error().message(), ctx);
   a.o = std::move(*o);
-  if (auto why = order_refusal(a.o, *st, ctx.now()))
+  if (auto why = order_refusal(a.o, *st))
     return refuse_unrecorded(a, *why, ctx);
-  if (cfg_.check_nonces) {
-    auto d = book_->decisions.find({a.o.customer, a.o.nonce});
-    if (d != book_->decisions.end()) { // sent again: the recorded outcome, never a second decision
-      ctx.emit("OrderRepeated", {{"customer", a.o.customer},
-                                 {"order", short_id(a.o.nonce)},
-                                 {"number", std::to_string(d->second.content.number)}});
-      d->second.session = a.session;
-      send_receipt(d->second, ctx);
-      return;
-    }
-  }
+  // An expired session is still answered for an order already decided (a
+  // resend whose receipt was lost), once its signature holds: never with a
+  // refusal for an order that shipped.
+  a.expired = cfg_.check_sessions && st->expires < ctx.now();
+  auto* d = cfg_.check_nonces ? decision_for(a.o) : nullptr;
+  if (a.expired && !d && !(cfg_.check_nonces && being_checked(a.o)))
+    return refuse_unrecorded(a, "session expired", ctx);
+  if (d && !a.expired) // sent again: the recorded outcome, never a second decision
+    return answer_repeat(*d, a, ctx);
   if (!cfg_.check_signatures) {
     arriving_[++work_] = std::move(a);
     return decide(work_, true, ctx);
@@ -96,20 +94,44 @@ void opd::on_order(const packet& p, context& ctx) {
               [k = *key, b](crypto::rng&) { return std::any(k.verify(b.payload, b.signature)); });
 }
 
-/// Refusals that need no signature check and record nothing.
-std::optional<std::string> opd::order_refusal(const order& o, const session_state& st,
-                                              sim_time now) const {
+/// Refusals that need no signature check and record nothing. An expired
+/// session is not one of them: see on_order.
+std::optional<std::string> opd::order_refusal(const order& o, const session_state& st) const {
   if (!account(o.customer))
     return "unknown customer";
   if (cfg_.check_sessions && !st.authenticated)
     return "not logged in";
-  if (cfg_.check_sessions && st.expires < now)
-    return "session expired";
   if (cfg_.check_sessions && o.customer != st.customer)
     return "not this session's customer";
   if (cfg_.key_on_file && !o.carried_key.empty())
     return "carries a public key: only the key on file counts";
   return std::nullopt;
+}
+
+order_decision* opd::decision_for(const order& o) {
+  auto d = book_->decisions.find({o.customer, o.nonce});
+  return d == book_->decisions.end() ? nullptr : &d->second;
+}
+
+bool opd::being_checked(const order& o) const {
+  for (const auto& [n, a] : arriving_)
+    if (a.o.customer == o.customer && a.o.nonce == o.nonce)
+      return true;
+  return false;
+}
+
+/// An order already decided, sent again: the recorded receipt, to the
+/// session it came in this time (once signed), never a second decision.
+void opd::answer_repeat(order_decision& d, const arriving& a, context& ctx) {
+  std::vector<std::pair<std::string, std::string>> details = {
+    {"customer", a.o.customer},
+    {"order", short_id(a.o.nonce)},
+    {"number", std::to_string(d.content.number)}};
+  if (a.expired)
+    details.emplace_back("session", "expired");
+  ctx.emit("OrderRepeated", std::move(details));
+  d.session = a.session;
+  send_receipt(d, ctx);
 }
 
 void opd::decide(std::uint64_t n, bool signature_ok, context& ctx) {
@@ -120,19 +142,21 @@ void opd::decide(std::uint64_t n, bool signature_ok, context& ctx) {
   arriving_.erase(i);
   if (!signature_ok)
     return refuse_unrecorded(a, "bad signature", ctx);
-  if (cfg_.check_nonces && book_->decisions.count({a.o.customer, a.o.nonce})) {
-    ctx.emit("OrderRepeated", {{"customer", a.o.customer}, {"order", short_id(a.o.nonce)}});
-    return; // two copies checked at once: the first decided, its receipt answers both
+  if (auto* d = cfg_.check_nonces ? decision_for(a.o) : nullptr)
+    return answer_repeat(*d, a, ctx); // decided while this copy was checked, or long before
+  if (a.expired)
+    return decide_expired(a, ctx);
+  // Before staleness: an order that may have shipped from a lost book is
+  // never refused, however old.
+  if (cfg_.check_freshness && predates_book(a.o.time)) {
+    if (cfg_.answer_unknown)
+      return record(std::move(a), "unknown", "may have shipped before the order book was lost",
+                    ctx);
+    return record(std::move(a), "refused", "signed before the OPD started", ctx);
   }
   auto age = ctx.now() - sim_time(a.o.time);
   if (cfg_.check_freshness && (age > cfg_.freshness || age < -cfg_.freshness))
     return record(std::move(a), "refused", "stale timestamp", ctx);
-  if (cfg_.check_freshness && signed_before_book(a.o)) {
-    if (cfg_.answer_unknown)
-      return record(std::move(a), "unknown",
-                    "signed before this order book was opened: it may have shipped", ctx);
-    return record(std::move(a), "refused", "signed before the OPD started", ctx);
-  }
   if (a.o.quantity < 1 || a.o.quantity > cfg_.max_quantity)
     return record(std::move(a), "refused", "bad quantity", ctx);
   auto why = stock_refusal(a.o);
@@ -142,13 +166,30 @@ void opd::decide(std::uint64_t n, bool signature_ok, context& ctx) {
   record(std::move(a), "accepted", "", ctx);
 }
 
-/// A book opened after the run began replaced one that was lost (a restart
-/// without durable_orders): it cannot know the orders signed before, which
-/// may have shipped. At the run's first start nothing was decided yet, and
-/// a book found again on disk knows every decision.
-bool opd::signed_before_book(const order& o) const {
+/// An order in an expired session with no decision: a copy still being
+/// checked will answer it; else it is refused as any order in an expired
+/// session is.
+void opd::decide_expired(const arriving& a, context& ctx) {
+  if (being_checked(a.o))
+    return ctx.emit("OrderRepeated", {{"customer", a.o.customer},
+                                      {"order", short_id(a.o.nonce)},
+                                      {"session", "expired"},
+                                      {"decision", "pending"}});
+  refuse_unrecorded(a, "session expired", ctx);
+}
+
+/// A book that replaced a lost one (a restart without durable_orders) cannot
+/// know what was signed before it opened: orders that may have shipped,
+/// logins that may have been taken. Nor, with skew_margin, what was signed
+/// within the freshness window after: a clock ahead by less than the window
+/// signed those times before the restart. The run's first book has nothing
+/// before it, and a book found again on disk knows every decision and every
+/// login still fresh.
+bool opd::predates_book(std::int64_t signed_time) const {
   const auto& opened = book_->opened;
-  return opened && *opened > sim_time{} && sim_time(o.time) < *opened;
+  if (!book_->replaced_lost || !opened)
+    return false;
+  return sim_time(signed_time) < *opened + (cfg_.skew_margin ? cfg_.freshness : sim_time{});
 }
 
 std::string opd::stock_refusal(const order& o) const {
@@ -190,7 +231,7 @@ void opd::record(arriving a, const std::string& outcome, const std::string& reas
 
 std::string opd::mail_ref(std::uint64_t number, context& ctx) const {
   auto ref = ctx.self() + "#" + std::to_string(number);
-  if (book_->opened && *book_->opened > sim_time{})
+  if (book_->replaced_lost && book_->opened)
     ref += "@" + format_duration(*book_->opened);
   return ref;
 }

@@ -89,6 +89,8 @@ std::any parse_opd(const option_reader& o, const directory& dir) {
   c.session_lifetime = o.positive_duration("session_lifetime", std::chrono::hours(1));
   c.max_failures = static_cast<int>(o.integer_in("max_failures", 3, 0, 1000));
   c.lock_time = o.positive_duration("lock_time", std::chrono::seconds(60));
+  c.limit_senders = o.flag("limit_senders", true);
+  c.sender_failures = static_cast<int>(o.integer_in("sender_failures", 10, 1, 100000));
   c.max_quantity = o.integer_in("max_quantity", 1000, 1, 1000000000);
   auto cost = o.integer_in("password_cost", 16384, 1024, 1 << 20);
   if ((cost & (cost - 1)) != 0)
@@ -103,6 +105,7 @@ std::any parse_opd(const option_reader& o, const directory& dir) {
   c.check_stock = o.flag("check_stock", true);
   c.durable_orders = o.flag("durable_orders", true);
   c.answer_unknown = o.flag("answer_unknown", true);
+  c.skew_margin = o.flag("skew_margin", true);
   return out;
 }
 
@@ -111,8 +114,10 @@ std::any parse_opd(const option_reader& o, const directory& dir) {
 /// a crash, the one on disk if the orders are durable.
 std::shared_ptr<order_book> mount_book(const opd_options& in, const role_setup& s) {
   bool first_build = s.setup_rng != nullptr;
-  if (first_build || !in.cfg.durable_orders || !in.disk->book)
+  if (first_build || !in.cfg.durable_orders || !in.disk->book) {
     in.disk->book = std::make_shared<order_book>(in.cfg, *s.long_term_key, s.dir);
+    in.disk->book->replaced_lost = !first_build; // a new book at a rebuild: the old one is lost
+  }
   return in.disk->book;
 }
 
@@ -149,6 +154,9 @@ role_info opd_role() {
     {"session_lifetime", "duration", "1h", "how long a login lasts"},
     {"max_failures", "integer", "3", "wrong passwords in a row before the account locks; 0: never"},
     {"lock_time", "duration", "60s", "how long a locked account stays locked"},
+    {"sender_failures", "integer", "10",
+     "with limit_senders: new logins from one sender within lock_time that did not log in "
+     "before it is not heard"},
     {"max_quantity", "integer", "1000", "the largest quantity one order may ask for"},
     {"password_cost", "integer", "16384", "scrypt N (a power of two) for the stored hashes"},
     {"mail_timeout", "duration", "2s", "resend a mail the server has not acknowledged by then"},
@@ -163,7 +171,9 @@ role_info opd_role() {
      "recorded receipt"},
     {"check_sessions", "bool", "true", "an order must come in a logged-in session of its customer"},
     {"check_replays", "bool", "true",
-     "refuse a record whose sequence number does not move forward, and a stale login"},
+     "refuse a record whose sequence number does not move forward, a stale login, and a login "
+     "taken before (kept in the order book while fresh) or signed too close to a restart that "
+     "lost the book"},
     {"check_stock", "bool", "true", "never ship more than is in stock"},
     {"durable_orders", "bool", "true",
      "the order book (stock, every decision, the mail outbox) is on disk: a restart with state "
@@ -171,6 +181,13 @@ role_info opd_role() {
     {"answer_unknown", "bool", "true",
      "answer an order signed before the OPD's book was opened (one a lost book may have "
      "shipped) as unknown; off: refuse it"},
+    {"limit_senders", "bool", "true",
+     "drop, before opening it (LoginThrottled), a login from a sender with sender_failures new "
+     "logins within lock_time that did not log in: a flood costs no RSA decryption nor scrypt"},
+    {"skew_margin", "bool", "true",
+     "a book that replaced a lost one also counts as before it what was signed within freshness "
+     "after it opened (a clock ahead): such orders unknown, such logins refused; off: only what "
+     "was signed before it opened"},
   };
   r.parse = parse_opd;
   r.build = build_opd;

@@ -3,6 +3,8 @@
 // key (and then learns the session's keys and the password), the records it
 // reads only under a session key it learned, the signed order and receipt it
 // builds only with a key it holds.
+#include <limits>
+
 #include "actors/purchase/messages.hpp"
 #include "actors/purchase/register.hpp"
 #include "actors/services/session_schema.hpp"
@@ -64,6 +66,21 @@ payload_fields welcome_fields() {
           }};
 }
 
+/// An amount for a wire field of type T: one that does not fit is an error
+/// naming the field, never cut to fit (2^32 + 1 would otherwise order 1).
+template <class T>
+result<T> wire_amount(field_reader& r, const std::string& name) {
+  auto v = r.amount(name);
+  if (r.error())
+    return *r.error();
+  if (v < 0 || static_cast<std::uint64_t>(v) > std::numeric_limits<T>::max())
+    return crypto::make_error(crypto::errc::invalid_argument,
+                              "field " + name + " must be from 0 to " +
+                                std::to_string(std::numeric_limits<T>::max()) + ", not " +
+                                std::to_string(v));
+  return static_cast<T>(v);
+}
+
 /// A signed payload carried whole (`name`, as seen) or built from `name.*`
 /// and signed by `name.sign_with`.
 result<bytes> given_or_signed(const field_values& f, const term_store& t, const std::string& name,
@@ -75,6 +92,8 @@ result<bytes> given_or_signed(const field_values& f, const term_store& t, const 
   auto body = payload(r);
   if (r.error())
     return result<bytes>(*r.error());
+  if (!body)
+    return body;
   return sign_for_field(t, f, name + ".sign_with", body);
 }
 
@@ -101,9 +120,11 @@ payload_fields order_fields() {
             }
           },
           [](const field_values& f, const term_store& t) {
-            return given_or_signed(f, t, "order", [](field_reader& r) {
-              return encode(order{r.text("order.customer"), r.text("order.item"),
-                                  static_cast<std::uint32_t>(r.amount("order.quantity")),
+            return given_or_signed(f, t, "order", [](field_reader& r) -> result<bytes> {
+              auto quantity = wire_amount<std::uint32_t>(r, "order.quantity");
+              if (!quantity)
+                return quantity.error();
+              return encode(order{r.text("order.customer"), r.text("order.item"), *quantity,
                                   r.amount("order.time"), r.hex("order.nonce"),
                                   crypto::signature_scheme::rsa_pss, r.hex("order.carried_key")});
             });
@@ -132,9 +153,11 @@ payload_fields receipt_fields() {
       }
     },
     [](const field_values& f, const term_store& t) {
-      return given_or_signed(f, t, "receipt", [](field_reader& r) {
-        return encode(receipt{r.text("receipt.customer"), r.hex("receipt.order_digest"),
-                              static_cast<std::uint64_t>(r.amount("receipt.number")),
+      return given_or_signed(f, t, "receipt", [](field_reader& r) -> result<bytes> {
+        auto number = wire_amount<std::uint64_t>(r, "receipt.number");
+        if (!number)
+          return number.error();
+        return encode(receipt{r.text("receipt.customer"), r.hex("receipt.order_digest"), *number,
                               r.text("receipt.outcome"), r.text("receipt.reason")});
       });
     }};

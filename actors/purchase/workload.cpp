@@ -46,7 +46,7 @@ std::string workload(const workload_options& o) {
       << "}}\n";
   y << "expect:\n  - invariant: stock_never_negative\n  - invariant: order_processed_at_most_once\n"
     << "  - invariant: receipt_matches_order\n  - invariant: mail_matches_outcome\n"
-    << "  - invariant: no_unauthorised_order\n";
+    << "  - invariant: no_unauthorised_order\n  - invariant: login_accepted_once\n";
   if (o.placed) {
     y << "placement: {opd: n1, mail: n1";
     for (std::size_t i = 0; i < customers; ++i)

@@ -53,6 +53,24 @@ bool is_packet(const trace_record& rec, const std::string& kind) {
   return text_of(rec, "type") == "packet" && (kind.empty() || text_of(rec, "kind") == kind);
 }
 
+bool reached(const trace_record& packet) {
+  auto fate = text_of(packet, "fate");
+  if (!is_packet(packet) || fate.empty())
+    return false;
+  std::size_t from = 0;
+  while (from <= fate.size()) {
+    auto to = fate.find('+', from);
+    auto part = fate.substr(from, to == std::string::npos ? std::string::npos : to - from);
+    if (part != "delivered" && part != "delayed" && part != "duplicated" && part != "reordered" &&
+        part != "corrupted")
+      return false;
+    if (to == std::string::npos)
+      break;
+    from = to + 1;
+  }
+  return true;
+}
+
 bool sent_itself(const trace_record& packet) {
   return is_packet(packet) && !packet.contains("via");
 }

@@ -74,6 +74,9 @@ verdict fail_with(std::size_t n, const std::string& first);
 /// A packet record its named sender put on the wire itself — not one an
 /// attacker sent in its name (`via`).
 bool sent_itself(const trace_record& packet);
+/// Did the network hand this packet to its recipient (delivered, perhaps
+/// late, twice, reordered or garbled) — not dropped, cut off or intercepted?
+bool reached(const trace_record& packet);
 /// Is this a packet record of `kind` (any kind if empty)?
 bool is_packet(const trace_record& rec, const std::string& kind = {});
 

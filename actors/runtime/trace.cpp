@@ -36,12 +36,12 @@ struct to_json {
     r["kind"] = names[p.kind];
     r["bytes"] = p.bytes;
     r["digest"] = crypto::to_hex(crypto::bytes(p.digest.begin(), p.digest.end()));
+    if (p.via != 0)
+      r["via"] = names[p.via];
     if (p.undeliverable) {
       r["fate"] = "undeliverable";
       return r;
     }
-    if (p.via != 0)
-      r["via"] = names[p.via];
     r["fate"] = names[p.fate];
     if (p.by != 0)
       r["by"] = names[p.by];
@@ -143,6 +143,7 @@ void trace::packet_undeliverable(sim_time t, const packet& p) {
   e.from = intern(p.from);
   e.to = intern(p.to);
   e.kind = intern(p.kind);
+  e.via = intern(p.via);
   append(entry{t, std::move(e)});
 }
 

@@ -441,15 +441,60 @@ TEST_CASE("only_payer_resolves judges who asked from the network, not from the r
   // shop itself asked.
   CHECK(test::check_invariant(inv, {issued, shop_asked, packet_from("shop", false), abort("shop")})
           .held);
-  // The payer asked (its signed request named the key the tid was issued to).
+  // The payer asked: the client that made key k1 and accepted the tid, with
+  // a resolve the network saw it send itself.
   auto by_payer = event_record("bank", "PaymentAborted", {{"tid", "aa"},
                                                           {"reason", "resolved-without-payment"},
                                                           {"merchant", "shop"},
                                                           {"by", "k1"},
                                                           {"request", "ecommerce.resolve"}});
-  CHECK(test::check_invariant(inv, {issued, by_payer}).held);
+  auto accepted = event_record("alice", "SetupComplete", {{"tid", "aa"}, {"client_key", "k1"}});
+  auto alice_asked = event_record("alice", "ResolutionUsed", {{"tid", "aa"}});
+  auto resolve_from = [](bool via_attacker) {
+    trace_record r;
+    r["type"] = "packet";
+    r["from"] = "alice";
+    r["to"] = "bank";
+    r["kind"] = "ecommerce.resolve";
+    if (via_attacker)
+      r["via"] = "mallory";
+    return r;
+  };
+  CHECK(test::check_invariant(inv, {issued, accepted, alice_asked, resolve_from(false), by_payer})
+          .held);
+  // The key written in the request is not the payer asking (a bank with its
+  // signature checks off takes a forged one): this trace used to pass.
+  CHECK_FALSE(test::check_invariant(inv, {issued, accepted, by_payer}).held);
+  CHECK_FALSE(
+    test::check_invariant(inv, {issued, accepted, alice_asked, resolve_from(true), by_payer}).held);
   by_payer["details"]["by"] = "k2";
-  CHECK_FALSE(test::check_invariant(inv, {issued, by_payer}).held);
+  CHECK_FALSE(test::check_invariant(inv, {issued, accepted, alice_asked, resolve_from(false),
+                                          by_payer})
+                .held);
+}
+
+TEST_CASE("peer_authentication takes the merchant from the scenario and the key from the client",
+          "[ecommerce][invariants]") {
+  using test::event_record;
+  const auto& inv = test::invariant_named(invariants(), "peer_authentication");
+  std::map<std::string, observation> initial;
+  initial["alice"].texts["merchant"] = "shop";
+  std::map<std::string, observation> none;
+  auto check = [&](std::vector<trace_record> recs) {
+    return inv.check(run_facts{recs, initial, none}).held;
+  };
+  auto accepted = [](const std::string& named, const std::string& key) {
+    return event_record("alice", "SetupComplete",
+                        {{"tid", "aa"}, {"merchant", named}, {"client_key", key}});
+  };
+  auto shop_issued = event_record("shop", "TidIssued", {{"tid", "aa"}, {"client_key", "k1"}});
+  auto mall_issued = event_record("mall", "TidIssued", {{"tid", "aa"}, {"client_key", "k1"}});
+  CHECK(check({shop_issued, accepted("shop", "k1")}));
+  // alice shops at shop but accepted a tid mall issued, whose statement
+  // names mall: the old check (the merchant named) passed this.
+  CHECK_FALSE(check({mall_issued, accepted("mall", "k1")}));
+  // A tid shop issued to someone else's key.
+  CHECK_FALSE(check({shop_issued, accepted("shop", "k9")}));
 }
 
 TEST_CASE("outcome_agreement compares a client with its own merchant's record of the tid (H3 E1)",

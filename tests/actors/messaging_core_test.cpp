@@ -65,6 +65,26 @@ verdict check(const std::string& name, const std::vector<trace_record>& recs,
   return test::check_invariant(test::invariant_named(invariants(), name), recs, final_obs);
 }
 
+/// bob (+2) as the scenario built him, offline by its schedule throughout.
+const std::map<std::string, observation>& bob_as_built(std::int64_t queue_limit = 0,
+                                                       std::int64_t mailbox_limit = 0) {
+  static std::map<std::int64_t, std::map<std::string, observation>> cache;
+  auto& o = cache[queue_limit * 100000 + mailbox_limit];
+  o["bob"].texts["phone"] = "+2";
+  if (queue_limit)
+    o["relay"].numbers = {{"queue_limit", queue_limit}, {"mailbox_limit", mailbox_limit}};
+  return o;
+}
+
+const std::vector<outage> bob_offline = {{"bob", {sim_time{0}, std::nullopt}, false, false}};
+
+verdict check_offline(const std::string& name, const std::vector<trace_record>& recs,
+                      std::int64_t queue_limit = 0, std::int64_t mailbox_limit = 0) {
+  std::map<std::string, observation> none;
+  return test::invariant_named(invariants(), name)
+    .check(run_facts{recs, bob_as_built(queue_limit, mailbox_limit), none, &bob_offline});
+}
+
 } // namespace
 
 TEST_CASE("messaging wire formats round-trip and refuse truncation and trailing bytes",
@@ -210,10 +230,22 @@ TEST_CASE("the messaging invariants fail on traces that break them", "[messaging
   auto evicted = [](const char* msg) {
     return event_record("relay", "QueueEvicted", {{"msg", msg}, {"for", "+2"}});
   };
-  CHECK(check("queue_bound", {held("a", "1"), held("b", "2"), held("c", "3"), evicted("a")}).held);
-  CHECK_FALSE(check("queue_bound", {held("a", "1"), held("b", "2"), held("c", "3")}).held);
+  CHECK(check_offline("queue_bound", {held("a", "1"), held("b", "2"), held("c", "3"), evicted("a")})
+          .held);
+  CHECK_FALSE(check_offline("queue_bound", {held("a", "1"), held("b", "2"), held("c", "3")}).held);
   CHECK_FALSE(
-    check("queue_bound", {held("a", "1"), held("b", "2"), held("c", "3"), evicted("b")}).held);
+    check_offline("queue_bound", {held("a", "1"), held("b", "2"), held("c", "3"), evicted("b")})
+      .held);
+  // Offline by the schedule, not by the relay's word: a relay that says bob is
+  // online (it crashed when he went away and never learned) is still held to it.
+  auto held_online = [](const char* msg, const char* n) {
+    return event_record(
+      "relay", "MessageHeld",
+      {{"msg", msg}, {"for", "+2"}, {"held", n}, {"offline", "false"}, {"limit", "2"}});
+  };
+  CHECK_FALSE(check_offline("queue_bound",
+                            {held_online("a", "1"), held_online("b", "2"), held_online("c", "3")})
+                .held);
 }
 
 namespace {
@@ -516,14 +548,14 @@ TEST_CASE("queue_bound judges from the scenario's limits and the eviction policy
   std::map<std::string, observation> none, initial;
   initial["relay"].numbers = {{"queue_limit", 2}, {"mailbox_limit", 4}};
   auto with_initial = [&](const std::vector<trace_record>& recs) {
-    return inv.check(run_facts{recs, initial, none}).held;
+    return inv.check(run_facts{recs, initial, none}).held; // bob online
   };
   // A relay that says its limit is 5 is held to the scenario's 2.
   std::vector<trace_record> lying = {held("a", "+1", "1", "true", "5"),
                                      held("b", "+1", "2", "true", "5"),
                                      held("c", "+1", "3", "true", "5")};
-  CHECK(check("queue_bound", lying).held);
-  CHECK_FALSE(with_initial(lying));
+  CHECK(check_offline("queue_bound", lying).held);
+  CHECK_FALSE(check_offline("queue_bound", lying, 2, 4).held);
   // Online: at most mailbox_limit.
   std::vector<trace_record> online;
   for (auto m : {"a", "b", "c", "d", "e"})
@@ -533,12 +565,12 @@ TEST_CASE("queue_bound judges from the scenario's limits and the eviction policy
   // An eviction takes the oldest of the sender holding the most...
   std::vector<trace_record> unfair = {held("a", "+1", "1"), held("b", "+3", "2"),
                                       held("c", "+3", "3"), evicted("a")};
-  CHECK(check("queue_bound", unfair).held == false);
+  CHECK(check_offline("queue_bound", unfair).held == false);
   unfair.back() = evicted("b");
-  CHECK(check("queue_bound", unfair).held);
+  CHECK(check_offline("queue_bound", unfair).held);
   // ...and only from a queue over its limit.
   std::vector<trace_record> early = {held("a", "+1", "1"), evicted("a")};
-  CHECK_FALSE(check("queue_bound", early).held);
+  CHECK_FALSE(check_offline("queue_bound", early).held);
 }
 
 TEST_CASE("receipts_truthful holds a relay's passed-on receipt to what was shown",

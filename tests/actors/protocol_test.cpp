@@ -35,10 +35,26 @@ TEST_CASE("the echo protocol registers its invariant and transaction from its ow
   CHECK(r.is_outcome("PingsDone"));
   CHECK_FALSE(r.is_outcome("PingStarted"));
 
+  auto pong = [](bool via_attacker) {
+    trace_record r;
+    r["type"] = "packet";
+    r["from"] = "b";
+    r["to"] = "a";
+    r["kind"] = "echo.pong";
+    r["fate"] = "delivered";
+    if (via_attacker)
+      r["via"] = "mallory";
+    return r;
+  };
   std::vector<trace_record> complete = {
-    event_record("a", "PingStarted", {{"run", "1"}, {"count", "3"}}),
-    event_record("a", "PingsDone", {{"run", "1"}, {"round_trips", "3"}})};
+    event_record("a", "PingStarted", {{"run", "1"}, {"count", "3"}}), pong(false), pong(false),
+    pong(false), event_record("a", "PingsDone", {{"run", "1"}, {"round_trips", "3"}})};
   CHECK(check(*inv, complete).held);
+  // Two of the three pongs were an attacker's replays: a used to be believed.
+  std::vector<trace_record> replayed = {
+    event_record("a", "PingStarted", {{"run", "1"}, {"count", "3"}}), pong(false), pong(true),
+    pong(true), event_record("a", "PingsDone", {{"run", "1"}, {"round_trips", "3"}})};
+  CHECK_FALSE(check(*inv, replayed).held);
   std::vector<trace_record> short_run = {
     event_record("a", "PingStarted", {{"run", "1"}, {"count", "3"}}),
     event_record("a", "PingsDone", {{"run", "1"}, {"round_trips", "2"}})};

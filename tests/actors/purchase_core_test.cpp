@@ -2,13 +2,15 @@
 // end (RSA and DSA), the password never in the clear, the key on file and
 // its switch, repeats answered from the record and the nonce switch, the
 // order book across a restart, no signature for a session that never logged
-// in, receipts ignored by name, and the invariants on traces made to break
-// them.
+// in, receipts ignored by name, resends in an expired session, clocks ahead
+// of a restart, logins replayed after one, quantities never cut to fit, the
+// per-sender login limit, and the invariants on traces made to break them.
 #include <catch2/catch.hpp>
 
 #include "actors/purchase/customer.hpp"
 #include "actors/purchase/invariants.hpp"
 #include "actors/purchase/opd.hpp"
+#include "actors/purchase/register.hpp"
 #include "actors/services/mail_server.hpp"
 #include "crypto/counters.hpp"
 #include "crypto/envelope.hpp"
@@ -66,8 +68,10 @@ struct shop {
   /// The OPD crashed and comes back now with its memory lost: the book on
   /// its disk if `durable`, else a new one from the configured stock.
   void restart_opd(bool durable) {
-    if (!durable)
+    if (!durable) {
       book = std::make_shared<order_book>(config, h.long_term_key("opd"), h.dir);
+      book->replaced_lost = true;
+    }
     h.add("opd", std::make_unique<opd>(config, h.long_term_key("opd"), h.dir, book));
     auto r = crypto::rng::deterministic(9, "test.restart");
     context ctx("opd", h.now(), r);
@@ -408,9 +412,11 @@ TEST_CASE("the order book survives a restart that loses the OPD's memory; a new 
     REQUIRE(s.h.count("opd", "OrderAccepted") == 1);
     s.h.run(2s);
     s.restart_opd(durable);
-    s.h.command("alice", {"login", {}}, 2500ms); // her session went with the OPD's memory
-    s.h.command("bob", {"login", {}}, 4s);
-    s.order("bob", "book", 5s);
+    // Her session went with the OPD's memory. Logins wait out the freshness
+    // window after the restart: a new book refuses those signed within it.
+    s.h.command("alice", {"login", {}}, 40s);
+    s.h.command("bob", {"login", {}}, 41s);
+    s.order("bob", "book", 42s);
     s.h.run();
     auto bob = s.last("bob", "OrderFinished");
     auto alice = s.last("alice", "OrderFinished");
@@ -423,11 +429,12 @@ TEST_CASE("the order book survives a restart that loses the OPD's memory; a new 
       CHECK(bob["number"] == "2"); // numbers go on
     } else {
       CHECK(s.h.count("opd", "OrderAccepted") == 2); // the stock came back: sold twice
-      CHECK(s.last("opd", "OrderAccepted")["ref"] == "opd#2@2s");
+      CHECK(s.last("opd", "OrderAccepted")["ref"] == "opd#1@2s");
       CHECK(alice["outcome"] == "unknown"); // not refused: it shipped
       CHECK(s.h.count("opd", "OrderUnknown") == 1);
     }
     CHECK(s.h.count("opd", "OrderRefused") == (durable ? 1u : 0u));
+    CHECK(s.h.count("opd", "LoginRefused") == 0);
     auto recs = s.records();
     CHECK(check_with_stock("stock_never_negative", recs, 3).held == durable);
     CHECK(check("receipt_matches_order", recs).held);
@@ -445,12 +452,12 @@ struct own_session {
 };
 
 own_session open_session(shop& sh, const std::string& id, const std::string& password,
-                         crypto::rng& r) {
+                         crypto::rng& r, sim_time signed_at = {}) {
   login l{r.generate(services::session_id_size),
           r.generate(services::session_secret_size),
           id,
           password,
-          0,
+          signed_at.count(),
           r.generate(nonce_size)};
   auto sealed =
     crypto::seal(r, *sh.h.dir.public_key("opd"), encode(l).value(), byte_view(kind::login));
@@ -458,8 +465,12 @@ own_session open_session(shop& sh, const std::string& id, const std::string& pas
           packet{0, "mallory", "opd", kind::login, sealed.value(), {}}};
 }
 
-packet order_in(own_session& os, const std::string& customer, crypto::rng& r) {
-  order o{customer, "book", 1, 0, r.generate(nonce_size), crypto::signature_scheme::rsa_pss, {}};
+/// An order for one book in `os`, signed with no one's key (a junk signature).
+packet order_in(own_session& os, const std::string& customer, crypto::rng& r, bytes nonce = {},
+                std::int64_t time = 0) {
+  if (nonce.empty())
+    nonce = r.generate(nonce_size);
+  order o{customer, "book", 1, time, nonce, crypto::signature_scheme::rsa_pss, {}};
   auto payload = encode(o).value();
   auto blob = crypto::encode(signed_blob{payload, bytes(256, 1)}).value();
   return packet{0, "mallory", "opd", kind::order, os.s.seal(r, kind::order, blob).value(), {}};
@@ -561,4 +572,281 @@ TEST_CASE("a genuine receipt for another order is ignored by name; a forged one 
   CHECK(h.last("alice", "ReceiptIgnored")["reason"] == "order already finished");
   CHECK(h.count("alice", "OrderFinished") == 1);
   CHECK(h.count("alice", "ReceiptRejected") == 1);
+}
+
+TEST_CASE("a resend in an expired session gets the recorded receipt once its signature holds; "
+          "an undecided order there is refused",
+          "[purchase][session]") {
+  opd_config oc;
+  oc.session_lifetime = 2s;
+  shop s(oc, {{"alice", as("alice", "a")}});
+  int receipts = 0; // alice's first receipt is lost: she resends at 3 s, her session expired
+  s.h.on_wire = [&](packet& p) { return p.kind != kind::receipt || ++receipts > 1; };
+  auto r = crypto::rng::deterministic(13, "test.expired");
+  auto mallory = open_session(s, "alice", "a", r); // knows alice's password, not her key
+  s.h.inject(mallory.login, 0s);
+  s.order("alice", "book", 1s);
+  s.h.run(2500ms);
+  REQUIRE(s.h.count("opd", "OrderAccepted") == 1);
+  // In her expired session, a copy naming alice's decided order, badly signed:
+  // the signature is checked before the record answers, so no receipt.
+  auto nonce = s.book->decisions.begin()->first.second;
+  s.h.inject(order_in(mallory, "alice", r, nonce, 2'500'000'000), 2600ms);
+  s.h.run(2700ms);
+  CHECK(s.last("opd", "OrderRefused")["reason"] == "bad signature");
+  CHECK(s.h.count("opd", "OrderRepeated") == 0);
+  s.h.run();
+  CHECK(s.h.count("opd", "OrderRepeated") == 1);
+  CHECK(s.last("opd", "OrderRepeated")["session"] == "expired");
+  CHECK(s.last("alice", "OrderFinished")["outcome"] == "accepted");
+  CHECK(s.last("alice", "OrderFinished")["number"] == "1");
+  s.order("alice", "book", 10s); // never decided: refused, signed, recording nothing
+  s.h.run();
+  CHECK(s.last("alice", "OrderFinished")["outcome"] == "refused");
+  CHECK(s.last("alice", "OrderFinished")["reason"] == "session expired");
+  CHECK(s.h.count("opd", "OrderAccepted") == 1);
+  CHECK(check("receipt_matches_order", s.records()).held);
+}
+
+TEST_CASE("a resend in an expired session while a copy is still being checked is answered by "
+          "that copy",
+          "[purchase][session]") {
+  opd_config oc;
+  oc.session_lifetime = 2s;
+  shop s(oc, {});
+  auto r = crypto::rng::deterministic(16, "test.pending");
+  auto os = open_session(s, "alice", "a", r);
+  s.h.inject(os.login, 0s);
+  s.h.run();
+  REQUIRE(s.h.count("opd", "LoggedIn") == 1);
+  // alice's order, signed with her key on file, arrives twice: at 1 s, and
+  // again at 3 s once the session expired, before the first copy's check ends.
+  order o{
+    "alice", "book", 1, 1'000'000'000, r.generate(nonce_size), crypto::signature_scheme::rsa_pss,
+    {}};
+  auto payload = encode(o).value();
+  auto alice = crypto::signing_key(s.h.long_term_key("alice"));
+  auto blob = crypto::encode(signed_blob{payload, alice.sign(r, payload)}).value();
+  auto copy = [&] {
+    return packet{0, "mallory", "opd", kind::order, os.s.seal(r, kind::order, blob).value(), {}};
+  };
+  auto& core = s.h.core("opd");
+  context first("opd", 1s, r);
+  core.on_packet(copy(), first);
+  context second("opd", 3s, r);
+  core.on_packet(copy(), second);
+  REQUIRE(first.out().work.size() == 1);
+  REQUIRE(second.out().work.size() == 1); // checked too: a copy of it is pending
+  auto finish = [&](context& arrival, sim_time at) {
+    context done("opd", at, r);
+    const auto& w = arrival.out().work[0];
+    core.on_work_done(w.id, w.work(r), done);
+    return done.out();
+  };
+  auto late = finish(second, 3100ms); // its signature holds, no decision yet
+  REQUIRE(late.events.size() == 1);
+  CHECK(late.events[0].name == "OrderRepeated");
+  CHECK(late.events[0].detail("decision") == "pending");
+  CHECK(late.events[0].detail("session") == "expired");
+  CHECK(late.sends.empty());
+  auto early = finish(first, 3200ms); // the first copy decides; its receipt answers both
+  REQUIRE_FALSE(early.events.empty());
+  CHECK(early.events[0].name == "OrderAccepted");
+}
+
+TEST_CASE("a book that replaced a lost one counts what was signed within the freshness window "
+          "after it opened as before it; without the margin a clock ahead ships twice",
+          "[purchase][crash][freshness]") {
+  for (bool margin : {true, false}) {
+    INFO("skew_margin " << margin);
+    opd_config oc;
+    oc.skew_margin = margin;
+    auto c = as("alice", "a");
+    c.clock_offset = 20s; // ahead, inside the 30 s window
+    shop s(oc, {{"alice", c}});
+    int receipts = 0;
+    s.h.on_wire = [&](packet& p) { return p.kind != kind::receipt || ++receipts > 1; };
+    s.order("alice", "book", 1s);
+    s.h.run(2s);
+    REQUIRE(s.h.count("opd", "OrderAccepted") == 1);
+    s.restart_opd(false); // the book lost too: her times (21 s, 25 s) are after it opened
+    s.h.command("alice", {"login", {}}, 5s);
+    s.h.command("alice", {"login", {}}, 40s); // after the window
+    s.h.run();
+    auto recs = s.records();
+    CHECK(check("order_processed_at_most_once", recs).held == margin);
+    CHECK(check("receipt_matches_order", recs).held);
+    if (margin) {
+      CHECK(s.last("opd", "LoginRefused")["reason"] == "too close to the OPD's restart");
+      CHECK(s.h.count("opd", "OrderAccepted") == 1);
+      CHECK(s.last("alice", "OrderFinished")["outcome"] == "unknown");
+      CHECK(s.last("opd", "OrderUnknown")["reason"] ==
+            "may have shipped before the order book was lost");
+    } else {
+      CHECK(s.h.count("opd", "LoginRefused") == 0);
+      CHECK(s.h.count("opd", "OrderAccepted") == 2);
+      CHECK(s.last("alice", "OrderFinished")["outcome"] == "accepted");
+    }
+  }
+}
+
+TEST_CASE("an order that may have shipped from a lost book is answered unknown however old",
+          "[purchase][crash][freshness]") {
+  shop s({}, {{"alice", as("alice", "a")}});
+  int receipts = 0;
+  s.h.on_wire = [&](packet& p) { return p.kind != kind::receipt || ++receipts > 1; };
+  s.order("alice", "book", 1s);
+  s.h.run(2s);
+  s.restart_opd(false);
+  s.h.command("alice", {"login", {}}, 40s);
+  s.h.run(); // her resend at 63 s was signed at 1 s: stale, but it may have shipped
+  CHECK(s.h.count("opd", "OrderUnknown") == 1);
+  CHECK(s.h.count("opd", "OrderRefused") == 0);
+  CHECK(s.last("alice", "OrderFinished")["outcome"] == "unknown");
+}
+
+TEST_CASE("a login replayed after a restart that lost the sessions is refused: the book keeps "
+          "the logins while a replay would be fresh",
+          "[purchase][login][crash]") {
+  for (bool replays : {true, false}) {
+    INFO("check_replays " << replays);
+    opd_config oc;
+    oc.check_replays = replays;
+    shop s(oc, {{"alice", as("alice", "a")}});
+    s.order("alice", "book", 1s);
+    s.h.run(2s);
+    CHECK(s.book->logins.size() == (replays ? 1u : 0u));
+    s.restart_opd(true);
+    auto login = s.h.sent(kind::login).front();
+    s.h.inject(login, 10s); // signed at 0 s: inside the 30 s window
+    s.h.run();
+    CHECK(s.h.count("opd", "LoggedIn") == (replays ? 1u : 2u));
+    if (replays)
+      CHECK(s.last("opd", "LoginRefused")["reason"] == "login already used");
+    CHECK(check("login_accepted_once", s.records()).held == replays);
+  }
+  // Once a replay would be stale, the book forgets the login.
+  shop s({}, {{"alice", as("alice", "a")}});
+  s.h.run(1s);
+  REQUIRE(s.book->logins.size() == 1);
+  s.h.command("alice", {"login", {}}, 45s); // a new login prunes what is past the window
+  s.h.run();
+  CHECK(s.book->logins.size() == 1);
+  CHECK(s.h.count("opd", "LoggedIn") == 2);
+}
+
+TEST_CASE("quantities an order cannot carry are refused by name, never cut to fit",
+          "[purchase][quantity]") {
+  shop s({}, {{"alice", as("alice", "a")}});
+  s.order("alice", "book", 1s, "4294967296"); // 2^32: was cut to 4294967295
+  s.order("alice", "book", 2s, "4294967295"); // the most an order carries: the OPD refuses it
+  s.h.run();
+  CHECK(s.h.count("alice", "CommandRejected") == 1);
+  CHECK(s.last("alice", "CommandRejected")["reason"] ==
+        "quantity 4294967296 is more than an order carries (at most 4294967295)");
+  CHECK(s.h.count("alice", "OrderPlaced") == 1);
+  CHECK(s.last("alice", "OrderPlaced")["quantity"] == "4294967295");
+  CHECK(s.last("opd", "OrderRefused")["reason"] == "bad quantity");
+
+  // The attacker's schema: a field that does not fit is an error naming it.
+  knowledge known;
+  known.private_keys.emplace("bob", s.h.long_term_key("bob"));
+  auto r = crypto::rng::deterministic(14, "test.schema");
+  term_store t{known, s.h.dir, r};
+  const message_schema* order_schema = nullptr;
+  const message_schema* receipt_schema = nullptr;
+  auto all = schemas();
+  for (const auto& sc : all) {
+    order_schema = sc.kind == kind::order ? &sc : order_schema;
+    receipt_schema = sc.kind == kind::receipt ? &sc : receipt_schema;
+  }
+  REQUIRE(order_schema);
+  REQUIRE(receipt_schema);
+  field_values record = {{"session", crypto::to_hex(bytes(16, 0xb0))},
+                         {"seq", "1"},
+                         {"key", crypto::to_hex(bytes(32, 0x5f))},
+                         {"secret", ""},
+                         {"direction", ""}};
+  auto order_fields = [&](const std::string& quantity) {
+    auto f = record;
+    f.insert({{"order", ""},
+              {"order.customer", "bob"},
+              {"order.item", "book"},
+              {"order.quantity", quantity},
+              {"order.time", "0"},
+              {"order.nonce", crypto::to_hex(bytes(nonce_size, 1))},
+              {"order.carried_key", ""},
+              {"order.sign_with", "bob"}});
+    return f;
+  };
+  for (auto q : {"4294967297", "-1"}) {
+    INFO(q);
+    auto built = order_schema->build(order_fields(q), t);
+    REQUIRE_FALSE(built);
+    CHECK(built.error().detail ==
+          "field order.quantity must be from 0 to 4294967295, not " + std::string(q));
+  }
+  auto most = order_schema->build(order_fields("4294967295"), t);
+  REQUIRE(most);
+  known.learn_key(bytes(32, 0x5f));
+  CHECK(order_schema->read(*most, t).at("order.quantity") == "4294967295");
+  auto f = record;
+  f.insert({{"receipt", ""},
+            {"receipt.customer", "bob"},
+            {"receipt.order_digest", crypto::to_hex(bytes(32, 2))},
+            {"receipt.number", "-1"},
+            {"receipt.outcome", "accepted"},
+            {"receipt.reason", ""},
+            {"receipt.sign_with", "bob"}});
+  auto receipt_built = receipt_schema->build(f, t);
+  REQUIRE_FALSE(receipt_built);
+  CHECK(receipt_built.error().detail ==
+        "field receipt.number must be from 0 to 18446744073709551615, not -1");
+}
+
+TEST_CASE("a sender whose new logins did not log in is throttled before they cost RSA or "
+          "scrypt; one that logs in is taken off",
+          "[purchase][login][flood]") {
+  for (bool limit : {true, false}) {
+    INFO("limit_senders " << limit);
+    opd_config oc;
+    oc.limit_senders = limit;
+    oc.sender_failures = 3;
+    shop s(oc, {});
+    auto r = crypto::rng::deterministic(15, "test.flood");
+    // Logins that succeed are taken off: five in a row from one sender all get in.
+    for (int i = 0; i < 5; ++i)
+      s.h.inject(open_session(s, "alice", "a", r).login, i * 100ms);
+    s.h.run();
+    CHECK(s.h.count("opd", "LoggedIn") == 5);
+    auto before = crypto::counted_ops();
+    for (int i = 0; i < 5; ++i)
+      s.h.inject(open_session(s, "zoe" + std::to_string(i), "x", r, 1s).login, 1s);
+    s.h.run();
+    auto used = crypto::counted_ops() - before;
+    CHECK(s.h.count("opd", "LoginRefused") == (limit ? 3u : 5u));
+    CHECK(s.h.count("opd", "LoginThrottled") == (limit ? 2u : 0u));
+    CHECK(used.rsa_private == (limit ? 3u : 5u)); // an OAEP decryption per login heard
+    if (limit) {
+      CHECK(s.last("opd", "LoginThrottled")["from"] == "mallory");
+      CHECK(s.last("opd", "LoginThrottled")["unsuccessful"] == "3");
+      // After lock_time the failures age out: heard again.
+      s.h.inject(open_session(s, "alice", "a", r, 61s).login, 61s);
+      s.h.run();
+      CHECK(s.h.count("opd", "LoggedIn") == 6);
+    }
+  }
+}
+
+TEST_CASE("login_accepted_once breaks when an OPD logs one login in twice",
+          "[purchase][invariants]") {
+  auto opd_in = [](const std::string& session) {
+    return event_record("opd", "LoggedIn", {{"customer", "alice"}, {"session", session}});
+  };
+  auto alice_in = event_record("alice", "LoggedIn", {{"customer", "alice"}});
+  auto repeated = event_record("opd", "LoginRepeated", {{"customer", "alice"}});
+  // A login taken again after a restart: passed before (no check looked), fails now.
+  CHECK_FALSE(check("login_accepted_once", {opd_in("s1"), alice_in, opd_in("s1")}).held);
+  CHECK(
+    check("login_accepted_once", {opd_in("s1"), alice_in, repeated, opd_in("s2"), alice_in}).held);
 }

@@ -367,7 +367,10 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>> ch
     {"alice.carry_key=true", "replay-order"},
     {"mail.check_senders=false", "forged-shipping-mail"},
     {"opd.durable_orders=false", "crash-recreates-stock"},
-    {"opd.answer_unknown=false", "crash-refuses-shipped-order"}}},
+    {"opd.answer_unknown=false", "crash-refuses-shipped-order"},
+    {"opd.skew_margin=false", "clock-ahead-after-crash"},
+    {"opd.limit_senders=false", "login-flood"},
+    {"opd.check_replays=false", "login-replay-after-crash"}}},
 };
 
 TEST_CASE("the attack matrix's safe halves all hold with every check on", "[cli][attacks]") {

@@ -2,13 +2,17 @@
 // and — the proof it is worth running — finding, for each protocol, the hole
 // a switched-off check opens, shrinking it, and writing a reproducer that
 // `protobed run` fails the same way.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "scenarios/engine/checks.hpp"
 #include "scenarios/engine/director.hpp"
@@ -264,4 +268,241 @@ TEST_CASE("explore finds the twice-processed order when the OPD's replay checks 
           "[explore][finds]") {
   finds("purchase/rsa-order.yaml", {"opd.check_replays=false", "opd.check_nonces=false"},
         "order_processed_at_most_once", 400);
+}
+
+// ------------------------------------------------------------------------
+// Explore cannot pass by doing nothing: the runs must add up to the seeds
+// asked for, a worker that dies or a seed that hangs is a finding, a --time
+// that plays nothing fails, and each reproducer is replayed before it is
+// written. Worker trouble is made with the test hook (workers.hpp).
+
+namespace {
+
+struct explored {
+  explore_summary sum;
+  std::string dir;
+};
+
+explored explore_file(const std::string& rel, explore_options o,
+                      const std::vector<std::string>& sets = {}) {
+  std::vector<option_override> overrides;
+  for (const auto& s : sets)
+    overrides.push_back(*parse_override(s));
+  auto t = load_target(library(rel), overrides);
+  o.out_dir = temp_dir("books");
+  return {explore_target(t, o), o.out_dir};
+}
+
+explore_options seeds_over_jobs(std::uint64_t seeds, unsigned jobs, const std::string& hook) {
+  explore_options o;
+  o.seeds = seeds;
+  o.jobs = jobs;
+  o.test_hook = hook;
+  return o;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+/// The protobed binary beside this test's build directory.
+std::string protobed_binary() {
+#ifdef PROTOBED_BINARY
+  return PROTOBED_BINARY;
+#else
+  auto exe = std::filesystem::read_symlink("/proc/self/exe");
+  return (exe.parent_path().parent_path() / "bin" / "protobed").string();
+#endif
+}
+
+struct cli_result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+/// Runs `protobed explore ARGS` (with `env` before it, e.g. a test hook).
+cli_result explore_cli(const std::string& env, const std::string& args) {
+  auto bin = protobed_binary();
+  REQUIRE(std::filesystem::exists(bin));
+  auto base = temp_dir("cli");
+  auto command = env + " '" + bin + "' explore " + args + " >" + base + ".out 2>" + base + ".err";
+  int status = std::system(command.c_str());
+  cli_result r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(base + ".out"),
+               slurp(base + ".err")};
+  std::filesystem::remove(base + ".out");
+  std::filesystem::remove(base + ".err");
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("explore fails when its runs do not add up to the seeds asked for", "[explore][books]") {
+  auto all = explore_file("micropay/pay-ok.yaml", seeds_over_jobs(6, 2, ""));
+  CHECK(all.sum.runs == 6);
+  CHECK(all.sum.runs_problem().empty());
+  CHECK(all.sum.passed());
+
+  // A worker that leaves seeds out silently, in the middle of its share (3)
+  // and at its end (6): nothing broke, and still explore fails, naming them.
+  auto gaps = explore_file("micropay/pay-ok.yaml", seeds_over_jobs(6, 2, "skip@3,skip@6"));
+  INFO(gaps.sum.runs_problem());
+  CHECK(gaps.sum.failures.empty());
+  CHECK(gaps.sum.runs == 4);
+  CHECK(gaps.sum.unreported == 2);
+  CHECK(gaps.sum.unreported_seeds == std::vector<std::uint64_t>{3, 6});
+  CHECK(gaps.sum.runs_problem() ==
+        "4 of 6 seeds asked for were played; no report for 2 seed(s): 3, 6");
+  CHECK_FALSE(gaps.sum.passed());
+}
+
+TEST_CASE("a worker that exits during a seed is a crash of that seed, and explore goes on",
+          "[explore][workers]") {
+  for (unsigned jobs : {1u, 2u}) {
+    INFO(jobs << " job(s)");
+    auto r = explore_file("micropay/pay-ok.yaml", seeds_over_jobs(6, jobs, "exit@2,kill@3"));
+    REQUIRE(r.sum.failures.count("crash"));
+    const auto& f = r.sum.failures.at("crash");
+    CHECK(f.count == 2);
+    CHECK(f.seeds == std::vector<std::uint64_t>{2, 3});
+    CHECK(has(f.observed, "the worker exited with status 1 while playing the seed"));
+    // A new worker took the seeds after each crash: every seed has a report.
+    CHECK(r.sum.runs == 6);
+    CHECK(r.sum.last_seed == 6);
+    CHECK(r.sum.unreported == 0);
+    CHECK_FALSE(r.sum.passed());
+    // The reproducer of seed 2, replayed once, does not crash (the hook is
+    // not in the file): it says so, and so does the summary.
+    REQUIRE(std::filesystem::exists(f.reproducer));
+    CHECK_FALSE(f.reproduced);
+    CHECK(f.replay == "passed");
+    auto text = slurp(f.reproducer);
+    CHECK(has(text, "# Seed 2 failed: crash (observed: the worker exited with status 1"));
+    CHECK(has(text, "# NOT REPRODUCED: explore replayed this file once"));
+    std::filesystem::remove_all(r.dir);
+  }
+}
+
+TEST_CASE("a worker that exits between seeds is a finding, its seeds unreported",
+          "[explore][workers]") {
+  // The worker of seeds 1, 3, 5, 7 quits before 5; the one that takes over
+  // quits before 5 too, without playing anything, and is not started again.
+  auto r = explore_file("micropay/pay-ok.yaml", seeds_over_jobs(8, 2, "quit@5"));
+  REQUIRE(r.sum.failures.count("worker-died"));
+  const auto& f = r.sum.failures.at("worker-died");
+  CHECK(f.count == 2);
+  CHECK(f.seeds.empty());
+  CHECK(f.reproducer.empty());
+  CHECK(has(f.observed, "exited with status 0 between seeds, after seed 3"));
+  CHECK(r.sum.unreported_seeds == std::vector<std::uint64_t>{5, 7});
+  CHECK(r.sum.runs == 6);
+  CHECK_FALSE(r.sum.passed());
+  std::filesystem::remove_all(r.dir);
+}
+
+TEST_CASE("a seed that runs past the seed timeout is stopped, reported and written",
+          "[explore][watchdog]") {
+  auto o = seeds_over_jobs(6, 2, "hang@3"); // seed 3 sleeps 3 x the timeout
+  o.seed_timeout = std::chrono::seconds(2);
+  auto start = std::chrono::steady_clock::now();
+  auto r = explore_file("micropay/pay-ok.yaml", o);
+  auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE(r.sum.failures.count("timeout"));
+  const auto& f = r.sum.failures.at("timeout");
+  CHECK(f.seeds == std::vector<std::uint64_t>{3});
+  CHECK(has(f.observed, "longer than the seed timeout of 2s (wall time)"));
+  CHECK(r.sum.runs == 6); // it moved on: 5 played after seed 3 was stopped
+  CHECK(r.sum.unreported == 0);
+  CHECK(took < std::chrono::seconds(6)); // not waited out
+  REQUIRE(std::filesystem::exists(f.reproducer));
+  CHECK(has(slurp(f.reproducer), "# Seed 3 failed: timeout"));
+  CHECK_FALSE(f.reproduced); // the file itself does not hang
+  std::filesystem::remove_all(r.dir);
+}
+
+TEST_CASE("a --time that allows no run is refused; a --time run that plays none fails",
+          "[explore][time]") {
+  explore_options o;
+  o.time = std::chrono::milliseconds(500);
+  CHECK(options_problem(o) == "--time must be at least 1s (500ms may allow no run at all)");
+  o.time = std::chrono::seconds(1);
+  CHECK(options_problem(o).empty());
+  auto happy = library("micropay/pay-ok.yaml");
+  auto bad = explore_cli("", "'" + happy + "' --time 500ms");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "protobed explore: --time must be at least 1s (500ms may allow no run at "
+                   "all)\n");
+
+  // Every seed left out: the time passes, nothing broke, nothing ran.
+  o.jobs = 1;
+  o.test_hook = "skip@*";
+  auto r = explore_file("micropay/pay-ok.yaml", o);
+  CHECK(r.sum.failures.empty());
+  CHECK(r.sum.runs == 0);
+  CHECK(r.sum.runs_problem() == "no seed was played in the time given");
+  CHECK_FALSE(r.sum.passed());
+  auto none = explore_cli("PROTOBED_EXPLORE_TEST_HOOK='skip@*'", "'" + happy + "' --time 1s");
+  CHECK(none.exit_code == 1);
+  CHECK(has(none.out, "FAIL  runs: no seed was played in the time given"));
+}
+
+TEST_CASE("the command line reports worker trouble from the test hook and fails",
+          "[explore][workers]") {
+  auto dir = temp_dir("cli-hook");
+  auto r = explore_cli("PROTOBED_EXPLORE_TEST_HOOK='exit@2,skip@4'",
+                       "'" + library("micropay/pay-ok.yaml") + "' --seeds 4 --jobs 2 --out " + dir +
+                         " --report " + dir + ".json");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.out, "seeds     1..3 (3 of 4 runs, 2 jobs"));
+  CHECK(has(r.out, "FAIL  runs: 3 of 4 seeds asked for were played; no report for 1 seed(s): 4"));
+  CHECK(has(r.out, "FAIL  crash: 1 of 3 seeds (2)"));
+  CHECK(has(r.out, "NOT REPRODUCED: replayed once, the file passed"));
+  CHECK(has(r.out, "result    FAIL (2 kind(s) of failure)"));
+  auto doc = nlohmann::json::parse(slurp(dir + ".json"))[0];
+  CHECK(doc["asked"] == 4);
+  CHECK(doc["runs"] == 3);
+  CHECK(doc["unreported_seeds"] == nlohmann::json::array({4}));
+  CHECK(doc["runs_problem"] == "3 of 4 seeds asked for were played; no report for 1 seed(s): 4");
+  CHECK(doc["passed"] == false);
+  CHECK(doc["failures"][0]["name"] == "crash");
+  CHECK(doc["failures"][0]["reproduced"] == false);
+  CHECK(doc["failures"][0]["replay"] == "passed");
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(dir + ".json");
+}
+
+TEST_CASE("a reproducer is replayed once as run plays it before it is written",
+          "[explore][replay]") {
+  // Seed 120 of the e-commerce happy path charges twice with these checks off.
+  auto o = seeds_over_jobs(1, 1, "");
+  o.from = 120;
+  auto r = explore_file("ecommerce/happy-path.yaml", o,
+                        {"bank.unique_tids=false", "bank.check_otp=false"});
+  REQUIRE(r.sum.failures.count("charged_at_most_once"));
+  const auto& f = r.sum.failures.at("charged_at_most_once");
+  CHECK(f.reproduced);
+  CHECK(has(f.replay, "failed with charged_at_most_once"));
+  auto text = slurp(f.reproducer);
+  CHECK(has(text, "explore replayed it once: it fails with charged_at_most_once again"));
+  CHECK_FALSE(has(text, "NOT REPRODUCED"));
+
+  // The replay itself: the file fails; without its schedule it passes; a
+  // text that does not load is an invalid schedule.
+  auto again = replay_reproducer(text, f.reproducer, std::chrono::seconds(60));
+  CHECK(again.shows("charged_at_most_once"));
+  auto t = load_target(library("ecommerce/happy-path.yaml"));
+  auto clean = replay_reproducer(to_yaml(with_schedule(t, schedule{}, 120)), "clean.yaml",
+                                 std::chrono::seconds(60));
+  CHECK(clean.failures.empty());
+  CHECK(clean.describe() == "passed");
+  auto broken = replay_reproducer("scenario: [", "broken.yaml", std::chrono::seconds(60));
+  CHECK(broken.shows("invalid-schedule"));
+  std::filesystem::remove_all(r.dir);
 }
