@@ -412,14 +412,8 @@ TEST_CASE("only_payer_resolves judges who asked from the network, not from the r
   const auto& inv = test::invariant_named(invariants(), "only_payer_resolves");
   auto issued = event_record("shop", "TidIssued", {{"tid", "aa"}, {"client_key", "k1"}});
   auto packet_from = [](const std::string& from, bool via_attacker) {
-    trace_record r;
-    r["type"] = "packet";
-    r["from"] = from;
-    r["to"] = "bank";
-    r["kind"] = "ecommerce.merchant_resolve";
-    if (via_attacker)
-      r["via"] = "mallory";
-    return r;
+    return test::packet_record(from, "bank", "ecommerce.merchant_resolve",
+                               via_attacker ? "mallory" : "");
   };
   // The fingerprint inside the request is the payer's (copied from the claim):
   // the invariant used to accept this.
@@ -451,14 +445,7 @@ TEST_CASE("only_payer_resolves judges who asked from the network, not from the r
   auto accepted = event_record("alice", "SetupComplete", {{"tid", "aa"}, {"client_key", "k1"}});
   auto alice_asked = event_record("alice", "ResolutionUsed", {{"tid", "aa"}});
   auto resolve_from = [](bool via_attacker) {
-    trace_record r;
-    r["type"] = "packet";
-    r["from"] = "alice";
-    r["to"] = "bank";
-    r["kind"] = "ecommerce.resolve";
-    if (via_attacker)
-      r["via"] = "mallory";
-    return r;
+    return test::packet_record("alice", "bank", "ecommerce.resolve", via_attacker ? "mallory" : "");
   };
   CHECK(test::check_invariant(inv, {issued, accepted, alice_asked, resolve_from(false), by_payer})
           .held);

@@ -36,15 +36,7 @@ TEST_CASE("the echo protocol registers its invariant and transaction from its ow
   CHECK_FALSE(r.is_outcome("PingStarted"));
 
   auto pong = [](bool via_attacker) {
-    trace_record r;
-    r["type"] = "packet";
-    r["from"] = "b";
-    r["to"] = "a";
-    r["kind"] = "echo.pong";
-    r["fate"] = "delivered";
-    if (via_attacker)
-      r["via"] = "mallory";
-    return r;
+    return test::packet_record("b", "a", "echo.pong", via_attacker ? "mallory" : "");
   };
   std::vector<trace_record> complete = {
     event_record("a", "PingStarted", {{"run", "1"}, {"count", "3"}}), pong(false), pong(false),

@@ -27,6 +27,22 @@ inline trace_record event_record(const std::string& who, const std::string& name
   return r;
 }
 
+/// A packet record as the network writes it; `via`: the attacker that put it
+/// on the wire in `from`'s name.
+inline trace_record packet_record(const std::string& from, const std::string& to,
+                                  const std::string& kind, const std::string& via = "",
+                                  const std::string& fate = "delivered") {
+  trace_record r;
+  r["type"] = "packet";
+  r["from"] = from;
+  r["to"] = to;
+  r["kind"] = kind;
+  r["fate"] = fate;
+  if (!via.empty())
+    r["via"] = via;
+  return r;
+}
+
 /// `inv` over `recs`, with `final` as the participants' end state.
 inline verdict check_invariant(const invariant_info& inv, const std::vector<trace_record>& recs,
                                const std::map<std::string, observation>& final = {}) {
