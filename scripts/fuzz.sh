@@ -10,7 +10,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PROTOBED_FUZZ_BUILD:-$root/build-fuzz}
-targets="codec ecommerce messaging micropay purchase crypto scenario"
+targets="codec ecommerce ecommerce_stateful messaging micropay purchase crypto scenario"
 
 case "${1:-}" in
   --list) echo "$targets"; exit 0 ;;

@@ -17,6 +17,7 @@
 #include "actors/services/otp_provider.hpp"
 #include "crypto/password.hpp"
 #include "tests/actors/ecommerce_world.hpp"
+#include "tests/fuzz/ecommerce_stateful.hpp"
 
 namespace fs = std::filesystem;
 using namespace protobed;
@@ -53,6 +54,24 @@ void packets(const fs::path& out) {
   write(out / "crypto" / "public.der", key.public_key().to_der());
   auto pem = key.public_key().to_pem();
   write(out / "crypto" / "public.pem", std::vector<std::uint8_t>(pem.begin(), pem.end()));
+}
+
+/// For fuzz_ecommerce_stateful: every packet of the stateful world's own
+/// purchase (the same keys, so signatures and MACs hold), prefixed with each
+/// point of the purchase and its hop's index.
+void stateful_packets(const fs::path& out) {
+  auto w = fuzz::stateful_world();
+  w->h.run();
+  const auto& hops = fuzz::stateful_hops();
+  std::size_t n = 0;
+  for (std::size_t hop = 0; hop < hops.size(); ++hop)
+    for (const auto& p : w->h.sent(hops[hop].kind))
+      for (std::size_t at = 0; at < fuzz::stateful_prefixes().size(); ++at) {
+        std::vector<std::uint8_t> seed = {static_cast<std::uint8_t>(at),
+                                          static_cast<std::uint8_t>(hop)};
+        seed.insert(seed.end(), p.bytes.begin(), p.bytes.end());
+        write(out / "ecommerce_stateful" / ("seed." + std::to_string(++n)), seed);
+      }
 }
 
 /// A chat in which every messaging kind crosses the wire (bob is offline
@@ -193,6 +212,7 @@ int main(int argc, char** argv) {
   fs::path out = argv[1];
   fs::create_directories(out / "scenario");
   packets(out);
+  stateful_packets(out);
   messaging_packets(out);
   micropay_packets(out);
   purchase_packets(out);

@@ -17,6 +17,11 @@ crypto::rsa_private_key core_harness::long_term_key(const std::string& name) {
   return i->second;
 }
 
+void core_harness::use_key(const std::string& name, crypto::rsa_private_key key) {
+  dir.add_public_key(name, key.public_key());
+  keys_.insert_or_assign(name, std::move(key));
+}
+
 void core_harness::add(const std::string& name, std::unique_ptr<participant_core> c) {
   members_[name] =
     member{std::move(c),

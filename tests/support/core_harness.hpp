@@ -25,6 +25,8 @@ public:
 
   /// A long-term key for `name`, published in the directory (cached per name).
   crypto::rsa_private_key long_term_key(const std::string& name);
+  /// Gives `name` this key instead of a made one (fuzz targets: no keygen per input).
+  void use_key(const std::string& name, crypto::rsa_private_key key);
   void add(const std::string& name, std::unique_ptr<participant_core> core);
   participant_core& core(const std::string& name);
 
