@@ -68,7 +68,7 @@ namespace {
 /// pong is no round trip).
 verdict round_trips_complete(const run_facts& f) {
   std::map<std::pair<std::string, std::string>, std::string> wanted; // (who, run) -> count
-  std::map<std::string, std::int64_t> counted, answered;              // pinger -> round trips
+  std::map<std::string, std::int64_t> counted, answered;             // pinger -> round trips
   std::size_t runs = 0;
   for (const auto& rec : f.records) {
     if (is_packet(rec, pong_kind) && sent_itself(rec) && reached(rec))

@@ -189,8 +189,7 @@ void bank::record_and_reply(const packet& p, const payment_info& pm, const outco
   auto key = crypto::rsa_public_key::from_der(pm.session_key);
   bytes fp = key ? key->fingerprint() : bytes{};
   store_decision(pm.merchant, pm.tid, record{result, pm.amount, pm.nonce, fp, {}});
-  reply_outcome(p.from, kind::bank_reply, {pm.tid, pm.merchant, pm.amount, pm.nonce, result},
-                ctx);
+  reply_outcome(p.from, kind::bank_reply, {pm.tid, pm.merchant, pm.amount, pm.nonce, result}, ctx);
 }
 
 bank::record* bank::find_decision(const std::string& merchant, const bytes& tid) {

@@ -214,11 +214,12 @@ void client::on_setup_reply(const packet& p, context& ctx) {
   pu->tid = st->tid;
   pu->tid_statement = *blob;
   pu->amount = pu->amount_override.value_or(st->amount);
-  ctx.emit("SetupComplete", {{"purchase", std::to_string(pu->number)},
-                             {"tid", crypto::to_hex(pu->tid)},
-                             {"amount", std::to_string(st->amount)},
-                             {"merchant", st->merchant},
-                             {"client_key", crypto::to_hex(pu->session_key->public_key().fingerprint())}});
+  ctx.emit("SetupComplete",
+           {{"purchase", std::to_string(pu->number)},
+            {"tid", crypto::to_hex(pu->tid)},
+            {"amount", std::to_string(st->amount)},
+            {"merchant", st->merchant},
+            {"client_key", crypto::to_hex(pu->session_key->public_key().fingerprint())}});
   start_typing_when_ready(*pu, ctx);
 }
 

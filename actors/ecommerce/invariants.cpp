@@ -74,8 +74,8 @@ struct bank_decisions {
       if (is_event(rec, "PaymentCommitted"))
         last[{detail_of(rec, "payee"), detail_of(rec, "tid")}] = {i, "committed"};
       else if (is_event(rec, "PaymentAborted"))
-        last[{detail_of(rec, "merchant"), detail_of(rec, "tid")}] = {
-          i, "aborted: " + detail_of(rec, "reason")};
+        last[{detail_of(rec, "merchant"), detail_of(rec, "tid")}] = {i, "aborted: " +
+                                                                          detail_of(rec, "reason")};
     }
   }
   /// The later of the merchant's own decision and one for every merchant.

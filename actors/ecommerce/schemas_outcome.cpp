@@ -42,8 +42,8 @@ result<bytes> build_statement(const field_values& f, const term_store& t) {
     return r.error() ? result<bytes>(*r.error()) : result<bytes>(b);
   }
   auto result_of = outcome_of(r.text("outcome"));
-  outcome_statement st{r.hex("tid"), r.text("merchant"), r.amount("amount"),
-                       r.hex("statement_nonce"), {}};
+  outcome_statement st{
+    r.hex("tid"), r.text("merchant"), r.amount("amount"), r.hex("statement_nonce"), {}};
   if (r.error())
     return *r.error();
   if (!result_of)

@@ -25,7 +25,8 @@ std::map<std::string, sent_message> sent_messages(const run_facts& f) {
   for (const auto& rec : f.records)
     if (is_event(rec, "MessageSent")) {
       auto to = detail_of(rec, "to");
-      out[detail_of(rec, "msg")] = {who_of(rec), to, detail_of(rec, "text"), counts[{who_of(rec), to}]++};
+      out[detail_of(rec, "msg")] = {who_of(rec), to, detail_of(rec, "text"),
+                                    counts[{who_of(rec), to}]++};
     }
   return out;
 }
@@ -193,10 +194,10 @@ std::string notices_over_limit(const run_facts& f) {
 }
 
 /// At most the scenario's queue_limit held per recipient offline by the
-/// scenario's schedule (not by the relay's belief), at most its mailbox_limit per (sender, recipient)
-/// in any state, each message held once (a replay takes no room), every
-/// eviction from a queue over its limit, of the oldest message of the sender
-/// due, and at the end at most notice_limit eviction notices per recipient.
+/// scenario's schedule (not by the relay's belief), at most its mailbox_limit per (sender,
+/// recipient) in any state, each message held once (a replay takes no room), every eviction from a
+/// queue over its limit, of the oldest message of the sender due, and at the end at most
+/// notice_limit eviction notices per recipient.
 verdict queue_bound(const run_facts& f) {
   std::map<std::pair<std::string, std::string>, queue_view> queues; // (relay, recipient)
   std::map<std::string, std::set<std::string>> ever_held;           // relay -> msg ids
@@ -328,8 +329,9 @@ verdict receipts_truthful(const run_facts& f) {
     if (is_event(rec, "MessageDelivered")) {
       ++passed_on;
       if (!shown.count(detail_of(rec, "msg")))
-        return {false, who_of(rec) + " passed on " + detail_of(rec, "to") + "'s signed receipt for " +
-                         detail_of(rec, "msg") + ", which was never shown"};
+        return {false, who_of(rec) + " passed on " + detail_of(rec, "to") +
+                         "'s signed receipt for " + detail_of(rec, "msg") +
+                         ", which was never shown"};
     }
     if (!is_event(rec, "DeliveryConfirmed"))
       continue;

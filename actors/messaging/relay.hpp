@@ -164,9 +164,11 @@ private:
   void mark_accepted(const std::string& to, const held_message& m);
   /// Whether the sender already holds mailbox_limit for `to`, after an event.
   bool mailbox_full(const std::string& to, const held_message& m, context& ctx);
-  void hold(const std::string& to, held_message m, context& ctx);
   void on_receipt(const packet& p, context& ctx);
   void deliver_head(const std::string& phone, context& ctx);
+
+  // relay_mailbox.cpp: holding, eviction, notices
+  void hold(const std::string& to, held_message m, context& ctx);
   void trim(const std::string& phone, context& ctx);
   /// The queue index to evict: the oldest of the sender holding the most,
   /// on a tie of the one whose latest message arrived last (fair_eviction),
@@ -184,6 +186,8 @@ private:
   /// After the head's receipt: its session's runs before it are told and
   /// gone; the other runs it carried are marked told.
   void notices_told(mailbox& box, const held_message& head);
+
+  // relay.cpp: answers to senders
   void record_answer(const std::string& msg, const std::string& sender, const std::string& status,
                      bool held);
   /// Forgets a message's answer once it is no longer held nor its sender's latest.

@@ -1,5 +1,7 @@
 // The micropayment invariants, each read from the trace (what the peers and
-// the server did), never from what a participant remembers.
+// the server did), never from what a participant remembers; who owns a name
+// and how long a token lives from the scenario as loaded (docs/architecture.md,
+// "Ground truth").
 #include "actors/micropay/invariants.hpp"
 
 #include <map>
@@ -109,26 +111,43 @@ verdict no_unauthorised_payment(const run_facts& f) {
 }
 
 /// At the end, every reservation is settled, expired back, or still within
-/// its expiry.
+/// its expiry: the server's token lifetime as the scenario gave it, from
+/// when the server issued the token (never the expiry the server wrote: a
+/// server that held reservations longer than the scenario allows would vouch
+/// for itself).
 verdict reservations_resolved(const run_facts& f) {
-  std::map<std::string, std::pair<std::string, std::int64_t>> open; // token -> server, expires
-  std::int64_t end = 0;
+  struct reservation {
+    std::string server;
+    sim_time issued{};
+  };
+  std::map<std::string, reservation> open; // token ->
+  sim_time end{};
   std::size_t issued = 0;
   for (const auto& rec : f.records) {
-    end = std::max<std::int64_t>(end, rec.value("t", std::int64_t{0}));
+    end = std::max(end, time_of(rec));
     if (is_event(rec, "TokenIssued")) {
       ++issued;
-      open[detail_of(rec, "token")] = {who_of(rec), std::stoll(detail_of(rec, "expires"))};
+      open[detail_of(rec, "token")] = {who_of(rec), time_of(rec)};
     } else if (is_event(rec, "TokenSettled") || is_event(rec, "ReservationExpired")) {
       open.erase(detail_of(rec, "token"));
     }
   }
   // A server that is down at the end cannot have returned anything yet.
   auto down = down_at_end(f.records);
-  for (const auto& [token, at] : open)
-    if (at.second < end && !down.count(at.first))
-      return {false, "token " + token + " expired at " + std::to_string(at.second / 1000000) +
-                       " ms but its reservation was neither settled nor returned"};
+  for (const auto& [token, r] : open) {
+    if (down.count(r.server))
+      continue;
+    auto lifetime = scenario_number(f, r.server, "token_lifetime_ns");
+    if (!lifetime)
+      return {false, "token " + token + " is still reserved, and the scenario gives " + r.server +
+                       " no token lifetime to hold it to"};
+    auto deadline = r.issued + sim_time(*lifetime);
+    if (deadline < end)
+      return {false, "token " + token + " expired at " +
+                       std::to_string(deadline.count() / 1000000) +
+                       " ms (the scenario's token lifetime) but its reservation was neither "
+                       "settled nor returned"};
+  }
   return {true, std::to_string(issued) + " reservation(s): " + std::to_string(open.size()) +
                   " still within expiry, the rest settled or returned"};
 }
@@ -157,16 +176,47 @@ verdict received_as_issued(const run_facts& f) {
   return {true, std::to_string(shown) + " payment(s) shown, each as the server issued it"};
 }
 
+/// The participant that owns user name `name` at `server`, by the scenario
+/// as loaded: the owner its accounts list gives it (the server's
+/// "owner.<name>"), else the one participant configured to call itself
+/// `name` there (a peer's "user" and "server"). Empty when the scenario
+/// gives the name to no one, or to more than one participant. Never who
+/// registered it, nor the name a peer calls itself.
+std::string scenario_owner(const run_facts& f, const std::string& server, const std::string& name) {
+  if (auto listed = scenario_text(f, server, "owner." + name))
+    return *listed;
+  std::string found;
+  for (const auto& [who, o] : f.initial) {
+    if (scenario_text(f, who, "user") != name || scenario_text(f, who, "server") != server)
+      continue;
+    if (!found.empty())
+      return {}; // two participants claim it: the scenario gives it to neither
+    found = who;
+  }
+  return found;
+}
+
+/// The scenario's owner of `name` at the server `peer` was configured with.
+std::string owner_seen_by(const run_facts& f, const std::string& peer, const std::string& name) {
+  auto server = scenario_text(f, peer, "server");
+  return server ? scenario_owner(f, *server, name) : std::string{};
+}
+
 /// Every payment a payee showed as received was settled to it before: a
-/// TokenSettled earlier in the trace for the same token, to this payee, of
-/// this amount. (A payment shown and then never settled is money the payee
-/// was told it has and does not.)
+/// TokenSettled earlier in the trace for the same token, of this amount, to
+/// the account the scenario gives the participant that showed it (never the
+/// name that participant calls itself). (A payment shown and then never
+/// settled is money the payee was told it has and does not.)
 verdict received_after_settlement(const run_facts& f) {
-  std::map<std::string, std::pair<std::string, std::string>> settled; // token -> payee, amount
+  struct settlement {
+    std::string server, payee, amount;
+  };
+  std::map<std::string, settlement> settled; // token ->
   std::size_t shown = 0;
   for (const auto& rec : f.records) {
     if (is_event(rec, "TokenSettled"))
-      settled[detail_of(rec, "token")] = {detail_of(rec, "payee"), detail_of(rec, "amount")};
+      settled[detail_of(rec, "token")] = {who_of(rec), detail_of(rec, "payee"),
+                                          detail_of(rec, "amount")};
     if (!is_event(rec, "PaymentReceived"))
       continue;
     ++shown;
@@ -175,29 +225,43 @@ verdict received_after_settlement(const run_facts& f) {
     if (s == settled.end())
       return {false, text + " before the server settled token " + detail_of(rec, "token"),
               events_where(f.records, "PaymentReceived", "token", detail_of(rec, "token"))};
-    if (s->second != std::make_pair(detail_of(rec, "user"), detail_of(rec, "amount")))
+    auto owner = scenario_owner(f, s->second.server, s->second.payee);
+    if (owner != who_of(rec) || s->second.amount != detail_of(rec, "amount"))
       return {false,
-              text + ", but the server settled " + s->second.second + " to " + s->second.first};
+              text + ", but the server settled " + s->second.amount + " to " + s->second.payee +
+                ", " +
+                (owner.empty() ? "an account the scenario gives no one"
+                               : owner + "'s account by the scenario"),
+              events_where(f.records, "TokenSettled", "token", detail_of(rec, "token"))};
   }
-  return {true, std::to_string(shown) + " payment(s) shown, each after it settled"};
+  return {true, std::to_string(shown) + " payment(s) shown, each after it settled to its owner"};
 }
 
-/// Every chat line shown came from the peer it names, to this peer, with
-/// that text.
+/// Every chat line shown came from the participant that owns the name it is
+/// shown from, to the participant that owns the name it was sent to (both by
+/// the scenario), with that text. The sender is the participant that
+/// recorded the ChatSent, never the name it calls itself.
 verdict chat_authentic(const run_facts& f) {
-  std::map<payment_key, int> sent; // from, to, text
+  using chat_key = std::tuple<std::string, std::string, std::string>; // sender, recipient, text
+  std::map<chat_key, int> sent;                                       // participants, text
   std::size_t shown = 0;
   for (const auto& rec : f.records) {
     if (is_event(rec, "ChatSent"))
-      ++sent[{detail_of(rec, "user"), detail_of(rec, "to"), detail_of(rec, "text")}];
+      ++sent[{who_of(rec), owner_seen_by(f, who_of(rec), detail_of(rec, "to")),
+              detail_of(rec, "text")}];
     if (!is_event(rec, "ChatShown"))
       continue;
     ++shown;
-    if (sent[{detail_of(rec, "from"), detail_of(rec, "user"), detail_of(rec, "text")}]-- <= 0)
-      return {false, who_of(rec) + " showed \"" + detail_of(rec, "text") + "\" as from " +
-                       detail_of(rec, "from") + ", who never sent it"};
+    auto named = detail_of(rec, "from");
+    auto from = owner_seen_by(f, who_of(rec), named);
+    auto text = who_of(rec) + " showed \"" + detail_of(rec, "text") + "\" as from " + named;
+    if (from.empty())
+      return {false, text + ", a name the scenario gives no one"};
+    if (sent[{from, who_of(rec), detail_of(rec, "text")}]-- <= 0)
+      return {false, text + " (" + from + " by the scenario), who never sent it to " + who_of(rec),
+              events_where(f.records, "ChatShown", "text", detail_of(rec, "text"))};
   }
-  return {true, std::to_string(shown) + " chat line(s) shown, each as sent"};
+  return {true, std::to_string(shown) + " chat line(s) shown, each as its sender sent it"};
 }
 
 /// Liveness: every payment a payer asked for ends (PaymentFinished: settled,
@@ -225,7 +289,8 @@ verdict payments_complete(const run_facts& f) {
       first = payer + "'s payment " + id + " never finished";
   if (unfinished > 0)
     return fail_with(unfinished, first);
-  return {true, std::to_string(asked) + " payment(s) asked for, each finished (or lost with its payer)"};
+  return {true,
+          std::to_string(asked) + " payment(s) asked for, each finished (or lost with its payer)"};
 }
 
 } // namespace
@@ -237,18 +302,22 @@ std::vector<invariant_info> invariants() {
      "every settlement moves a positive amount its payer asked for, as itself",
      no_unauthorised_payment},
     {"reservations_resolved",
-     "at the end every reservation is settled, returned at expiry, or still within its expiry",
+     "at the end every reservation is settled, returned at expiry, or still within the token "
+     "lifetime the scenario gave its server",
      reservations_resolved},
     {"received_as_issued", "every payment a payee shows matches a token the server issued",
      received_as_issued},
     {"received_after_settlement",
-     "every payment a payee shows was settled to it, for that amount, before it was shown",
+     "every payment a payee shows was settled, for that amount, to the account the scenario gives "
+     "it, before it was shown",
      received_after_settlement},
     {"payments_complete",
      "every payment a payer asked for finishes (liveness), unless the payer lost it in a crash "
      "or is down at the end",
      payments_complete},
-    {"chat_authentic", "every chat line shown came from the peer it names, with that text",
+    {"chat_authentic",
+     "every chat line shown came, with that text, from the participant the scenario gives the "
+     "name it shows, to the one it was sent to",
      chat_authentic},
   };
 }

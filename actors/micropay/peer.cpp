@@ -219,6 +219,10 @@ observation peer::observe() const {
   o.numbers["payments_shown"] = static_cast<std::int64_t>(shown_tokens_.size());
   o.numbers["pending_requests"] = static_cast<std::int64_t>(requests_.size());
   o.texts["logged_in"] = card_.empty() ? "false" : "true";
+  // From the scenario: which name it calls itself at which server (who owns
+  // a name the server does not list, for the invariants).
+  o.texts["user"] = cfg_.user;
+  o.texts["server"] = cfg_.server;
   return o;
 }
 

@@ -316,6 +316,8 @@ observation server::observe() const {
   o.numbers["reservations"] = static_cast<std::int64_t>(reserved_.size());
   o.numbers["settled"] = static_cast<std::int64_t>(settled_.size());
   o.numbers["logged_in"] = logged_in;
+  // From the scenario: how long a reservation may stay open (reservations_resolved).
+  o.numbers["token_lifetime_ns"] = cfg_.token_lifetime.count();
   return o;
 }
 

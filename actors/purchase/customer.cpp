@@ -179,6 +179,7 @@ void customer::finish_order(const std::string& outcome, const std::string& numbe
    : outcome == "unknown" ? unknown_
                           : failed_) += 1;
   std::vector<std::pair<std::string, std::string>> d{{"customer", login_id_},
+                                                     {"opd", cfg_.opd},
                                                      {"purchase", current_->purchase},
                                                      {"order", short_id(current_->nonce)},
                                                      {"outcome", outcome},

@@ -62,112 +62,178 @@ verdict order_processed_at_most_once(const run_facts& f) {
   return {true, std::to_string(seen.size()) + " order(s) accepted, each once"};
 }
 
-using decision_key = std::tuple<std::string, std::string, std::string>; // customer, order, number
-using order_key = std::pair<std::string, std::string>;                  // customer, order
+/// A decision as keyed by who made it: OPD, customer, order, number.
+using decision_key = std::tuple<std::string, std::string, std::string, std::string>;
+using order_key = std::tuple<std::string, std::string, std::string>; // OPD, customer, order
 
-/// Every outcome a customer took from a receipt is the one the OPD decided
-/// for that order, under that number; and no customer took "refused" for an
-/// order the OPD accepted under any number (an OPD that lost its book and
-/// refused the order again would otherwise match its own second decision).
+/// Every outcome a customer took from a receipt is the one its OPD (the one
+/// it ordered from) decided for that order, under that number; and no
+/// customer took "refused" for an order that OPD accepted under any number
+/// (an OPD that lost its book and refused the order again would otherwise
+/// match its own second decision). Another OPD's decisions (a copy of the
+/// order sent there) are not this one's.
 verdict receipt_matches_order(const run_facts& f) {
   std::set<order_key> accepted;
   for (const auto& rec : f.records)
     if (is_event(rec, "OrderAccepted"))
-      accepted.insert({detail_of(rec, "customer"), detail_of(rec, "order")});
+      accepted.insert({who_of(rec), detail_of(rec, "customer"), detail_of(rec, "order")});
   std::map<decision_key, std::string> decided; // -> accepted | refused | unknown
   std::size_t finished = 0;
   for (const auto& rec : f.records) {
     if (is_event(rec, "OrderAccepted") || is_event(rec, "OrderRefused") ||
         is_event(rec, "OrderUnknown"))
-      decided[{detail_of(rec, "customer"), detail_of(rec, "order"), detail_of(rec, "number")}] =
-        is_event(rec, "OrderAccepted")  ? "accepted"
-        : is_event(rec, "OrderRefused") ? "refused"
-                                        : "unknown";
+      decided[{who_of(rec), detail_of(rec, "customer"), detail_of(rec, "order"),
+               detail_of(rec, "number")}] = is_event(rec, "OrderAccepted")  ? "accepted"
+                                            : is_event(rec, "OrderRefused") ? "refused"
+                                                                            : "unknown";
     if (!is_event(rec, "OrderFinished") || detail_of(rec, "outcome") == "failed")
       continue;
     ++finished;
-    decision_key k{detail_of(rec, "customer"), detail_of(rec, "order"), detail_of(rec, "number")};
+    auto opd = detail_of(rec, "opd");
+    decision_key k{opd, detail_of(rec, "customer"), detail_of(rec, "order"),
+                   detail_of(rec, "number")};
     auto i = decided.find(k);
     auto text = who_of(rec) + " took order " + detail_of(rec, "order") + " as " +
                 detail_of(rec, "outcome") + " (number " + detail_of(rec, "number") + ")";
     if (i == decided.end())
-      return {false, text + ", which the OPD never decided"};
+      return {false, text + ", which " + (opd.empty() ? "its OPD" : opd) + " never decided"};
     if (i->second != detail_of(rec, "outcome"))
-      return {false, text + ", but the OPD " + i->second + " it"};
+      return {false, text + ", but " + opd + " " + i->second + " it"};
     if (i->second == "refused" &&
-        accepted.count({detail_of(rec, "customer"), detail_of(rec, "order")}))
-      return {false, text + ", but the OPD had accepted it (it shipped)",
+        accepted.count({opd, detail_of(rec, "customer"), detail_of(rec, "order")}))
+      return {false, text + ", but " + opd + " had accepted it (it shipped)",
               events_where(f.records, "OrderAccepted", "order", detail_of(rec, "order"))};
   }
-  return {true, std::to_string(finished) + " receipt(s) taken, each as the OPD decided"};
+  return {true, std::to_string(finished) + " receipt(s) taken, each as its OPD decided"};
 }
 
-/// Each accepted order has exactly one "order shipped" mail in its
-/// customer's mailbox, or a MailFailed naming it (by the reference its
-/// OrderAccepted gives; no two accepted orders share one); no such mail
-/// exists for anything else. Orders whose OPD later lost its state are not required
-/// to have one (the queued mail went with it), nor those of an OPD that is
-/// down at the end.
+/// Who wrote each packet, by the network's record: the named sender of the
+/// earliest packet with the same bytes (digest) that its sender put on the
+/// wire itself — a copy an attacker forwarded, delayed or replayed is still
+/// its author's — and, for bytes nobody sent itself, whoever put this copy
+/// on the wire (`via`).
+class packet_authors {
+public:
+  explicit packet_authors(const std::vector<trace_record>& records) {
+    for (const auto& rec : records) {
+      if (!is_packet(rec) || !rec.contains("id") || !rec["id"].is_number())
+        continue;
+      auto digest = text_of(rec, "digest");
+      if (sent_itself(rec) && !digest.empty())
+        first_sent_.try_emplace(digest, text_of(rec, "from"));
+      auto via = text_of(rec, "via");
+      on_wire_[std::to_string(rec["id"].get<std::uint64_t>())] = {
+        digest, via.empty() ? text_of(rec, "from") : via};
+    }
+  }
+  /// The author of packet `id`; empty if the trace has no such packet.
+  std::string of(const std::string& id) const {
+    auto p = on_wire_.find(id);
+    if (p == on_wire_.end())
+      return {};
+    auto first = p->second.first.empty() ? first_sent_.end() : first_sent_.find(p->second.first);
+    return first != first_sent_.end() ? first->second : p->second.second;
+  }
+
+private:
+  std::map<std::string, std::string> first_sent_;                      // digest -> sender
+  std::map<std::string, std::pair<std::string, std::string>> on_wire_; // id -> digest, sender
+};
+
+/// Is `who` an OPD by the scenario (it was given a mail server to mail through)?
+bool is_opd(const run_facts& f, const std::string& who) {
+  return scenario_text(f, who, "mail_server").has_value();
+}
+
+/// One accepted order, as its OPD recorded it.
+struct shipped_order {
+  std::string opd, customer;
+  sim_time at{};
+  int delivered = 0; ///< "order shipped" mails its OPD wrote that reached the mailbox
+};
+
+/// Each accepted order has exactly one "order shipped" mail that its OPD
+/// wrote (the author of the submission the mail server delivered, by the
+/// network's record) in the mailbox the scenario gives its customer
+/// ("email.<customer>" at that OPD), or a MailFailed of that OPD's naming it
+/// (by the reference its OrderAccepted gives; no two accepted orders share
+/// one). No OPD mails one for anything else, and no such mail is shown in
+/// the name of someone who did not write it. A stranger's mail in its own
+/// name is not the OPD's and counts for nothing. Orders whose OPD later lost
+/// its state are not required to have one (the queued mail went with it),
+/// nor those of an OPD that is down at the end.
 verdict mail_matches_outcome(const run_facts& f) {
-  std::map<std::string, std::string> accepted; // ref -> email
-  std::map<std::string, std::int64_t> accepted_at;
-  std::map<std::string, std::string> accepted_by; // ref -> OPD
-  std::map<std::string, int> delivered;
-  std::set<std::string> failed;
-  std::map<std::string, std::int64_t> lost_at; // OPD -> when it restarted with nothing
+  std::map<std::string, shipped_order> accepted;        // ref ->
+  std::set<std::pair<std::string, std::string>> failed; // (OPD, ref): its own MailFailed
+  std::map<std::string, sim_time> lost_at;              // OPD -> when it restarted with nothing
+  packet_authors authors(f.records);
+  std::size_t delivered = 0;
   for (const auto& rec : f.records) {
-    auto t = rec.value("t", std::int64_t{0});
     if (is_event(rec, "OrderAccepted")) {
       auto ref = detail_of(rec, "ref");
       if (accepted.count(ref))
         return {false, who_of(rec) + " gave the reference " + ref + " to two accepted orders",
                 events_where(f.records, "OrderAccepted", "ref", ref)};
-      accepted[ref] = detail_of(rec, "email");
-      accepted_at[ref] = t;
-      accepted_by[ref] = who_of(rec);
+      accepted[ref] = {who_of(rec), detail_of(rec, "customer"), time_of(rec)};
     } else if (is_event(rec, "MailDelivered") && detail_of(rec, "subject") == "order shipped") {
       auto ref = detail_of(rec, "ref");
-      ++delivered[ref];
+      auto to = detail_of(rec, "to");
+      auto author = authors.of(detail_of(rec, "packet"));
+      auto where = "\"order shipped\" (" + ref + ") in " + to + "'s mailbox";
+      auto evidence = events_where(f.records, "MailDelivered", "ref", ref);
+      if (author != detail_of(rec, "from"))
+        return {false,
+                where + " as from " + detail_of(rec, "from") + ", who never sent it" +
+                  (author.empty() ? "" : " (" + author + " wrote it)"),
+                evidence};
       auto i = accepted.find(ref);
-      if (i == accepted.end())
-        return {false, "\"order shipped\" (" + ref + ") in " + detail_of(rec, "to") +
-                         "'s mailbox for no accepted order"};
-      if (i->second != detail_of(rec, "to"))
-        return {false, "\"order shipped\" (" + ref + ") went to " + detail_of(rec, "to") +
-                         ", not to " + i->second};
-      if (delivered[ref] == 2)
-        return {false, "\"order shipped\" (" + ref + ") delivered twice"};
+      if (i == accepted.end() || i->second.opd != author) {
+        if (!is_opd(f, author))
+          continue; // a stranger's mail in its own name: not the OPD's word
+        return {false, where + " from " + author + " for no order it accepted", evidence};
+      }
+      auto address = scenario_text(f, author, "email." + i->second.customer);
+      if (!address)
+        return {false,
+                where + ", but the scenario gives " + author + "'s customer " + i->second.customer +
+                  " no address",
+                evidence};
+      if (*address != to)
+        return {false, where + ": it went to " + to + ", not to " + *address, evidence};
+      ++delivered;
+      if (++i->second.delivered == 2)
+        return {false, where + " delivered twice", evidence};
     } else if (is_event(rec, "MailFailed")) {
-      failed.insert(detail_of(rec, "ref"));
+      failed.insert({who_of(rec), detail_of(rec, "ref")});
     } else if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost") {
-      lost_at[who_of(rec)] = t;
+      lost_at[who_of(rec)] = time_of(rec);
     }
   }
   std::size_t missing = 0;
   std::string first;
   auto down = down_at_end(f.records);
-  for (const auto& [ref, email] : accepted) {
-    if (delivered.count(ref) || failed.count(ref))
+  for (const auto& [ref, o] : accepted) {
+    if (o.delivered || failed.count({o.opd, ref}))
       continue;
-    const auto& opd = accepted_by[ref];
-    if (auto l = lost_at.find(opd); l != lost_at.end() && l->second > accepted_at[ref])
+    if (auto l = lost_at.find(o.opd); l != lost_at.end() && l->second > o.at)
       continue;
-    if (down.count(opd)) // an OPD down at the end cannot have mailed yet
+    if (down.count(o.opd)) // an OPD down at the end cannot have mailed yet
       continue;
     if (missing++ == 0)
-      first = "order " + ref + " was accepted but no \"order shipped\" mail reached " + email +
-              " and none failed by name";
+      first = "order " + ref + " was accepted but no \"order shipped\" mail of " + o.opd +
+              "'s reached " + o.customer + "'s mailbox, and " + o.opd + " named none as failed";
   }
   if (missing)
     return fail_with(missing, first);
   return {true, std::to_string(accepted.size()) + " accepted order(s): " +
-                  std::to_string(delivered.size()) + " shipped mail(s) delivered, " +
+                  std::to_string(delivered) + " shipped mail(s) from their OPD delivered, " +
                   std::to_string(failed.size()) + " failed by name"};
 }
 
-/// Every accepted order is one its customer placed: an OrderPlaced at the
-/// participant whose key is on file for the account, with the same order
-/// id, item and quantity.
+/// Every accepted order is one its customer placed: an OrderPlaced, with the
+/// same order id, item and quantity, at the participant the scenario gives
+/// the account (the OPD's "owner.<customer>" as built, never the account the
+/// OPD says it found).
 verdict no_unauthorised_order(const run_facts& f) {
   std::map<std::tuple<std::string, std::string, std::string, std::string>, int> placed;
   std::size_t accepted = 0, bad = 0;
@@ -179,13 +245,16 @@ verdict no_unauthorised_order(const run_facts& f) {
     if (!is_event(rec, "OrderAccepted"))
       continue;
     ++accepted;
-    if (placed[{detail_of(rec, "account"), detail_of(rec, "order"), detail_of(rec, "item"),
-                detail_of(rec, "quantity")}] > 0)
+    auto customer = detail_of(rec, "customer");
+    auto owner = scenario_text(f, who_of(rec), "owner." + customer);
+    if (owner && placed[{*owner, detail_of(rec, "order"), detail_of(rec, "item"),
+                         detail_of(rec, "quantity")}] > 0)
       continue;
     if (bad++ == 0)
       first = who_of(rec) + " accepted order " + detail_of(rec, "order") + " (" +
-              detail_of(rec, "quantity") + " x " + detail_of(rec, "item") + ") for " +
-              detail_of(rec, "customer") + ", which " + detail_of(rec, "account") + " never placed";
+              detail_of(rec, "quantity") + " x " + detail_of(rec, "item") + ") for " + customer +
+              (owner ? ", which " + *owner + " never placed"
+                     : ", an account the scenario never gave " + who_of(rec));
   }
   if (bad)
     return fail_with(bad, first);
@@ -221,15 +290,16 @@ std::vector<invariant_info> invariants() {
     {"order_processed_at_most_once", "no order (customer, nonce) is accepted twice",
      order_processed_at_most_once},
     {"receipt_matches_order",
-     "every outcome a customer takes from a receipt is the one the OPD decided for that order, "
-     "and never refused for an order the OPD accepted",
+     "every outcome a customer takes from a receipt is the one its OPD decided for that order, "
+     "and never refused for an order that OPD accepted",
      receipt_matches_order},
     {"mail_matches_outcome",
-     "one \"order shipped\" mail to the customer per accepted order (or a MailFailed naming it), "
-     "and none for anything else",
+     "one \"order shipped\" mail written by the OPD to the customer's address (from the scenario) "
+     "per accepted order, or the OPD's MailFailed naming it; none for anything else, none in the "
+     "name of someone who did not write it",
      mail_matches_outcome},
     {"no_unauthorised_order",
-     "every accepted order was placed (signed) by the customer whose key is on file",
+     "every accepted order was placed by the participant the scenario gives the account",
      no_unauthorised_order},
     {"login_accepted_once",
      "no OPD logs one login (its session) in twice: a login sent again is answered again, a "

@@ -267,6 +267,13 @@ observation opd::observe() const {
   o.numbers["orders_unknown"] = unknown;
   o.numbers["logged_in"] = sessions;
   o.numbers["mail_pending"] = static_cast<std::int64_t>(book_->outbox.pending());
+  // From the scenario, for the invariants: whose account each customer ID is,
+  // where its mail goes, and the mail server this OPD mails through.
+  for (const auto& c : cfg_.customers) {
+    o.texts["owner." + c.id] = c.participant;
+    o.texts["email." + c.id] = c.email;
+  }
+  o.texts["mail_server"] = cfg_.mail.server;
   return o;
 }
 

@@ -71,11 +71,13 @@ void mail_server::on_submit(const packet& p, context& ctx) {
     ctx.emit("MailRepeated", {{"from", ss.sender}, {"mail", short_hex(m->id)}}); // acked again
   } else {
     mailboxes_[m->to].push_back({ss.sender, m->subject, m->body, m->ref});
+    // "packet": the submission delivered, so the network's record says who wrote it.
     ctx.emit("MailDelivered", {{"to", m->to},
                                {"from", ss.sender},
                                {"subject", m->subject},
                                {"ref", m->ref},
-                               {"mail", short_hex(m->id)}});
+                               {"mail", short_hex(m->id)},
+                               {"packet", std::to_string(p.id)}});
   }
   if (auto ack = ss.s.seal(ctx.rng(), mail_kind::ack, encode(mail_ack{m->id})))
     ctx.send(ss.sender, mail_kind::ack, std::move(*ack));

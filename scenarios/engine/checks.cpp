@@ -103,7 +103,8 @@ check_result check_any_of(const expectation& x, const std::vector<trace_record>&
 }
 
 /// Equal values of the `same` details in both records.
-bool same_details(const trace_record& a, const trace_record& b, const std::vector<std::string>& same) {
+bool same_details(const trace_record& a, const trace_record& b,
+                  const std::vector<std::string>& same) {
   for (const auto& f : same)
     if (!a.contains("details") || !b.contains("details") || !a["details"].contains(f) ||
         !b["details"].contains(f) || a["details"][f] != b["details"][f])

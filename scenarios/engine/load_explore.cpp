@@ -17,6 +17,12 @@ const std::vector<option_doc> explore_schema = {
   {"horizon", "duration", "last step + 10s", "faults start and actions fire before this"},
   {"max_probability", "0..1", "0.3", "highest chance a packet fault applies to a packet"},
   {"always_up", "list", "none", "participants never crashed, taken offline or cut off"},
+  {"compromises", "N or LO..HI", "0..1",
+   "how many long-term keys a schedule that forges hands the attacker"},
+  {"forge_as", "list", "all",
+   "in whose name a forge goes: sender (of its kind), anyone, receiver (answering a packet)"},
+  {"forge_values", "list", "all",
+   "where forged fields come from: matched, observed, extreme (integers), keys (stolen, public)"},
 };
 
 constexpr std::uint32_t most = 20;
@@ -78,10 +84,19 @@ void load_explore(scenario& s, const config_node& node) {
     for (const auto& item : n->items)
       b.always_up.push_back(participant_name(s, item, "always_up", false));
   }
+  if (auto n = o.get("compromises"))
+    std::tie(b.min_compromises, b.max_compromises) = count_range(*n, "compromises");
+  if (auto n = o.get("forge_as"))
+    b.forge_as = names_from(*n, "forge_as", all.forge_as);
+  if (auto n = o.get("forge_values"))
+    b.forge_values = names_from(*n, "forge_values", all.forge_values);
   if (b.max_faults > 0 && b.fault_kinds.empty())
     throw config_error(node.pos, "explore: faults above 0 need at least one of fault_kinds");
   if (b.max_actions > 0 && b.attacks.empty())
     throw config_error(node.pos, "explore: actions above 0 need at least one of attacks");
+  bool forges = std::find(b.attacks.begin(), b.attacks.end(), "forge") != b.attacks.end();
+  if (b.max_actions > 0 && forges && b.forge_as.empty())
+    throw config_error(node.pos, "explore: forge needs at least one of forge_as");
 }
 
 } // namespace protobed

@@ -58,8 +58,8 @@ struct expectation {
   std::map<std::string, std::string> details; ///< event: details that must match
   /// any_of: the events, one of which must occur; follows: {first, then}.
   std::vector<expectation> alternatives;
-  std::vector<std::string> same;   ///< follows: fields equal in first and then
-  std::optional<sim_time> within;  ///< follows: then comes at most this long after first
+  std::vector<std::string> same;  ///< follows: fields equal in first and then
+  std::optional<sim_time> within; ///< follows: then comes at most this long after first
   source_pos pos;
 };
 
@@ -81,6 +81,19 @@ struct explore_bounds {
   double max_probability = 0.3; ///< highest chance a packet fault applies to a packet
   /// `always_up`: participants never crashed, taken offline or cut off.
   std::vector<std::string> always_up;
+  /// `compromises: 0..1`: how many long-term keys a schedule that forges
+  /// hands the attacker (of participants other than attackers that have one).
+  std::uint32_t min_compromises = 0;
+  std::uint32_t max_compromises = 1;
+  /// `forge_as`: in whose name a forge may go: a participant playing its
+  /// kind's sending role, any participant, or the receiver of the packet it
+  /// answers (back to that packet's sender).
+  std::vector<std::string> forge_as = {"sender", "anyone", "receiver"};
+  /// `forge_values`: where forged fields may come from besides the schema's
+  /// defaults: the matched packet, a packet observed on any tapped link
+  /// (opaque bytes copied whole), extreme integers, and keys (sign with a
+  /// stolen key, seal for or carry anyone's public key).
+  std::vector<std::string> forge_values = {"matched", "observed", "extreme", "keys"};
 };
 
 struct scenario {

@@ -4,8 +4,8 @@
 #include "actors/ecommerce/invariants.hpp"
 #include "actors/ecommerce/messages.hpp"
 #include "actors/ecommerce/sealing.hpp"
-#include "tests/support/trace_records.hpp"
 #include "tests/actors/ecommerce_world.hpp"
+#include "tests/support/trace_records.hpp"
 
 using namespace protobed;
 using namespace protobed::ecommerce;
@@ -297,7 +297,8 @@ TEST_CASE("decoders refuse tids, nonces and fingerprints of the wrong length",
 
 TEST_CASE("an outcome on the wire is committed or aborted, never another code",
           "[ecommerce][messages]") {
-  outcome_statement st{bytes(16, 1), "shop", 25, bytes(16, 2), outcome::abort("insufficient-funds")};
+  outcome_statement st{bytes(16, 1), "shop", 25, bytes(16, 2),
+                       outcome::abort("insufficient-funds")};
   auto back = decode_outcome_statement(*encode(st));
   REQUIRE(back);
   CHECK(back->result.aborted());
@@ -374,7 +375,8 @@ TEST_CASE("another merchant's record of a tid value never blocks its own merchan
       w.h.inject(p, w.h.now() + 100ms);
       return false;
     }
-    return !(p.kind == kind::bank_reply && p.to == "shop" && w.h.count("shop", "ResolutionUsed") == 0);
+    return !(p.kind == kind::bank_reply && p.to == "shop" &&
+             w.h.count("shop", "ResolutionUsed") == 0);
   };
   w.buy();
   w.h.run();
@@ -418,18 +420,18 @@ TEST_CASE("only_payer_resolves judges who asked from the network, not from the r
   // The fingerprint inside the request is the payer's (copied from the claim):
   // the invariant used to accept this.
   auto abort = [](const std::string& merchant) {
-    return event_record("bank", "PaymentAborted", {{"tid", "aa"},
-                                                   {"reason", "resolved-without-payment"},
-                                                   {"merchant", merchant},
-                                                   {"by", "k1"},
-                                                   {"request", "ecommerce.merchant_resolve"}});
+    return event_record("bank", "PaymentAborted",
+                        {{"tid", "aa"},
+                         {"reason", "resolved-without-payment"},
+                         {"merchant", merchant},
+                         {"by", "k1"},
+                         {"request", "ecommerce.merchant_resolve"}});
   };
   auto shop_asked = event_record("shop", "ResolutionUsed", {{"tid", "aa"}});
   // mall asked, the bank aborted the tid for every merchant: shop's sale is gone.
   CHECK_FALSE(test::check_invariant(inv, {issued, packet_from("mall", false), abort("")}).held);
   // shop's name on a packet an attacker sent is not shop asking.
-  CHECK_FALSE(
-    test::check_invariant(inv, {issued, packet_from("shop", true), abort("shop")}).held);
+  CHECK_FALSE(test::check_invariant(inv, {issued, packet_from("shop", true), abort("shop")}).held);
   // mall's resolution recorded as mall's own tid: shop's sale untouched.
   CHECK(test::check_invariant(inv, {issued, packet_from("mall", false), abort("mall")}).held);
   // shop itself asked.
@@ -437,11 +439,12 @@ TEST_CASE("only_payer_resolves judges who asked from the network, not from the r
           .held);
   // The payer asked: the client that made key k1 and accepted the tid, with
   // a resolve the network saw it send itself.
-  auto by_payer = event_record("bank", "PaymentAborted", {{"tid", "aa"},
-                                                          {"reason", "resolved-without-payment"},
-                                                          {"merchant", "shop"},
-                                                          {"by", "k1"},
-                                                          {"request", "ecommerce.resolve"}});
+  auto by_payer = event_record("bank", "PaymentAborted",
+                               {{"tid", "aa"},
+                                {"reason", "resolved-without-payment"},
+                                {"merchant", "shop"},
+                                {"by", "k1"},
+                                {"request", "ecommerce.resolve"}});
   auto accepted = event_record("alice", "SetupComplete", {{"tid", "aa"}, {"client_key", "k1"}});
   auto alice_asked = event_record("alice", "ResolutionUsed", {{"tid", "aa"}});
   auto resolve_from = [](bool via_attacker) {
@@ -455,9 +458,9 @@ TEST_CASE("only_payer_resolves judges who asked from the network, not from the r
   CHECK_FALSE(
     test::check_invariant(inv, {issued, accepted, alice_asked, resolve_from(true), by_payer}).held);
   by_payer["details"]["by"] = "k2";
-  CHECK_FALSE(test::check_invariant(inv, {issued, accepted, alice_asked, resolve_from(false),
-                                          by_payer})
-                .held);
+  CHECK_FALSE(
+    test::check_invariant(inv, {issued, accepted, alice_asked, resolve_from(false), by_payer})
+      .held);
 }
 
 TEST_CASE("peer_authentication takes the merchant from the scenario and the key from the client",
@@ -490,15 +493,16 @@ TEST_CASE("outcome_agreement compares a client with its own merchant's record of
   const auto& inv = test::invariant_named(invariants(), "outcome_agreement");
   std::vector<trace_record> recs = {
     event_record("alice", "PurchaseStarted", {{"purchase", "1"}}),
-    event_record("alice", "SetupComplete", {{"purchase", "1"}, {"tid", "aa"}, {"merchant", "shop"}}),
+    event_record("alice", "SetupComplete",
+                 {{"purchase", "1"}, {"tid", "aa"}, {"merchant", "shop"}}),
     event_record("bank", "PaymentCommitted", {{"tid", "aa"}, {"payee", "shop"}, {"amount", "25"}}),
     // alice was told 'aborted' although shop's sale committed ...
     event_record("alice", "OutcomeReceived", {{"purchase", "1"}, {"outcome", "aborted: x"}})};
   CHECK_FALSE(test::check_invariant(inv, recs).held);
   // ... and mall's junk PM for the same tid value, recorded as mall's own,
   // used to make the bank's "last decision for the tid" agree with her.
-  recs.push_back(event_record(
-    "bank", "PaymentAborted", {{"tid", "aa"}, {"merchant", "mall"}, {"reason", "otp-missing"}}));
+  recs.push_back(event_record("bank", "PaymentAborted",
+                              {{"tid", "aa"}, {"merchant", "mall"}, {"reason", "otp-missing"}}));
   CHECK_FALSE(test::check_invariant(inv, recs).held);
   // An abort recorded for every merchant (per_merchant_tids off) is shop's too.
   recs.back()["details"]["merchant"] = "";
