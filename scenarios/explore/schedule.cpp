@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 
 #include "crypto/rng.hpp"
+#include "crypto/signature.hpp"
 #include "scenarios/explore/yaml_writer.hpp"
 
 namespace protobed::explore {
@@ -15,8 +17,8 @@ namespace {
 /// The seed's choices, each a small helper over one deterministic stream.
 class dice {
 public:
-  explicit dice(std::uint64_t seed)
-    : rng_(crypto::rng::deterministic(seed, "explore.schedule")) {}
+  dice(std::uint64_t seed, const char* stream)
+    : rng_(crypto::rng::deterministic(seed, stream)) {}
 
   std::uint32_t between(std::uint32_t lo, std::uint32_t hi) {
     return lo >= hi ? lo : rng_.uniform(lo, hi);
@@ -44,13 +46,43 @@ private:
   crypto::rng rng_;
 };
 
+/// Whether an observer reads the field off the wire without a key: in the
+/// clear, or an opaque envelope carried whole.
+bool in_clear(const field_doc& f) {
+  return f.protection.rfind("clear", 0) == 0 || f.protection.find("opaque") != std::string::npos;
+}
+
+/// Whether a stolen long-term key may open the field: sealed or wrapped for
+/// a participant (not under a session's symmetric key).
+bool sealed_for_someone(const field_doc& f) {
+  return f.protection.find("sealed for") != std::string::npos ||
+         f.protection.find("wrapped") != std::string::npos;
+}
+
+/// A bytes field a packet of some hop carries readable on the wire (in the
+/// clear, or an opaque envelope), which a forge may copy whole.
+struct opaque_field {
+  const hop_choice* hop = nullptr;
+  std::string field;
+};
+
 struct context {
   const scenario& s;
   std::vector<hop_choice> hops;
-  std::vector<std::string> downable; ///< may crash, go offline, be cut off
+  std::vector<std::string> downable;    ///< may crash, go offline, be cut off
+  std::vector<std::string> people;      ///< every participant but attackers
+  std::vector<std::string> key_holders; ///< those of them with a long-term key
+  /// The scheme each key holder signs with ("rsa_pss", "dsa"): its role's choice.
+  std::map<std::string, std::string> scheme_of;
+  std::vector<std::string> stolen; ///< whose keys the schedule hands the attacker
+  std::vector<opaque_field> opaque;
   std::uint32_t horizon_ms = 0;
   dice& d;
 };
+
+bool allows(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
 
 config_node one(const std::string& key, config_node body) {
   auto n = map_node();
@@ -182,31 +214,174 @@ const message_schema* schema_of(const scenario& s, const std::string& kind) {
   return nullptr;
 }
 
-/// A packet of the hop's kind built by the attacker: in a sender's name, to a
-/// receiver, with some fields copied from the packet it intercepts and the
-/// rest its own (fresh nonces, its own keys), amounts now and then its own.
+/// Integers a forged integer field (an amount, a sequence number, a
+/// quantity, a time) may take instead: the edges of the types they are read
+/// into. 2^64 - 1 is not among them: the attacker reads integers as signed
+/// 64-bit (field_reader::amount), and a field cast to unsigned gets it from -1.
+const std::vector<std::string> extreme_integers = {
+  "0", "1", "-1", "1000000", "2147483648", "9223372036854775807", "-9223372036854775808"};
+
+/// In whose name a forge goes: a sender of its kind twice as often as any
+/// participant or the receiver of the packet it answers (of those allowed).
+std::string forge_mode(context& c) {
+  std::vector<std::string> modes;
+  for (const auto& [mode, weight] :
+       std::vector<std::pair<std::string, int>>{{"sender", 2}, {"anyone", 1}, {"receiver", 1}})
+    if (allows(c.s.explore.forge_as, mode))
+      modes.insert(modes.end(), static_cast<std::size_t>(weight), mode);
+  return modes.empty() ? std::string("sender") : c.d.pick(modes);
+}
+
+/// What the receiver of a packet of hop `h` could send back to its sender:
+/// a hop the other way between the same roles, else any hop towards the
+/// sender's role, else `h` itself (reflected).
+const hop_choice& answer_to(context& c, const hop_choice& h) {
+  std::vector<const hop_choice*> back, towards;
+  for (const auto& r : c.hops) {
+    if (r.to_role != h.from_role)
+      continue;
+    towards.push_back(&r);
+    if (r.from_role == h.to_role)
+      back.push_back(&r);
+  }
+  const auto& pool = !back.empty() ? back : towards;
+  return pool.empty() ? h : *c.d.pick(pool);
+}
+
+/// `from:` and `to:` of a forge on `link` ("sender->receiver", "*" for a
+/// side nobody plays).
+void address_forge(context& c, const std::string& mode, const hop_choice& h,
+                   const std::string& link, config_node& a) {
+  if (mode == "receiver") {
+    auto arrow = link.find("->");
+    auto sender = link.substr(0, arrow), receiver = link.substr(arrow + 2);
+    if (receiver != "*")
+      put(a, "from", receiver);
+    if (sender != "*")
+      put(a, "to", sender);
+    return;
+  }
+  std::string to = h.receivers.empty() ? std::string{} : c.d.pick(h.receivers);
+  if (mode == "anyone") {
+    std::vector<std::string> others;
+    for (const auto& p : c.people)
+      if (p != to)
+        others.push_back(p);
+    if (!others.empty())
+      put(a, "from", c.d.pick(others));
+  } else if (!h.senders.empty()) {
+    put(a, "from", c.d.pick(h.senders));
+  }
+  if (!to.empty())
+    put(a, "to", to);
+}
+
+/// `{observed: {link, kind, occurrence, field}}`: a bytes field of a packet
+/// of any hop, copied whole (the attacker taps that link too).
+std::optional<config_node> observed_source(context& c) {
+  if (c.opaque.empty())
+    return std::nullopt;
+  const auto& o = c.d.pick(c.opaque);
+  auto src = map_node();
+  // The hop's own link, as for every action: "*->bob" would also tap the
+  // SMS that brings bob his codes, which is no link of the protocol's.
+  put(src, "link", link_of(c, *o.hop));
+  put(src, "kind", o.hop->kind);
+  put(src, "occurrence", std::to_string(c.d.chance(70) ? 1 : c.d.between(2, 3)));
+  put(src, "field", o.field);
+  return one("observed", std::move(src));
+}
+
+/// Whom a packet is sealed for, when its schema cannot default it: anyone
+/// with a key (the attacker can seal for anyone); else the schema's own word.
+std::optional<config_node> recipient_value(context& c, const field_doc& f, bool keys) {
+  bool required = f.fallback.empty();
+  if (c.key_holders.empty() || !(required || (keys && c.d.chance(20))))
+    return std::nullopt;
+  return scalar_node(c.d.pick(c.key_holders));
+}
+
+/// A value of its own for a field the build cannot do without and that it
+/// cannot read: a participant's name for text, fresh bytes and keys, anyone's
+/// public key, an extreme integer.
+std::optional<config_node> own_value(context& c, const field_doc& f) {
+  if (f.type == "amount")
+    return scalar_node(allows(c.s.explore.forge_values, "extreme") ? c.d.pick(extreme_integers)
+                                                                   : std::string("1"));
+  if (f.type == "bool")
+    return scalar_node(c.d.chance(50) ? "true" : "false");
+  if (f.type == "bytes" || f.type == "symmetric_key")
+    return one("fresh", scalar_node("true"));
+  if (f.type == "public_key" && !c.key_holders.empty())
+    return one("public_key", scalar_node(c.d.pick(c.key_holders)));
+  if (f.type == "text" && !c.people.empty())
+    return scalar_node(c.d.pick(c.people));
+  return std::nullopt;
+}
+
+/// Whether a build fails without a value for the field: it has no default,
+/// or its default (empty) is no integer.
+bool needs_value(const field_doc& f) {
+  return f.fallback.empty() || (f.fallback == "empty" && f.type == "amount");
+}
+
+/// `{matched: NAME}` from the packet it answers, when the attacker may read
+/// that field there (a field it cannot read fails the whole forge): in the
+/// clear, or sealed for someone whose key the schedule stole. A field the
+/// build cannot do without is copied when it can be read, else made up
+/// (own_value).
+std::optional<config_node> matched_value(context& c, const field_doc& f,
+                                         const message_schema* matched) {
+  const auto* there = matched ? matched->field(f.name) : nullptr;
+  bool readable = there && (in_clear(*there) || (!c.stolen.empty() && sealed_for_someone(*there)));
+  if (readable && allows(c.s.explore.forge_values, "matched") &&
+      c.d.chance(needs_value(f) ? 100 : 60))
+    return one("matched", scalar_node(f.name));
+  return needs_value(f) ? own_value(c, f) : std::nullopt;
+}
+
+/// One field of a forge, or nothing (the schema's default: fresh nonces,
+/// its own key, the recipient as seal_for). Who signs and whom it is sealed
+/// for are no values on the wire: they are never copied from a packet.
+std::optional<config_node> field_value(context& c, const field_doc& f,
+                                       const message_schema* matched) {
+  const auto& values = c.s.explore.forge_values;
+  bool keys = allows(values, "keys");
+  if (f.type == "signer")
+    return keys && !c.stolen.empty() && c.d.chance(50)
+             ? std::optional<config_node>(scalar_node(c.d.pick(c.stolen)))
+             : std::nullopt;
+  if (f.type == "recipient")
+    return recipient_value(c, f, keys);
+  if (f.type == "amount" && allows(values, "extreme") && c.d.chance(30))
+    return scalar_node(c.d.pick(extreme_integers));
+  if (f.type == "public_key" && keys && !c.key_holders.empty() && c.d.chance(20))
+    return one("public_key", scalar_node(c.d.pick(c.key_holders)));
+  if (f.type == "bytes" && allows(values, "observed") && c.d.chance(20))
+    if (auto src = observed_source(c))
+      return src;
+  return matched_value(c, f, matched);
+}
+
+/// A packet built by the attacker each time it sees one of the hop's kind:
+/// of that kind in a sender's name (or anyone's) to a receiver, or of a kind
+/// the receiver sends back, in the receiver's name to the sender. Its fields
+/// are copied from the packet it sees, from one it observed, extreme
+/// integers, signed with a key it stole, or left to the schema's defaults.
 config_node forge_action(context& c, const hop_choice& h) {
   auto a = map_node();
-  put(a, "kind", h.kind);
+  auto mode = forge_mode(c);
+  const auto& made = mode == "receiver" ? answer_to(c, h) : h;
+  put(a, "kind", made.kind);
   auto on = match_of(c, h, true);
+  auto link = on.find("link")->scalar;
   put(a, "on", on);
-  if (!h.senders.empty())
-    put(a, "from", c.d.pick(h.senders));
-  if (!h.receivers.empty())
-    put(a, "to", c.d.pick(h.receivers));
+  address_forge(c, mode, h, link, a);
   auto fields = map_node();
-  if (const auto* schema = schema_of(c.s, h.kind)) {
-    for (const auto& f : schema->fields) {
-      if (f.type == "amount" && c.d.chance(30)) {
-        static const std::vector<std::string> amounts = {"0", "1", "-1", "1000000"};
-        put(fields, f.name, c.d.pick(amounts));
-      } else if (c.d.chance(60)) {
-        auto src = map_node();
-        put(src, "matched", f.name);
-        put(fields, f.name, std::move(src));
-      }
-    }
-  }
+  if (const auto* schema = schema_of(c.s, made.kind))
+    for (const auto& f : schema->fields)
+      if (auto v = field_value(c, f, schema_of(c.s, h.kind)))
+        put(fields, f.name, std::move(*v));
   if (!fields.entries.empty())
     put(a, "fields", std::move(fields));
   return a;
@@ -272,26 +447,88 @@ std::vector<hop_choice> hops_in(const scenario& s) {
   for (const auto& proto : s.registry().protocols())
     for (const auto& h : proto.hops)
       if (kinds.count(h.kind))
-        out.push_back({h.kind, players(h.from_role), players(h.to_role)});
+        out.push_back({h.kind, h.from_role, h.to_role, players(h.from_role), players(h.to_role)});
   return out;
 }
 
+namespace {
+
+/// Readable bytes fields of every hop's kind: in the clear, or an opaque
+/// envelope carried whole.
+std::vector<opaque_field> opaque_fields(const scenario& s, const std::vector<hop_choice>& hops) {
+  std::vector<opaque_field> out;
+  for (const auto& h : hops)
+    if (const auto* schema = schema_of(s, h.kind))
+      for (const auto& f : schema->fields)
+        if (f.type == "bytes" && in_clear(f))
+          out.push_back({&h, f.name});
+  return out;
+}
+
+/// `compromise: {at, participant}` of participants with a long-term key,
+/// each at most once, in the first half of the horizon (so that forges after
+/// it may sign with the key). The signature scheme first, then one who signs
+/// with it: a protocol whose participants sign with RSA-PSS or DSA has its
+/// forges signed in the name of both as often. From a stream of their own.
+std::vector<schedule_item> draw_compromises(context& c, std::uint64_t seed) {
+  dice d(seed, "explore.compromise");
+  std::vector<schedule_item> out;
+  auto n = d.between(c.s.explore.min_compromises, c.s.explore.max_compromises);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::map<std::string, std::vector<std::string>> left; // scheme -> who
+    for (const auto& p : c.key_holders)
+      if (!allows(c.stolen, p))
+        left[c.scheme_of[p]].push_back(p);
+    if (left.empty())
+      break;
+    std::vector<const std::vector<std::string>*> schemes;
+    for (const auto& [scheme, who] : left)
+      schemes.push_back(&who);
+    auto who = d.pick(*d.pick(schemes));
+    auto a = map_node();
+    put(a, "at", d.ms(0, c.horizon_ms / 2));
+    put(a, "participant", who);
+    c.stolen.push_back(who);
+    out.push_back({schedule_item::part::action, one("compromise", std::move(a))});
+  }
+  return out;
+}
+
+} // namespace
+
 schedule draw_schedule(const scenario& s, std::uint64_t seed) {
-  dice d(seed);
-  context c{s, hops_in(s), {}, horizon_ms(s), d};
+  dice d(seed, "explore.schedule");
+  context c{s, hops_in(s), {}, {}, {}, {}, {}, {}, horizon_ms(s), d};
+  c.opaque = opaque_fields(s, c.hops);
   for (const auto& p : s.participants) {
-    const auto& up = s.explore.always_up;
-    if (p.role->name != "attacker" && std::find(up.begin(), up.end(), p.name) == up.end())
+    if (p.role->name == "attacker")
+      continue;
+    c.people.push_back(p.name);
+    if (p.role->long_term_key) {
+      c.key_holders.push_back(p.name);
+      auto scheme =
+        p.role->signature ? p.role->signature(p.config) : crypto::signature_scheme::rsa_pss;
+      c.scheme_of[p.name] = crypto::to_string(scheme);
+    }
+    if (!allows(s.explore.always_up, p.name))
       c.downable.push_back(p.name);
   }
+  auto stolen = draw_compromises(c, seed);
   schedule out;
   auto faults = d.between(s.explore.min_faults, s.explore.max_faults);
   auto actions = c.hops.empty() ? 0 : d.between(s.explore.min_actions, s.explore.max_actions);
   for (std::uint32_t i = 0; i < faults; ++i)
     if (auto f = draw_fault(c))
       out.items.push_back(std::move(*f));
+  std::vector<schedule_item> drawn;
   for (std::uint32_t i = 0; i < actions; ++i)
-    out.items.push_back(draw_action(c));
+    drawn.push_back(draw_action(c));
+  // Keys are handed over only to a schedule that forges: nothing else uses them.
+  bool forges = std::any_of(drawn.begin(), drawn.end(),
+                            [](const schedule_item& i) { return i.type() == "forge"; });
+  if (forges)
+    out.items.insert(out.items.end(), stolen.begin(), stolen.end());
+  out.items.insert(out.items.end(), drawn.begin(), drawn.end());
   return out;
 }
 

@@ -36,12 +36,16 @@ struct schedule {
 /// Draws the schedule for `seed`: how many faults and actions, of which
 /// kinds, on which participants and hops, with what parameters — all from
 /// the seed, within `s.explore`. Same scenario and seed, same schedule.
+/// A schedule that forges may also hand the attacker long-term keys
+/// (`compromise` actions, before the others), drawn from a stream of their
+/// own so that they leave the faults and the other actions as they were.
 schedule draw_schedule(const scenario& s, std::uint64_t seed);
 
 /// The packet kinds the scenario's participants send or receive that some
 /// registered protocol lists as a hop, with the roles at either end.
 struct hop_choice {
   std::string kind;
+  std::string from_role, to_role;     ///< the roles at either end (hop_doc)
   std::vector<std::string> senders;   ///< participants playing the sending role
   std::vector<std::string> receivers; ///< participants playing the receiving role
 };

@@ -1,6 +1,7 @@
 #include "scenarios/explore/shrink.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "scenarios/explore/yaml_writer.hpp"
 
@@ -22,15 +23,17 @@ bool contains(const std::vector<std::string>& v, const std::string& k) {
   return std::find(v.begin(), v.end(), k) != v.end();
 }
 
+/// Where a map of options sits in an item.
+enum class level : std::uint8_t { top, nested, fields };
+
 /// Every one-step simpler version of one item's options (`opts` is the map
 /// of options, or a nested map like on:/copy_of:/fields:).
-void simpler(const config_node& opts, bool top, std::vector<config_node>& out) {
+void simpler(const config_node& opts, level at, std::vector<config_node>& out) {
   for (std::size_t i = 0; i < opts.entries.size(); ++i) {
     const auto& e = opts.entries[i];
-    bool removable = top ? contains(optional_keys, e.key) : false;
-    // A forge's fields: each may go (the schema's default takes its place).
-    if (!top && e.value.is_map() && e.value.find("matched"))
-      removable = true;
+    // A forge's fields: each may go (the schema's default takes its place),
+    // whatever it was: copied, observed, a literal, a stolen key.
+    bool removable = at == level::fields || (at == level::top && contains(optional_keys, e.key));
     if (removable) {
       auto v = opts;
       v.entries.erase(v.entries.begin() + static_cast<std::ptrdiff_t>(i));
@@ -48,7 +51,8 @@ void simpler(const config_node& opts, bool top, std::vector<config_node>& out) {
     }
     if (e.value.is_map()) {
       std::vector<config_node> inner;
-      simpler(e.value, false, inner);
+      simpler(e.value, at == level::top && e.key == "fields" ? level::fields : level::nested,
+              inner);
       for (auto& n : inner) {
         auto v = opts;
         v.entries[i].value = std::move(n);
@@ -110,7 +114,7 @@ public:
       while (changed) {
         changed = false;
         std::vector<config_node> options;
-        simpler(item.body.entries.front().value, true, options);
+        simpler(item.body.entries.front().value, level::top, options);
         for (auto& o : options) {
           auto candidate = s;
           auto& target_item = candidate.items[static_cast<std::size_t>(&item - &s.items[0])];

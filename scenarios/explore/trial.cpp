@@ -56,6 +56,10 @@ void choose_invariants(target& t) {
   for (const auto& x : s.expect)
     if (x.type == expectation_type::invariant)
       keep(t.invariants, x.subject);
+  for (const auto& proto : s.registry().protocols())
+    if (proto.name == "attacker")
+      for (const auto& inv : proto.invariants)
+        add_unique(t.secrecy_invariants, inv.name);
   // The attacker's, when the file checks them anyway, are always checked.
   auto& a = t.attacker_invariants;
   a.erase(std::remove_if(a.begin(), a.end(),
@@ -80,8 +84,9 @@ config_node& list_at(config_node& root, const std::string& key) {
   return *find_entry(root, key);
 }
 
-/// The attacker participant: taps the links its actions watch.
-config_node attacker_of(const schedule& sched) {
+/// The attacker participant: taps the links its actions watch (or, if none
+/// does — a compromise and timed forges —, only what is sent to it).
+config_node attacker_of(const schedule& sched, const std::string& name) {
   auto taps = list_node();
   auto actions = list_node();
   std::set<std::string> seen;
@@ -90,13 +95,22 @@ config_node attacker_of(const schedule& sched) {
       continue;
     actions.items.push_back(item.body);
     const auto& body = item.body.entries.front().value;
-    for (const char* key : {"link", "on", "copy_of"}) {
-      const auto* n = body.find(key);
-      const auto* link = n && n->is_map() ? n->find("link") : n;
+    auto tap = [&](const config_node* link) {
       if (link && link->is_scalar() && seen.insert(link->scalar).second)
         taps.items.push_back(*link);
+    };
+    for (const char* key : {"link", "on", "copy_of"}) {
+      const auto* n = body.find(key);
+      tap(n && n->is_map() ? n->find("link") : n);
     }
+    // A forged field copied from an observed packet: it must see that link.
+    if (const auto* fields = body.find("fields"); fields && fields->is_map())
+      for (const auto& f : fields->entries)
+        if (const auto* o = f.value.is_map() ? f.value.find("observed") : nullptr)
+          tap(o->is_map() ? o->find("link") : nullptr);
   }
+  if (taps.items.empty())
+    taps.items.push_back(scalar_node("*->" + name));
   auto a = map_node();
   put(a, "role", "attacker");
   put(a, "taps", std::move(taps));
@@ -139,11 +153,23 @@ config_node with_schedule(const target& t, const schedule& sched, std::uint64_t 
                                       [](const config_entry& e) { return e.key == "faults"; }),
                        root.entries.end());
   if (sched.actions() > 0)
-    put(*find_entry(root, "participants"), t.attacker, attacker_of(sched));
+    put(*find_entry(root, "participants"), t.attacker, attacker_of(sched, t.attacker));
   auto expect = list_node();
   auto names = t.invariants;
   if (sched.actions() > 0)
     names.insert(names.end(), t.attacker_invariants.begin(), t.attacker_invariants.end());
+  // A stolen key opens what was sealed for its owner: that is what a
+  // compromise is, not a hole. A schedule with one is not held to secrecy.
+  bool stolen = std::any_of(sched.items.begin(), sched.items.end(),
+                            [](const schedule_item& i) { return i.type() == "compromise"; });
+  if (stolen)
+    names.erase(std::remove_if(names.begin(), names.end(),
+                               [&](const std::string& n) {
+                                 return std::find(t.secrecy_invariants.begin(),
+                                                  t.secrecy_invariants.end(),
+                                                  n) != t.secrecy_invariants.end();
+                               }),
+                names.end());
   for (const auto& name : names) {
     auto x = map_node();
     put(x, "invariant", name);

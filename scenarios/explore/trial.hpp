@@ -23,6 +23,9 @@ struct target {
   std::uint64_t key_seed = 0;
   std::vector<std::string> invariants; ///< checked in every run (the attacker's with actions)
   std::vector<std::string> attacker_invariants;
+  /// The attacker protocol's invariants (secrecy), wherever they came from:
+  /// not checked in a run whose schedule hands the attacker a key.
+  std::vector<std::string> secrecy_invariants;
   std::string attacker; ///< name of the attacker participant a schedule adds
 };
 

@@ -81,6 +81,29 @@ verdict check(const std::string& name, const std::vector<trace_record>& recs) {
   return test::check_invariant(test::invariant_named(invariants(), name), recs);
 }
 
+/// A scenario as loaded: the server "server" lists alice and bob (each its
+/// own participant's) and lets a token live `lifetime` ns; peers alice, bob,
+/// carol and mallory call themselves by their own names, except as `users`
+/// says (participant -> the user it is configured as).
+std::map<std::string, observation> scenario(std::map<std::string, std::string> users = {},
+                                            std::int64_t lifetime = 1000) {
+  std::map<std::string, observation> out;
+  out["server"].texts = {{"owner.alice", "alice"}, {"owner.bob", "bob"}};
+  out["server"].numbers["token_lifetime_ns"] = lifetime;
+  for (std::string p : {"alice", "bob", "carol", "mallory"}) {
+    out[p].texts["user"] = users.count(p) ? users[p] : p;
+    out[p].texts["server"] = "server";
+  }
+  return out;
+}
+
+/// `name` over `recs`, with `initial` as the scenario as loaded.
+verdict check_in(const std::string& name, const std::vector<trace_record>& recs,
+                 const std::map<std::string, observation>& initial = scenario()) {
+  std::map<std::string, observation> none;
+  return test::invariant_named(invariants(), name).check(run_facts{recs, initial, none});
+}
+
 } // namespace
 
 TEST_CASE("micropay wire formats round-trip and refuse truncation and trailing bytes",
@@ -635,38 +658,122 @@ TEST_CASE("micropay invariants break on traces made to break them", "[micropay][
     "server", "TokenIssued",
     {{"token", "t1"}, {"payer", "alice"}, {"payee", "bob"}, {"amount", "5"}, {"expires", "1000"}});
   auto later = event_record("x", "Tick", {}, 2000);
-  CHECK_FALSE(check("reservations_resolved", {issued, later}).held);
-  CHECK(check("reservations_resolved", {issued}).held); // still within expiry
-  CHECK(check("reservations_resolved", {issued, twice[0], later}).held);
+  CHECK_FALSE(check_in("reservations_resolved", {issued, later}).held);
+  CHECK(check_in("reservations_resolved", {issued}).held); // still within expiry
+  CHECK(check_in("reservations_resolved", {issued, twice[0], later}).held);
 
   auto shown = event_record("bob", "PaymentReceived",
                             {{"token", "t1"}, {"payer", "alice"}, {"amount", "50"}, {"text", "x"}});
   CHECK_FALSE(check("received_as_issued", {issued, shown}).held);
   CHECK_FALSE(check("received_as_issued", {shown}).held);
 
-  // A payment shown before (or without) its settlement, or as another
-  // payee's or amount's, breaks received_after_settlement.
+  // A payment shown before (or without) its settlement, or by another
+  // payee, or of another amount, breaks received_after_settlement.
   auto received = event_record(
     "bob", "PaymentReceived",
     {{"token", "t1"}, {"user", "bob"}, {"payer", "alice"}, {"amount", "5"}, {"text", "x"}});
-  CHECK(check("received_after_settlement", {twice[0], received}).held);
-  CHECK_FALSE(check("received_after_settlement", {received, twice[0]}).held);
-  CHECK_FALSE(check("received_after_settlement", {received}).held);
-  auto to_carol = received;
-  to_carol["details"]["user"] = "carol";
-  CHECK_FALSE(check("received_after_settlement", {twice[0], to_carol}).held);
+  CHECK(check_in("received_after_settlement", {twice[0], received}).held);
+  CHECK_FALSE(check_in("received_after_settlement", {received, twice[0]}).held);
+  CHECK_FALSE(check_in("received_after_settlement", {received}).held);
+  auto by_carol = received;
+  by_carol["who"] = "carol";
+  CHECK_FALSE(check_in("received_after_settlement", {twice[0], by_carol}).held);
   auto more = received;
   more["details"]["amount"] = "50";
-  CHECK_FALSE(check("received_after_settlement", {twice[0], more}).held);
+  CHECK_FALSE(check_in("received_after_settlement", {twice[0], more}).held);
 
   auto sent = event_record("alice", "ChatSent", {{"user", "alice"}, {"to", "bob"}, {"text", "hi"}});
   auto seen =
     event_record("bob", "ChatShown", {{"from", "alice"}, {"user", "bob"}, {"text", "hi"}});
   auto altered =
     event_record("bob", "ChatShown", {{"from", "alice"}, {"user", "bob"}, {"text", "pay me"}});
-  CHECK(check("chat_authentic", {sent, seen}).held);
-  CHECK_FALSE(check("chat_authentic", {sent, altered}).held);
-  CHECK_FALSE(check("chat_authentic", {sent, seen, seen}).held);
+  CHECK(check_in("chat_authentic", {sent, seen}).held);
+  CHECK_FALSE(check_in("chat_authentic", {sent, altered}).held);
+  CHECK_FALSE(check_in("chat_authentic", {sent, seen, seen}).held);
+}
+
+TEST_CASE("micropay invariants read owners and lifetimes from the scenario (V3): traces that "
+          "passed before fail now",
+          "[micropay][invariants]") {
+  auto settled = [](const std::string& payee) {
+    return event_record("server", "TokenSettled",
+                        {{"token", "t1"}, {"payer", "alice"}, {"payee", payee}, {"amount", "5"}});
+  };
+  auto received = [](const std::string& who, const std::string& user) {
+    return event_record(who, "PaymentReceived",
+                        {{"token", "t1"},
+                         {"user", user},
+                         {"payer", "alice"},
+                         {"amount", "5"},
+                         {"text", "alice gives you 5 dollars"}});
+  };
+  SECTION("received_after_settlement: the payee is the account's owner, not who calls itself so") {
+    // mallory, configured as bob, registered bob first (check_owners off) and
+    // was shown alice's payment to bob: her PaymentReceived says user bob, and
+    // the old check took it.
+    auto users = scenario({{"mallory", "bob"}});
+    auto verdict =
+      check_in("received_after_settlement", {settled("bob"), received("mallory", "bob")}, users);
+    CHECK_FALSE(verdict.held);
+    CHECK(verdict.observed.find("bob's account by the scenario") != std::string::npos);
+    CHECK(
+      check_in("received_after_settlement", {settled("bob"), received("bob", "bob")}, users).held);
+    // A name the server does not list is its one configured participant's ...
+    CHECK(
+      check_in("received_after_settlement", {settled("carol"), received("carol", "carol")}).held);
+    CHECK_FALSE(
+      check_in("received_after_settlement", {settled("carol"), received("mallory", "carol")}).held);
+    // ... and no one's when two participants are configured with it.
+    CHECK_FALSE(check_in("received_after_settlement",
+                         {settled("carol"), received("carol", "carol")},
+                         scenario({{"mallory", "carol"}}))
+                  .held);
+  }
+  SECTION("chat_authentic: the sender is who sent the line; the name shown, its owner") {
+    // mallory, configured as alice, logged in as alice and chatted to bob; bob
+    // showed it as from alice. The old check matched it by the name mallory calls itself.
+    auto users = scenario({{"mallory", "alice"}});
+    auto mallorys =
+      event_record("mallory", "ChatSent", {{"user", "alice"}, {"to", "bob"}, {"text", "pay mule"}});
+    auto shown =
+      event_record("bob", "ChatShown", {{"from", "alice"}, {"user", "bob"}, {"text", "pay mule"}});
+    CHECK_FALSE(check_in("chat_authentic", {mallorys, shown}, users).held);
+    auto alices = mallorys;
+    alices["who"] = "alice";
+    CHECK(check_in("chat_authentic", {alices, shown}, users).held);
+    // alice's line to bob, shown by mallory (configured as bob): not the
+    // recipient it was sent to, though her ChatShown says user bob.
+    auto at_mallory = shown;
+    at_mallory["who"] = "mallory";
+    CHECK_FALSE(
+      check_in("chat_authentic", {alices, at_mallory}, scenario({{"mallory", "bob"}})).held);
+    // A name the scenario gives no one was sent by no one.
+    auto from_eve = shown;
+    from_eve["details"]["from"] = "eve";
+    CHECK_FALSE(check_in("chat_authentic", {alices, from_eve}, users).held);
+  }
+  SECTION("reservations_resolved: the expiry is the scenario's token lifetime") {
+    // The server wrote an expiry an hour out; the scenario lets a token live
+    // 30 s, and the run went on to 5 min. The old check took the server's expiry.
+    auto issued = event_record("server", "TokenIssued",
+                               {{"token", "t1"},
+                                {"payer", "alice"},
+                                {"payee", "bob"},
+                                {"amount", "5"},
+                                {"expires", std::to_string(std::int64_t{3600} * 1000000000)}},
+                               1000000000);
+    auto end = event_record("x", "Tick", {}, std::int64_t{300} * 1000000000);
+    auto thirty_seconds = scenario({}, std::int64_t{30} * 1000000000);
+    CHECK_FALSE(check_in("reservations_resolved", {issued, end}, thirty_seconds).held);
+    auto returned = event_record("server", "ReservationExpired", {{"token", "t1"}},
+                                 std::int64_t{31} * 1000000000);
+    CHECK(check_in("reservations_resolved", {issued, returned, end}, thirty_seconds).held);
+    auto early = end;
+    early["t"] = std::int64_t{20} * 1000000000;
+    CHECK(check_in("reservations_resolved", {issued, early}, thirty_seconds).held);
+    // A server the scenario gave no lifetime vouches for none.
+    CHECK_FALSE(check("reservations_resolved", {issued, early}).held);
+  }
 }
 
 TEST_CASE("the server registers only names a payee cannot mistake for another",

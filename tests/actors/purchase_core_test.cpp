@@ -31,7 +31,8 @@ namespace {
 struct shop {
   test::core_harness h{21};
   opd_config config;
-  std::shared_ptr<order_book> book; ///< the OPD's disk
+  std::map<std::string, observation> initial; ///< the OPD as built, before the first step
+  std::shared_ptr<order_book> book;           ///< the OPD's disk
 
   shop(opd_config oc, std::map<std::string, customer_config> customers,
        std::map<std::string, crypto::signing_key> keys = {}) {
@@ -50,6 +51,7 @@ struct shop {
     h.add("opd", std::make_unique<opd>(oc, h.long_term_key("opd"), h.dir, book));
     h.add("mail", std::make_unique<services::mail_server>(services::mail_server_config{},
                                                           h.long_term_key("mail"), h.dir));
+    initial["opd"] = h.core("opd").observe(); // the scenario as loaded
     for (auto [name, c] : customers) {
       c.opd = "opd";
       auto k = keys.count(name) ? keys.at(name) : crypto::signing_key(h.long_term_key(name));
@@ -77,10 +79,17 @@ struct shop {
     context ctx("opd", h.now(), r);
     h.core("opd").on_start(ctx); // opens a new book now; its effects (none pending) dropped
   }
+  /// The run's events, and the network's record of every mail submission.
   std::vector<trace_record> records() const {
     std::vector<trace_record> out;
     for (const auto& [w, e] : h.events())
       out.push_back(test::event_record(w, e.name, e.details));
+    for (const auto& p : h.sent(services::mail_kind::submit)) {
+      auto r = test::packet_record(p.from, p.to, p.kind, p.via);
+      r["id"] = p.id;
+      r["digest"] = crypto::to_hex(crypto::sha256(p.bytes)).substr(0, 16);
+      out.push_back(r);
+    }
     return out;
   }
 };
@@ -92,8 +101,45 @@ customer_config as(const std::string& id, const std::string& password) {
   return c;
 }
 
-verdict check(const std::string& name, const std::vector<trace_record>& recs) {
-  return test::check_invariant(test::invariant_named(invariants(), name), recs);
+/// A scenario's OPD "opd" as built: accounts alice and bob, each its own
+/// participant's, mailed at <id>@x through the mail server "mail".
+std::map<std::string, observation> opd_scenario() {
+  observation o;
+  for (std::string id : {"alice", "bob"}) {
+    o.texts["owner." + id] = id;
+    o.texts["email." + id] = id + "@x";
+  }
+  o.texts["mail_server"] = "mail";
+  return {{"opd", o}};
+}
+
+/// `name` over `recs`, with `initial` as the scenario as loaded.
+verdict check(const std::string& name, const std::vector<trace_record>& recs,
+              const std::map<std::string, observation>& initial = opd_scenario()) {
+  std::map<std::string, observation> none;
+  return test::invariant_named(invariants(), name).check(run_facts{recs, initial, none});
+}
+
+/// The network's record of a packet: `from`'s name, put on the wire by `via`
+/// if given, as packet `id` with bytes `digest`.
+trace_record wire(std::uint64_t id, const std::string& digest, const std::string& from,
+                  const std::string& via = "") {
+  auto r = test::packet_record(from, "mail", services::mail_kind::submit, via);
+  r["id"] = id;
+  r["digest"] = digest;
+  return r;
+}
+
+/// The mail server delivered submission `packet` (from the sender its
+/// session named) to `to`: "order shipped" for `ref`.
+trace_record mailed(const std::string& to, const std::string& ref, std::uint64_t packet,
+                    const std::string& from = "opd") {
+  return test::event_record("mail", "MailDelivered",
+                            {{"to", to},
+                             {"from", from},
+                             {"subject", "order shipped"},
+                             {"ref", ref},
+                             {"packet", std::to_string(packet)}});
 }
 
 /// `name` over `recs`, with the OPD built with `stock` books (the scenario as loaded).
@@ -141,6 +187,11 @@ TEST_CASE("an order goes end to end: accepted once, mailed once, its receipt che
   CHECK(s.h.count("opd", "MailSent") == 1);
   CHECK(s.last("alice", "OrderFinished")["outcome"] == "accepted");
   CHECK(s.h.core("opd").observe().numbers.at("stock.book") == 1);
+  // The invariants, against the scenario as loaded and the network's record.
+  CHECK(s.initial["opd"].texts.at("owner.alice") == "alice");
+  CHECK(s.initial["opd"].texts.at("email.alice") == "alice@example.com");
+  for (auto name : {"mail_matches_outcome", "no_unauthorised_order", "receipt_matches_order"})
+    CHECK(check(name, s.records(), s.initial).held);
 }
 
 TEST_CASE("the password never crosses the wire in the clear", "[purchase][login]") {
@@ -299,7 +350,7 @@ TEST_CASE("the purchase invariants break on traces that violate them", "[purchas
     return event_record("opd", "OrderAccepted",
                         {{"customer", "alice"},
                          {"account", "alice"},
-                         {"email", "a@x"},
+                         {"email", "alice@x"},
                          {"order", order},
                          {"item", "book"},
                          {"quantity", "1"},
@@ -310,26 +361,29 @@ TEST_CASE("the purchase invariants break on traces that violate them", "[purchas
   auto placed =
     event_record("alice", "OrderPlaced",
                  {{"customer", "alice"}, {"order", "o1"}, {"item", "book"}, {"quantity", "1"}});
-  auto mailed = [](const std::string& ref) {
-    return event_record("mail", "MailDelivered",
-                        {{"to", "a@x"}, {"subject", "order shipped"}, {"ref", ref}});
-  };
+  auto sent = wire(1, "d1", "opd"), again = wire(2, "d2", "opd");
   CHECK(check("order_processed_at_most_once", {accepted("o1", "1")}).held);
   CHECK_FALSE(
     check("order_processed_at_most_once", {accepted("o1", "1"), accepted("o1", "2")}).held);
   CHECK(check("no_unauthorised_order", {placed, accepted("o1", "1")}).held);
   CHECK_FALSE(check("no_unauthorised_order", {accepted("o1", "1")}).held);
-  CHECK(check("mail_matches_outcome", {accepted("o1", "1"), mailed("opd#1")}).held);
+  CHECK(
+    check("mail_matches_outcome", {accepted("o1", "1"), sent, mailed("alice@x", "opd#1", 1)}).held);
   CHECK_FALSE(check("mail_matches_outcome", {accepted("o1", "1")}).held);
   CHECK(check("mail_matches_outcome",
               {accepted("o1", "1"), event_record("opd", "MailFailed", {{"ref", "opd#1"}})})
           .held);
-  CHECK_FALSE(check("mail_matches_outcome", {mailed("opd#7")}).held);
+  CHECK_FALSE(check("mail_matches_outcome", {sent, mailed("alice@x", "opd#7", 1)}).held);
   CHECK_FALSE(
-    check("mail_matches_outcome", {accepted("o1", "1"), mailed("opd#1"), mailed("opd#1")}).held);
-  auto finished = event_record(
-    "alice", "OrderFinished",
-    {{"customer", "alice"}, {"order", "o1"}, {"outcome", "accepted"}, {"number", "1"}});
+    check("mail_matches_outcome", {accepted("o1", "1"), sent, mailed("alice@x", "opd#1", 1), again,
+                                   mailed("alice@x", "opd#1", 2)})
+      .held);
+  auto finished = event_record("alice", "OrderFinished",
+                               {{"customer", "alice"},
+                                {"opd", "opd"},
+                                {"order", "o1"},
+                                {"outcome", "accepted"},
+                                {"number", "1"}});
   CHECK(check("receipt_matches_order", {accepted("o1", "1"), finished}).held);
   CHECK_FALSE(check("receipt_matches_order", {finished}).held);
   CHECK(check_with_stock("stock_never_negative", {accepted("o1", "1")}, 1).held);
@@ -352,10 +406,6 @@ TEST_CASE("purchase invariants changed by H3 break on traces that passed before"
                          {"ref", ref}});
   };
   auto restarted = event_record("opd", "Restarted", {{"state", "lost"}});
-  auto mailed = [](const std::string& to, const std::string& ref) {
-    return event_record("mail", "MailDelivered",
-                        {{"to", to}, {"subject", "order shipped"}, {"ref", ref}});
-  };
   SECTION("stock_never_negative: one book shipped twice across a restart that recreated it") {
     // Each OrderAccepted says stock_left 0: the old check, reading it, held.
     std::vector<trace_record> recs = {accepted("alice", "o1", "1", "opd#1"), restarted,
@@ -365,16 +415,18 @@ TEST_CASE("purchase invariants changed by H3 break on traces that passed before"
   }
   SECTION("receipt_matches_order: refused after a restart for an order that shipped") {
     // The new book numbered its refusal 1 too: the old check matched it to that decision.
-    std::vector<trace_record> recs = {
-      accepted("alice", "o1", "1", "opd#1"), restarted,
-      event_record("opd", "OrderRefused",
-                   {{"customer", "alice"},
-                    {"order", "o1"},
-                    {"number", "1"},
-                    {"reason", "signed before the OPD started"}}),
-      event_record(
-        "alice", "OrderFinished",
-        {{"customer", "alice"}, {"order", "o1"}, {"outcome", "refused"}, {"number", "1"}})};
+    std::vector<trace_record> recs = {accepted("alice", "o1", "1", "opd#1"), restarted,
+                                      event_record("opd", "OrderRefused",
+                                                   {{"customer", "alice"},
+                                                    {"order", "o1"},
+                                                    {"number", "1"},
+                                                    {"reason", "signed before the OPD started"}}),
+                                      event_record("alice", "OrderFinished",
+                                                   {{"customer", "alice"},
+                                                    {"opd", "opd"},
+                                                    {"order", "o1"},
+                                                    {"outcome", "refused"},
+                                                    {"number", "1"}})};
     CHECK_FALSE(check("receipt_matches_order", recs).held);
     recs[2] = event_record("opd", "OrderUnknown",
                            {{"customer", "alice"}, {"order", "o1"}, {"number", "1"}});
@@ -385,17 +437,109 @@ TEST_CASE("purchase invariants changed by H3 break on traces that passed before"
     // Two books' order 1 with their own references, each mailed once: the old
     // check made both "opd#1" and failed it as delivered twice.
     CHECK(check("mail_matches_outcome",
-                {accepted("alice", "o1", "1", "opd#1"), mailed("alice@x", "opd#1"), restarted,
-                 accepted("bob", "o2", "1", "opd#1@2s"), mailed("bob@x", "opd#1@2s")})
+                {accepted("alice", "o1", "1", "opd#1"), wire(1, "d1", "opd"),
+                 mailed("alice@x", "opd#1", 1), restarted, accepted("bob", "o2", "1", "opd#1@2s"),
+                 wire(2, "d2", "opd"), mailed("bob@x", "opd#1@2s", 2)})
             .held);
     // A mail naming "opd#1" for the order referenced "opd#1@2s": the old check took it.
-    CHECK_FALSE(check("mail_matches_outcome",
-                      {accepted("bob", "o2", "1", "opd#1@2s"), mailed("bob@x", "opd#1")})
+    CHECK_FALSE(check("mail_matches_outcome", {accepted("bob", "o2", "1", "opd#1@2s"),
+                                               wire(1, "d1", "opd"), mailed("bob@x", "opd#1", 1)})
                   .held);
     CHECK_FALSE(check("mail_matches_outcome",
-                      {accepted("alice", "o1", "1", "opd#1"), mailed("alice@x", "opd#1"),
-                       accepted("bob", "o2", "1", "opd#1"), mailed("bob@x", "opd#1")})
+                      {accepted("alice", "o1", "1", "opd#1"), wire(1, "d1", "opd"),
+                       mailed("alice@x", "opd#1", 1), accepted("bob", "o2", "1", "opd#1"),
+                       wire(2, "d2", "opd"), mailed("bob@x", "opd#1", 2)})
                   .held);
+  }
+}
+
+TEST_CASE("purchase invariants read ownership, addresses and senders from the scenario and the "
+          "network (V3): traces that passed before fail now",
+          "[purchase][invariants]") {
+  auto accepted = [](const std::string& opd, const std::string& account, const std::string& email) {
+    return event_record(opd, "OrderAccepted",
+                        {{"customer", "alice"},
+                         {"account", account},
+                         {"email", email},
+                         {"order", "o1"},
+                         {"item", "book"},
+                         {"quantity", "1"},
+                         {"number", "1"},
+                         {"stock_left", "0"},
+                         {"ref", opd + "#1"}});
+  };
+  auto alices = accepted("opd", "alice", "alice@x");
+  SECTION("mail_matches_outcome: a stranger's mail in its own name is not the OPD's") {
+    // The OPD's own submission never got through (held past the end, so no
+    // MailFailed); mallory mailed alice as herself, naming opd#1. The old
+    // check counted it as the OPD's mail.
+    auto strangers = mailed("alice@x", "opd#1", 9, "mallory");
+    std::vector<trace_record> recs = {alices, wire(9, "m9", "mallory"), strangers};
+    CHECK_FALSE(check("mail_matches_outcome", recs).held);
+    // And beside the OPD's own it is no second delivery (the old check said "twice").
+    recs.insert(recs.begin() + 1, {wire(1, "d1", "opd"), mailed("alice@x", "opd#1", 1)});
+    CHECK(check("mail_matches_outcome", recs).held);
+  }
+  SECTION("mail_matches_outcome: the OPD's mail forwarded by the attacker is still the OPD's; "
+          "one forged in its name is not") {
+    auto intercepted = wire(1, "d1", "opd");
+    intercepted["fate"] = "intercepted";
+    CHECK(check("mail_matches_outcome", {alices, intercepted, wire(2, "d1", "opd", "mallory"),
+                                         mailed("alice@x", "opd#1", 2)})
+            .held);
+    auto verdict = check("mail_matches_outcome",
+                         {alices, wire(2, "f2", "opd", "mallory"), mailed("alice@x", "opd#1", 2)});
+    CHECK_FALSE(verdict.held);
+    CHECK(verdict.observed.find("mallory wrote it") != std::string::npos);
+  }
+  SECTION("mail_matches_outcome: the customer's address comes from the scenario") {
+    // The OPD's event named another address and mailed it there: the old check
+    // compared the mail with the OPD's own word and held.
+    CHECK_FALSE(
+      check("mail_matches_outcome", {accepted("opd", "alice", "drop@evil"), wire(1, "d1", "opd"),
+                                     mailed("drop@evil", "opd#1", 1)})
+        .held);
+  }
+  SECTION("mail_matches_outcome: only the OPD's own MailFailed excuses an order") {
+    auto someone_elses = event_record("mallory", "MailFailed", {{"ref", "opd#1"}});
+    CHECK_FALSE(check("mail_matches_outcome", {alices, someone_elses}).held);
+    CHECK(
+      check("mail_matches_outcome", {alices, event_record("opd", "MailFailed", {{"ref", "opd#1"}})})
+        .held);
+  }
+  SECTION("no_unauthorised_order: the account's owner comes from the scenario") {
+    // The OPD said the account is mallory's, and mallory placed the order: the
+    // old check took the OPD's word. The scenario gives alice's account to alice.
+    auto mallorys =
+      event_record("mallory", "OrderPlaced",
+                   {{"customer", "alice"}, {"order", "o1"}, {"item", "book"}, {"quantity", "1"}});
+    CHECK_FALSE(
+      check("no_unauthorised_order", {mallorys, accepted("opd", "mallory", "alice@x")}).held);
+    auto hers = mallorys;
+    hers["who"] = "alice";
+    CHECK(check("no_unauthorised_order", {hers, accepted("opd", "mallory", "alice@x")}).held);
+    // An account the scenario never gave this OPD belongs to no one.
+    CHECK_FALSE(check("no_unauthorised_order", {hers, accepted("opd2", "alice", "alice@x")}).held);
+  }
+  SECTION("receipt_matches_order: decisions are the OPD's the customer ordered from") {
+    // A copy of alice's order accepted by opd2; her own OPD decided nothing
+    // under that number. The old check matched her receipt to opd2's decision.
+    auto finished = event_record("alice", "OrderFinished",
+                                 {{"customer", "alice"},
+                                  {"opd", "opd"},
+                                  {"order", "o1"},
+                                  {"outcome", "accepted"},
+                                  {"number", "1"}});
+    CHECK_FALSE(
+      check("receipt_matches_order", {accepted("opd2", "alice", "alice@x"), finished}).held);
+    CHECK(check("receipt_matches_order", {alices, finished}).held);
+    // And opd2's acceptance does not make her own OPD's refusal a lie (the old check failed).
+    auto refused = event_record(
+      "opd", "OrderRefused",
+      {{"customer", "alice"}, {"order", "o1"}, {"number", "1"}, {"reason", "out of stock"}});
+    finished["details"]["outcome"] = "refused";
+    CHECK(check("receipt_matches_order", {accepted("opd2", "alice", "alice@x"), refused, finished})
+            .held);
   }
 }
 
@@ -438,7 +582,7 @@ TEST_CASE("the order book survives a restart that loses the OPD's memory; a new 
     auto recs = s.records();
     CHECK(check_with_stock("stock_never_negative", recs, 3).held == durable);
     CHECK(check("receipt_matches_order", recs).held);
-    CHECK(check("mail_matches_outcome", recs).held);
+    CHECK(check("mail_matches_outcome", recs, s.initial).held);
   }
 }
 

@@ -349,6 +349,8 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>> ch
     {"server.single_use_tokens=false", "double-redeem"},
     {"server.check_replays=false", "replay-command"},
     {"server.check_owners=false", "claim-funded-name"},
+    {"server.check_owners=false", "claim-payee-name"},
+    {"server.check_owners=false", "chat-as-claimed-name"},
     {"bob.bind_channels=false", "dial-as-another-peer"},
     {"bob.show_after_settlement=false", "redeem-blocked-until-expiry"},
     {"alice.check_handshakes=false", "impersonate-payee"},

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,11 @@ std::vector<std::string> described(const schedule& s) {
   for (const auto& i : s.items)
     out.push_back(i.describe());
   return out;
+}
+
+std::size_t count_type(const schedule& s, const std::string& type) {
+  return static_cast<std::size_t>(
+    std::count_if(s.items.begin(), s.items.end(), [&](const auto& i) { return i.type() == type; }));
 }
 
 std::string trace_text(const run_result& r) {
@@ -93,7 +99,13 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     auto s = draw_schedule(t.loaded, seed);
     CHECK(s.faults() <= 3);
-    CHECK(s.actions() <= 2);
+    // At most two actions, and at most one key compromise besides, only in a
+    // schedule that forges.
+    auto compromises = count_type(s, "compromise");
+    CHECK(s.actions() - compromises <= 2);
+    CHECK(compromises <= 1);
+    if (compromises > 0)
+      CHECK(count_type(s, "forge") > 0);
     distinct.insert(described(s));
   }
   CHECK(distinct.size() > 30);
@@ -114,6 +126,279 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
       CHECK(who.rfind("c", 0) == 0);
     }
   }
+}
+
+namespace {
+
+const config_node& options_of(const schedule_item& i) {
+  return i.body.entries.front().value;
+}
+
+std::string option(const config_node& n, const std::string& key) {
+  const auto* v = n.find(key);
+  return v && v->is_scalar() ? v->scalar : std::string{};
+}
+
+/// The participants whose keys the schedule hands the attacker.
+std::set<std::string> stolen_in(const schedule& s) {
+  std::set<std::string> out;
+  for (const auto& i : s.items)
+    if (i.type() == "compromise")
+      out.insert(option(options_of(i), "participant"));
+  return out;
+}
+
+/// What one schedule's forges do, for the draws below.
+struct forge_traits {
+  bool spoofed = false;          ///< in the name of someone not playing the kind's sender
+  bool answer = false;           ///< another kind, from the matched packet's receiver to its sender
+  bool signed_stolen = false;    ///< a signer field names a participant whose key it stole
+  std::set<std::string> signers; ///< who those are
+  bool observed = false;         ///< a field copied from an observed packet
+  bool public_key = false;       ///< a field carrying someone's public key
+  std::set<std::string> integers; ///< literal integers it sets
+};
+
+forge_traits traits_of(const schedule& s, const std::vector<hop_choice>& hops) {
+  forge_traits out;
+  auto stolen = stolen_in(s);
+  for (const auto& i : s.items) {
+    if (i.type() != "forge")
+      continue;
+    const auto& o = options_of(i);
+    const auto& on = *o.find("on");
+    auto kind = option(o, "kind"), on_kind = option(on, "kind"), link = option(on, "link");
+    auto from = option(o, "from"), to = option(o, "to");
+    auto arrow = link.find("->");
+    if (kind != on_kind) {
+      out.answer = out.answer || (from == link.substr(arrow + 2) && to == link.substr(0, arrow));
+    } else if (!from.empty()) {
+      for (const auto& h : hops)
+        if (h.kind == kind)
+          out.spoofed =
+            out.spoofed || std::find(h.senders.begin(), h.senders.end(), from) == h.senders.end();
+    }
+    const auto* fields = o.find("fields");
+    if (!fields)
+      continue;
+    for (const auto& f : fields->entries) {
+      if (f.value.is_map()) {
+        out.observed = out.observed || f.value.find("observed");
+        out.public_key = out.public_key || f.value.find("public_key");
+      } else if (f.key.size() >= 9 && f.key.compare(f.key.size() - 9, 9, "sign_with") == 0) {
+        CHECK(stolen.count(f.value.scalar)); // only a key it holds
+        out.signed_stolen = true;
+        out.signers.insert(f.value.scalar);
+      } else if (!f.value.scalar.empty() &&
+                 (std::isdigit(static_cast<unsigned char>(f.value.scalar[0])) ||
+                  f.value.scalar[0] == '-')) {
+        out.integers.insert(f.value.scalar);
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, extreme integers, "
+          "observed fields",
+          "[explore][insider]") {
+  // The purchase workload: customers who sign with RSA-PSS (c0, c2, c4) and
+  // with DSA (c1, c3, c5).
+  auto t = load_target(library("purchase/lossy-network.yaml"));
+  auto hops = hops_in(t.loaded);
+  forge_traits seen;
+  std::set<std::string> compromised, signed_as;
+  std::optional<std::uint64_t> insider_seed;
+  for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    for (const auto& i : s.items)
+      if (i.type() == "compromise") {
+        auto who = option(options_of(i), "participant");
+        CHECK(t.loaded.find(who)->role->long_term_key);
+        CHECK(who != "mallory");
+        compromised.insert(who);
+        // Before the horizon's half (last step 20s + 10s): forges after it may use the key.
+        CHECK(std::stoul(option(options_of(i), "at")) <= 15000);
+      }
+    auto f = traits_of(s, hops);
+    seen.spoofed = seen.spoofed || f.spoofed;
+    seen.answer = seen.answer || f.answer;
+    seen.observed = seen.observed || f.observed;
+    seen.public_key = seen.public_key || f.public_key;
+    seen.integers.insert(f.integers.begin(), f.integers.end());
+    signed_as.insert(f.signers.begin(), f.signers.end());
+    if (f.signed_stolen && !insider_seed)
+      insider_seed = seed;
+  }
+  CHECK(seen.spoofed);
+  CHECK(seen.answer);
+  CHECK(seen.observed);
+  CHECK(seen.public_key);
+  REQUIRE(insider_seed);
+  // Both signature schemes: a DSA customer's key stolen and signed with too.
+  CHECK(compromised.count("opd"));
+  CHECK((compromised.count("c1") || compromised.count("c3") || compromised.count("c5")));
+  CHECK((signed_as.count("c1") || signed_as.count("c3") || signed_as.count("c5")));
+  CHECK((signed_as.count("c0") || signed_as.count("c2") || signed_as.count("c4") ||
+         signed_as.count("opd")));
+  for (const auto* v :
+       {"0", "1", "-1", "2147483648", "9223372036854775807", "-9223372036854775808"})
+    CHECK(seen.integers.count(v));
+
+  // Same seed, same schedule; the schedule of seed 11 as drawn today (a
+  // change to the draws shows here first).
+  CHECK(described(draw_schedule(t.loaded, *insider_seed)) ==
+        described(draw_schedule(t.loaded, *insider_seed)));
+  CHECK(described(draw_schedule(t.loaded, 11)) ==
+        std::vector<std::string>{
+          "action {compromise: {at: 13788ms, participant: c0}}",
+          "action {forge: {kind: purchase.receipt, on: {link: c1->opd, kind: purchase.order, "
+          "occurrence: 2}, from: opd, to: c1, fields: {session: {matched: session}, seq: {matched: "
+          "seq}, receipt.order_digest: {observed: {link: c2->opd, kind: purchase.order, "
+          "occurrence: 1, field: session}}, receipt.number: \"9223372036854775807\", "
+          "receipt.sign_with: c0}}}"});
+
+  // The faults and the other actions are drawn as before the insider draws:
+  // the compromises come from a stream of their own.
+  auto plain = t;
+  plain.loaded.explore.max_compromises = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    auto with = draw_schedule(t.loaded, seed), without = draw_schedule(plain.loaded, seed);
+    CHECK(count_type(without, "compromise") == 0);
+    CHECK(with.items.size() - count_type(with, "compromise") == without.items.size());
+    CHECK(with.faults() == without.faults());
+  }
+}
+
+TEST_CASE("the insider draws stay within their explore: bounds", "[explore][insider]") {
+  auto t = load_target(library("purchase/lossy-network.yaml"));
+  auto hops = hops_in(t.loaded);
+  auto& b = t.loaded.explore;
+  b.min_actions = 1;
+  b.attacks = {"forge"};
+  b.forge_as = {"sender"};
+  b.forge_values = {"matched"};
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    auto f = traits_of(s, hops);
+    CHECK_FALSE(f.spoofed);
+    CHECK_FALSE(f.answer);
+    CHECK_FALSE(f.signed_stolen);
+    CHECK_FALSE(f.observed);
+    CHECK_FALSE(f.public_key);
+    // Only a value the build cannot do without, made up when it cannot be read.
+    for (const auto& v : f.integers)
+      CHECK(v == "1");
+  }
+  b.forge_values = {"keys"};
+  b.min_compromises = 1;
+  std::size_t signed_stolen = 0;
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    CHECK(count_type(s, "compromise") == 1);
+    signed_stolen += traits_of(s, hops).signed_stolen ? 1 : 0;
+  }
+  CHECK(signed_stolen > 10);
+}
+
+TEST_CASE("an insider forge is built and played", "[explore][insider]") {
+  // Seed 41 of the purchase workload: the mail server's key is stolen, a
+  // login forged in c4's name is answered by the OPD.
+  auto t = load_target(library("purchase/lossy-network.yaml"));
+  auto sched = draw_schedule(t.loaded, 41);
+  REQUIRE(count_type(sched, "compromise") == 1);
+  auto s = load_scenario_tree(with_schedule(t, sched, 41), t.file);
+  auto run = run_scenario(s);
+  std::set<std::string> attacker_events;
+  for (const auto& rec : run.trace->records())
+    if (rec["type"] == "event" && rec["who"] == "mallory")
+      attacker_events.insert(rec["name"].get<std::string>());
+  CHECK(attacker_events.count("KeyCompromised"));
+  CHECK(attacker_events.count("AttackForged"));
+  // A stolen key opens what was sealed for its owner: such a run is not held
+  // to secrecy; every other invariant is checked.
+  auto expect = with_schedule(t, sched, 41).find("expect");
+  REQUIRE(expect);
+  std::set<std::string> checked;
+  for (const auto& x : expect->items)
+    checked.insert(x.find("invariant")->scalar);
+  CHECK_FALSE(checked.count("secrecy"));
+  CHECK(checked.count("no_unauthorised_order"));
+  auto plain = sched;
+  plain.items.erase(plain.items.begin());
+  CHECK(with_schedule(t, plain, 41).find("expect")->items.size() == checked.size() + 1);
+}
+
+TEST_CASE("a field copied from an observed packet taps that packet's link", "[explore][insider]") {
+  auto t = load_target(library("purchase/rsa-order.yaml"));
+  schedule s;
+  s.items.push_back({schedule_item::part::action,
+                     parse_yaml("forge: {kind: purchase.order, on: {link: alice->opd, kind: "
+                                "purchase.order}, fields: {order.carried_key: {observed: {link: "
+                                "opd->mail, kind: mail.hello, field: session}}}}")});
+  auto tree = with_schedule(t, s, 1);
+  const auto* taps = tree.find("participants")->find("mallory")->find("taps");
+  REQUIRE(taps);
+  REQUIRE(taps->items.size() == 2);
+  CHECK(taps->items[0].scalar == "alice->opd");
+  CHECK(taps->items[1].scalar == "opd->mail");
+  // A schedule whose actions watch no link still has an attacker that loads.
+  schedule timed;
+  timed.items.push_back(
+    {schedule_item::part::action, parse_yaml("compromise: {at: 0ms, participant: alice}")});
+  CHECK_FALSE(run_trial(t, timed, 1).invalid);
+}
+
+TEST_CASE("shrinking keeps the compromise a later forge signs with", "[explore][insider]") {
+  // With the OPD's session check off, an order signed with alice's stolen key
+  // in a session mallory opened with a wrong password ships
+  // (attacks/purchase/stolen-customer-key.unprotected.yaml), here in a schedule
+  // with items the failure does not need.
+  auto t =
+    load_target(library("purchase/rsa-order.yaml"), {*parse_override("opd.check_sessions=false")});
+  auto item = [](schedule_item::part where, const std::string& yaml) {
+    return schedule_item{where, parse_yaml(yaml)};
+  };
+  const std::string session = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+  const std::string secret(64, '5');
+  schedule s;
+  s.items = {
+    item(schedule_item::part::fault, "delay: {kind: purchase.receipt, by: 200ms}"),
+    item(schedule_item::part::action, "compromise: {at: 500ms, participant: alice}"),
+    item(schedule_item::part::action,
+         "replay: {link: opd->mail, kind: mail.hello, occurrence: 1, after: 300ms}"),
+    item(
+      schedule_item::part::action,
+      "forge: {kind: purchase.login, at: 3s, from: mallory, to: opd, fields: {session: " + session +
+        ", secret: " + secret + ", customer: alice, password: guess, time: \"3000000000\"}}"),
+    item(schedule_item::part::action,
+         "forge: {kind: purchase.order, at: 4s, from: mallory, to: opd, fields: {session: " +
+           session + ", secret: " + secret +
+           ", direction: opener, seq: \"1\", order.customer: alice, order.item: book, "
+           "order.quantity: \"3\", order.time: \"4000000000\", order.sign_with: alice}}"),
+  };
+  REQUIRE(shows(run_trial(t, s, 1), "no_unauthorised_order"));
+  // Without the compromise the forged order cannot be signed: nothing breaks.
+  auto keyless = s;
+  keyless.items.erase(keyless.items.begin() + 1);
+  CHECK_FALSE(shows(run_trial(t, keyless, 1), "no_unauthorised_order"));
+
+  auto small = shrink(t, s, 1, "no_unauthorised_order");
+  INFO([&] {
+    std::string out;
+    for (const auto& line : described(small.minimal))
+      out += "  " + line + "\n";
+    return out;
+  }());
+  CHECK(shows(small.trial, "no_unauthorised_order"));
+  CHECK(count_type(small.minimal, "compromise") == 1);
+  CHECK(count_type(small.minimal, "delay") == 0);
+  CHECK(count_type(small.minimal, "replay") == 0);
+  REQUIRE(count_type(small.minimal, "forge") >= 1);
+  // The forge that signs keeps its stolen key.
+  CHECK(described(small.minimal).back().find("order.sign_with: alice") != std::string::npos);
 }
 
 TEST_CASE("explore: bounds are checked where the file says them", "[explore][loader]") {
@@ -141,6 +426,16 @@ explore:
   CHECK(error_of("  always_up: [bob]\n").find("x.yaml:9:15: always_up names unknown") == 0);
   CHECK(error_of("  horizon: 0s\n").find("x.yaml:9:12:") == 0);
   CHECK(error_of("  actions: 1..2\n  attacks: [replay, forge]\n") == "no error");
+  CHECK(error_of("  compromises: 0..2\n  forge_as: [sender, receiver]\n"
+                 "  forge_values: [matched, keys]\n") == "no error");
+  CHECK(error_of("  compromises: 1..30\n").find("x.yaml:9:16: compromises must be N or LO..HI") ==
+        0);
+  CHECK(error_of("  forge_as: [sendr]\n")
+          .find("x.yaml:9:14: forge_as: unknown 'sendr' (did you mean 'sender'?)") == 0);
+  CHECK(error_of("  forge_values: [extremes]\n").find("x.yaml:9:18: forge_values: unknown") == 0);
+  CHECK(error_of("  forge_as: []\n")
+          .find("x.yaml:9:3: explore: forge needs at least one of "
+                "forge_as") == 0);
 }
 
 TEST_CASE("a key seed gives the same keys whatever the run's seed", "[explore][keys]") {
@@ -505,4 +800,38 @@ TEST_CASE("a reproducer is replayed once as run plays it before it is written",
   auto broken = replay_reproducer("scenario: [", "broken.yaml", std::chrono::seconds(60));
   CHECK(broken.shows("invalid-schedule"));
   std::filesystem::remove_all(r.dir);
+}
+
+// TEMPORARY analysis helper (removed before hand-off).
+TEST_CASE("print schedules", "[.print]") {
+  const char* file = std::getenv("PB_FILE");
+  const char* from = std::getenv("PB_FROM");
+  const char* count = std::getenv("PB_COUNT");
+  const char* run = std::getenv("PB_RUN");
+  auto t = load_target(file ? file : library("ecommerce/lossy-network.yaml"));
+  std::uint64_t lo = from ? std::stoull(from) : 1, n = count ? std::stoull(count) : 10;
+  std::map<std::string, int> totals;
+  for (auto seed = lo; seed < lo + n; ++seed) {
+    auto sched = draw_schedule(t.loaded, seed);
+    std::cout << "seed " << seed << "\n";
+    for (const auto& l : described(sched))
+      std::cout << "  " << l << "\n";
+    if (!run)
+      continue;
+    auto s = load_scenario_tree(with_schedule(t, sched, seed), t.file);
+    auto r = run_scenario(s);
+    for (const auto& rec : r.trace->records())
+      if (rec["type"] == "event") {
+        std::string name = rec["name"];
+        if (name.rfind("Attack", 0) == 0 || name == "KeyCompromised") {
+          ++totals[name];
+          if (name == "AttackActionFailed")
+            std::cout << "    failed: " << rec["details"].dump() << "\n";
+          if (name == "AttackForged")
+            std::cout << "    forged: " << rec["details"].dump() << "\n";
+        }
+      }
+  }
+  for (const auto& [k, v] : totals)
+    std::cout << k << " " << v << "\n";
 }
