@@ -91,6 +91,8 @@ public:
     : self_(self)
     , now_(now)
     , rng_(r) {}
+  /// `self` is kept by reference: a temporary name would dangle.
+  context(std::string&& self, sim_time now, crypto::rng& r) = delete;
 
   const std::string& self() const {
     return self_;

@@ -204,7 +204,7 @@ void print_summary(std::ostream& out, const explore::target& t, const explore::e
   for (std::size_t i = 0; i < t.invariants.size(); ++i)
     out << (i ? ", " : "") << t.invariants[i];
   for (const auto& name : t.attacker_invariants)
-    out << ", " << name << " (with actions)";
+    out << ", " << name << " (with actions, without a compromise)";
   out << "\n";
   auto runs_problem = s.runs_problem();
   if (!runs_problem.empty())

@@ -292,8 +292,9 @@ std::optional<config_node> observed_source(context& c) {
   return one("observed", std::move(src));
 }
 
-/// Whom a packet is sealed for, when its schema cannot default it: anyone
-/// with a key (the attacker can seal for anyone); else the schema's own word.
+/// Whom a packet is sealed for (`seal_for`): anyone with a key (the attacker
+/// can seal for anyone), always when the schema has no default for it, else
+/// now and then (`keys`); otherwise the schema's default (the recipient).
 std::optional<config_node> recipient_value(context& c, const field_doc& f, bool keys) {
   bool required = f.fallback.empty();
   if (c.key_holders.empty() || !(required || (keys && c.d.chance(20))))

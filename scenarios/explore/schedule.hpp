@@ -38,7 +38,8 @@ struct schedule {
 /// the seed, within `s.explore`. Same scenario and seed, same schedule.
 /// A schedule that forges may also hand the attacker long-term keys
 /// (`compromise` actions, before the others), drawn from a stream of their
-/// own so that they leave the faults and the other actions as they were.
+/// own: the faults, and the actions up to the first forge, are drawn as
+/// without them.
 schedule draw_schedule(const scenario& s, std::uint64_t seed);
 
 /// The packet kinds the scenario's participants send or receive that some

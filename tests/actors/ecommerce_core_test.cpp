@@ -411,7 +411,7 @@ TEST_CASE("a merchant ignores the bank's word on another merchant's tid of the s
 TEST_CASE("only_payer_resolves judges who asked from the network, not from the request (H3 E1)",
           "[ecommerce][invariants]") {
   using test::event_record;
-  const auto& inv = test::invariant_named(invariants(), "only_payer_resolves");
+  const auto inv = test::invariant_named(invariants(), "only_payer_resolves");
   auto issued = event_record("shop", "TidIssued", {{"tid", "aa"}, {"client_key", "k1"}});
   auto packet_from = [](const std::string& from, bool via_attacker) {
     return test::packet_record(from, "bank", "ecommerce.merchant_resolve",
@@ -466,7 +466,7 @@ TEST_CASE("only_payer_resolves judges who asked from the network, not from the r
 TEST_CASE("peer_authentication takes the merchant from the scenario and the key from the client",
           "[ecommerce][invariants]") {
   using test::event_record;
-  const auto& inv = test::invariant_named(invariants(), "peer_authentication");
+  const auto inv = test::invariant_named(invariants(), "peer_authentication");
   std::map<std::string, observation> initial;
   initial["alice"].texts["merchant"] = "shop";
   std::map<std::string, observation> none;
@@ -490,7 +490,7 @@ TEST_CASE("peer_authentication takes the merchant from the scenario and the key 
 TEST_CASE("outcome_agreement compares a client with its own merchant's record of the tid (H3 E1)",
           "[ecommerce][invariants]") {
   using test::event_record;
-  const auto& inv = test::invariant_named(invariants(), "outcome_agreement");
+  const auto inv = test::invariant_named(invariants(), "outcome_agreement");
   std::vector<trace_record> recs = {
     event_record("alice", "PurchaseStarted", {{"purchase", "1"}}),
     event_record("alice", "SetupComplete",

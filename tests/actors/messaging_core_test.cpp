@@ -544,7 +544,7 @@ TEST_CASE("queue_bound judges from the scenario's limits and the eviction policy
   auto evicted = [](const char* msg) {
     return event_record("relay", "QueueEvicted", {{"msg", msg}, {"for", "+2"}});
   };
-  const auto& inv = test::invariant_named(invariants(), "queue_bound");
+  const auto inv = test::invariant_named(invariants(), "queue_bound");
   std::map<std::string, observation> none, initial;
   initial["relay"].numbers = {{"queue_limit", 2}, {"mailbox_limit", 4}};
   auto with_initial = [&](const std::vector<trace_record>& recs) {
@@ -745,7 +745,7 @@ TEST_CASE("queue_bound: ties, replays, per-sender mailboxes and notices",
   auto delivered = [](const char* msg) {
     return event_record("relay", "MessageDelivered", {{"msg", msg}, {"to", "+2"}});
   };
-  const auto& inv = test::invariant_named(invariants(), "queue_bound");
+  const auto inv = test::invariant_named(invariants(), "queue_bound");
   std::map<std::string, observation> none, initial;
   initial["relay"].numbers = {{"queue_limit", 2}, {"mailbox_limit", 2}, {"notice_limit", 4}};
   auto holds = [&](const std::vector<trace_record>& recs,

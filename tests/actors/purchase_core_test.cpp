@@ -25,6 +25,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// A context keeps its participant's name by reference: one that outlives them.
+const std::string opd_name = "opd";
+
+
 /// An OPD selling 3 books with accounts alice (password "a") and bob ("b"),
 /// a mail server, and the customers given (participant -> config), who log
 /// in at 0.
@@ -76,7 +80,7 @@ struct shop {
     }
     h.add("opd", std::make_unique<opd>(config, h.long_term_key("opd"), h.dir, book));
     auto r = crypto::rng::deterministic(9, "test.restart");
-    context ctx("opd", h.now(), r);
+    context ctx(opd_name, h.now(), r);
     h.core("opd").on_start(ctx); // opens a new book now; its effects (none pending) dropped
   }
   /// The run's events, and the network's record of every mail submission.
@@ -648,7 +652,7 @@ TEST_CASE("a session that never logged in costs the OPD no signature; refusals a
   CHECK(s.h.sent(kind::receipt).empty());
 
   // A logged-in session gets its refusal signed, on a worker: nothing signed in the actor.
-  context ctx("opd", s.h.now(), r);
+  context ctx(opd_name, s.h.now(), r);
   before = crypto::counted_ops();
   s.h.core("opd").on_packet(order_in(known, "bob", r), ctx);
   CHECK((crypto::counted_ops() - before).rsa_private == 0);
@@ -775,14 +779,14 @@ TEST_CASE("a resend in an expired session while a copy is still being checked is
     return packet{0, "mallory", "opd", kind::order, os.s.seal(r, kind::order, blob).value(), {}};
   };
   auto& core = s.h.core("opd");
-  context first("opd", 1s, r);
+  context first(opd_name, 1s, r);
   core.on_packet(copy(), first);
-  context second("opd", 3s, r);
+  context second(opd_name, 3s, r);
   core.on_packet(copy(), second);
   REQUIRE(first.out().work.size() == 1);
   REQUIRE(second.out().work.size() == 1); // checked too: a copy of it is pending
   auto finish = [&](context& arrival, sim_time at) {
-    context done("opd", at, r);
+    context done(opd_name, at, r);
     const auto& w = arrival.out().work[0];
     core.on_work_done(w.id, w.work(r), done);
     return done.out();

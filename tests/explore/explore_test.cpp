@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -235,7 +234,6 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
   CHECK(seen.spoofed);
   CHECK(seen.answer);
   CHECK(seen.observed);
-  CHECK(seen.public_key);
   REQUIRE(insider_seed);
   // Both signature schemes: a DSA customer's key stolen and signed with too.
   CHECK(compromised.count("opd"));
@@ -247,18 +245,30 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
        {"0", "1", "-1", "2147483648", "9223372036854775807", "-9223372036854775808"})
     CHECK(seen.integers.count(v));
 
-  // Same seed, same schedule; the schedule of seed 11 as drawn today (a
-  // change to the draws shows here first).
+  // Same seed, same schedule; the schedule of seed 39 as drawn today (a
+  // change to the draws shows here first): DSA customer c3's key stolen, an
+  // order forged in c1's name signed with it, extreme integers (the attacker
+  // refuses to put -1 in the unsigned quantity: AttackActionFailed), a field
+  // copied from an observed packet.
   CHECK(described(draw_schedule(t.loaded, *insider_seed)) ==
         described(draw_schedule(t.loaded, *insider_seed)));
-  CHECK(described(draw_schedule(t.loaded, 11)) ==
+  CHECK(described(draw_schedule(t.loaded, 39)) ==
         std::vector<std::string>{
-          "action {compromise: {at: 13788ms, participant: c0}}",
-          "action {forge: {kind: purchase.receipt, on: {link: c1->opd, kind: purchase.order, "
-          "occurrence: 2}, from: opd, to: c1, fields: {session: {matched: session}, seq: {matched: "
-          "seq}, receipt.order_digest: {observed: {link: c2->opd, kind: purchase.order, "
-          "occurrence: 1, field: session}}, receipt.number: \"9223372036854775807\", "
-          "receipt.sign_with: c0}}}"});
+          "fault {offline: {participant: c4, from: 16652ms, until: 23304ms}}",
+          "fault {crash: {participant: c4, at: 29771ms, restart: 31927ms}}",
+          "action {compromise: {at: 2082ms, participant: c3}}",
+          "action {forge: {kind: purchase.order, on: {link: c3->opd, kind: purchase.order, "
+          "occurrence: 1}, from: c1, to: opd, fields: {session: {matched: session}, seq: {matched: "
+          "seq}, order.quantity: -1, order.time: \"-9223372036854775808\", order.carried_key: "
+          "{observed: {link: c3->opd, kind: purchase.order, occurrence: 3, field: session}}, "
+          "order.sign_with: c3}}}"});
+
+  // Carrying someone's public key: e-commerce has such fields (purchase has none).
+  auto shop = load_target(library("ecommerce/lossy-network.yaml"));
+  bool carried = false;
+  for (std::uint64_t seed = 1; seed <= 300 && !carried; ++seed)
+    carried = traits_of(draw_schedule(shop.loaded, seed), hops_in(shop.loaded)).public_key;
+  CHECK(carried);
 
   // The faults and the other actions are drawn as before the insider draws:
   // the compromises come from a stream of their own.
@@ -304,31 +314,31 @@ TEST_CASE("the insider draws stay within their explore: bounds", "[explore][insi
 }
 
 TEST_CASE("an insider forge is built and played", "[explore][insider]") {
-  // Seed 41 of the purchase workload: the mail server's key is stolen, a
-  // login forged in c4's name is answered by the OPD.
+  // Seed 120 of the purchase workload: DSA customer c3's key is stolen, and
+  // receipts are forged to c3 in the OPD's name, signed with c3's key.
   auto t = load_target(library("purchase/lossy-network.yaml"));
-  auto sched = draw_schedule(t.loaded, 41);
+  auto sched = draw_schedule(t.loaded, 120);
   REQUIRE(count_type(sched, "compromise") == 1);
-  auto s = load_scenario_tree(with_schedule(t, sched, 41), t.file);
-  auto run = run_scenario(s);
+  REQUIRE(described(sched).back().find("receipt.sign_with: c3") != std::string::npos);
+  auto tree = with_schedule(t, sched, 120);
+  auto run = run_scenario(load_scenario_tree(tree, t.file));
   std::set<std::string> attacker_events;
   for (const auto& rec : run.trace->records())
     if (rec["type"] == "event" && rec["who"] == "mallory")
       attacker_events.insert(rec["name"].get<std::string>());
   CHECK(attacker_events.count("KeyCompromised"));
   CHECK(attacker_events.count("AttackForged"));
+  CHECK_FALSE(attacker_events.count("AttackActionFailed"));
   // A stolen key opens what was sealed for its owner: such a run is not held
   // to secrecy; every other invariant is checked.
-  auto expect = with_schedule(t, sched, 41).find("expect");
-  REQUIRE(expect);
   std::set<std::string> checked;
-  for (const auto& x : expect->items)
+  for (const auto& x : tree.find("expect")->items)
     checked.insert(x.find("invariant")->scalar);
   CHECK_FALSE(checked.count("secrecy"));
   CHECK(checked.count("no_unauthorised_order"));
-  auto plain = sched;
-  plain.items.erase(plain.items.begin());
-  CHECK(with_schedule(t, plain, 41).find("expect")->items.size() == checked.size() + 1);
+  auto keyless = sched;
+  keyless.items.erase(keyless.items.begin());
+  CHECK(with_schedule(t, keyless, 120).find("expect")->items.size() == checked.size() + 1);
 }
 
 TEST_CASE("a field copied from an observed packet taps that packet's link", "[explore][insider]") {
@@ -800,38 +810,4 @@ TEST_CASE("a reproducer is replayed once as run plays it before it is written",
   auto broken = replay_reproducer("scenario: [", "broken.yaml", std::chrono::seconds(60));
   CHECK(broken.shows("invalid-schedule"));
   std::filesystem::remove_all(r.dir);
-}
-
-// TEMPORARY analysis helper (removed before hand-off).
-TEST_CASE("print schedules", "[.print]") {
-  const char* file = std::getenv("PB_FILE");
-  const char* from = std::getenv("PB_FROM");
-  const char* count = std::getenv("PB_COUNT");
-  const char* run = std::getenv("PB_RUN");
-  auto t = load_target(file ? file : library("ecommerce/lossy-network.yaml"));
-  std::uint64_t lo = from ? std::stoull(from) : 1, n = count ? std::stoull(count) : 10;
-  std::map<std::string, int> totals;
-  for (auto seed = lo; seed < lo + n; ++seed) {
-    auto sched = draw_schedule(t.loaded, seed);
-    std::cout << "seed " << seed << "\n";
-    for (const auto& l : described(sched))
-      std::cout << "  " << l << "\n";
-    if (!run)
-      continue;
-    auto s = load_scenario_tree(with_schedule(t, sched, seed), t.file);
-    auto r = run_scenario(s);
-    for (const auto& rec : r.trace->records())
-      if (rec["type"] == "event") {
-        std::string name = rec["name"];
-        if (name.rfind("Attack", 0) == 0 || name == "KeyCompromised") {
-          ++totals[name];
-          if (name == "AttackActionFailed")
-            std::cout << "    failed: " << rec["details"].dump() << "\n";
-          if (name == "AttackForged")
-            std::cout << "    forged: " << rec["details"].dump() << "\n";
-        }
-      }
-  }
-  for (const auto& [k, v] : totals)
-    std::cout << k << " " << v << "\n";
 }
