@@ -4,13 +4,13 @@
 # New inputs go to fuzz/corpus/TARGET (kept between runs); a crash is written
 # to fuzz/crashes/ and ends the run with exit 1.
 #
-#   bash scripts/fuzz.sh TARGET SECONDS    # TARGET: codec | ecommerce | messaging | crypto | scenario
+#   bash scripts/fuzz.sh TARGET SECONDS    # TARGET: one of --list
 #   bash scripts/fuzz.sh --list
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PROTOBED_FUZZ_BUILD:-$root/build-fuzz}
-targets="codec ecommerce ecommerce_stateful messaging micropay purchase crypto scenario"
+targets="codec ecommerce messaging micropay purchase crypto scenario ecommerce_stateful messaging_stateful micropay_stateful purchase_stateful"
 
 case "${1:-}" in
   --list) echo "$targets"; exit 0 ;;

@@ -145,6 +145,7 @@ role_info opd_role() {
               "orders checked against the key on file, stock, receipts and shipping mail";
   r.long_term_key = true;
   r.durable = true; // a crash keeps it all; with state: lost, durable_orders keeps the book
+  r.disk_apart = true;
   r.kinds = purchase_kinds;
   r.options = {
     {"customers", "list of accounts", "", "id, password, email and participant for each"},

@@ -68,6 +68,11 @@ struct role_info {
   std::vector<std::string> kinds;
   /// Its state survives a crash (a bank's ledger is on disk); others restart empty.
   bool durable = false;
+  /// A durable role whose disk is apart from its memory: a crash with
+  /// `state: lost` loses sessions and work in flight, never what is on disk
+  /// (the OPD's order book). Explore draws such crashes; for other durable
+  /// roles `state: lost` is a lost disk, a loss no protocol can prevent.
+  bool disk_apart = false;
   /// The run makes this participant an RSA key pair and publishes the public
   /// half in the directory (like an installed certificate).
   bool long_term_key = false;

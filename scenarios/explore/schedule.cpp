@@ -156,10 +156,15 @@ config_node window_fault(context& c, const std::string& type) {
     put(f, "at", std::to_string(start) + "ms");
     if (c.d.chance(85))
       put(f, "restart", end);
-    // A durable role keeps its state (its disk survives); another one loses
-    // it, as its role says, or now and then keeps it.
-    if (!c.s.find(who)->role->durable && c.d.chance(30))
+    // Against the role's default, now and then: a role that loses its
+    // state keeps it, and a durable role whose disk is apart from its
+    // memory loses the memory (what is on disk, it finds again). Another
+    // durable role keeps it all: its `state: lost` is a lost disk.
+    const auto& role = *c.s.find(who)->role;
+    if (!role.durable && c.d.chance(30))
       put(f, "state", "kept");
+    else if (role.durable && role.disk_apart && c.d.chance(30))
+      put(f, "state", "lost");
   }
   return f;
 }

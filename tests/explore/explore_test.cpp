@@ -127,6 +127,34 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
   }
 }
 
+TEST_CASE("a crash loses memory only where the role keeps its disk apart", "[explore]") {
+  // Crashes only: which state each participant's crash draws.
+  std::map<std::string, std::set<std::string>> states; // role -> states drawn
+  for (const char* file : {"purchase/lossy-network.yaml", "ecommerce/lossy-network.yaml"}) {
+    auto t = load_target(library(file));
+    t.loaded.explore.fault_kinds = {"crash"};
+    t.loaded.explore.min_faults = 3;
+    t.loaded.explore.max_faults = 3;
+    for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+      auto drawn = draw_schedule(t.loaded, seed);
+      for (const auto& item : drawn.items) {
+        if (item.type() != "crash")
+          continue; // an attacker's action
+        const auto& f = item.body.entries.front().value;
+        const auto* state = f.find("state");
+        states[t.loaded.find(f.find("participant")->scalar)->role->name].insert(
+          state ? state->scalar : "default");
+      }
+    }
+  }
+  // The OPD's book is on disk apart from its sessions: its memory is lost now and then.
+  CHECK(states["purchase.opd"] == std::set<std::string>{"default", "lost"});
+  // The bank's ledger is its state: never drawn lost (that is a lost disk).
+  CHECK(states["ecommerce.bank"] == std::set<std::string>{"default"});
+  // A role that restarts empty keeps its state now and then.
+  CHECK(states["purchase.customer"] == std::set<std::string>{"default", "kept"});
+}
+
 namespace {
 
 const config_node& options_of(const schedule_item& i) {

@@ -17,7 +17,7 @@
 #include "actors/services/otp_provider.hpp"
 #include "crypto/password.hpp"
 #include "tests/actors/ecommerce_world.hpp"
-#include "tests/fuzz/ecommerce_stateful.hpp"
+#include "tests/fuzz/stateful_worlds.hpp"
 
 namespace fs = std::filesystem;
 using namespace protobed;
@@ -56,22 +56,22 @@ void packets(const fs::path& out) {
   write(out / "crypto" / "public.pem", std::vector<std::uint8_t>(pem.begin(), pem.end()));
 }
 
-/// For fuzz_ecommerce_stateful: every packet of the stateful world's own
-/// purchase (the same keys, so signatures and MACs hold), prefixed with each
-/// point of the purchase and its hop's index.
-void stateful_packets(const fs::path& out) {
-  auto w = fuzz::stateful_world();
-  w->h.run();
-  const auto& hops = fuzz::stateful_hops();
+/// For a stateful target: every packet of its world's honest run (the same
+/// keys, so signatures and MACs hold), prefixed with each point of the run
+/// it was already sent at and the packet's hop, as fuzz::play reads them.
+void stateful_packets(const fs::path& out, const std::string& target,
+                      const fuzz::stateful_world& world) {
+  auto plan = fuzz::plan_of(world);
   std::size_t n = 0;
-  for (std::size_t hop = 0; hop < hops.size(); ++hop)
-    for (const auto& p : w->h.sent(hops[hop].kind))
-      for (std::size_t at = 0; at < fuzz::stateful_prefixes().size(); ++at) {
-        std::vector<std::uint8_t> seed = {static_cast<std::uint8_t>(at),
-                                          static_cast<std::uint8_t>(hop)};
-        seed.insert(seed.end(), p.bytes.begin(), p.bytes.end());
-        write(out / "ecommerce_stateful" / ("seed." + std::to_string(++n)), seed);
-      }
+  for (const auto& p : plan.packets)
+    for (std::size_t at = 0; at < plan.points.size(); ++at) {
+      if (plan.points[at] < p.at)
+        continue;
+      std::vector<std::uint8_t> seed = {static_cast<std::uint8_t>(at),
+                                        static_cast<std::uint8_t>(p.hop)};
+      seed.insert(seed.end(), p.bytes.begin(), p.bytes.end());
+      write(out / target / ("seed." + std::to_string(++n)), seed);
+    }
 }
 
 /// A chat in which every messaging kind crosses the wire (bob is offline
@@ -212,7 +212,10 @@ int main(int argc, char** argv) {
   fs::path out = argv[1];
   fs::create_directories(out / "scenario");
   packets(out);
-  stateful_packets(out);
+  stateful_packets(out, "ecommerce_stateful", fuzz::ecommerce_stateful());
+  stateful_packets(out, "messaging_stateful", fuzz::messaging_stateful());
+  stateful_packets(out, "micropay_stateful", fuzz::micropay_stateful());
+  stateful_packets(out, "purchase_stateful", fuzz::purchase_stateful());
   messaging_packets(out);
   micropay_packets(out);
   purchase_packets(out);

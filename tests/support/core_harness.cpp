@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "crypto/hash.hpp"
+
 namespace protobed::test {
 
 core_harness::core_harness(std::uint64_t seed)
@@ -29,6 +31,12 @@ void core_harness::add(const std::string& name, std::unique_ptr<participant_core
            {}};
 }
 
+void core_harness::reseed(const std::string& label) {
+  for (auto& [name, m] : members_)
+    m.rng = std::make_unique<crypto::rng>(
+      crypto::rng::deterministic(seed_, "participant." + name + "." + label));
+}
+
 participant_core& core_harness::core(const std::string& name) {
   return *members_.at(name).core;
 }
@@ -46,8 +54,19 @@ void core_harness::call(const std::string& name, F&& f) {
 }
 
 void core_harness::apply(const std::string& name, effects& fx) {
-  for (auto& e : fx.events)
+  for (auto& e : fx.events) {
+    trace_record r;
+    r["t"] = now_.count();
+    r["type"] = "event";
+    r["who"] = name;
+    r["name"] = e.name;
+    trace_record d = trace_record::object();
+    for (const auto& [k, v] : e.details)
+      d[k] = v;
+    r["details"] = std::move(d);
+    records_.push_back(std::move(r));
     events_.emplace_back(name, std::move(e));
+  }
   for (auto& o : fx.sends)
     inject(packet{0, o.from.empty() ? name : o.from, std::move(o.to), std::move(o.kind),
                   std::move(o.bytes), o.from.empty() ? std::string{} : name},
@@ -91,12 +110,35 @@ void core_harness::inject(packet p, sim_time at) {
   p.id = next_packet_++;
   schedule(at, [this, p]() mutable {
     wire_.push_back(p);
-    if (on_wire && !on_wire(p))
-      return;
-    if (members_.count(p.to) == 0)
+    bool delivered = !on_wire || on_wire(p);
+    record_packet(p, !delivered ? "dropped" : members_.count(p.to) ? "delivered" : "undeliverable");
+    if (!delivered || members_.count(p.to) == 0)
       return;
     call(p.to, [&](participant_core& c, context& ctx) { c.on_packet(p, ctx); });
   });
+}
+
+void core_harness::record_packet(const packet& p, const char* fate) {
+  trace_record r;
+  r["t"] = now_.count();
+  r["type"] = "packet";
+  r["id"] = p.id;
+  r["from"] = p.from;
+  r["to"] = p.to;
+  r["kind"] = p.kind;
+  r["bytes"] = p.bytes.size();
+  r["digest"] = crypto::to_hex(crypto::sha256(p.bytes)).substr(0, 16);
+  if (!p.via.empty())
+    r["via"] = p.via;
+  r["fate"] = fate;
+  records_.push_back(std::move(r));
+}
+
+std::map<std::string, observation> core_harness::observations() const {
+  std::map<std::string, observation> out;
+  for (const auto& [name, m] : members_)
+    out[name] = m.core->observe();
+  return out;
 }
 
 void core_harness::command(const std::string& name, protobed::command c, sim_time at) {

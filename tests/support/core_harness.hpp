@@ -13,6 +13,7 @@
 
 #include "actors/runtime/directory.hpp"
 #include "actors/runtime/participant.hpp"
+#include "actors/runtime/trace.hpp"
 #include "crypto/rsa.hpp"
 
 namespace protobed::test {
@@ -38,6 +39,9 @@ public:
   std::function<bool(packet&)> on_wire;
   /// Tells every other core at `at` that `who` went offline or came back.
   void set_reachable(const std::string& who, bool reachable, sim_time at);
+  /// Gives every participant a new random stream from now on (its name and
+  /// `label`): what they send later cannot be known from an earlier run.
+  void reseed(const std::string& label);
   /// Inject a packet as if the network carried it (attackers, replays).
   void inject(packet p, sim_time at);
 
@@ -49,6 +53,14 @@ public:
     return events_;
   }
   std::vector<packet> sent(const std::string& kind) const;
+  /// The run so far as the engine's trace writes it: every event and every
+  /// packet handed to the network (its id, digest, `via`, delivered or not),
+  /// in the order they happened, for invariants to judge.
+  const std::vector<trace_record>& records() const {
+    return records_;
+  }
+  /// Every participant's observation of itself now.
+  std::map<std::string, observation> observations() const;
   sim_time now() const {
     return now_;
   }
@@ -72,6 +84,7 @@ private:
   template <class F>
   void call(const std::string& name, F&& f);
   void apply(const std::string& name, effects& fx);
+  void record_packet(const packet& p, const char* fate);
 
   std::uint64_t seed_;
   std::uint64_t seq_ = 0;
@@ -83,6 +96,7 @@ private:
   std::map<std::string, crypto::rsa_private_key> keys_;
   std::vector<std::pair<std::string, event>> events_;
   std::vector<packet> wire_;
+  std::vector<trace_record> records_;
 };
 
 } // namespace protobed::test
