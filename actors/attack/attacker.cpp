@@ -10,9 +10,8 @@ constexpr const char* action_timer = "action"; // index: into the script
 } // namespace
 
 attacker::attacker(attacker_config cfg, crypto::rsa_private_key own_key, const directory& dir,
-                   const std::map<std::string, crypto::rsa_private_key>* vault,
-                   const std::vector<analyzer>* analyzers, const std::vector<forger>* forgers,
-                   const std::vector<message_schema>* schemas)
+                   vaults vault, const std::vector<analyzer>* analyzers,
+                   const std::vector<forger>* forgers, const std::vector<message_schema>* schemas)
   : cfg_(std::move(cfg))
   , own_key_(std::move(own_key))
   , dir_(dir)
@@ -197,13 +196,23 @@ void attacker::inject(const action& a, context& ctx) {
 }
 
 void attacker::compromise(const action& a, context& ctx) {
-  if (!vault_ || vault_->count(a.participant) == 0) {
+  if (!vault_.rsa || vault_.rsa->count(a.participant) == 0) {
     ctx.emit("AttackActionFailed",
              {{"action", "compromise"}, {"reason", a.participant + " has no long-term key"}});
     return;
   }
-  known_.private_keys.insert_or_assign(a.participant, vault_->at(a.participant));
-  ctx.emit("KeyCompromised", {{"owner", a.participant}});
+  known_.private_keys.insert_or_assign(a.participant, vault_.rsa->at(a.participant));
+  // A participant that signs with another key (DSA) loses that one too.
+  const crypto::signing_key* other = nullptr;
+  if (vault_.signing)
+    if (auto k = vault_.signing->find(a.participant); k != vault_.signing->end())
+      other = &k->second;
+  if (other)
+    known_.signing_keys.insert_or_assign(a.participant, *other);
+  ctx.emit("KeyCompromised",
+           {{"owner", a.participant},
+            {"signs_with",
+             crypto::to_string(other ? other->scheme() : crypto::signature_scheme::rsa_pss)}});
   // Everything recorded so far can now be read with the new key.
   for (const auto& p : recorded_)
     analyze(p, ctx);

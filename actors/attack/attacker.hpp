@@ -15,10 +15,16 @@
 
 namespace protobed::attack {
 
+/// Every private key of the run, for `compromise` to hand over: the
+/// long-term RSA keys, and the signing keys that are not those (DSA).
+struct vaults {
+  const std::map<std::string, crypto::rsa_private_key>* rsa = nullptr;
+  const std::map<std::string, crypto::signing_key>* signing = nullptr;
+};
+
 class attacker final : public participant_core {
 public:
-  attacker(attacker_config cfg, crypto::rsa_private_key own_key, const directory& dir,
-           const std::map<std::string, crypto::rsa_private_key>* vault,
+  attacker(attacker_config cfg, crypto::rsa_private_key own_key, const directory& dir, vaults vault,
            const std::vector<analyzer>* analyzers, const std::vector<forger>* forgers,
            const std::vector<message_schema>* schemas);
 
@@ -61,7 +67,7 @@ private:
   attacker_config cfg_;
   crypto::rsa_private_key own_key_;
   const directory& dir_;
-  const std::map<std::string, crypto::rsa_private_key>* vault_;
+  vaults vault_;
   const std::vector<analyzer>* analyzers_;
   const std::vector<forger>* forgers_;
   const std::vector<message_schema>* schemas_;

@@ -50,7 +50,8 @@ void register_roles(role_registry& r) {
   a.taps = [](const std::any& c) { return std::any_cast<const attacker_config&>(c).taps; };
   a.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
     return std::make_unique<attacker>(std::any_cast<attacker_config>(c), *s.long_term_key, s.dir,
-                                      s.vault, s.analyzers, s.forgers, s.schemas);
+                                      vaults{s.vault, s.signing_vault}, s.analyzers, s.forgers,
+                                      s.schemas);
   };
   r.add(std::move(a));
   r.add_protocol(attacker_protocol());

@@ -82,19 +82,24 @@ result<T> wire_amount(field_reader& r, const std::string& name) {
 }
 
 /// A signed payload carried whole (`name`, as seen) or built from `name.*`
-/// and signed by `name.sign_with`.
-result<bytes> given_or_signed(const field_values& f, const term_store& t, const std::string& name,
-                              const std::function<result<bytes>(field_reader&)>& payload) {
+/// (told the scheme it is signed with) and signed by `name.sign_with` with
+/// the key that participant signs with (RSA-PSS, or DSA for a customer).
+result<bytes> given_or_signed(
+  const field_values& f, const term_store& t, const std::string& name,
+  const std::function<result<bytes>(field_reader&, crypto::signature_scheme)>& payload) {
   field_reader r(f);
   auto given = r.hex(name);
   if (!given.empty() || r.error())
     return checked_build(r, result<bytes>(given));
-  auto body = payload(r);
+  auto key = field_signing_key(f, name + ".sign_with", t);
+  if (!key)
+    return key.error();
+  auto body = payload(r, key->scheme());
   if (r.error())
     return result<bytes>(*r.error());
   if (!body)
     return body;
-  return sign_for_field(t, f, name + ".sign_with", body);
+  return crypto::encode(crypto::signed_blob{*body, key->sign(t.rng, *body)});
 }
 
 payload_fields order_fields() {
@@ -106,7 +111,10 @@ payload_fields order_fields() {
            {"order.time", "amount", in, "empty", ""},
            {"order.nonce", "bytes", in, "fresh", "", nonce_size},
            {"order.carried_key", "bytes", in, "empty", ""},
-           {"order.sign_with", "signer", "signs the order (RSA-PSS)", "self", ""}},
+           {"order.sign_with", "signer",
+            "signs the order, with the scheme that participant signs with (RSA-PSS, or DSA "
+            "for a customer with signature: dsa; its key once compromised)",
+            "self", ""}},
           [](byte_view p, field_values& out) {
             out["order"] = crypto::to_hex(p);
             auto blob = decode_signed_blob(p);
@@ -120,14 +128,15 @@ payload_fields order_fields() {
             }
           },
           [](const field_values& f, const term_store& t) {
-            return given_or_signed(f, t, "order", [](field_reader& r) -> result<bytes> {
-              auto quantity = wire_amount<std::uint32_t>(r, "order.quantity");
-              if (!quantity)
-                return quantity.error();
-              return encode(order{r.text("order.customer"), r.text("order.item"), *quantity,
-                                  r.amount("order.time"), r.hex("order.nonce"),
-                                  crypto::signature_scheme::rsa_pss, r.hex("order.carried_key")});
-            });
+            return given_or_signed(
+              f, t, "order", [](field_reader& r, crypto::signature_scheme scheme) -> result<bytes> {
+                auto quantity = wire_amount<std::uint32_t>(r, "order.quantity");
+                if (!quantity)
+                  return quantity.error();
+                return encode(order{r.text("order.customer"), r.text("order.item"), *quantity,
+                                    r.amount("order.time"), r.hex("order.nonce"), scheme,
+                                    r.hex("order.carried_key")});
+              });
           }};
 }
 
@@ -153,13 +162,14 @@ payload_fields receipt_fields() {
       }
     },
     [](const field_values& f, const term_store& t) {
-      return given_or_signed(f, t, "receipt", [](field_reader& r) -> result<bytes> {
-        auto number = wire_amount<std::uint64_t>(r, "receipt.number");
-        if (!number)
-          return number.error();
-        return encode(receipt{r.text("receipt.customer"), r.hex("receipt.order_digest"), *number,
-                              r.text("receipt.outcome"), r.text("receipt.reason")});
-      });
+      return given_or_signed(
+        f, t, "receipt", [](field_reader& r, crypto::signature_scheme) -> result<bytes> {
+          auto number = wire_amount<std::uint64_t>(r, "receipt.number");
+          if (!number)
+            return number.error();
+          return encode(receipt{r.text("receipt.customer"), r.hex("receipt.order_digest"), *number,
+                                r.text("receipt.outcome"), r.text("receipt.reason")});
+        });
     }};
 }
 

@@ -12,6 +12,7 @@
 
 #include "actors/runtime/packet.hpp"
 #include "crypto/rsa.hpp"
+#include "crypto/signature.hpp"
 
 namespace protobed {
 
@@ -24,6 +25,8 @@ struct secret {
 class knowledge {
 public:
   std::map<std::string, crypto::rsa_private_key> private_keys; ///< owner -> key
+  /// owner -> the key it signs with, where that is not its RSA key (DSA).
+  std::map<std::string, crypto::signing_key> signing_keys;
   std::vector<crypto::bytes> symmetric_keys;
 
   /// Records a secret once; true if it is new.

@@ -45,6 +45,8 @@ struct role_setup {
   /// Every long-term private key of the run: only the attacker gets this,
   /// and uses a key only once a scripted `compromise` hands it over.
   const std::map<std::string, crypto::rsa_private_key>* vault = nullptr;
+  /// Likewise every signing key that is not a long-term RSA key (DSA).
+  const std::map<std::string, crypto::signing_key>* signing_vault = nullptr;
   /// How each protocol's packets can be read and forged (for the attacker).
   const std::vector<analyzer>* analyzers = nullptr;
   const std::vector<forger>* forgers = nullptr;

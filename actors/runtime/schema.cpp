@@ -86,6 +86,17 @@ crypto::result<crypto::rsa_private_key> field_signer(const field_values& f, cons
   return k->second;
 }
 
+crypto::result<crypto::signing_key>
+field_signing_key(const field_values& f, const std::string& name, const term_store& t) {
+  if (auto i = f.find(name); i != f.end())
+    if (auto k = t.known.signing_keys.find(i->second); k != t.known.signing_keys.end())
+      return k->second;
+  auto rsa = field_signer(f, name, t);
+  if (!rsa)
+    return rsa.error();
+  return crypto::signing_key(std::move(*rsa));
+}
+
 crypto::result<crypto::rsa_public_key>
 field_recipient(const field_values& f, const std::string& name, const term_store& t) {
   auto i = f.find(name);

@@ -103,6 +103,10 @@ crypto::result<crypto::bytes> seal_for_field(const term_store& t, const field_va
                                              const std::string& recipient,
                                              crypto::result<crypto::bytes> body,
                                              crypto::byte_view ad);
+/// The key the participant field `name` names signs with, if the builder
+/// holds it: its DSA key where it has one, else its long-term RSA key.
+crypto::result<crypto::signing_key> field_signing_key(const field_values& f,
+                                                      const std::string& name, const term_store& t);
 /// `payload` and an RSA-PSS signature by the participant field `signer`
 /// names, as an encoded signed_blob.
 crypto::result<crypto::bytes> sign_for_field(const term_store& t, const field_values& f,

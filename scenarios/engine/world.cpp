@@ -112,6 +112,7 @@ std::shared_ptr<core_slot> build_core(const scenario& s, const participant_spec&
                    std::nullopt,
                    std::nullopt,
                    &w.keys,
+                   &w.signing_keys,
                    &builtin_roles().analyzers(),
                    &builtin_roles().forgers(),
                    &builtin_roles().schemas(),
