@@ -55,9 +55,18 @@ std::int64_t field_reader::amount(const std::string& name) {
   std::int64_t out = 0;
   if (!v)
     return 0;
-  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc{} || end != v->data() + v->size())
-    fail("field " + name + " must be an integer, not '" + *v + "'");
+  const char* last = v->data() + v->size();
+  auto [end, ec] = std::from_chars(v->data(), last, out);
+  if (ec == std::errc::result_out_of_range && !v->empty() && v->front() != '-') {
+    // 2^63 .. 2^64-1: the 64 bits an unsigned field carries on the wire
+    // (a signed field reads the same bits as a negative number).
+    std::uint64_t u = 0;
+    auto [uend, uec] = std::from_chars(v->data(), last, u);
+    if (uec == std::errc{} && uend == last)
+      return static_cast<std::int64_t>(u);
+  }
+  if (ec != std::errc{} || end != last)
+    fail("field " + name + " must be an integer from -2^63 to 2^64-1, not '" + *v + "'");
   return out;
 }
 

@@ -66,6 +66,8 @@ public:
 
   std::string text(const std::string& name);
   crypto::bytes hex(const std::string& name);
+  /// An integer: -2^63 .. 2^64-1 (above 2^63-1, the same 64 bits as a
+  /// negative number: what an unsigned field carries on the wire).
   std::int64_t amount(const std::string& name);
   bool flag(const std::string& name);
   bool has(const std::string& name) const {

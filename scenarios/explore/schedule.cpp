@@ -221,10 +221,18 @@ const message_schema* schema_of(const scenario& s, const std::string& kind) {
 
 /// Integers a forged integer field (an amount, a sequence number, a
 /// quantity, a time) may take instead: the edges of the types they are read
-/// into. 2^64 - 1 is not among them: the attacker reads integers as signed
-/// 64-bit (field_reader::amount), and a field cast to unsigned gets it from -1.
-const std::vector<std::string> extreme_integers = {
-  "0", "1", "-1", "1000000", "2147483648", "9223372036854775807", "-9223372036854775808"};
+/// into. 2^64 - 1 is the 64 bits of -1: an unsigned field carries it, a
+/// signed one reads it as -1 (field_reader::amount).
+const std::vector<std::string> extreme_integers = {"0",
+                                                   "1",
+                                                   "-1",
+                                                   "1000000",
+                                                   "2147483648",
+                                                   "4294967295",
+                                                   "4294967296",
+                                                   "9223372036854775807",
+                                                   "-9223372036854775808",
+                                                   "18446744073709551615"};
 
 /// In whose name a forge goes: a sender of its kind twice as often as any
 /// participant or the receiver of the packet it answers (of those allowed).

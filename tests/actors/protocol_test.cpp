@@ -3,7 +3,10 @@
 // sans-IO connectivity callback, all without CAF.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "actors/echo/echo.hpp"
+#include "actors/runtime/schema.hpp"
 #include "tests/support/core_harness.hpp"
 #include "tests/support/trace_records.hpp"
 
@@ -98,4 +101,20 @@ TEST_CASE("a core learns when a peer goes offline and comes back", "[runtime][pr
   REQUIRE(h.events().size() == 2);
   CHECK(h.events()[0].second.name == "PeerOffline");
   CHECK(h.events()[0].second.detail("peer") == "b");
+}
+
+TEST_CASE("a forged integer field takes -2^63 .. 2^64-1, the top half as its 64 bits",
+          "[runtime][schema]") {
+  field_values f{{"a", "18446744073709551615"},
+                 {"b", "9223372036854775808"},
+                 {"c", "-9223372036854775808"},
+                 {"d", "18446744073709551616"}};
+  field_reader r(f);
+  CHECK(static_cast<std::uint64_t>(r.amount("a")) == 18446744073709551615ull);
+  CHECK(static_cast<std::uint64_t>(r.amount("b")) == 9223372036854775808ull);
+  CHECK(r.amount("c") == std::numeric_limits<std::int64_t>::min());
+  CHECK_FALSE(r.error());
+  r.amount("d"); // 2^64: no field holds it
+  REQUIRE(r.error());
+  CHECK(r.error()->message().find("from -2^63 to 2^64-1") != std::string::npos);
 }
