@@ -58,7 +58,13 @@ std::vector<field_doc> statement_fields(const std::string& protection) {
           {"merchant", "text", protection + " (whose tid)", "empty", ""},
           {"amount", "amount", protection, "", ""},
           {"statement_nonce", "bytes", protection, "", ""},
-          {"outcome", "text", protection, "", ""},
+          {"outcome",
+           "text",
+           protection,
+           "",
+           "",
+           0,
+           {"committed", "aborted: resolved-without-payment", "aborted: insufficient-funds"}},
           {"sign_with", "signer", "signs it (the bank)", "self", ""}};
 }
 

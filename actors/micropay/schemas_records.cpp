@@ -147,7 +147,7 @@ result<bytes> build_token(const field_values& f, const term_store& t) {
 
 payload_map settled_map() {
   return {{{"token", "bytes", "", "", "", token_id_size},
-           {"outcome", "text", "", "", ""},
+           {"outcome", "text", "", "", "", 0, {"settled", "expired"}},
            {"amount", "amount", "", "", ""}},
           [](byte_view p, field_values& out) {
             if (auto s = decode_settlement(p)) {

@@ -53,17 +53,18 @@ message_schema login_schema() {
 }
 
 payload_fields welcome_fields() {
-  return {{{"outcome", "text", "", "", ""}, {"reason", "text", "", "empty", ""}},
-          [](byte_view p, field_values& out) {
-            if (auto w = decode_welcome(p)) {
-              out["outcome"] = w->outcome;
-              out["reason"] = w->reason;
-            }
-          },
-          [](const field_values& f, const term_store&) {
-            field_reader r(f);
-            return checked_build(r, encode(welcome{r.text("outcome"), r.text("reason")}));
-          }};
+  return {
+    {{"outcome", "text", "", "", "", 0, {"ok", "refused"}}, {"reason", "text", "", "empty", ""}},
+    [](byte_view p, field_values& out) {
+      if (auto w = decode_welcome(p)) {
+        out["outcome"] = w->outcome;
+        out["reason"] = w->reason;
+      }
+    },
+    [](const field_values& f, const term_store&) {
+      field_reader r(f);
+      return checked_build(r, encode(welcome{r.text("outcome"), r.text("reason")}));
+    }};
 }
 
 /// An amount for a wire field of type T: one that does not fit is an error
@@ -147,7 +148,7 @@ payload_fields receipt_fields() {
      {"receipt.customer", "text", in, "empty", ""},
      {"receipt.order_digest", "bytes", in, "fresh", "", 32},
      {"receipt.number", "amount", in, "empty", ""},
-     {"receipt.outcome", "text", in, "empty", ""},
+     {"receipt.outcome", "text", in, "empty", "", 0, {"accepted", "refused", "unknown"}},
      {"receipt.reason", "text", in, "empty", ""},
      {"receipt.sign_with", "signer", "signs the receipt (the OPD, if one can)", "self", ""}},
     [](byte_view p, field_values& out) {

@@ -36,6 +36,9 @@ struct field_doc {
   std::string secret;
   /// How many random bytes a "fresh" value has (0: 32 for keys, 16 otherwise).
   std::size_t fresh_bytes = 0;
+  /// For text: the words the protocol puts in it ("committed", "aborted: …"),
+  /// which a forge may choose (explore's `words`); empty: free text.
+  std::vector<std::string> words = {};
 };
 
 /// What the reader or builder of a message holds.

@@ -86,12 +86,15 @@ nlohmann::ordered_json protocol_json(const protocol_info& p) {
     if (s.kind.rfind(p.name + ".", 0) != 0)
       continue;
     auto fields = nlohmann::ordered_json::array();
-    for (const auto& f : s.fields)
+    for (const auto& f : s.fields) {
       fields.push_back({{"name", f.name},
                         {"type", f.type},
                         {"protection", f.protection},
                         {"default", f.fallback},
                         {"secret", f.secret}});
+      if (!f.words.empty())
+        fields.back()["words"] = f.words;
+    }
     schemas.push_back({{"kind", s.kind}, {"fields", fields}});
   }
   nlohmann::ordered_json out = {{"name", p.name},     {"summary", p.summary},

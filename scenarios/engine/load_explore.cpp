@@ -22,7 +22,8 @@ const std::vector<option_doc> explore_schema = {
   {"forge_as", "list", "all",
    "in whose name a forge goes: sender (of its kind), anyone, receiver (answering a packet)"},
   {"forge_values", "list", "all",
-   "where forged fields come from: matched, observed, extreme (integers), keys (stolen, public)"},
+   "where forged fields come from: matched, observed, extreme (integers), words (the protocol's "
+   "own texts), keys (stolen, public)"},
 };
 
 constexpr std::uint32_t most = 20;

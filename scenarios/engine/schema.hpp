@@ -93,7 +93,7 @@ struct explore_bounds {
   /// defaults: the matched packet, a packet observed on any tapped link
   /// (opaque bytes copied whole), extreme integers, and keys (sign with a
   /// stolen key, seal for or carry anyone's public key).
-  std::vector<std::string> forge_values = {"matched", "observed", "extreme", "keys"};
+  std::vector<std::string> forge_values = {"matched", "observed", "extreme", "words", "keys"};
 };
 
 struct scenario {

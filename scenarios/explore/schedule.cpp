@@ -328,6 +328,8 @@ std::optional<config_node> own_value(context& c, const field_doc& f) {
     return one("fresh", scalar_node("true"));
   if (f.type == "public_key" && !c.key_holders.empty())
     return one("public_key", scalar_node(c.d.pick(c.key_holders)));
+  if (f.type == "text" && !f.words.empty() && allows(c.s.explore.forge_values, "words"))
+    return scalar_node(c.d.pick(f.words));
   if (f.type == "text" && !c.people.empty())
     return scalar_node(c.d.pick(c.people));
   return std::nullopt;
@@ -369,6 +371,8 @@ std::optional<config_node> field_value(context& c, const field_doc& f,
     return recipient_value(c, f, keys);
   if (f.type == "amount" && allows(values, "extreme") && c.d.chance(30))
     return scalar_node(c.d.pick(extreme_integers));
+  if (!f.words.empty() && allows(values, "words") && c.d.chance(30))
+    return scalar_node(c.d.pick(f.words));
   if (f.type == "public_key" && keys && !c.key_holders.empty() && c.d.chance(20))
     return one("public_key", scalar_node(c.d.pick(c.key_holders)));
   if (f.type == "bytes" && allows(values, "observed") && c.d.chance(20))

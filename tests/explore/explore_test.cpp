@@ -311,6 +311,26 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
   }
 }
 
+TEST_CASE("explore forges outcomes in the protocol's own words", "[explore][insider]") {
+  // A forged outcome statement saying "aborted: …" is one a client acts on;
+  // a participant's name as the outcome is refused by every reader.
+  auto t = load_target(library("ecommerce/lossy-network.yaml"));
+  std::set<std::string> outcomes;
+  for (std::uint64_t seed = 1; seed <= 400; ++seed)
+    for (const auto& line : described(draw_schedule(t.loaded, seed))) {
+      auto at = line.find(" outcome: ");
+      if (at != std::string::npos)
+        outcomes.insert(line.substr(at + 10, line.find_first_of(",}", at + 10) - at - 10));
+    }
+  CHECK(outcomes.count("committed"));
+  CHECK(outcomes.count("\"aborted: resolved-without-payment\""));
+  // Without `words` in forge_values, never.
+  t.loaded.explore.forge_values = {"matched", "observed", "extreme", "keys"};
+  for (std::uint64_t seed = 1; seed <= 400; ++seed)
+    for (const auto& line : described(draw_schedule(t.loaded, seed)))
+      CHECK(line.find("outcome: committed") == std::string::npos);
+}
+
 TEST_CASE("the insider draws stay within their explore: bounds", "[explore][insider]") {
   auto t = load_target(library("purchase/lossy-network.yaml"));
   auto hops = hops_in(t.loaded);
@@ -343,21 +363,34 @@ TEST_CASE("the insider draws stay within their explore: bounds", "[explore][insi
 }
 
 TEST_CASE("an insider forge is built and played", "[explore][insider]") {
-  // Seed 3221 of the purchase workload: DSA customer c1's key is stolen, and
-  // receipts are forged to c5 in the OPD's name, signed (DSA) with c1's key.
+  // Among the first seeds of the purchase workload, one steals a DSA
+  // customer's key and forges a receipt signed (DSA) with it, and the run
+  // builds and sends it: no AttackActionFailed.
   auto t = load_target(library("purchase/lossy-network.yaml"));
-  auto sched = draw_schedule(t.loaded, 3221);
-  REQUIRE(count_type(sched, "compromise") == 1);
-  REQUIRE(described(sched).back().find("receipt.sign_with: c1") != std::string::npos);
-  auto tree = with_schedule(t, sched, 3221);
-  auto run = run_scenario(load_scenario_tree(tree, t.file));
-  std::set<std::string> attacker_events;
-  for (const auto& rec : run.trace->records())
-    if (rec["type"] == "event" && rec["who"] == "mallory")
-      attacker_events.insert(rec["name"].get<std::string>());
-  CHECK(attacker_events.count("KeyCompromised"));
-  CHECK(attacker_events.count("AttackForged"));
-  CHECK_FALSE(attacker_events.count("AttackActionFailed"));
+  std::optional<std::uint64_t> seed;
+  schedule sched;
+  config_node tree;
+  for (std::uint64_t s = 1; s <= 6000 && !seed; ++s) {
+    sched = draw_schedule(t.loaded, s);
+    if (count_type(sched, "compromise") != 1)
+      continue;
+    auto last = described(sched).back();
+    if (last.find("kind: purchase.receipt") == std::string::npos ||
+        (last.find("receipt.sign_with: c1") == std::string::npos &&
+         last.find("receipt.sign_with: c3") == std::string::npos &&
+         last.find("receipt.sign_with: c5") == std::string::npos))
+      continue;
+    tree = with_schedule(t, sched, s);
+    auto run = run_scenario(load_scenario_tree(tree, t.file));
+    std::set<std::string> attacker_events;
+    for (const auto& rec : run.trace->records())
+      if (rec["type"] == "event" && rec["who"] == "mallory")
+        attacker_events.insert(rec["name"].get<std::string>());
+    if (attacker_events.count("KeyCompromised") && attacker_events.count("AttackForged") &&
+        !attacker_events.count("AttackActionFailed"))
+      seed = s;
+  }
+  REQUIRE(seed);
   // A stolen key opens what was sealed for its owner: such a run is not held
   // to secrecy; every other invariant is checked.
   std::set<std::string> checked;
@@ -368,7 +401,7 @@ TEST_CASE("an insider forge is built and played", "[explore][insider]") {
   auto keyless = sched;
   keyless.items.erase(std::find_if(keyless.items.begin(), keyless.items.end(),
                                    [](const auto& i) { return i.type() == "compromise"; }));
-  CHECK(with_schedule(t, keyless, 3221).find("expect")->items.size() == checked.size() + 1);
+  CHECK(with_schedule(t, keyless, *seed).find("expect")->items.size() == checked.size() + 1);
 }
 
 TEST_CASE("a field copied from an observed packet taps that packet's link", "[explore][insider]") {
