@@ -71,10 +71,10 @@ payload_fields welcome_fields() {
 /// naming the field, never cut to fit (2^32 + 1 would otherwise order 1).
 template <class T>
 result<T> wire_amount(field_reader& r, const std::string& name) {
-  auto v = r.amount(name);
+  auto v = r.unsigned_amount(name);
   if (r.error())
     return *r.error();
-  if (v < 0 || static_cast<std::uint64_t>(v) > std::numeric_limits<T>::max())
+  if (v > std::numeric_limits<T>::max())
     return crypto::make_error(crypto::errc::invalid_argument,
                               "field " + name + " must be from 0 to " +
                                 std::to_string(std::numeric_limits<T>::max()) + ", not " +

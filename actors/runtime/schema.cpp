@@ -70,6 +70,17 @@ std::int64_t field_reader::amount(const std::string& name) {
   return out;
 }
 
+std::uint64_t field_reader::unsigned_amount(const std::string& name) {
+  const auto* v = find(name);
+  std::uint64_t out = 0;
+  if (!v)
+    return 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc{} || end != v->data() + v->size())
+    fail("field " + name + " must be an integer from 0 to 2^64-1, not '" + *v + "'");
+  return out;
+}
+
 bool field_reader::flag(const std::string& name) {
   const auto* v = find(name);
   if (v && *v != "true" && *v != "false")

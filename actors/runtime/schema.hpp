@@ -72,6 +72,8 @@ public:
   /// An integer: -2^63 .. 2^64-1 (above 2^63-1, the same 64 bits as a
   /// negative number: what an unsigned field carries on the wire).
   std::int64_t amount(const std::string& name);
+  /// An unsigned integer: 0 .. 2^64-1 (a negative one is an error).
+  std::uint64_t unsigned_amount(const std::string& name);
   bool flag(const std::string& name);
   bool has(const std::string& name) const {
     return f_.count(name) != 0;

@@ -117,4 +117,11 @@ TEST_CASE("a forged integer field takes -2^63 .. 2^64-1, the top half as its 64 
   r.amount("d"); // 2^64: no field holds it
   REQUIRE(r.error());
   CHECK(r.error()->message().find("from -2^63 to 2^64-1") != std::string::npos);
+
+  // An unsigned field (purchase's receipt number) reads 0 .. 2^64-1, never a negative.
+  field_reader u(f);
+  CHECK(u.unsigned_amount("a") == 18446744073709551615ull);
+  CHECK_FALSE(u.error());
+  u.unsigned_amount("c");
+  CHECK(u.error());
 }

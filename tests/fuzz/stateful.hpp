@@ -20,11 +20,13 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "actors/runtime/ground_truth.hpp"
+#include "crypto/hash.hpp"
 #include "crypto/rsa.hpp"
 #include "tests/support/core_harness.hpp"
 
@@ -63,17 +65,28 @@ struct sent_packet {
   std::vector<std::uint8_t> bytes;
 };
 
+/// Every world's run ends here, honest or fuzzed.
+inline constexpr sim_time stateful_horizon = std::chrono::minutes(10);
+
 /// What one honest run of a world shows: its hops, the points just before
-/// each delivery (to stop at), and every packet, for seeds.
+/// each delivery (to stop at), every packet (for seeds), and when each
+/// 16-byte window of their bytes was first sent (for `foreknown`).
 struct stateful_plan {
   std::vector<hop> hops;
   std::vector<sim_time> points;
   std::vector<sent_packet> packets;
+  std::map<std::string, sim_time> first_sent;
 };
+
+inline constexpr std::size_t window_bytes = 16;
+
+inline std::string window_at(const std::uint8_t* p) {
+  return std::string(reinterpret_cast<const char*>(p), window_bytes);
+}
 
 inline stateful_plan plan_of(const stateful_world& w) {
   auto h = w.make();
-  h->run();
+  h->run(stateful_horizon);
   std::set<hop> hops;
   std::set<sim_time> points;
   for (const auto& r : h->records())
@@ -93,6 +106,16 @@ inline stateful_plan plan_of(const stateful_world& w) {
         if (p.id == r["id"].get<std::uint64_t>())
           plan.packets.push_back({i, sent, p.bytes});
     }
+  for (const auto& p : plan.packets)
+    for (std::size_t i = 0; i + window_bytes <= p.bytes.size(); ++i) {
+      auto [at, fresh] = plan.first_sent.try_emplace(window_at(p.bytes.data() + i), p.at);
+      if (!fresh && p.at < at->second)
+        at->second = p.at;
+    }
+  // An input picks a point and a hop with one byte each; the run must end.
+  if (plan.points.size() > 256 || plan.hops.size() > 256 ||
+      (!plan.points.empty() && plan.points.back() >= stateful_horizon))
+    throw std::logic_error("a stateful world needs at most 256 points and hops, within 10 min");
   return plan;
 }
 
@@ -102,16 +125,9 @@ inline stateful_plan plan_of(const stateful_world& w) {
 /// (and in none sent before) is such foreknowledge, not an attack.
 inline bool foreknown(const stateful_plan& plan, sim_time point, const std::uint8_t* data,
                       std::size_t size) {
-  constexpr std::size_t w = 16;
-  using window = std::string;
-  std::set<window> past, future;
-  for (const auto& p : plan.packets)
-    for (std::size_t i = 0; i + w <= p.bytes.size(); ++i)
-      (p.at <= point ? past : future)
-        .insert(window(reinterpret_cast<const char*>(p.bytes.data() + i), w));
-  for (std::size_t i = 0; i + w <= size; ++i) {
-    window x(reinterpret_cast<const char*>(data + i), w);
-    if (future.count(x) && !past.count(x))
+  for (std::size_t i = 0; i + window_bytes <= size; ++i) {
+    auto first = plan.first_sent.find(window_at(data + i));
+    if (first != plan.first_sent.end() && first->second > point)
       return true;
   }
   return false;
@@ -143,12 +159,15 @@ inline played play_input(const stateful_world& w, const stateful_plan& plan, std
                          std::size_t hop, std::vector<std::uint8_t> bytes) {
   played out{w.make(), {}};
   out.initial = out.h->observations();
-  out.h->run(plan.points[point % plan.points.size()]);
-  out.h->reseed("after-input");
+  auto at = plan.points[point % plan.points.size()];
+  out.h->run(at);
+  // A stream of its own per input: what the participants make after the
+  // point is neither the honest run's nor the same across inputs.
+  out.h->reseed("after-input." + crypto::to_hex(crypto::sha256(bytes)));
   const auto& to = plan.hops[hop % plan.hops.size()];
-  out.h->inject(packet{0, to.from, to.to, to.kind, std::move(bytes), "fuzz"},
-                out.h->now() + std::chrono::milliseconds(1));
-  out.h->run(std::chrono::minutes(10));
+  // At the point itself: before the delivery it precedes.
+  out.h->inject(packet{0, to.from, to.to, to.kind, std::move(bytes), "fuzz"}, at);
+  out.h->run(stateful_horizon);
   return out;
 }
 

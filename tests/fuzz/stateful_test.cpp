@@ -46,7 +46,7 @@ TEST_CASE("every stateful world's honest run holds its protocol's invariants") {
     CHECK(plan.points.size() >= 4);
     auto h = w.make();
     auto initial = h->observations();
-    h->run();
+    h->run(fuzz::stateful_horizon);
     CHECK(fuzz::broken(w, *h, initial).empty());
   }
 }

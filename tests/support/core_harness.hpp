@@ -53,9 +53,11 @@ public:
     return events_;
   }
   std::vector<packet> sent(const std::string& kind) const;
-  /// The run so far as the engine's trace writes it: every event and every
-  /// packet handed to the network (its id, digest, `via`, delivered or not),
-  /// in the order they happened, for invariants to judge.
+  /// The run so far in the engine's trace format, for invariants to judge:
+  /// every event, and every packet when it reaches its recipient's side (its
+  /// id, digest, `via`, fate; `t` is the delivery time, 1 ms after the send,
+  /// unlike the engine's record made at the send). A packet still in flight
+  /// when the run stops has no record.
   const std::vector<trace_record>& records() const {
     return records_;
   }
