@@ -71,14 +71,20 @@ payload_fields welcome_fields() {
 /// naming the field, never cut to fit (2^32 + 1 would otherwise order 1).
 template <class T>
 result<T> wire_amount(field_reader& r, const std::string& name) {
+  auto range_error = [&](const std::string& v) {
+    return crypto::make_error(crypto::errc::invalid_argument,
+                              "field " + name + " must be from 0 to " +
+                                std::to_string(std::numeric_limits<T>::max()) + ", not " + v);
+  };
+  if (auto text = r.text(name); !text.empty() && text.front() == '-') {
+    auto negative = r.amount(name); // an integer, or its own error
+    return r.error() ? result<T>(*r.error()) : result<T>(range_error(std::to_string(negative)));
+  }
   auto v = r.unsigned_amount(name);
   if (r.error())
     return *r.error();
   if (v > std::numeric_limits<T>::max())
-    return crypto::make_error(crypto::errc::invalid_argument,
-                              "field " + name + " must be from 0 to " +
-                                std::to_string(std::numeric_limits<T>::max()) + ", not " +
-                                std::to_string(v));
+    return range_error(std::to_string(v));
   return static_cast<T>(v);
 }
 

@@ -28,7 +28,6 @@ namespace {
 /// A context keeps its participant's name by reference: one that outlives them.
 const std::string opd_name = "opd";
 
-
 /// An OPD selling 3 books with accounts alice (password "a") and bob ("b"),
 /// a mail server, and the customers given (participant -> config), who log
 /// in at 0.
@@ -950,6 +949,11 @@ TEST_CASE("quantities an order cannot carry are refused by name, never cut to fi
   REQUIRE_FALSE(receipt_built);
   CHECK(receipt_built.error().detail ==
         "field receipt.number must be from 0 to 18446744073709551615, not -1");
+  // The top of the range is a receipt number like any other.
+  f["receipt.number"] = "18446744073709551615";
+  auto top = receipt_schema->build(f, t);
+  REQUIRE(top);
+  CHECK(receipt_schema->read(*top, t).at("receipt.number") == "18446744073709551615");
 }
 
 TEST_CASE("a sender whose new logins did not log in is throttled before they cost RSA or "
