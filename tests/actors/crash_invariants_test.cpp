@@ -31,7 +31,7 @@ std::vector<trace_record> purchase_paid() {
 
 } // namespace
 
-TEST_CASE("outcome_agreement: a client down at the end is not compared; one that is up is",
+TEST_CASE("outcome_agreement: a client down at the end is not compared, one that is up is",
           "[invariants][crash]") {
   auto recs = purchase_paid();
   CHECK_FALSE(check(ecommerce::invariants(), "outcome_agreement", recs).held); // pending

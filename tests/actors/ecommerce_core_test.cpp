@@ -147,7 +147,7 @@ TEST_CASE("with unique_tids and check_otp both off a replayed PM charges twice",
   CHECK(w.balance("shop") == 50);
 }
 
-TEST_CASE("the bank refuses a wrong OTP; check_otp: false accepts it", "[ecommerce][bank]") {
+TEST_CASE("the bank refuses a wrong OTP, check_otp: false accepts it", "[ecommerce][bank]") {
   for (bool check : {true, false}) {
     ecommerce_world w;
     w.bank_cfg.check_otp = check;
@@ -224,7 +224,7 @@ TEST_CASE("a lost payment is aborted by resolution and a late copy is refused",
   CHECK(w.h.count("alice", "OutcomeConflict") == 0);
 }
 
-TEST_CASE("the merchant refuses a replayed PO for a closed tid; check_tid: false forwards it",
+TEST_CASE("the merchant refuses a replayed PO for a closed tid, check_tid: false forwards it",
           "[ecommerce][merchant]") {
   for (bool check : {true, false}) {
     ecommerce_world w;

@@ -272,7 +272,7 @@ void mismatch_then_send_twice(chat& c) {
 
 } // namespace
 
-TEST_CASE("a key that failed the safety-number check is never used; its contact stays blocked",
+TEST_CASE("a key that failed the safety-number check is never used, its contact stays blocked",
           "[messaging][core][safety]") {
   chat c({}, safety_numbers(true));
   mismatch_then_send_twice(c);

@@ -149,7 +149,7 @@ TEST_CASE("command texts parse as the seed wrote them", "[micropay][codec]") {
   CHECK(gives_you("alice", 30) == "alice gives you 30 dollars");
 }
 
-TEST_CASE("both ends of a handshake derive the same keys; records are numbered and sealed",
+TEST_CASE("both ends of a handshake derive the same keys, records are numbered and sealed",
           "[micropay][channel]") {
   auto r = crypto::rng::deterministic(3, "channel");
   auto a = crypto::rsa_private_key::generate(r);
@@ -241,7 +241,7 @@ TEST_CASE("a token never redeemed expires back to the payer", "[micropay][core]"
   CHECK(m.balance("bob") == 20);
 }
 
-TEST_CASE("a redeem sent again settles once; with single_use_tokens off it pays twice",
+TEST_CASE("a redeem sent again settles once, with single_use_tokens off it pays twice",
           "[micropay][core]") {
   for (bool single_use : {true, false}) {
     server_config sc;
@@ -268,7 +268,7 @@ TEST_CASE("a redeem sent again settles once; with single_use_tokens off it pays 
   }
 }
 
-TEST_CASE("only the key a name registered logs it in; check_credentials off lets anyone",
+TEST_CASE("only the key a name registered logs it in, check_credentials off lets anyone",
           "[micropay][core]") {
   for (bool checked : {true, false}) {
     server_config sc;
@@ -289,7 +289,7 @@ TEST_CASE("only the key a name registered logs it in; check_credentials off lets
   }
 }
 
-TEST_CASE("the payer is the logged-in user; check_payer off pays from anyone", "[micropay][core]") {
+TEST_CASE("the payer is the logged-in user, check_payer off pays from anyone", "[micropay][core]") {
   for (bool checked : {true, false}) {
     server_config sc;
     sc.check_payer = checked;
@@ -307,7 +307,7 @@ TEST_CASE("the payer is the logged-in user; check_payer off pays from anyone", "
   }
 }
 
-TEST_CASE("amounts are whole numbers in range; check_amounts off lets a negative one through",
+TEST_CASE("amounts are whole numbers in range, check_amounts off lets a negative one through",
           "[micropay][core]") {
   for (bool checked : {true, false}) {
     server_config sc;
@@ -431,7 +431,7 @@ dialing dial_bob(market& m, const std::string& signer, const std::string& from,
 
 } // namespace
 
-TEST_CASE("a dial whose card is for another address is refused; bind_channels off keeps it as "
+TEST_CASE("a dial whose card is for another address is refused, bind_channels off keeps it as "
           "the channel to the address it came from",
           "[micropay][core]") {
   for (bool bound : {true, false}) {
@@ -457,7 +457,7 @@ TEST_CASE("a dial whose card is for another address is refused; bind_channels of
   }
 }
 
-TEST_CASE("a channel whose card names another user carries nothing for this one; bind_channels "
+TEST_CASE("a channel whose card names another user carries nothing for this one, bind_channels "
           "off sends on it",
           "[micropay][core]") {
   for (bool bound : {true, false}) {
@@ -489,7 +489,7 @@ TEST_CASE("a channel whose card names another user carries nothing for this one;
   }
 }
 
-TEST_CASE("an account the scenario lists registers only with its participant's key; "
+TEST_CASE("an account the scenario lists registers only with its participant's key, "
           "check_owners off lets whoever comes first take it",
           "[micropay][core]") {
   for (bool checked : {true, false}) {
@@ -542,7 +542,7 @@ TEST_CASE("an account's participant option names who owns it", "[micropay][core]
   CHECK(n.last("server", "RegisterRefused")["reason"] == "no key on file for its owner dave");
 }
 
-TEST_CASE("the payee shows a payment only once the server settled it; show_after_settlement off "
+TEST_CASE("the payee shows a payment only once the server settled it, show_after_settlement off "
           "shows it as the token arrives",
           "[micropay][core]") {
   for (bool after : {true, false}) {

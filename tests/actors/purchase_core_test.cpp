@@ -229,7 +229,7 @@ TEST_CASE("an unknown customer ID is refused with the wrong password's answer, a
   CHECK(s.last("alice", "LoginFailed")["reason"] == "wrong customer ID or password");
 }
 
-TEST_CASE("refused logins are forgotten once stale; a login resent in time is answered again",
+TEST_CASE("refused logins are forgotten once stale, a login resent in time is answered again",
           "[purchase][login]") {
   opd_config oc;
   oc.freshness = 30s;
@@ -249,7 +249,7 @@ TEST_CASE("refused logins are forgotten once stale; a login resent in time is an
   CHECK(s.last("opd", "LoginRefused")["reason"] == "stale login");
 }
 
-TEST_CASE("a customer's clock may be off within the window; beyond it the login is stale",
+TEST_CASE("a customer's clock may be off within the window, beyond it the login is stale",
           "[purchase][freshness]") {
   // 40s behind, even the login is stale: its time is checked the same way.
   for (auto [offset, outcome] :
@@ -330,7 +330,7 @@ TEST_CASE("an order signed with a key not on file is refused, even with the righ
   }
 }
 
-TEST_CASE("a resent order is answered from the record; without the nonce check it ships twice",
+TEST_CASE("a resent order is answered from the record, without the nonce check it ships twice",
           "[purchase][nonce]") {
   for (bool nonces : {true, false}) {
     INFO("check_nonces " << nonces);
@@ -546,7 +546,7 @@ TEST_CASE("purchase invariants read ownership, addresses and senders from the sc
   }
 }
 
-TEST_CASE("the order book survives a restart that loses the OPD's memory; a new book answers "
+TEST_CASE("the order book survives a restart that loses the OPD's memory, a new book answers "
           "unknown for what it cannot know",
           "[purchase][crash]") {
   for (bool durable : {true, false}) {
@@ -625,7 +625,7 @@ packet order_in(own_session& os, const std::string& customer, crypto::rng& r, by
 
 } // namespace
 
-TEST_CASE("a session that never logged in costs the OPD no signature; refusals are signed off "
+TEST_CASE("a session that never logged in costs the OPD no signature, refusals are signed off "
           "the actor",
           "[purchase][workers]") {
   shop s({}, {});
@@ -670,7 +670,7 @@ TEST_CASE("a session that never logged in costs the OPD no signature; refusals a
   CHECK(decode_receipt(blob.payload).value().reason == "not this session's customer");
 }
 
-TEST_CASE("a genuine receipt for another order is ignored by name; a forged one is rejected",
+TEST_CASE("a genuine receipt for another order is ignored by name, a forged one is rejected",
           "[purchase][receipt]") {
   test::core_harness h{23};
   h.dir.add_participant("opd", "purchase.opd");
@@ -721,7 +721,7 @@ TEST_CASE("a genuine receipt for another order is ignored by name; a forged one 
   CHECK(h.count("alice", "ReceiptRejected") == 1);
 }
 
-TEST_CASE("a resend in an expired session gets the recorded receipt once its signature holds; "
+TEST_CASE("a resend in an expired session gets the recorded receipt once its signature holds, "
           "an undecided order there is refused",
           "[purchase][session]") {
   opd_config oc;
@@ -802,7 +802,7 @@ TEST_CASE("a resend in an expired session while a copy is still being checked is
 }
 
 TEST_CASE("a book that replaced a lost one counts what was signed within the freshness window "
-          "after it opened as before it; without the margin a clock ahead ships twice",
+          "after it opened as before it, without the margin a clock ahead ships twice",
           "[purchase][crash][freshness]") {
   for (bool margin : {true, false}) {
     INFO("skew_margin " << margin);
@@ -957,7 +957,7 @@ TEST_CASE("quantities an order cannot carry are refused by name, never cut to fi
 }
 
 TEST_CASE("a sender whose new logins did not log in is throttled before they cost RSA or "
-          "scrypt; one that logs in is taken off",
+          "scrypt, one that logs in is taken off",
           "[purchase][login][flood]") {
   for (bool limit : {true, false}) {
     INFO("limit_senders " << limit);

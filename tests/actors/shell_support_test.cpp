@@ -36,7 +36,7 @@ TEST_CASE("timers fire by deadline, then in the order they were armed", "[runtim
   CHECK(q.armed() == 0);
 }
 
-TEST_CASE("a cancelled timer never fires; a re-armed one fires once, at its new time",
+TEST_CASE("a cancelled timer never fires, a re-armed one fires once, at its new time",
           "[runtime][timers]") {
   timer_queue q;
   CHECK(q.arm(t("x"), 1s));
@@ -48,7 +48,7 @@ TEST_CASE("a cancelled timer never fires; a re-armed one fires once, at its new 
   CHECK(fire(q, 3s) == std::vector<std::string>{"x.0"});
 }
 
-TEST_CASE("one clock wakeup serves every later timer; an earlier timer asks for its own",
+TEST_CASE("one clock wakeup serves every later timer, an earlier timer asks for its own",
           "[runtime][timers]") {
   timer_queue q;
   q.arm(t("a"), 10s);
@@ -91,7 +91,7 @@ TEST_CASE("a timer armed while due ones fire waits for its own wakeup", "[runtim
   CHECK(fire(q, 1s) == std::vector<std::string>{"again.0"});
 }
 
-TEST_CASE("a crash forgets every timer; cancelled timers do not pile up", "[runtime][timers]") {
+TEST_CASE("a crash forgets every timer, cancelled timers do not pile up", "[runtime][timers]") {
   timer_queue q;
   for (std::uint64_t i = 0; i < 10000; ++i) { // arm a timeout per request, cancel it on reply
     q.arm(t("request", i), 60s + sim_time(i));

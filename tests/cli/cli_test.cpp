@@ -437,7 +437,7 @@ TEST_CASE("turning off any single check makes a safe half of the matrix fail", "
     }
 }
 
-TEST_CASE("run --diagram and --junit write their files; bad uses are one-line errors",
+TEST_CASE("run --diagram and --junit write their files, bad uses are one-line errors",
           "[cli][run][diagram]") {
   auto file = data("cli/failing.yaml");
   auto r = run_protobed({"run", file, "--diagram", "/tmp/protobed-cli.html", "--window", "1s..2s",

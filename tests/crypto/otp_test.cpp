@@ -89,7 +89,7 @@ TEST_CASE("the OTP verifier expires codes after their lifetime", "[crypto][otp]"
   CHECK(w.verify("123456", 6min).ok()); // exactly at the lifetime: still valid
 }
 
-TEST_CASE("the OTP verifier refuses when nothing was issued; reissue resets", "[crypto][otp]") {
+TEST_CASE("the OTP verifier refuses when nothing was issued, reissue resets", "[crypto][otp]") {
   otp_verifier v;
   CHECK(v.verify("123456", 0s).error().code == errc::not_issued);
   v.issue("111111", 0s);

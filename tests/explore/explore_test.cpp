@@ -794,7 +794,7 @@ TEST_CASE("a seed that runs past the seed timeout is stopped, reported and writt
   std::filesystem::remove_all(r.dir);
 }
 
-TEST_CASE("a --time that allows no run is refused; a --time run that plays none fails",
+TEST_CASE("a --time that allows no run is refused, a --time run that plays none fails",
           "[explore][time]") {
   explore_options o;
   o.time = std::chrono::milliseconds(500);

@@ -51,7 +51,7 @@ TEST_CASE("every stateful world's honest run holds its protocol's invariants") {
   }
 }
 
-TEST_CASE("a stateful input that holds a later packet is foreknowledge; the invariants catch it") {
+TEST_CASE("a stateful input that holds a later packet is foreknowledge, the invariants catch it") {
   auto w = fuzz::purchase_stateful();
   auto plan = fuzz::plan_of(w);
   const auto& order = first_of(plan, purchase::kind::order);

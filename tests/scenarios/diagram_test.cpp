@@ -108,7 +108,7 @@ expect:
   CHECK(html.find("<svg") != std::string::npos);
 }
 
-TEST_CASE("a window draws only its span of virtual time; long runs fold", "[diagram]") {
+TEST_CASE("a window draws only its span of virtual time, long runs fold", "[diagram]") {
   auto s = load_scenario(std::string(PROTOBED_SCENARIO_DIR) + "/ecommerce/many-clients.yaml");
   auto r = run_file(s);
   auto window = parse_window("2s..2005ms");

@@ -32,7 +32,7 @@ std::string lines_of(const std::vector<trace_record>& records) {
 
 } // namespace
 
-TEST_CASE("live lines show time, participant and reason; -v leaves plain deliveries out",
+TEST_CASE("live lines show time, participant and reason, -v leaves plain deliveries out",
           "[live]") {
   trace_record ev = {{"t", 2005000000},
                      {"type", "event"},
