@@ -146,6 +146,15 @@ role_info opd_role() {
   r.long_term_key = true;
   r.durable = true; // a crash keeps it all; with state: lost, durable_orders keeps the book
   r.disk_apart = true;
+  r.public_values = [](const std::any& config) {
+    std::map<std::string, std::vector<std::string>> out;
+    const auto& cfg = std::any_cast<const opd_options&>(config).cfg;
+    for (const auto& [item, count] : cfg.stock)
+      out["order.item"].push_back(item);
+    for (const auto& account : cfg.customers)
+      out["to_address"].push_back(account.email);
+    return out;
+  };
   r.kinds = purchase_kinds;
   r.options = {
     {"customers", "list of accounts", "", "id, password, email and participant for each"},
@@ -249,6 +258,11 @@ role_info customer_role() {
              : crypto::signature_scheme::rsa_pss;
   };
   r.parse = parse_customer;
+  r.credentials = [](const std::any& c, const std::string& name) {
+    const auto& cfg = std::any_cast<const std::pair<customer_config, bool>&>(c).first;
+    return std::map<std::string, std::string>{{"customer", cfg.id.empty() ? name : cfg.id},
+                                              {"password", cfg.password}};
+  };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
     auto cfg = std::any_cast<std::pair<customer_config, bool>>(c).first;
     if (cfg.id.empty())

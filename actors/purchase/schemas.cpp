@@ -117,7 +117,7 @@ payload_fields order_fields() {
            {"order.quantity", "amount", in, "empty", ""},
            {"order.time", "amount", in, "empty", ""},
            {"order.nonce", "bytes", in, "fresh", "", nonce_size},
-           {"order.carried_key", "bytes", in, "empty", ""},
+           {"order.carried_key", "public_key", in, "empty", ""},
            {"order.sign_with", "signer",
             "signs the order, with the scheme that participant signs with (RSA-PSS, or DSA "
             "for a customer with signature: dsa; its key once compromised)",

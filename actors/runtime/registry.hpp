@@ -6,6 +6,7 @@
 
 #include <any>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,6 +84,16 @@ struct role_info {
   /// choice makes it a DSA key pair; the directory keeps its public half as
   /// the participant's verifying key.
   std::function<crypto::signature_scheme(const std::any& config)> signature;
+  /// What a phished participant gives away, by the field of a packet it goes
+  /// in (a customer's id and password: {customer: alice, password: …}), never
+  /// its keys. Explore's sessions may log in with it (forge_values: phished).
+  std::function<std::map<std::string, std::string>(const std::any& config, const std::string& name)>
+    credentials;
+  /// Values anyone may know from this participant's configuration, by the
+  /// field they go in (an OPD's catalogue: order.item -> book, pen). Explore's
+  /// forges choose among them.
+  std::function<std::map<std::string, std::vector<std::string>>(const std::any& config)>
+    public_values;
   /// Options -> the role's config; throws config_error. `dir` knows every
   /// participant's name and role (no keys yet).
   std::function<std::any(const option_reader& opts, const directory& dir)> parse;

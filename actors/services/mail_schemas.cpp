@@ -51,7 +51,7 @@ message_schema hello_schema() {
 payload_fields submit_fields() {
   return {{{"mail_id", "bytes", "", "fresh", "", mail_id_size},
            {"to_address", "text", "", "", ""},
-           {"subject", "text", "", "", ""},
+           {"subject", "text", "", "", "", 0, {"order shipped"}},
            {"body", "text", "", "empty", ""},
            {"ref", "text", "", "empty", ""}},
           [](byte_view p, field_values& out) {

@@ -19,11 +19,14 @@ const std::vector<option_doc> explore_schema = {
   {"always_up", "list", "none", "participants never crashed, taken offline or cut off"},
   {"compromises", "N or LO..HI", "0..1",
    "how many long-term keys a schedule that forges hands the attacker"},
+  {"sessions", "N or LO..HI", "0..1",
+   "how many sessions of its own the attacker opens (a forged login or hello with a secret it "
+   "chose) and forges records in"},
   {"forge_as", "list", "all",
    "in whose name a forge goes: sender (of its kind), anyone, receiver (answering a packet)"},
   {"forge_values", "list", "all",
    "where forged fields come from: matched, observed, extreme (integers), words (the protocol's "
-   "own texts), keys (stolen, public)"},
+   "own texts), keys (stolen, public), phished (a participant's id and password)"},
 };
 
 constexpr std::uint32_t most = 20;
@@ -87,6 +90,8 @@ void load_explore(scenario& s, const config_node& node) {
   }
   if (auto n = o.get("compromises"))
     std::tie(b.min_compromises, b.max_compromises) = count_range(*n, "compromises");
+  if (auto n = o.get("sessions"))
+    std::tie(b.min_sessions, b.max_sessions) = count_range(*n, "sessions");
   if (auto n = o.get("forge_as"))
     b.forge_as = names_from(*n, "forge_as", all.forge_as);
   if (auto n = o.get("forge_values"))

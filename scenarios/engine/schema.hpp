@@ -85,6 +85,10 @@ struct explore_bounds {
   /// hands the attacker (of participants other than attackers that have one).
   std::uint32_t min_compromises = 0;
   std::uint32_t max_compromises = 1;
+  /// `sessions: 0..1`: how many sessions of its own the attacker opens (a
+  /// forged login or hello with a secret it chose) and forges records in.
+  std::uint32_t min_sessions = 0;
+  std::uint32_t max_sessions = 1;
   /// `forge_as`: in whose name a forge may go: a participant playing its
   /// kind's sending role, any participant, or the receiver of the packet it
   /// answers (back to that packet's sender).
@@ -92,8 +96,10 @@ struct explore_bounds {
   /// `forge_values`: where forged fields may come from besides the schema's
   /// defaults: the matched packet, a packet observed on any tapped link
   /// (opaque bytes copied whole), extreme integers, and keys (sign with a
-  /// stolen key, seal for or carry anyone's public key).
-  std::vector<std::string> forge_values = {"matched", "observed", "extreme", "words", "keys"};
+  /// stolen key, seal for or carry anyone's public key), and a phished
+  /// participant's credentials (its id and password, never with its key).
+  std::vector<std::string> forge_values = {"matched", "observed", "extreme",
+                                           "words",   "keys",     "phished"};
 };
 
 struct scenario {

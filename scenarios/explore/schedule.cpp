@@ -8,87 +8,14 @@
 
 #include "crypto/rng.hpp"
 #include "crypto/signature.hpp"
+#include "scenarios/explore/draw.hpp"
 #include "scenarios/explore/yaml_writer.hpp"
 
 namespace protobed::explore {
 
+using namespace draw;
+
 namespace {
-
-/// The seed's choices, each a small helper over one deterministic stream.
-class dice {
-public:
-  dice(std::uint64_t seed, const char* stream)
-    : rng_(crypto::rng::deterministic(seed, stream)) {}
-
-  std::uint32_t between(std::uint32_t lo, std::uint32_t hi) {
-    return lo >= hi ? lo : rng_.uniform(lo, hi);
-  }
-  bool chance(std::uint32_t percent) {
-    return rng_.uniform(0, 99) < percent;
-  }
-  template <class T>
-  const T& pick(const std::vector<T>& v) {
-    return v[rng_.uniform(0, static_cast<std::uint32_t>(v.size() - 1))];
-  }
-  std::string ms(std::uint32_t lo, std::uint32_t hi) {
-    return std::to_string(between(lo, hi)) + "ms";
-  }
-  /// A probability in [0.01, max], two decimals.
-  std::string probability(double max) {
-    auto hundredths = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(max * 100));
-    auto p = between(1, hundredths);
-    char buf[16];
-    std::snprintf(buf, sizeof(buf), "%u.%02u", p / 100, p % 100);
-    return buf;
-  }
-
-private:
-  crypto::rng rng_;
-};
-
-/// Whether an observer reads the field off the wire without a key: in the
-/// clear, or an opaque envelope carried whole.
-bool in_clear(const field_doc& f) {
-  return f.protection.rfind("clear", 0) == 0 || f.protection.find("opaque") != std::string::npos;
-}
-
-/// Whether a stolen long-term key may open the field: sealed or wrapped for
-/// a participant (not under a session's symmetric key).
-bool sealed_for_someone(const field_doc& f) {
-  return f.protection.find("sealed for") != std::string::npos ||
-         f.protection.find("wrapped") != std::string::npos;
-}
-
-/// A bytes field a packet of some hop carries readable on the wire (in the
-/// clear, or an opaque envelope), which a forge may copy whole.
-struct opaque_field {
-  const hop_choice* hop = nullptr;
-  std::string field;
-};
-
-struct context {
-  const scenario& s;
-  std::vector<hop_choice> hops;
-  std::vector<std::string> downable;    ///< may crash, go offline, be cut off
-  std::vector<std::string> people;      ///< every participant but attackers
-  std::vector<std::string> key_holders; ///< those of them with a long-term key
-  /// The scheme each key holder signs with ("rsa_pss", "dsa"): its role's choice.
-  std::map<std::string, std::string> scheme_of;
-  std::vector<std::string> stolen; ///< whose keys the schedule hands the attacker
-  std::vector<opaque_field> opaque;
-  std::uint32_t horizon_ms = 0;
-  dice& d;
-};
-
-bool allows(const std::vector<std::string>& list, const std::string& name) {
-  return std::find(list.begin(), list.end(), name) != list.end();
-}
-
-config_node one(const std::string& key, config_node body) {
-  auto n = map_node();
-  put(n, key, std::move(body));
-  return n;
-}
 
 std::uint32_t horizon_ms(const scenario& s) {
   if (s.explore.horizon)
@@ -184,17 +111,6 @@ std::optional<schedule_item> draw_fault(context& c) {
                        one(type, timed ? window_fault(c, type) : packet_fault(c, type))};
 }
 
-/// The link an action watches: one sender of the hop to one receiver ("*"
-/// for a side no participant plays). Links of other hops stay untapped: the
-/// OTP's SMS to a client is not the merchant's link to it.
-std::string link_of(context& c, const hop_choice& h) {
-  auto side = [&](const std::vector<std::string>& v) {
-    return v.empty() ? std::string("*") : c.d.pick(v);
-  };
-  auto from = side(h.senders);
-  return from + "->" + side(h.receivers);
-}
-
 /// Which packets an action takes. Replays, injections and forgeries may take
 /// every packet of the kind; a drop or tamper takes one, because one that
 /// takes every packet on a link only shows that an attacker who cuts a link
@@ -211,28 +127,6 @@ config_node match_of(context& c, const hop_choice& h, bool may_take_all) {
     put(m, "occurrence", std::to_string(c.d.between(2, 3)));
   return m;
 }
-
-const message_schema* schema_of(const scenario& s, const std::string& kind) {
-  for (const auto& m : s.registry().schemas())
-    if (m.kind == kind)
-      return &m;
-  return nullptr;
-}
-
-/// Integers a forged integer field (an amount, a sequence number, a
-/// quantity, a time) may take instead: the edges of the types they are read
-/// into. 2^64 - 1 is the 64 bits of -1: an unsigned field carries it, a
-/// signed one reads it as -1 (field_reader::amount).
-const std::vector<std::string> extreme_integers = {"0",
-                                                   "1",
-                                                   "-1",
-                                                   "1000000",
-                                                   "2147483648",
-                                                   "4294967295",
-                                                   "4294967296",
-                                                   "9223372036854775807",
-                                                   "-9223372036854775808",
-                                                   "18446744073709551615"};
 
 /// In whose name a forge goes: a sender of its kind twice as often as any
 /// participant or the receiver of the packet it answers (of those allowed).
@@ -531,6 +425,16 @@ schedule draw_schedule(const scenario& s, std::uint64_t seed) {
     if (!allows(s.explore.always_up, p.name))
       c.downable.push_back(p.name);
   }
+  c.attacker = attacker_name(s);
+  for (const auto& p : s.participants) {
+    if (p.role->public_values)
+      for (const auto& [field, values] : p.role->public_values(p.config))
+        for (const auto& v : values)
+          if (!allows(c.public_values[field], v))
+            c.public_values[field].push_back(v);
+    if (p.role->credentials)
+      c.credentials[p.name] = p.role->credentials(p.config, p.name);
+  }
   auto stolen = draw_compromises(c, seed);
   schedule out;
   auto faults = d.between(s.explore.min_faults, s.explore.max_faults);
@@ -541,6 +445,8 @@ schedule draw_schedule(const scenario& s, std::uint64_t seed) {
   std::vector<schedule_item> drawn;
   for (std::uint32_t i = 0; i < actions; ++i)
     drawn.push_back(draw_action(c));
+  auto sessions = draw_sessions(c, seed);
+  drawn.insert(drawn.end(), sessions.begin(), sessions.end());
   // Keys are handed over only to a schedule that forges: nothing else uses them.
   bool forges = std::any_of(drawn.begin(), drawn.end(),
                             [](const schedule_item& i) { return i.type() == "forge"; });
@@ -548,6 +454,13 @@ schedule draw_schedule(const scenario& s, std::uint64_t seed) {
     out.items.insert(out.items.end(), stolen.begin(), stolen.end());
   out.items.insert(out.items.end(), drawn.begin(), drawn.end());
   return out;
+}
+
+std::string attacker_name(const scenario& s) {
+  std::string name = "mallory";
+  for (int i = 2; s.find(name); ++i)
+    name = "mallory" + std::to_string(i);
+  return name;
 }
 
 } // namespace protobed::explore

@@ -42,6 +42,10 @@ struct schedule {
 /// without them.
 schedule draw_schedule(const scenario& s, std::uint64_t seed);
 
+/// The name the attacker of an explored run takes: "mallory", or the first
+/// of mallory2, mallory3, … that no participant has.
+std::string attacker_name(const scenario& s);
+
 /// The packet kinds the scenario's participants send or receive that some
 /// registered protocol lists as a hop, with the roles at either end.
 struct hop_choice {

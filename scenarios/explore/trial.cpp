@@ -70,13 +70,6 @@ void choose_invariants(target& t) {
           a.end());
 }
 
-std::string free_name(const scenario& s) {
-  std::string name = "mallory";
-  for (int i = 2; s.find(name); ++i)
-    name = "mallory" + std::to_string(i);
-  return name;
-}
-
 config_node& list_at(config_node& root, const std::string& key) {
   if (auto* n = find_entry(root, key); n && n->is_list())
     return *n;
@@ -134,7 +127,7 @@ target load_target(const std::string& path, const std::vector<option_override>& 
   t.tree = read_scenario_tree(read_scenario_file(path), path, overrides);
   t.loaded = load_scenario_tree(t.tree, path);
   t.key_seed = t.loaded.key_seed.value_or(t.loaded.seed);
-  t.attacker = free_name(t.loaded);
+  t.attacker = attacker_name(t.loaded);
   choose_invariants(t);
   return t;
 }

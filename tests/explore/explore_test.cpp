@@ -193,11 +193,13 @@ forge_traits traits_of(const schedule& s, const std::vector<hop_choice>& hops) {
     if (i.type() != "forge")
       continue;
     const auto& o = options_of(i);
-    const auto& on = *o.find("on");
-    auto kind = option(o, "kind"), on_kind = option(on, "kind"), link = option(on, "link");
-    auto from = option(o, "from"), to = option(o, "to");
+    const auto* on = o.find("on");
+    auto kind = option(o, "kind"), from = option(o, "from"), to = option(o, "to");
+    auto on_kind = on ? option(*on, "kind") : kind, link = on ? option(*on, "link") : "";
     auto arrow = link.find("->");
-    if (kind != on_kind) {
+    if (!on) {
+      // a session's forge, at a time (sessions are checked on their own below)
+    } else if (kind != on_kind) {
       out.answer = out.answer || (from == link.substr(arrow + 2) && to == link.substr(0, arrow));
     } else if (!from.empty()) {
       for (const auto& h : hops)
@@ -234,6 +236,7 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
   // The purchase workload: customers who sign with RSA-PSS (c0, c2, c4) and
   // with DSA (c1, c3, c5).
   auto t = load_target(library("purchase/lossy-network.yaml"));
+  t.loaded.explore.max_sessions = 0; // sessions compose forges: their own test below
   auto hops = hops_in(t.loaded);
   forge_traits seen;
   std::set<std::string> compromised, signed_as;
@@ -275,9 +278,9 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
 
   // Same seed, same schedule; the schedule of seed 39 as drawn today (a
   // change to the draws shows here first): DSA customer c3's key stolen, an
-  // order forged in c1's name signed with it, extreme integers (the attacker
-  // refuses to put 2^63-1 in the 32-bit quantity: AttackActionFailed), fields
-  // copied from observed packets.
+  // order forged in c1's name carrying the mail server's public key, extreme
+  // integers (the attacker refuses to put 2^63-1 in the 32-bit quantity:
+  // AttackActionFailed), a field copied from an observed packet.
   CHECK(described(draw_schedule(t.loaded, *insider_seed)) ==
         described(draw_schedule(t.loaded, *insider_seed)));
   CHECK(described(draw_schedule(t.loaded, 39)) ==
@@ -289,10 +292,9 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
           "occurrence: 1}, from: c1, to: opd, fields: {session: {matched: session}, seq: {matched: "
           "seq}, order.quantity: \"9223372036854775807\", order.time: \"4294967296\", "
           "order.nonce: {observed: {link: c3->opd, kind: purchase.order, occurrence: 3, field: "
-          "session}}, order.carried_key: {observed: {link: c0->opd, kind: purchase.order, "
-          "occurrence: 1, field: session}}, order.sign_with: c3}}}"});
+          "session}}, order.carried_key: {public_key: mail}}}}"});
 
-  // Carrying someone's public key: e-commerce has such fields (purchase has none).
+  // Carrying someone's public key: e-commerce's fields too.
   auto shop = load_target(library("ecommerce/lossy-network.yaml"));
   bool carried = false;
   for (std::uint64_t seed = 1; seed <= 300 && !carried; ++seed)
@@ -331,10 +333,97 @@ TEST_CASE("explore forges outcomes in the protocol's own words", "[explore][insi
       CHECK(line.find("outcome: committed") == std::string::npos);
 }
 
+namespace {
+
+/// The forges of one schedule, as (kind, options).
+std::vector<const config_node*> forges_of(const schedule& s, const std::string& kind) {
+  std::vector<const config_node*> out;
+  for (const auto& i : s.items)
+    if (i.type() == "forge" && option(options_of(i), "kind") == kind)
+      out.push_back(&options_of(i));
+  return out;
+}
+
+std::string field(const config_node& forge, const std::string& name) {
+  const auto* fields = forge.find("fields");
+  return fields ? option(*fields, name) : std::string{};
+}
+
+} // namespace
+
+TEST_CASE("explore opens sessions of its own and reads others' with a stolen key",
+          "[explore][insider][sessions]") {
+  auto t = load_target(library("purchase/lossy-network.yaml"));
+  std::map<std::string, std::string> password = {{"c0", "pw0"}, {"c1", "pw1"}, {"c2", "pw2"},
+                                                 {"c3", "pw3"}, {"c4", "pw4"}, {"c5", "pw5"}};
+  std::size_t own = 0, phished = 0, read = 0, mail = 0;
+  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    auto stolen = stolen_in(s);
+    for (const auto* login : forges_of(s, "purchase.login")) {
+      if (!login->find("at"))
+        continue; // a forge of the other draws, on a packet it sees
+      ++own;
+      auto customer = field(*login, "customer"), pw = field(*login, "password");
+      CHECK(field(*login, "session").size() == 32); // chosen: literal, not fresh
+      CHECK(field(*login, "secret").size() == 64);
+      if (!pw.empty()) {
+        ++phished;
+        CHECK(pw == password[customer]);     // phished: the customer's own password…
+        CHECK_FALSE(stolen.count(customer)); // …of one whose key it does not hold
+      }
+      // The session's records: the same session and secret, its own direction, later.
+      for (const auto* order : forges_of(s, "purchase.order")) {
+        if (field(*order, "session") != field(*login, "session"))
+          continue;
+        CHECK(field(*order, "secret") == field(*login, "secret"));
+        CHECK(field(*order, "direction") == "opener");
+        CHECK(std::stoul(option(*order, "at")) > std::stoul(option(*login, "at")));
+        if (!pw.empty())
+          CHECK(field(*order, "order.sign_with") != customer); // never both factors
+      }
+    }
+    for (const auto* receipt : forges_of(s, "purchase.receipt")) {
+      const auto* fields = receipt->find("fields");
+      const auto* secret = fields ? fields->find("secret") : nullptr;
+      if (!secret || !secret->is_map() || !secret->find("observed"))
+        continue;
+      ++read; // a receipt in a customer's session, its secret read off the login
+      CHECK(stolen.count("opd"));
+      CHECK(option(*secret->find("observed"), "kind") == "purchase.login");
+      CHECK(field(*receipt, "direction") == "responder");
+      CHECK(field(*receipt, "receipt.sign_with") != "opd"); // not the OPD itself
+    }
+    for (const auto* hello : forges_of(s, "mail.hello"))
+      if (hello->find("at")) {
+        ++mail; // a mail session: the hello vouched for by its sender's signature
+        CHECK(field(*hello, "sign_with") != field(*hello, "sender"));
+      }
+  }
+  CHECK(own > 20);
+  CHECK(phished > 5);
+  CHECK(read > 0);
+  CHECK(mail > 5);
+
+  // Within their bounds: no sessions with sessions: 0, no password without phished.
+  auto& b = t.loaded.explore;
+  b.max_sessions = 0;
+  for (std::uint64_t seed = 1; seed <= 100; ++seed)
+    for (const auto* login : forges_of(draw_schedule(t.loaded, seed), "purchase.login"))
+      CHECK_FALSE(login->find("at"));
+  b.max_sessions = 1;
+  b.min_sessions = 1;
+  b.forge_values = {"matched", "observed", "extreme", "words", "keys"};
+  for (std::uint64_t seed = 1; seed <= 100; ++seed)
+    for (const auto* login : forges_of(draw_schedule(t.loaded, seed), "purchase.login"))
+      CHECK(field(*login, "password").empty());
+}
+
 TEST_CASE("the insider draws stay within their explore: bounds", "[explore][insider]") {
   auto t = load_target(library("purchase/lossy-network.yaml"));
   auto hops = hops_in(t.loaded);
   auto& b = t.loaded.explore;
+  b.max_sessions = 0; // their bounds: in their own test
   b.min_actions = 1;
   b.attacks = {"forge"};
   b.forge_as = {"sender"};
@@ -367,6 +456,7 @@ TEST_CASE("an insider forge is built and played", "[explore][insider]") {
   // customer's key and forges a receipt signed (DSA) with it, and the run
   // builds and sends it: no AttackActionFailed.
   auto t = load_target(library("purchase/lossy-network.yaml"));
+  t.loaded.explore.max_sessions = 0; // the forge drawn last is the one looked for
   std::optional<std::uint64_t> seed;
   schedule sched;
   config_node tree;
@@ -506,6 +596,8 @@ explore:
   CHECK(error_of("  forge_as: [sendr]\n")
           .find("x.yaml:9:14: forge_as: unknown 'sendr' (did you mean 'sender'?)") == 0);
   CHECK(error_of("  forge_values: [extremes]\n").find("x.yaml:9:18: forge_values: unknown") == 0);
+  CHECK(error_of("  sessions: 0..2\n  forge_values: [phished, matched]\n") == "no error");
+  CHECK(error_of("  sessions: two\n").find("x.yaml:9:13: sessions must be N or LO..HI") == 0);
   CHECK(error_of("  forge_as: []\n")
           .find("x.yaml:9:3: explore: forge needs at least one of "
                 "forge_as") == 0);
@@ -630,6 +722,18 @@ TEST_CASE("explore finds the twice-settled token when tokens are not single-use"
           "[explore][finds]") {
   finds("micropay/pay-ok.yaml", {"server.single_use_tokens=false"}, "token_settled_at_most_once",
         400);
+}
+
+TEST_CASE("explore finds an order taken in a session whose login failed, with the OPD's session "
+          "check off",
+          "[explore][finds][sessions]") {
+  finds("purchase/lossy-network.yaml", {"opd.check_sessions=false"}, "no_unauthorised_order", 200);
+}
+
+TEST_CASE("explore finds a shipping mail in the OPD's name, with the mail server's sender check "
+          "off",
+          "[explore][finds][sessions]") {
+  finds("purchase/lossy-network.yaml", {"mail.check_senders=false"}, "mail_matches_outcome", 200);
 }
 
 TEST_CASE("explore finds the twice-processed order when the OPD's replay checks are off",

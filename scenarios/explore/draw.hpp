@@ -1,0 +1,148 @@
+// What the draws of a schedule share (schedule.cpp, sessions.cpp): the
+// seed's dice, the scenario as the draws see it, and small helpers. Internal
+// to scenarios/explore.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/rng.hpp"
+#include "scenarios/explore/schedule.hpp"
+#include "scenarios/explore/yaml_writer.hpp"
+
+namespace protobed::explore::draw {
+
+/// The seed's choices, each a small helper over one deterministic stream.
+class dice {
+public:
+  dice(std::uint64_t seed, const char* stream)
+    : rng_(crypto::rng::deterministic(seed, stream)) {}
+
+  std::uint32_t between(std::uint32_t lo, std::uint32_t hi) {
+    return lo >= hi ? lo : rng_.uniform(lo, hi);
+  }
+  bool chance(std::uint32_t percent) {
+    return rng_.uniform(0, 99) < percent;
+  }
+  template <class T>
+  const T& pick(const std::vector<T>& v) {
+    return v[rng_.uniform(0, static_cast<std::uint32_t>(v.size() - 1))];
+  }
+  std::string ms(std::uint32_t lo, std::uint32_t hi) {
+    return std::to_string(between(lo, hi)) + "ms";
+  }
+  /// `bytes` random bytes, as hex.
+  std::string hex(std::size_t bytes) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < bytes; ++i) {
+      auto b = between(0, 255);
+      out += digits[b >> 4];
+      out += digits[b & 15];
+    }
+    return out;
+  }
+  /// A probability in [0.01, max], two decimals.
+  std::string probability(double max) {
+    auto hundredths = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(max * 100));
+    auto p = between(1, hundredths);
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "%u.%02u", p / 100, p % 100);
+    return buf;
+  }
+
+private:
+  crypto::rng rng_;
+};
+
+/// Whether an observer reads the field off the wire without a key: in the
+/// clear, or an opaque envelope carried whole.
+inline bool in_clear(const field_doc& f) {
+  return f.protection.rfind("clear", 0) == 0 || f.protection.find("opaque") != std::string::npos;
+}
+
+/// Whether a stolen long-term key may open the field: sealed or wrapped for
+/// a participant (not under a session's symmetric key).
+inline bool sealed_for_someone(const field_doc& f) {
+  return f.protection.find("sealed for") != std::string::npos ||
+         f.protection.find("wrapped") != std::string::npos;
+}
+
+/// A bytes field a packet of some hop carries readable on the wire (in the
+/// clear, or an opaque envelope), which a forge may copy whole.
+struct opaque_field {
+  const hop_choice* hop = nullptr;
+  std::string field;
+};
+
+struct context {
+  const scenario& s;
+  std::vector<hop_choice> hops;
+  std::vector<std::string> downable;    ///< may crash, go offline, be cut off
+  std::vector<std::string> people;      ///< every participant but attackers
+  std::vector<std::string> key_holders; ///< those of them with a long-term key
+  /// The scheme each key holder signs with ("rsa_pss", "dsa"): its role's choice.
+  std::map<std::string, std::string> scheme_of;
+  std::vector<std::string> stolen; ///< whose keys the schedule hands the attacker
+  std::vector<opaque_field> opaque;
+  std::uint32_t horizon_ms = 0;
+  dice& d;
+  /// Values anyone may know, by field (role_info::public_values of every participant).
+  std::map<std::string, std::vector<std::string>> public_values = {};
+  /// What each participant that has any gives away when phished (role_info::credentials).
+  std::map<std::string, std::map<std::string, std::string>> credentials = {};
+  std::string attacker = {}; ///< the attacker's name in the run
+};
+
+inline bool allows(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+inline config_node one(const std::string& key, config_node body) {
+  auto n = map_node();
+  put(n, key, std::move(body));
+  return n;
+}
+
+/// The link an action watches: one sender of the hop to one receiver ("*"
+/// for a side no participant plays). Links of other hops stay untapped: the
+/// OTP's SMS to a client is not the merchant's link to it.
+inline std::string link_of(context& c, const hop_choice& h) {
+  auto side = [&](const std::vector<std::string>& v) {
+    return v.empty() ? std::string("*") : c.d.pick(v);
+  };
+  auto from = side(h.senders);
+  return from + "->" + side(h.receivers);
+}
+
+inline const message_schema* schema_of(const scenario& s, const std::string& kind) {
+  for (const auto& m : s.registry().schemas())
+    if (m.kind == kind)
+      return &m;
+  return nullptr;
+}
+
+/// Integers a forged integer field (an amount, a sequence number, a
+/// quantity, a time) may take instead: the edges of the types they are read
+/// into. 2^64 - 1 is the 64 bits of -1: an unsigned field carries it, a
+/// signed one reads it as -1 (field_reader::amount).
+inline const std::vector<std::string> extreme_integers = {"0",
+                                                          "1",
+                                                          "-1",
+                                                          "1000000",
+                                                          "2147483648",
+                                                          "4294967295",
+                                                          "4294967296",
+                                                          "9223372036854775807",
+                                                          "-9223372036854775808",
+                                                          "18446744073709551615"};
+
+/// The sessions of its own the attacker opens, drawn from their own stream
+/// (sessions.cpp): for each, a forged opener and records forged in it.
+std::vector<schedule_item> draw_sessions(const context& c, std::uint64_t seed);
+
+} // namespace protobed::explore::draw
