@@ -274,8 +274,12 @@ std::vector<std::string> stolen_receivers(const context& c, const session_hops& 
 } // namespace
 
 std::vector<schedule_item> draw_sessions(const context& c, std::uint64_t seed) {
-  auto hops = sessions_in(c);
   std::vector<schedule_item> out;
+  // Sessions are forges: drawn only where forges may be.
+  const auto& b = c.s.explore;
+  if (b.max_actions == 0 || !allows(b.attacks, "forge"))
+    return out;
+  auto hops = sessions_in(c);
   if (hops.empty() || c.people.empty())
     return out;
   dice d(seed, "explore.session");

@@ -413,6 +413,16 @@ TEST_CASE("explore opens sessions of its own and reads others' with a stolen key
       CHECK_FALSE(login->find("at"));
   b.max_sessions = 1;
   b.min_sessions = 1;
+  // Sessions are forges: none where forges may not be drawn.
+  for (auto attacks : {std::vector<std::string>{"replay", "drop"}, b.attacks}) {
+    auto plain = t.loaded;
+    plain.explore.attacks = attacks;
+    if (attacks == b.attacks)
+      plain.explore.max_actions = 0;
+    for (std::uint64_t seed = 1; seed <= 50; ++seed)
+      for (const auto& i : draw_schedule(plain, seed).items)
+        CHECK(i.type() != "forge");
+  }
   b.forge_values = {"matched", "observed", "extreme", "words", "keys"};
   for (std::uint64_t seed = 1; seed <= 100; ++seed)
     for (const auto* login : forges_of(draw_schedule(t.loaded, seed), "purchase.login"))
