@@ -117,6 +117,15 @@ role_info server_role() {
   return r;
 }
 
+/// What a peer the attacker controls may send on its own channel: a
+/// payment from another's account or of an amount it makes up, a claim to
+/// another's name, a login as another.
+std::vector<insider_command> peer_insider_commands() {
+  auto text = [](const char* t) { return insider_command{"command", {{"text", t}}}; };
+  return {text("PayRequest#{other}#{amount}#{self}"), text("PayRequest#{self}#{amount}#{other}"),
+          text("REGISTER#{other}"), text("{other}#{self}")};
+}
+
 std::vector<command_doc> peer_commands() {
   return {
     {"register", "REGISTER#<user>: bind the user name to this peer's key", "", {}},
@@ -164,6 +173,7 @@ role_info peer_role() {
      "show a payment as received only once the server confirmed it settled"},
   };
   r.commands = peer_commands();
+  r.insider_commands = peer_insider_commands();
   r.parse = parse_peer;
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
     auto cfg = std::any_cast<peer_config>(c);

@@ -31,6 +31,15 @@ struct command_doc {
   std::vector<option_doc> args; ///< all arguments, typed as in option_doc
 };
 
+/// A command an insider (a participant the attacker controls: explore's
+/// `insiders`) may be made to give: its verb and arguments, in which
+/// {self} is the insider's name, {other} another participant of its role
+/// and {amount} an integer drawn as forged integers are.
+struct insider_command {
+  std::string verb;
+  std::map<std::string, std::string> args;
+};
+
 /// What a role's factory gets when the run is built.
 /// Makes an RSA key of `bits` for a participant during a run.
 using key_maker = std::function<crypto::rsa_private_key(unsigned bits)>;
@@ -89,6 +98,9 @@ struct role_info {
   /// its keys. Explore's sessions may log in with it (forge_values: phished).
   std::function<std::map<std::string, std::string>(const std::any& config, const std::string& name)>
     credentials;
+  /// What an insider playing this role may be made to do, besides its
+  /// scripted steps (a micropay peer: any command text on its own channel).
+  std::vector<insider_command> insider_commands = {};
   /// Values anyone may know from this participant's configuration, by the
   /// field they go in (an OPD's catalogue: order.item -> book, pen). Explore's
   /// forges choose among them.

@@ -22,6 +22,9 @@ const std::vector<option_doc> explore_schema = {
   {"sessions", "N or LO..HI", "0..1",
    "how many sessions of its own the attacker opens (a forged login or hello with a secret it "
    "chose) and forges records in"},
+  {"insiders", "N or LO..HI", "0..1",
+   "how many participants the attacker controls, made to give an insider's commands (a micropay "
+   "peer paying from another's account)"},
   {"forge_as", "list", "all",
    "in whose name a forge goes: sender (of its kind), anyone, receiver (answering a packet)"},
   {"forge_values", "list", "all",
@@ -92,6 +95,8 @@ void load_explore(scenario& s, const config_node& node) {
     std::tie(b.min_compromises, b.max_compromises) = count_range(*n, "compromises");
   if (auto n = o.get("sessions"))
     std::tie(b.min_sessions, b.max_sessions) = count_range(*n, "sessions");
+  if (auto n = o.get("insiders"))
+    std::tie(b.min_insiders, b.max_insiders) = count_range(*n, "insiders");
   if (auto n = o.get("forge_as"))
     b.forge_as = names_from(*n, "forge_as", all.forge_as);
   if (auto n = o.get("forge_values"))

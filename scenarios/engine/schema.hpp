@@ -89,6 +89,11 @@ struct explore_bounds {
   /// forged login or hello with a secret it chose) and forges records in.
   std::uint32_t min_sessions = 0;
   std::uint32_t max_sessions = 1;
+  /// `insiders: 0..1`: how many participants the attacker controls, each
+  /// made to give commands its role lists as an insider's (role_info::
+  /// insider_commands) besides its scripted steps.
+  std::uint32_t min_insiders = 0;
+  std::uint32_t max_insiders = 1;
   /// `forge_as`: in whose name a forge may go: a participant playing its
   /// kind's sending role, any participant, or the receiver of the packet it
   /// answers (back to that packet's sender).

@@ -145,4 +145,8 @@ inline const std::vector<std::string> extreme_integers = {"0",
 /// (sessions.cpp): for each, a forged opener and records forged in it.
 std::vector<schedule_item> draw_sessions(const context& c, std::uint64_t seed);
 
+/// The insiders' steps, drawn from their own stream (insiders.cpp): a
+/// participant whose role lists insider commands gives 1–3 of them.
+std::vector<schedule_item> draw_insiders(const context& c, std::uint64_t seed);
+
 } // namespace protobed::explore::draw

@@ -331,7 +331,8 @@ schedule_item draw_action(context& c) {
 } // namespace
 
 std::string schedule_item::describe() const {
-  return std::string(where == part::fault ? "fault " : "action ") + to_flow(body);
+  const char* what = where == part::fault ? "fault " : where == part::action ? "action " : "step ";
+  return what + to_flow(body);
 }
 
 std::size_t schedule::faults() const {
@@ -447,6 +448,8 @@ schedule draw_schedule(const scenario& s, std::uint64_t seed) {
     drawn.push_back(draw_action(c));
   auto sessions = draw_sessions(c, seed);
   drawn.insert(drawn.end(), sessions.begin(), sessions.end());
+  auto insiders = draw_insiders(c, seed);
+  drawn.insert(drawn.end(), insiders.begin(), insiders.end());
   // Keys are handed over only to a schedule that forges: nothing else uses them.
   bool forges = std::any_of(drawn.begin(), drawn.end(),
                             [](const schedule_item& i) { return i.type() == "forge"; });

@@ -15,7 +15,9 @@
 namespace protobed::explore {
 
 struct schedule_item {
-  enum class part : std::uint8_t { fault, action };
+  /// A fault (under faults:), an attacker action (under an attacker's
+  /// actions:), or a step of an insider ({at, PARTICIPANT: {VERB: …}} under steps:).
+  enum class part : std::uint8_t { fault, action, step };
   part where = part::fault;
   /// A map with one entry: the fault or action and its options.
   config_node body;
@@ -30,6 +32,7 @@ struct schedule_item {
 struct schedule {
   std::vector<schedule_item> items;
   std::size_t faults() const;
+  /// Attacker actions and insiders' steps: everything the attacker does.
   std::size_t actions() const;
 };
 

@@ -141,6 +141,9 @@ config_node with_schedule(const target& t, const schedule& sched, std::uint64_t 
   for (const auto& item : sched.items)
     if (item.where == schedule_item::part::fault)
       faults.items.push_back(item.body);
+  for (const auto& item : sched.items)
+    if (item.where == schedule_item::part::step)
+      list_at(root, "steps").items.push_back(item.body);
   if (faults.items.empty())
     root.entries.erase(std::remove_if(root.entries.begin(), root.entries.end(),
                                       [](const config_entry& e) { return e.key == "faults"; }),

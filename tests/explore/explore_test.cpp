@@ -429,6 +429,58 @@ TEST_CASE("explore opens sessions of its own and reads others' with a stolen key
       CHECK(field(*login, "password").empty());
 }
 
+TEST_CASE("explore makes a peer the attacker controls give an insider's commands",
+          "[explore][insider][insiders]") {
+  auto t = load_target(library("micropay/lossy-network.yaml"));
+  std::set<std::string> verbs;
+  std::size_t steps = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    std::set<std::string> insiders;
+    for (const auto& i : s.items) {
+      if (i.where != schedule_item::part::step)
+        continue;
+      ++steps;
+      const auto& body = i.body;
+      REQUIRE(body.entries.size() == 2);
+      CHECK(body.entries[0].key == "at");
+      // the first in the first three quarters of the horizon (last step 30s + 10s), 0.3-3 s apart
+      CHECK(std::stoul(body.entries[0].value.scalar) <= 40000 * 3 / 4 + 2 * 3000);
+      auto who = body.entries[1].key;
+      insiders.insert(who);
+      CHECK(t.loaded.find(who)->role->name == "micropay.peer");
+      auto text = option(body.entries[1].value.entries.front().value, "text");
+      CHECK(text.find('{') == std::string::npos); // every placeholder filled
+      CHECK(text.find('#') != std::string::npos);
+      verbs.insert(text.substr(0, text.find('#')));
+    }
+    CHECK(insiders.size() <= 1); // insiders: 0..1
+  }
+  CHECK(steps > 50);
+  CHECK(verbs.count("PayRequest"));
+  CHECK(verbs.count("REGISTER"));
+  // The steps go where a scenario says them, and the run plays them.
+  std::optional<std::uint64_t> seed;
+  for (std::uint64_t s = 1; s <= 200 && !seed; ++s)
+    for (const auto& i : draw_schedule(t.loaded, s).items)
+      if (i.where == schedule_item::part::step)
+        seed = s;
+  REQUIRE(seed);
+  auto tree = with_schedule(t, draw_schedule(t.loaded, *seed), *seed);
+  auto loaded = load_scenario_tree(tree, t.file);
+  CHECK(loaded.steps.size() > t.loaded.steps.size());
+  // None with insiders: 0, nor where the file wants no attacker (actions: 0).
+  for (auto bounds : {std::pair<std::uint32_t, std::uint32_t>{0, 2}, {1, 0}}) {
+    auto plain = t.loaded;
+    plain.explore.max_insiders = bounds.first;
+    plain.explore.min_insiders = std::min(bounds.first, plain.explore.min_insiders);
+    plain.explore.max_actions = bounds.second;
+    for (std::uint64_t s = 1; s <= 100; ++s)
+      for (const auto& i : draw_schedule(plain, s).items)
+        CHECK(i.where != schedule_item::part::step);
+  }
+}
+
 TEST_CASE("the insider draws stay within their explore: bounds", "[explore][insider]") {
   auto t = load_target(library("purchase/lossy-network.yaml"));
   auto hops = hops_in(t.loaded);
@@ -607,6 +659,8 @@ explore:
           .find("x.yaml:9:14: forge_as: unknown 'sendr' (did you mean 'sender'?)") == 0);
   CHECK(error_of("  forge_values: [extremes]\n").find("x.yaml:9:18: forge_values: unknown") == 0);
   CHECK(error_of("  sessions: 0..2\n  forge_values: [phished, matched]\n") == "no error");
+  CHECK(error_of("  insiders: 1\n") == "no error");
+  CHECK(error_of("  insiders: -1\n").find("x.yaml:9:13: insiders must be N or LO..HI") == 0);
   CHECK(error_of("  sessions: two\n").find("x.yaml:9:13: sessions must be N or LO..HI") == 0);
   CHECK(error_of("  forge_as: []\n")
           .find("x.yaml:9:3: explore: forge needs at least one of "
@@ -744,6 +798,13 @@ TEST_CASE("explore finds a shipping mail in the OPD's name, with the mail server
           "off",
           "[explore][finds][sessions]") {
   finds("purchase/lossy-network.yaml", {"mail.check_senders=false"}, "mail_matches_outcome", 200);
+}
+
+TEST_CASE("explore finds a payment from another's account, made by an insider peer, with the "
+          "server's payer check off",
+          "[explore][finds][insiders]") {
+  finds("micropay/lossy-network.yaml", {"server.check_payer=false"}, "no_unauthorised_payment",
+        200);
 }
 
 TEST_CASE("explore finds the twice-processed order when the OPD's replay checks are off",

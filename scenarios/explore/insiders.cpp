@@ -1,0 +1,64 @@
+// Insiders: participants the attacker controls. A registered, logged-in
+// peer is a stronger attacker than one on the wire: it has its own account,
+// keys and channel, and the server answers what it sends. Explore makes one
+// give commands its role lists as an insider's (role_info::
+// insider_commands), with another participant of its role as the victim.
+#include "scenarios/explore/draw.hpp"
+
+namespace protobed::explore::draw {
+
+namespace {
+
+std::string replaced(std::string text, const std::string& key, const std::string& value) {
+  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+    text.replace(at, key.size(), value);
+  return text;
+}
+
+/// `{at: T, INSIDER: {VERB: {ARG: VALUE…}}}`, the placeholders filled.
+schedule_item step(const context& c, dice& d, const insider_command& cmd, std::uint32_t at_ms,
+                   const std::string& self, const std::string& other) {
+  auto amount = allows(c.s.explore.forge_values, "extreme") && d.chance(30)
+                  ? d.pick(extreme_integers)
+                  : std::to_string(d.between(1, 60));
+  auto args = map_node();
+  for (const auto& [name, text] : cmd.args)
+    put(args, name,
+        replaced(replaced(replaced(text, "{self}", self), "{other}", other), "{amount}", amount));
+  auto body = map_node();
+  put(body, "at", std::to_string(at_ms) + "ms");
+  put(body, self, one(cmd.verb, std::move(args)));
+  return {schedule_item::part::step, std::move(body)};
+}
+
+} // namespace
+
+std::vector<schedule_item> draw_insiders(const context& c, std::uint64_t seed) {
+  std::vector<schedule_item> out;
+  std::vector<const participant_spec*> able;
+  for (const auto& p : c.s.participants)
+    if (!p.role->insider_commands.empty())
+      able.push_back(&p);
+  if (able.empty() || c.s.explore.max_actions == 0) // actions: 0 is no attacker at all
+    return out;
+  dice d(seed, "explore.insider");
+  auto n = d.between(c.s.explore.min_insiders, c.s.explore.max_insiders);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto& insider = *d.pick(able);
+    std::vector<std::string> others;
+    for (const auto* p : able)
+      if (p->role == insider.role && p->name != insider.name)
+        others.push_back(p->name);
+    if (others.empty())
+      continue;
+    auto victim = d.pick(others); // one victim: its name in every command
+    auto at_ms = d.between(0, c.horizon_ms * 3 / 4);
+    auto commands = d.between(1, 3);
+    for (std::uint32_t k = 0; k < commands; ++k, at_ms += d.between(300, 3000))
+      out.push_back(
+        step(c, d, d.pick(insider.role->insider_commands), at_ms, insider.name, victim));
+  }
+  return out;
+}
+
+} // namespace protobed::explore::draw
