@@ -152,30 +152,6 @@ verdict reservations_resolved(const run_facts& f) {
                   " still within expiry, the rest settled or returned"};
 }
 
-/// Every payment a payee showed is one the server issued a token for
-/// (payer, payee, amount as issued).
-verdict received_as_issued(const run_facts& f) {
-  std::map<std::string, payment_key> issued; // token -> what it says
-  std::size_t shown = 0;
-  for (const auto& rec : f.records) {
-    if (is_event(rec, "TokenIssued"))
-      issued[detail_of(rec, "token")] = {detail_of(rec, "payer"), detail_of(rec, "payee"),
-                                         detail_of(rec, "amount")};
-    if (!is_event(rec, "PaymentReceived"))
-      continue;
-    ++shown;
-    auto i = issued.find(detail_of(rec, "token"));
-    auto text = who_of(rec) + " showed \"" + detail_of(rec, "text") + "\"";
-    if (i == issued.end())
-      return {false, text + " for a token the server never issued"};
-    if (std::get<0>(i->second) != detail_of(rec, "payer") ||
-        std::get<2>(i->second) != detail_of(rec, "amount"))
-      return {false, text + ", but the server issued " + std::get<2>(i->second) + " from " +
-                       std::get<0>(i->second)};
-  }
-  return {true, std::to_string(shown) + " payment(s) shown, each as the server issued it"};
-}
-
 /// The participant that owns user name `name` at `server`, by the scenario
 /// as loaded: the owner its accounts list gives it (the server's
 /// "owner.<name>"), else the one participant configured to call itself
@@ -194,6 +170,39 @@ std::string scenario_owner(const run_facts& f, const std::string& server, const 
     found = who;
   }
   return found;
+}
+
+/// Every payment a payee showed is one the server issued a token for
+/// (payer, payee, amount as issued), shown by the participant that owns the
+/// payee's name by the scenario — not by whoever holds the token.
+verdict received_as_issued(const run_facts& f) {
+  struct token {
+    std::string server, payer, payee, amount;
+  };
+  std::map<std::string, token> issued; // token -> what it says
+  std::size_t shown = 0;
+  for (const auto& rec : f.records) {
+    if (is_event(rec, "TokenIssued"))
+      issued[detail_of(rec, "token")] = {who_of(rec), detail_of(rec, "payer"),
+                                         detail_of(rec, "payee"), detail_of(rec, "amount")};
+    if (!is_event(rec, "PaymentReceived"))
+      continue;
+    ++shown;
+    auto i = issued.find(detail_of(rec, "token"));
+    auto text = who_of(rec) + " showed \"" + detail_of(rec, "text") + "\"";
+    if (i == issued.end())
+      return {false, text + " for a token the server never issued"};
+    const auto& t = i->second;
+    if (t.payer != detail_of(rec, "payer") || t.amount != detail_of(rec, "amount"))
+      return {false, text + ", but the server issued " + t.amount + " from " + t.payer};
+    auto owner = scenario_owner(f, t.server, t.payee);
+    if (owner != who_of(rec))
+      return {false, text + ", but the server issued it to " + t.payee + ", " +
+                       (owner.empty() ? "an account the scenario gives no one"
+                                      : owner + "'s account by the scenario")};
+  }
+  return {true, std::to_string(shown) + " payment(s) shown, each as the server issued it, by its "
+                                        "payee"};
 }
 
 /// The scenario's owner of `name` at the server `peer` was configured with.
@@ -305,7 +314,9 @@ std::vector<invariant_info> invariants() {
      "at the end every reservation is settled, returned at expiry, or still within the token "
      "lifetime the scenario gave its server",
      reservations_resolved},
-    {"received_as_issued", "every payment a payee shows matches a token the server issued",
+    {"received_as_issued",
+     "every payment a payee shows matches a token the server issued, and is shown by the owner "
+     "of the payee's name",
      received_as_issued},
     {"received_after_settlement",
      "every payment a payee shows was settled, for that amount, to the account the scenario gives "

@@ -729,6 +729,21 @@ TEST_CASE("micropay invariants read owners and lifetimes from the scenario (V3):
                          scenario({{"mallory", "carol"}}))
                   .held);
   }
+  SECTION("received_as_issued: shown by the payee's owner, not by whoever holds the token") {
+    // mallory, configured as bob, was handed alice's token to bob and showed
+    // it: payer and amount as issued, so the old check took it.
+    auto issued = event_record("server", "TokenIssued",
+                               {{"token", "t1"},
+                                {"payer", "alice"},
+                                {"payee", "bob"},
+                                {"amount", "5"},
+                                {"expires", "1000"}});
+    auto users = scenario({{"mallory", "bob"}});
+    auto verdict = check_in("received_as_issued", {issued, received("mallory", "bob")}, users);
+    CHECK_FALSE(verdict.held);
+    CHECK(verdict.observed.find("bob's account by the scenario") != std::string::npos);
+    CHECK(check_in("received_as_issued", {issued, received("bob", "bob")}, users).held);
+  }
   SECTION("chat_authentic: the sender is who sent the line; the name shown, its owner") {
     // mallory, configured as alice, logged in as alice and chatted to bob; bob
     // showed it as from alice. The old check matched it by the name mallory calls itself.
