@@ -408,9 +408,11 @@ TEST_CASE("explore opens sessions of its own and reads others' with a stolen key
   // Within their bounds: no sessions with sessions: 0, no password without phished.
   auto& b = t.loaded.explore;
   b.max_sessions = 0;
-  for (std::uint64_t seed = 1; seed <= 100; ++seed)
-    for (const auto* login : forges_of(draw_schedule(t.loaded, seed), "purchase.login"))
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    auto drawn = draw_schedule(t.loaded, seed); // kept: forges_of points into it
+    for (const auto* login : forges_of(drawn, "purchase.login"))
       CHECK_FALSE(login->find("at"));
+  }
   b.max_sessions = 1;
   b.min_sessions = 1;
   // Sessions are forges: none where forges may not be drawn.
@@ -419,14 +421,18 @@ TEST_CASE("explore opens sessions of its own and reads others' with a stolen key
     plain.explore.attacks = attacks;
     if (attacks == b.attacks)
       plain.explore.max_actions = 0;
-    for (std::uint64_t seed = 1; seed <= 50; ++seed)
-      for (const auto& i : draw_schedule(plain, seed).items)
+    for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+      auto drawn = draw_schedule(plain, seed);
+      for (const auto& i : drawn.items)
         CHECK(i.type() != "forge");
+    }
   }
   b.forge_values = {"matched", "observed", "extreme", "words", "keys"};
-  for (std::uint64_t seed = 1; seed <= 100; ++seed)
-    for (const auto* login : forges_of(draw_schedule(t.loaded, seed), "purchase.login"))
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    auto drawn = draw_schedule(t.loaded, seed); // kept: forges_of points into it
+    for (const auto* login : forges_of(drawn, "purchase.login"))
       CHECK(field(*login, "password").empty());
+  }
 }
 
 TEST_CASE("explore makes a peer the attacker controls give an insider's commands",
@@ -461,10 +467,12 @@ TEST_CASE("explore makes a peer the attacker controls give an insider's commands
   CHECK(verbs.count("REGISTER"));
   // The steps go where a scenario says them, and the run plays them.
   std::optional<std::uint64_t> seed;
-  for (std::uint64_t s = 1; s <= 200 && !seed; ++s)
-    for (const auto& i : draw_schedule(t.loaded, s).items)
+  for (std::uint64_t s = 1; s <= 200 && !seed; ++s) {
+    auto drawn = draw_schedule(t.loaded, s);
+    for (const auto& i : drawn.items)
       if (i.where == schedule_item::part::step)
         seed = s;
+  }
   REQUIRE(seed);
   auto tree = with_schedule(t, draw_schedule(t.loaded, *seed), *seed);
   auto loaded = load_scenario_tree(tree, t.file);
@@ -475,9 +483,11 @@ TEST_CASE("explore makes a peer the attacker controls give an insider's commands
     plain.explore.max_insiders = bounds.first;
     plain.explore.min_insiders = std::min(bounds.first, plain.explore.min_insiders);
     plain.explore.max_actions = bounds.second;
-    for (std::uint64_t s = 1; s <= 100; ++s)
-      for (const auto& i : draw_schedule(plain, s).items)
+    for (std::uint64_t s = 1; s <= 100; ++s) {
+      auto drawn = draw_schedule(plain, s);
+      for (const auto& i : drawn.items)
         CHECK(i.where != schedule_item::part::step);
+    }
   }
 }
 
