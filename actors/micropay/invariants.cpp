@@ -58,13 +58,34 @@ struct payment_request {
   bool used = false;
 };
 
+/// The participant that owns user name `name` at `server`, by the scenario
+/// as loaded: the owner its accounts list gives it (the server's
+/// "owner.<name>"), else the one participant configured to call itself
+/// `name` there (a peer's "user" and "server"). Empty when the scenario
+/// gives the name to no one, or to more than one participant. Never who
+/// registered it, nor the name a peer calls itself.
+std::string scenario_owner(const run_facts& f, const std::string& server, const std::string& name) {
+  if (auto listed = scenario_text(f, server, "owner." + name))
+    return *listed;
+  std::string found;
+  for (const auto& [who, o] : f.initial) {
+    if (scenario_text(f, who, "user") != name || scenario_text(f, who, "server") != server)
+      continue;
+    if (!found.empty())
+      return {}; // two participants claim it: the scenario gives it to neither
+    found = who;
+  }
+  return found;
+}
+
 /// Every settlement moves a positive amount that its payer asked for, in a
 /// PaymentRequested (each request settles at most once). The payer of an
 /// account the scenario lists is the participant it names as owner: a
 /// request counts only if that participant made it, whoever registered the
 /// name. An account the scenario does not list starts empty and belongs to
-/// the key that registered it: a request counts if it came from a peer
-/// logged in as the payer with that key.
+/// the one peer the scenario configures with that name (its `user`); only a
+/// name the scenario gives no one belongs to the key that registered it: a
+/// request counts if it came from a peer logged in as the payer with that key.
 verdict no_unauthorised_payment(const run_facts& f) {
   auto owners = scenario_owners(f);
   std::map<payment_key, std::vector<payment_request>> asked;             // payer, payee, amount
@@ -76,9 +97,12 @@ verdict no_unauthorised_payment(const run_facts& f) {
     const auto& listed = owners[server];
     auto owner = listed.find(payer);
     auto r = registered.find({server, payer});
+    auto configured = owner == listed.end() ? scenario_owner(f, server, payer) : std::string{};
     auto by_payer = [&](const payment_request& rq) {
       if (owner != listed.end())
         return rq.who == owner->second;
+      if (!configured.empty()) // the one peer the scenario configures with that name
+        return rq.who == configured;
       return rq.user == payer && (r == registered.end() || rq.key == r->second);
     };
     for (auto& rq : asked[k])
@@ -150,26 +174,6 @@ verdict reservations_resolved(const run_facts& f) {
   }
   return {true, std::to_string(issued) + " reservation(s): " + std::to_string(open.size()) +
                   " still within expiry, the rest settled or returned"};
-}
-
-/// The participant that owns user name `name` at `server`, by the scenario
-/// as loaded: the owner its accounts list gives it (the server's
-/// "owner.<name>"), else the one participant configured to call itself
-/// `name` there (a peer's "user" and "server"). Empty when the scenario
-/// gives the name to no one, or to more than one participant. Never who
-/// registered it, nor the name a peer calls itself.
-std::string scenario_owner(const run_facts& f, const std::string& server, const std::string& name) {
-  if (auto listed = scenario_text(f, server, "owner." + name))
-    return *listed;
-  std::string found;
-  for (const auto& [who, o] : f.initial) {
-    if (scenario_text(f, who, "user") != name || scenario_text(f, who, "server") != server)
-      continue;
-    if (!found.empty())
-      return {}; // two participants claim it: the scenario gives it to neither
-    found = who;
-  }
-  return found;
 }
 
 /// Every payment a payee showed is one the server issued a token for

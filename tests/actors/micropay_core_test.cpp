@@ -699,6 +699,10 @@ TEST_CASE("micropay invariants read owners and lifetimes from the scenario (V3):
     return event_record("server", "TokenSettled",
                         {{"token", "t1"}, {"payer", "alice"}, {"payee", payee}, {"amount", "5"}});
   };
+  auto settled_from = [](const std::string& payer) {
+    return event_record("server", "TokenSettled",
+                        {{"token", "t1"}, {"payer", payer}, {"payee", "bob"}, {"amount", "5"}});
+  };
   auto received = [](const std::string& who, const std::string& user) {
     return event_record(who, "PaymentReceived",
                         {{"token", "t1"},
@@ -728,6 +732,24 @@ TEST_CASE("micropay invariants read owners and lifetimes from the scenario (V3):
                          {settled("carol"), received("carol", "carol")},
                          scenario({{"mallory", "carol"}}))
                   .held);
+  }
+  SECTION("no_unauthorised_payment: an unlisted name is its configured peer's, not its "
+          "registrant's") {
+    // carol is no account the server lists; the scenario configures peer
+    // carol with that name. mallory registered carol first (her key k2) and
+    // paid from it as carol: the old check took the registration's word.
+    auto registered = event_record("server", "UserRegistered", {{"user", "carol"}, {"key", "k2"}});
+    auto by_mallory = event_record(
+      "mallory", "PaymentRequested",
+      {{"user", "carol"}, {"key", "k2"}, {"payer", "carol"}, {"payee", "bob"}, {"amount", "5"}});
+    auto carols = settled_from("carol");
+    CHECK_FALSE(check_in("no_unauthorised_payment", {registered, by_mallory, carols}).held);
+    auto by_carol = by_mallory;
+    by_carol["who"] = "carol";
+    CHECK(check_in("no_unauthorised_payment", {registered, by_carol, carols}).held);
+    // A name the scenario gives no one (two peers configured with it): the registered key.
+    auto two = scenario({{"mallory", "carol"}});
+    CHECK(check_in("no_unauthorised_payment", {registered, by_mallory, carols}, two).held);
   }
   SECTION("received_as_issued: shown by the payee's owner, not by whoever holds the token") {
     // mallory, configured as bob, was handed alice's token to bob and showed
