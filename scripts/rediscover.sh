@@ -6,6 +6,7 @@
 # failure needs (0: the file's own faults break it without any).
 #
 #   bash scripts/rediscover.sh [PROTOCOL...] [--seeds N] [--jobs J] [--only SWITCH,...]
+#                              [--with SWITCH,...]
 #
 # PROTOCOL: ecommerce, messaging, micropay, purchase (default: every protocol
 # with a scenarios/PROTOCOL/lossy-network.yaml). A check switch is, from
@@ -14,6 +15,8 @@
 # turns off ("0: none", "0: no limit", "0: never"; set to 0); it is switched
 # off for every participant playing the role. --only keeps the switches
 # named ROLE.OPTION or OPTION (e.g. --only opd.check_replays,verify_receipts).
+# --with turns these switches off too in every row (a check another one
+# masks: --with durable_orders --only skew_margin), and gives them no row.
 # --seeds N (default 200) seeds from 1, --jobs J (default 2) workers.
 # Reports and reproducers go to $REDISCOVER_OUT (default rediscover-out/).
 # Exit code: 0 (the table is the result), 2 bad input.
@@ -25,12 +28,14 @@ out=${REDISCOVER_OUT:-rediscover-out}
 seeds=200
 jobs=2
 only=""
+with=""
 protocols=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds=${2:?--seeds needs a number}; shift 2 ;;
     --jobs) jobs=${2:?--jobs needs a number}; shift 2 ;;
     --only) only=${2:?--only needs SWITCH,...}; shift 2 ;;
+    --with) with=${2:?--with needs SWITCH,...}; shift 2 ;;
     -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "rediscover.sh: unknown option '$1'" >&2; exit 2 ;;
     *) protocols+=("$1"); shift ;;
@@ -48,11 +53,12 @@ mkdir -p "$out"
 
 # One line per switch: LABEL<TAB>--set A --set B ...
 switches_of() {
-  python3 - "$out/list.json" "$1" "$only" <<'EOF'
+  python3 - "$out/list.json" "$1" "$only" "$with" <<'EOF'
 import json, re, sys, yaml
 roles = {r["name"]: r for r in json.load(open(sys.argv[1]))["roles"]}
 doc = yaml.safe_load(open(sys.argv[2]))
 only = [s for s in sys.argv[3].split(",") if s]
+also = [s for s in sys.argv[4].split(",") if s]
 
 def members(name, spec):
     """A participant, or the members of a `group: N` entry."""
@@ -69,6 +75,7 @@ players = {}  # role -> participants, in file order
 for name, spec in doc["participants"].items():
     players.setdefault(spec["role"], []).extend(members(name, spec))
 off_words = re.compile(r"\b0(?::| =| means)\s*(none|no limit|never|off)\b")
+rows = []  # (short.name, label, sets)
 for role, who in players.items():
     if role == "attacker" or role not in roles:
         continue
@@ -80,11 +87,17 @@ for role, who in players.items():
             off = "0"
         else:
             continue
-        if only and f"{short}.{o['name']}" not in only and o["name"] not in only:
-            continue
         label = (who[0] if len(who) == 1 else f"{who[0]}…{who[-1]}") + f".{o['name']}={off}"
         sets = " ".join(f"--set {p}.{o['name']}={off}" for p in who)
-        print(f"{label}\t{sets}")
+        rows.append((short, o["name"], label, sets))
+named = lambda names, short, name: f"{short}.{name}" in names or name in names
+extra = [r for r in rows if named(also, r[0], r[1])]
+for short, name, label, sets in rows:
+    if (only and not named(only, short, name)) or named(also, short, name):
+        continue
+    for _, _, xlabel, xsets in extra:
+        label, sets = f"{label} + {xlabel}", f"{sets} {xsets}"
+    print(f"{label}\t{sets}")
 EOF
 }
 

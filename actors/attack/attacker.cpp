@@ -201,6 +201,8 @@ void attacker::compromise(const action& a, context& ctx) {
              {{"action", "compromise"}, {"reason", a.participant + " has no long-term key"}});
     return;
   }
+  if (!untainted_)
+    untainted_ = known_;
   known_.private_keys.insert_or_assign(a.participant, vault_.rsa->at(a.participant));
   // A participant that signs with another key (DSA) loses that one too.
   const crypto::signing_key* other = nullptr;
@@ -250,29 +252,44 @@ void attacker::analyze(const packet& p, context& ctx) {
   learn_from(p, true, ctx);
 }
 
-void attacker::learn_from(const packet& p, bool secrets, context& ctx) {
-  auto before = known_.secrets().size();
+void attacker::learn_into(knowledge& k, const packet& p, bool secrets, context& ctx) const {
   // Through the schema: every field it can open; secret fields are secrets
   // learned, symmetric keys become keys it holds.
   if (const auto* s = schema_of(p.kind)) {
-    auto fields = read(p, ctx);
+    auto fields = s->read(p.bytes, term_store{k, dir_, ctx.rng()});
     for (const auto& f : s->fields) {
       auto v = fields.find(f.name);
       if (v == fields.end() || v->second.empty())
         continue;
       if (!f.secret.empty() && secrets)
-        known_.learn({f.secret, v->second, describe_source(p)});
+        k.learn({f.secret, v->second, describe_source(p)});
       if (f.type == "symmetric_key")
         if (auto key = crypto::from_hex(v->second))
-          known_.learn_key(*key);
+          k.learn_key(*key);
     }
   }
   if (secrets)
     for (const auto& a : analyzers_ ? *analyzers_ : std::vector<analyzer>{})
-      a(p, known_, ctx.rng());
+      a(p, k, ctx.rng());
+}
+
+void attacker::learn_from(const packet& p, bool secrets, context& ctx) {
+  auto before = known_.secrets().size();
+  learn_into(known_, p, secrets, ctx);
+  if (untainted_)
+    learn_into(*untainted_, p, secrets, ctx);
   for (auto i = before; i < known_.secrets().size(); ++i) {
     const auto& s = known_.secrets()[i];
-    ctx.emit("SecretLearned", {{"what", s.what}, {"value", s.value}, {"source", s.source}});
+    std::vector<std::pair<std::string, std::string>> d = {
+      {"what", s.what}, {"value", s.value}, {"source", s.source}};
+    if (untainted_) {
+      const auto& plain = untainted_->secrets();
+      bool wire = std::any_of(plain.begin(), plain.end(), [&](const secret& x) {
+        return x.what == s.what && x.value == s.value;
+      });
+      d.push_back({"by", wire ? "wire" : "stolen key"});
+    }
+    ctx.emit("SecretLearned", std::move(d));
   }
 }
 

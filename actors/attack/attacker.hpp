@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "actors/attack/actions.hpp"
@@ -50,6 +51,8 @@ private:
   /// The keys (and, with `secrets`, the secrets) `p` gives it; its own
   /// forgeries give keys only: what it made up is no one's secret.
   void learn_from(const packet& p, bool secrets, context& ctx);
+  /// What `p` gives with the knowledge `k` (learned into it).
+  void learn_into(knowledge& k, const packet& p, bool secrets, context& ctx) const;
   /// Impersonate or substitute_key through the protocols' forgers.
   std::optional<packet> forge(const action& a, const packet& p, context& ctx);
   /// `forge:` — builds a packet field by field from what it knows.
@@ -72,6 +75,10 @@ private:
   const std::vector<forger>* forgers_;
   const std::vector<message_schema>* schemas_;
   knowledge known_;
+  /// From the first compromise on: what it would know had it stolen no key
+  /// (nor opened anything with one). A secret only known_ holds is one a
+  /// stolen key gave: SecretLearned says `by: stolen key`.
+  std::optional<knowledge> untainted_;
   std::vector<packet> recorded_;
   std::vector<std::uint64_t> matched_; ///< per action: packets it matched so far
   std::vector<packet> pending_;        ///< sends waiting for a timer

@@ -7,16 +7,6 @@
 
 namespace protobed::attack {
 
-namespace {
-
-std::size_t fresh_size(const field_doc& f) {
-  if (f.fresh_bytes)
-    return f.fresh_bytes;
-  return f.type == "symmetric_key" ? 32 : 16;
-}
-
-} // namespace
-
 const message_schema* attacker::schema_of(const std::string& kind) const {
   if (schemas_)
     for (const auto& s : *schemas_)
@@ -88,7 +78,7 @@ void attacker::fill_defaults(const message_schema& s, const std::string& to, fie
     if (f.count(doc.name))
       continue;
     if (doc.fallback == "fresh")
-      f[doc.name] = crypto::to_hex(ctx.rng().generate(fresh_size(doc)));
+      f[doc.name] = crypto::to_hex(ctx.rng().generate(doc.fresh_size()));
     else if (doc.fallback == "self" && doc.type == "public_key")
       f[doc.name] = crypto::to_hex(own_key_.public_key().to_der());
     else if (doc.fallback == "self")
@@ -120,8 +110,11 @@ void attacker::forge_message(const action& a, const packet* matched, context& ct
   // know already to put them in.
   for (const auto& doc : s->fields)
     if (doc.type == "symmetric_key" && doc.secret.empty() && !f[doc.name].empty())
-      if (auto key = crypto::from_hex(f[doc.name]))
+      if (auto key = crypto::from_hex(f[doc.name])) {
         known_.learn_key(*key);
+        if (untainted_) // its own choice, whatever signed the packet
+          untainted_->learn_key(*key);
+      }
   ctx.emit("AttackForged", {{"kind", a.kind}, {"link", from + "->" + to}});
   // What it sent it can read as any observer would (an answer it built
   // gives it the channel keys, with the ephemeral secret it chose).

@@ -1,5 +1,8 @@
 #include "actors/attack/register.hpp"
 
+#include <cstdlib>
+#include <set>
+
 #include "actors/attack/attacker.hpp"
 
 namespace protobed::attack {
@@ -23,12 +26,69 @@ verdict secrecy(const run_facts& f) {
   return {false, first + (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : std::string{})};
 }
 
+/// The participants whose keys an attacker was handed (its KeyCompromised
+/// events: the scenario's compromise actions).
+std::set<std::string> stolen_owners(const run_facts& f) {
+  std::set<std::string> out;
+  for (const auto& rec : f.records)
+    if (is_event(rec, "KeyCompromised"))
+      out.insert(detail_of(rec, "owner"));
+  return out;
+}
+
+/// The packet a SecretLearned event names ("packet N (…)"), as the network
+/// recorded it: its sender and receiver, or nothing.
+const trace_record* packet_named(const run_facts& f, const std::string& source) {
+  if (source.rfind("packet ", 0) != 0)
+    return nullptr;
+  auto id = std::strtoull(source.c_str() + 7, nullptr, 10);
+  for (const auto& rec : f.records)
+    if (rec["type"] == "packet" && rec.contains("id") && rec["id"].get<std::uint64_t>() == id)
+      return &rec;
+  return nullptr;
+}
+
+/// Secrecy where keys were stolen: a stolen key opens what was sealed for
+/// its owner, and what its owner sent and was sent — that is what a
+/// compromise is. Anything else the attacker learned is a hole: a secret it
+/// would have learned with no stolen key (`by: wire`: its own keys, those
+/// it chose, those it read without one) from a packet that, by the
+/// network's record, neither came from nor went to a participant whose key
+/// it holds.
+verdict secrecy_of_others(const run_facts& f) {
+  auto stolen = stolen_owners(f);
+  std::size_t excused = 0;
+  for (std::size_t i = 0; i < f.records.size(); ++i) {
+    const auto& rec = f.records[i];
+    if (!is_event(rec, "SecretLearned"))
+      continue;
+    const auto* p = packet_named(f, detail_of(rec, "source"));
+    if (detail_of(rec, "by") == "stolen key" ||
+        (p && (stolen.count((*p)["from"].get<std::string>()) ||
+               stolen.count((*p)["to"].get<std::string>())))) {
+      ++excused;
+      continue;
+    }
+    return {false,
+            rec["who"].get<std::string>() + " learned " + detail_of(rec, "what") + " " +
+              detail_of(rec, "value") + " from " + detail_of(rec, "source") +
+              ", with no stolen key",
+            {i}};
+  }
+  return {true, "no attacker learned a secret beyond the stolen keys' owners' (" +
+                  std::to_string(excused) + " of theirs)"};
+}
+
 protocol_info attacker_protocol() {
   protocol_info p;
   p.name = "attacker";
   p.summary = "the Dolev-Yao attacker, in any protocol's path";
   p.invariants = {
-    {"secrecy", "no attacker learned a secret (card, OTP, key) in the clear", secrecy}};
+    {"secrecy", "no attacker learned a secret (card, OTP, key) in the clear", secrecy},
+    {"secrecy_of_others",
+     "no attacker learned a secret that no stolen key gave it, from a packet neither from nor to a "
+     "participant whose key it stole",
+     secrecy_of_others}};
   return p;
 }
 

@@ -80,6 +80,8 @@ void client::buy(const command& c, context& ctx) {
     pu.otp_override = o;
     pu.otp = o; // typed from memory (or guessed): no SMS needed
   }
+  pu.card = c.arg("card", cfg_.card); // another's card typed in: the bank decides
+  pu.expiry = c.arg("expiry", cfg_.expiry);
   pu.otp_delay = parse_duration(c.arg("otp_delay")).value_or(cfg_.otp_entry_delay);
   pu.session_key = next_session_key(ctx);
   pu.origin = c;
@@ -95,7 +97,7 @@ void client::buy(const command& c, context& ctx) {
 
   const auto* bank_key = dir_.public_key(cfg_.bank);
   const auto* merchant_key = dir_.public_key(cfg_.merchant);
-  auto otp_req = encode(otp_request{cfg_.card, cfg_.expiry, pu.nonce, ctx.self()});
+  auto otp_req = encode(otp_request{pu.card, pu.expiry, pu.nonce, ctx.self()});
   auto sealed_otp =
     otp_req ? crypto::seal(ctx.rng(), *bank_key, *otp_req, kind::otp_request) : otp_req;
   auto setup = encode(setup_request{pu.session_key->public_key().to_der(), pu.reply_key, pu.nonce,
@@ -236,7 +238,7 @@ void client::start_typing_when_ready(purchase& pu, context& ctx) {
 void client::pay(purchase& pu, context& ctx) {
   const auto& key = *pu.session_key;
   payment_info pm{
-    cfg_.card,    cfg_.expiry, *pu.otp, pu.amount, pu.tid, pu.nonce, key.public_key().to_der(),
+    pu.card,      pu.expiry, *pu.otp, pu.amount, pu.tid, pu.nonce, key.public_key().to_der(),
     cfg_.merchant};
   auto signed_pm = sign_blob(ctx.rng(), key, encode(pm));
   auto pm_bytes = and_then(signed_pm, [](const auto& v) { return encode(v); });

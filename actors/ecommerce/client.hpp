@@ -66,6 +66,7 @@ private:
     std::optional<std::int64_t> price; ///< what the user agreed to pay
     std::string reference;             ///< the SMS reference of this purchase
     std::optional<std::string> otp_override;
+    std::string card, expiry; ///< as typed: its own card unless the buy names another
     sim_time otp_delay{0};
     std::optional<crypto::rsa_private_key> session_key;
     bytes nonce;

@@ -174,6 +174,12 @@ role_info merchant_role() {
   r.name = "ecommerce.merchant";
   r.summary = "opens transactions (signed tid), checks POs, forwards PMs, relays outcomes";
   r.long_term_key = true;
+  r.public_values = [](const std::any& config) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& [item, price] : std::any_cast<const merchant_config&>(config).catalogue)
+      out["item"].push_back(item);
+    return out;
+  };
   r.options = {
     {"bank", "participant(ecommerce.bank)", "", "the bank that holds the merchant's account"},
     {"catalogue", "map item: price", "", "what the merchant sells, prices in the smallest unit"},
@@ -222,9 +228,23 @@ role_info client_role() {
       {"price", "amount", "none (max_amount)", "the price the user saw and agrees to"},
       {"amount", "amount", "catalogue price", "pay this amount instead"},
       {"otp", "string", "the SMS code", "type this code instead of the SMS one"},
+      {"card", "string", "its own card", "type this card number instead (someone else's)"},
+      {"expiry", "string", "its own card's", "and this expiry"},
       {"otp_delay", "duration", "otp_entry_delay", "time before typing the code"},
       {"count", "count", "1", "purchases back to back, each after the last ends (1..1000000)"}}}};
   r.parse = parse_client;
+  // What a phished client gives away: its card. An insider client (the
+  // attacker's own, with its own card and phone) may type another's card
+  // and guess the code texted to the other's phone.
+  r.credentials = [](const std::any& c, const std::string&) {
+    const auto& cfg = std::any_cast<const client_config&>(c);
+    return std::map<std::string, std::string>{{"card", cfg.card}, {"expiry", cfg.expiry}};
+  };
+  r.insider_commands = {{"buy",
+                         {{"item", "{public.item}"},
+                          {"card", "{other.card}"},
+                          {"expiry", "{other.expiry}"},
+                          {"otp", "{guess}"}}}};
   r.phone = [](const std::any& c) { return std::any_cast<const client_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
     auto made = std::make_unique<client>(std::any_cast<client_config>(c), s.dir, s.setup_rng);

@@ -1,5 +1,7 @@
 #include "actors/purchase/invariants.hpp"
 
+#include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
@@ -261,6 +263,43 @@ verdict no_unauthorised_order(const run_facts& f) {
   return {true, std::to_string(accepted) + " accepted order(s), each placed by its customer"};
 }
 
+/// Every order an OPD accepted was fresh when it did: the time its customer
+/// signed it (when the participant the scenario gives the account placed it,
+/// plus that participant's clock_offset, both from the scenario) is within
+/// the OPD's freshness window (from the scenario) of the acceptance. An
+/// order held back by the network or an attacker past the window is
+/// refused, never shipped late. Orders nobody placed are
+/// no_unauthorised_order's.
+verdict orders_fresh(const run_facts& f) {
+  std::map<std::pair<std::string, std::string>, sim_time> placed; // (participant, order)
+  std::size_t judged = 0;
+  for (std::size_t i = 0; i < f.records.size(); ++i) {
+    const auto& rec = f.records[i];
+    if (is_event(rec, "OrderPlaced"))
+      placed.try_emplace({who_of(rec), detail_of(rec, "order")}, time_of(rec));
+    if (!is_event(rec, "OrderAccepted"))
+      continue;
+    auto owner = scenario_text(f, who_of(rec), "owner." + detail_of(rec, "customer"));
+    auto window = scenario_number(f, who_of(rec), "freshness_ms");
+    auto at = owner ? placed.find({*owner, detail_of(rec, "order")}) : placed.end();
+    if (!window || at == placed.end())
+      continue;
+    ++judged;
+    auto offset =
+      std::chrono::milliseconds(scenario_number(f, *owner, "clock_offset_ms").value_or(0));
+    auto signed_at = at->second + offset;
+    auto age = std::chrono::duration_cast<std::chrono::milliseconds>(time_of(rec) - signed_at);
+    if (std::abs(age.count()) > *window)
+      return {false,
+              who_of(rec) + " accepted order " + detail_of(rec, "order") + " of " +
+                detail_of(rec, "customer") + " " + std::to_string(age.count()) +
+                " ms from the time it was signed, outside its " + std::to_string(*window) +
+                " ms window",
+              {i}};
+  }
+  return {true, std::to_string(judged) + " accepted order(s), each inside its OPD's window"};
+}
+
 /// No OPD logs one login in twice: each session it logged in (its LoggedIn,
 /// which names the session, is what it did) it logged in once. A login sent
 /// again is answered again (LoginRepeated), never taken a second time; one
@@ -289,6 +328,10 @@ std::vector<invariant_info> invariants() {
      stock_never_negative},
     {"order_processed_at_most_once", "no order (customer, nonce) is accepted twice",
      order_processed_at_most_once},
+    {"orders_fresh",
+     "every order an OPD accepts is inside its freshness window of when its customer signed it "
+     "(placed, plus the customer's clock_offset, both from the scenario)",
+     orders_fresh},
     {"receipt_matches_order",
      "every outcome a customer takes from a receipt is the one its OPD decided for that order, "
      "and never refused for an order that OPD accepted",

@@ -274,6 +274,8 @@ observation opd::observe() const {
     o.texts["email." + c.id] = c.email;
   }
   o.texts["mail_server"] = cfg_.mail.server;
+  o.numbers["freshness_ms"] =
+    std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.freshness).count();
   return o;
 }
 

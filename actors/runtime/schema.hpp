@@ -39,6 +39,11 @@ struct field_doc {
   /// For text: the words the protocol puts in it ("committed", "aborted: …"),
   /// which a forge may choose (explore's `words`); empty: free text.
   std::vector<std::string> words = {};
+
+  /// The size of a fresh value of the field, in bytes.
+  std::size_t fresh_size() const {
+    return fresh_bytes ? fresh_bytes : type == "symmetric_key" ? 32 : 16;
+  }
 };
 
 /// What the reader or builder of a message holds.

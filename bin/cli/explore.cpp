@@ -43,11 +43,11 @@ po::options_description describe(explore_cli_options& o) {
     "Usage: protobed explore FILE... [--seeds N | --time 10m] [--jobs J] [--from SEED]\n\n"
     "Plays each scenario under a random schedule of faults (drops, bursts, delay,\n"
     "jitter, duplicates, reordering, corruption, partitions, offline windows,\n"
-    "crashes) and attacker actions (replay, tamper, drop, inject, forge; stolen\n"
-    "keys, sessions the attacker opens or reads, insiders it controls) drawn\n"
-    "from each seed within the file's explore: bounds, in virtual time, and\n"
-    "checks every invariant the scenario's protocols register. The first\n"
-    "failure of each kind is shrunk to a minimal schedule, replayed once and\n"
+    "crashes) and attacker actions (replay, tamper, drop, inject, forge, delay;\n"
+    "stolen keys, sessions and channels the attacker opens or reads, insiders\n"
+    "it controls) drawn from each seed within the file's explore: bounds, in\n"
+    "virtual time, and checks every invariant the scenario's protocols register.\n"
+    "The first failure of each kind is shrunk to a minimal schedule, replayed once and\n"
     "written as an ordinary scenario file that 'protobed run' fails the same way.\n"
     "A worker that dies, a seed that runs past --seed-timeout, and runs that do\n"
     "not add up to the seeds asked for are failures too.\n"
@@ -205,7 +205,9 @@ void print_summary(std::ostream& out, const explore::target& t, const explore::e
   for (std::size_t i = 0; i < t.invariants.size(); ++i)
     out << (i ? ", " : "") << t.invariants[i];
   for (const auto& name : t.attacker_invariants)
-    out << ", " << name << " (with actions, without a compromise)";
+    out << ", " << name
+        << (name == "secrecy" ? " (with actions; with a compromise, secrecy_of_others)"
+                              : " (with actions)");
   out << "\n";
   auto runs_problem = s.runs_problem();
   if (!runs_problem.empty())

@@ -13,15 +13,17 @@ const std::vector<option_doc> explore_schema = {
   {"actions", "N or LO..HI", "0..2", "how many attacker actions a schedule has"},
   {"fault_kinds", "list", "all",
    "faults it may draw: drop, delay, duplicate, reorder, corrupt, partition, offline, crash"},
-  {"attacks", "list", "all", "attacker actions it may draw: replay, tamper, drop, inject, forge"},
+  {"attacks", "list", "all",
+   "attacker actions it may draw: replay, tamper, drop, inject, forge, delay"},
   {"horizon", "duration", "last step + 10s", "faults start and actions fire before this"},
   {"max_probability", "0..1", "0.3", "highest chance a packet fault applies to a packet"},
   {"always_up", "list", "none", "participants never crashed, taken offline or cut off"},
   {"compromises", "N or LO..HI", "0..1",
    "how many long-term keys a schedule that forges hands the attacker"},
   {"sessions", "N or LO..HI", "0..1",
-   "how many sessions of its own the attacker opens (a forged login or hello with a secret it "
-   "chose) and forges records in"},
+   "how many sessions or channels of its own the attacker opens or reads (a forged login or "
+   "mail hello with a secret it chose, a micropay hello or dial with its ephemeral secret) and "
+   "forges records in"},
   {"insiders", "N or LO..HI", "0..1",
    "how many participants the attacker controls, made to give an insider's commands (a micropay "
    "peer paying from another's account)"},

@@ -74,7 +74,7 @@ struct explore_bounds {
   std::vector<std::string> fault_kinds = {"drop",    "delay",     "duplicate", "reorder",
                                           "corrupt", "partition", "offline",   "crash"};
   /// `attacks`: which attacker actions it may draw (default: all five).
-  std::vector<std::string> attacks = {"replay", "tamper", "drop", "inject", "forge"};
+  std::vector<std::string> attacks = {"replay", "tamper", "drop", "inject", "forge", "delay"};
   /// `horizon`: faults start and actions fire before this (default: the
   /// last step + 10s).
   std::optional<sim_time> horizon;

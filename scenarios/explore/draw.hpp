@@ -96,6 +96,13 @@ struct context {
   /// What each participant that has any gives away when phished (role_info::credentials).
   std::map<std::string, std::map<std::string, std::string>> credentials = {};
   std::string attacker = {}; ///< the attacker's name in the run
+  /// Who the scenario's steps have talk to whom: (participant, a participant
+  /// named in one of its commands), with the time of the step.
+  struct talk {
+    std::string who, to;
+    std::uint32_t at_ms = 0;
+  };
+  std::vector<talk> talks = {};
 };
 
 inline bool allows(const std::vector<std::string>& list, const std::string& name) {
@@ -126,6 +133,18 @@ inline const message_schema* schema_of(const scenario& s, const std::string& kin
   return nullptr;
 }
 
+inline bool has_fields(const message_schema* m, std::initializer_list<const char*> names) {
+  return m && std::all_of(names.begin(), names.end(),
+                          [&](const char* n) { return m->field(n) != nullptr; });
+}
+
+/// `text` with every `key` replaced by `value`.
+inline std::string replaced(std::string text, const std::string& key, const std::string& value) {
+  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+    text.replace(at, key.size(), value);
+  return text;
+}
+
 /// Integers a forged integer field (an amount, a sequence number, a
 /// quantity, a time) may take instead: the edges of the types they are read
 /// into. 2^64 - 1 is the 64 bits of -1: an unsigned field carries it, a
@@ -140,6 +159,42 @@ inline const std::vector<std::string> extreme_integers = {"0",
                                                           "9223372036854775807",
                                                           "-9223372036854775808",
                                                           "18446744073709551615"};
+
+/// One forged session's choices: whose account it is in, what it knows of
+/// it, and whose key it must not sign with (never both factors of one
+/// participant: its password or session secret *and* its key — that is no
+/// hole, it is the participant).
+struct account {
+  std::string who;
+  std::map<std::string, std::string> credentials; ///< id always; password if phished
+  std::string no_signer;
+  std::uint32_t at_ms = 0; ///< when the packet is sent (for its time fields)
+};
+
+/// A value for one field of a forged packet, or nothing (the schema's
+/// default: fresh nonces, the attacker's signature, the recipient).
+std::optional<config_node> session_value(const context& c, dice& d, const account& a,
+                                         const field_doc& f);
+/// `fields` with a drawn value for each other field of `kind`'s schema.
+config_node fields_of(const context& c, dice& d, const account& a, const std::string& kind,
+                      config_node fields);
+/// `forge: {kind, at, from, to, fields}` (`from` left out when empty).
+config_node forge(const std::string& kind, const std::string& at, const std::string& from,
+                  const std::string& to, config_node fields);
+schedule_item action(config_node body);
+std::string at(std::uint32_t ms);
+
+/// A handshake whose opener carries an ephemeral secret its sender chooses
+/// and a long-term signature (micropay's hello and dial), the answer the
+/// channel keys are read off, and the records sent in the channel.
+struct channel_hops {
+  const hop_choice* opener = nullptr;
+  const hop_choice* answer = nullptr;
+  std::vector<const hop_choice*> records; ///< from the opener's side
+};
+std::vector<channel_hops> channels_in(const context& c);
+/// A channel of the attacker's own (channels.cpp).
+std::vector<schedule_item> own_channel(const context& c, dice& d, const channel_hops& h);
 
 /// The sessions of its own the attacker opens, drawn from their own stream
 /// (sessions.cpp): for each, a forged opener and records forged in it.

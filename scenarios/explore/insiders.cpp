@@ -9,26 +9,57 @@ namespace protobed::explore::draw {
 
 namespace {
 
-std::string replaced(std::string text, const std::string& key, const std::string& value) {
-  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-    text.replace(at, key.size(), value);
+/// `text` with `{other.KEY}` (the victim's phished credential), `{public.FIELD}`
+/// (a value anyone may know) and `{guess}` (six digits, a code guessed)
+/// filled; nothing when a value it names is not to be had.
+std::optional<std::string> with_knowledge(const context& c, dice& d, std::string text,
+                                          const std::string& other) {
+  for (auto at = text.find("{other."); at != std::string::npos; at = text.find("{other.")) {
+    auto end = text.find('}', at);
+    auto key = text.substr(at + 7, end - at - 7);
+    auto creds = c.credentials.find(other);
+    if (!allows(c.s.explore.forge_values, "phished") || creds == c.credentials.end() ||
+        !creds->second.count(key))
+      return std::nullopt;
+    text.replace(at, end - at + 1, creds->second.at(key));
+  }
+  for (auto at = text.find("{public."); at != std::string::npos; at = text.find("{public.")) {
+    auto end = text.find('}', at);
+    auto values = c.public_values.find(text.substr(at + 8, end - at - 8));
+    if (values == c.public_values.end() || values->second.empty())
+      return std::nullopt;
+    text.replace(at, end - at + 1, d.pick(values->second));
+  }
+  if (text.find("{guess}") != std::string::npos) {
+    char code[8];
+    std::snprintf(code, sizeof(code), "%06u", d.between(0, 999999));
+    text = replaced(text, "{guess}", code);
+  }
   return text;
 }
 
-/// `{at: T, INSIDER: {VERB: {ARG: VALUE…}}}`, the placeholders filled.
-schedule_item step(const context& c, dice& d, const insider_command& cmd, std::uint32_t at_ms,
-                   const std::string& self, const std::string& other) {
+/// `{at: T, INSIDER: {VERB: {ARG: VALUE…}}}`, the placeholders filled; nothing
+/// when the command needs what the attacker cannot have.
+std::optional<schedule_item> step(const context& c, dice& d, const insider_command& cmd,
+                                  std::uint32_t at_ms, const std::string& self,
+                                  const std::string& other) {
   auto amount = allows(c.s.explore.forge_values, "extreme") && d.chance(30)
                   ? d.pick(extreme_integers)
                   : std::to_string(d.between(1, 60));
   auto args = map_node();
-  for (const auto& [name, text] : cmd.args)
-    put(args, name,
-        replaced(replaced(replaced(text, "{self}", self), "{other}", other), "{amount}", amount));
+  for (const auto& [name, text] : cmd.args) {
+    auto filled = with_knowledge(
+      c, d,
+      replaced(replaced(replaced(text, "{self}", self), "{other}", other), "{amount}", amount),
+      other);
+    if (!filled)
+      return std::nullopt;
+    put(args, name, *filled);
+  }
   auto body = map_node();
   put(body, "at", std::to_string(at_ms) + "ms");
   put(body, self, one(cmd.verb, std::move(args)));
-  return {schedule_item::part::step, std::move(body)};
+  return schedule_item{schedule_item::part::step, std::move(body)};
 }
 
 } // namespace
@@ -52,11 +83,13 @@ std::vector<schedule_item> draw_insiders(const context& c, std::uint64_t seed) {
     if (others.empty())
       continue;
     auto victim = d.pick(others); // one victim: its name in every command
-    auto at_ms = d.between(0, c.horizon_ms * 3 / 4);
+    // Now and then at the very start, racing the victim's own first steps
+    // (a name claimed before its owner registers it).
+    auto at_ms = d.chance(25) ? d.between(0, 300) : d.between(0, c.horizon_ms * 3 / 4);
     auto commands = d.between(1, 3);
     for (std::uint32_t k = 0; k < commands; ++k, at_ms += d.between(300, 3000))
-      out.push_back(
-        step(c, d, d.pick(insider.role->insider_commands), at_ms, insider.name, victim));
+      if (auto s = step(c, d, d.pick(insider.role->insider_commands), at_ms, insider.name, victim))
+        out.push_back(std::move(*s));
   }
   return out;
 }

@@ -319,6 +319,8 @@ config_node attack_action(context& c, const std::string& type, const hop_choice&
   }
   if (type == "tamper")
     put(a, "random", "true");
+  if (type == "delay") // held past a freshness window, a timeout, an expiry
+    put(a, "by", c.d.ms(500, 60000));
   return a;
 }
 
@@ -436,6 +438,13 @@ schedule draw_schedule(const scenario& s, std::uint64_t seed) {
     if (p.role->credentials)
       c.credentials[p.name] = p.role->credentials(p.config, p.name);
   }
+  for (const auto& st : s.steps)
+    for (const auto& [arg, value] : st.cmd.args)
+      if (value != st.who && allows(c.people, value))
+        c.talks.push_back(
+          {st.who, value,
+           static_cast<std::uint32_t>(
+             std::chrono::duration_cast<std::chrono::milliseconds>(st.at).count())});
   auto stolen = draw_compromises(c, seed);
   schedule out;
   auto faults = d.between(s.explore.min_faults, s.explore.max_faults);

@@ -9,11 +9,6 @@ namespace protobed::explore::draw {
 
 namespace {
 
-bool has_fields(const message_schema* m, std::initializer_list<const char*> names) {
-  return m && std::all_of(names.begin(), names.end(),
-                          [&](const char* n) { return m->field(n) != nullptr; });
-}
-
 /// A packet that opens a session under a secret its sender chooses (a
 /// purchase login, a mail hello); records of the session derive their keys
 /// from that secret and their direction.
@@ -58,18 +53,9 @@ std::string last_part(const std::string& name) {
   return dot == std::string::npos ? name : name.substr(dot + 1);
 }
 
-/// One session's choices: whose account it is in, what it knows of it, and
-/// whose key it must not sign with (never both factors of one participant:
-/// its password or session secret *and* its key — that is no hole, it is
-/// the participant).
-struct account {
-  std::string who;
-  std::map<std::string, std::string> credentials; ///< id always; password if phished
-  std::string no_signer;
-  std::uint32_t at_ms = 0; ///< when the packet is sent (for its time fields)
-};
-
 const std::vector<std::string> keep_out = {"session", "secret", "direction", "seq", "key"};
+
+} // namespace
 
 /// A value for one field of a forged opener or record, or nothing (the
 /// schema's default: fresh nonces, the attacker's signature, the recipient).
@@ -137,6 +123,16 @@ config_node forge(const std::string& kind, const std::string& at, const std::str
   return one("forge", std::move(a));
 }
 
+schedule_item action(config_node body) {
+  return {schedule_item::part::action, std::move(body)};
+}
+
+std::string at(std::uint32_t ms) {
+  return std::to_string(ms) + "ms";
+}
+
+namespace {
+
 /// Whose account a session of its own is in: anyone who sends openers of
 /// the kind (now and then anyone), with its password when phished (never
 /// of one whose key is stolen), else with only its id.
@@ -165,18 +161,6 @@ account choose_account(const context& c, dice& d, const session_hops& s) {
   return a;
 }
 
-std::size_t size_of(const field_doc& f) {
-  return f.fresh_bytes ? f.fresh_bytes : f.type == "symmetric_key" ? 32 : 16;
-}
-
-schedule_item action(config_node body) {
-  return {schedule_item::part::action, std::move(body)};
-}
-
-std::string at(std::uint32_t ms) {
-  return std::to_string(ms) + "ms";
-}
-
 /// Its own session: the opener at a time before the horizon, in the name of
 /// the account's participant or its own, with a session id and secret it
 /// chose; then one or two records from its side under that secret, each
@@ -187,8 +171,8 @@ std::vector<schedule_item> own_session(const context& c, dice& d, const session_
   auto to = d.pick(s.opener->receivers);
   auto from = d.chance(50) ? a.who : std::string{};
   auto base = map_node();
-  put(base, "session", d.hex(size_of(*opener.field("session"))));
-  put(base, "secret", d.hex(size_of(*opener.field("secret"))));
+  put(base, "session", d.hex(opener.field("session")->fresh_size()));
+  put(base, "secret", d.hex(opener.field("secret")->fresh_size()));
   a.at_ms = d.between(0, c.horizon_ms * 3 / 4);
   std::vector<schedule_item> out;
   out.push_back(
@@ -280,7 +264,8 @@ std::vector<schedule_item> draw_sessions(const context& c, std::uint64_t seed) {
   if (b.max_actions == 0 || !allows(b.attacks, "forge"))
     return out;
   auto hops = sessions_in(c);
-  if (hops.empty() || c.people.empty())
+  auto channels = channels_in(c);
+  if ((hops.empty() && channels.empty()) || c.people.empty())
     return out;
   dice d(seed, "explore.session");
   auto n = d.between(c.s.explore.min_sessions, c.s.explore.max_sessions);
@@ -290,6 +275,11 @@ std::vector<schedule_item> draw_sessions(const context& c, std::uint64_t seed) {
     if (!stolen_receivers(c, s).empty())
       readable.push_back(s);
   for (std::uint32_t i = 0; i < n; ++i) {
+    if (!channels.empty() && (hops.empty() || d.chance(50))) {
+      auto items = own_channel(c, d, d.pick(channels));
+      out.insert(out.end(), items.begin(), items.end());
+      continue;
+    }
     bool read = !readable.empty() && d.chance(70);
     const auto& s = read ? d.pick(readable) : d.pick(hops);
     auto items = read ? their_session(c, d, s, stolen_receivers(c, s)) : own_session(c, d, s);

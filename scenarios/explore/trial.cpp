@@ -25,6 +25,10 @@ bool plays(const scenario& s, const protocol_info& proto) {
   return false;
 }
 
+/// What a schedule that hands the attacker a key is held to instead of
+/// secrecy (actors/attack/register.cpp).
+const std::string stolen_key_secrecy = "secrecy_of_others";
+
 void add_unique(std::vector<std::string>& v, const std::string& name) {
   if (std::find(v.begin(), v.end(), name) == v.end())
     v.push_back(name);
@@ -47,7 +51,8 @@ void choose_invariants(target& t) {
   for (const auto& proto : s.registry().protocols()) {
     if (proto.name == "attacker") {
       for (const auto& inv : proto.invariants)
-        keep(t.attacker_invariants, inv.name);
+        if (inv.name != stolen_key_secrecy) // the stand-in, for schedules with a compromise
+          keep(t.attacker_invariants, inv.name);
     } else if (plays(s, proto)) {
       for (const auto& inv : proto.invariants)
         keep(t.invariants, inv.name);
@@ -56,10 +61,7 @@ void choose_invariants(target& t) {
   for (const auto& x : s.expect)
     if (x.type == expectation_type::invariant)
       keep(t.invariants, x.subject);
-  for (const auto& proto : s.registry().protocols())
-    if (proto.name == "attacker")
-      for (const auto& inv : proto.invariants)
-        add_unique(t.secrecy_invariants, inv.name);
+  add_unique(t.secrecy_invariants, "secrecy");
   // The attacker's, when the file checks them anyway, are always checked.
   auto& a = t.attacker_invariants;
   a.erase(std::remove_if(a.begin(), a.end(),
@@ -154,11 +156,13 @@ config_node with_schedule(const target& t, const schedule& sched, std::uint64_t 
   auto names = t.invariants;
   if (sched.actions() > 0)
     names.insert(names.end(), t.attacker_invariants.begin(), t.attacker_invariants.end());
-  // A stolen key opens what was sealed for its owner: that is what a
-  // compromise is, not a hole. A schedule with one is not held to secrecy.
+  // A stolen key opens what its owner sent and was sent: that is what a
+  // compromise is, not a hole. A schedule with one is held to secrecy only
+  // beyond the stolen keys' owners.
   bool stolen = std::any_of(sched.items.begin(), sched.items.end(),
                             [](const schedule_item& i) { return i.type() == "compromise"; });
-  if (stolen)
+  if (stolen) {
+    auto before = names.size();
     names.erase(std::remove_if(names.begin(), names.end(),
                                [&](const std::string& n) {
                                  return std::find(t.secrecy_invariants.begin(),
@@ -166,6 +170,9 @@ config_node with_schedule(const target& t, const schedule& sched, std::uint64_t 
                                                   n) != t.secrecy_invariants.end();
                                }),
                 names.end());
+    if (names.size() != before)
+      add_unique(names, stolen_key_secrecy);
+  }
   for (const auto& name : names) {
     auto x = map_node();
     put(x, "invariant", name);

@@ -23,8 +23,8 @@ struct target {
   std::uint64_t key_seed = 0;
   std::vector<std::string> invariants; ///< checked in every run (the attacker's with actions)
   std::vector<std::string> attacker_invariants;
-  /// The attacker protocol's invariants (secrecy), wherever they came from:
-  /// not checked in a run whose schedule hands the attacker a key.
+  /// Secrecy, wherever it came from: a run whose schedule hands the attacker
+  /// a key checks `secrecy_of_others` in its place.
   std::vector<std::string> secrecy_invariants;
   std::string attacker; ///< name of the attacker participant a schedule adds
 };

@@ -546,6 +546,43 @@ TEST_CASE("purchase invariants read ownership, addresses and senders from the sc
   }
 }
 
+TEST_CASE("orders_fresh: an order accepted outside the window of its signing fails, the "
+          "customer's clock and the window from the scenario",
+          "[purchase][invariants]") {
+  auto placed = [](const std::string& who, std::int64_t at_ms) {
+    return event_record(
+      who, "OrderPlaced",
+      {{"customer", "alice"}, {"order", "o1"}, {"item", "book"}, {"quantity", "1"}},
+      at_ms * 1000000);
+  };
+  auto accepted = [](std::int64_t at_ms) {
+    return event_record("opd", "OrderAccepted",
+                        {{"customer", "alice"},
+                         {"order", "o1"},
+                         {"number", "1"},
+                         {"item", "book"},
+                         {"quantity", "1"}},
+                        at_ms * 1000000);
+  };
+  auto scenario = opd_scenario();
+  scenario["opd"].numbers["freshness_ms"] = 30000;
+  auto fresh = [&](const std::vector<trace_record>& recs) {
+    return check("orders_fresh", recs, scenario).held;
+  };
+  CHECK(fresh({placed("alice", 1000), accepted(1200)}));
+  CHECK(fresh({placed("alice", 1000), accepted(31000)}));       // at the window's edge
+  CHECK_FALSE(fresh({placed("alice", 1000), accepted(41000)})); // held 40 s (delayed-order)
+  // The customer's clock 20 s ahead (the scenario's clock_offset): signed at 21 s.
+  scenario["alice"].numbers["clock_offset_ms"] = 20000;
+  CHECK(fresh({placed("alice", 1000), accepted(41000)}));
+  CHECK_FALSE(fresh({placed("alice", 1000), accepted(52000)}));
+  // Placed by someone the scenario does not give the account: not this
+  // invariant's (no_unauthorised_order's); the window is the scenario's, so
+  // an OPD that reports none is not judged.
+  CHECK(fresh({placed("mallory", 1000), accepted(90000)}));
+  CHECK(check("orders_fresh", {placed("alice", 1000), accepted(90000)}).held);
+}
+
 TEST_CASE("the order book survives a restart that loses the OPD's memory, a new book answers "
           "unknown for what it cannot know",
           "[purchase][crash]") {

@@ -99,9 +99,13 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
     auto s = draw_schedule(t.loaded, seed);
     CHECK(s.faults() <= 3);
     // At most two actions, and at most one key compromise besides, only in a
-    // schedule that forges.
+    // schedule that forges; an insider's 1–3 steps (insiders: 0..1) apart.
     auto compromises = count_type(s, "compromise");
-    CHECK(s.actions() - compromises <= 2);
+    auto steps = std::count_if(s.items.begin(), s.items.end(), [](const schedule_item& i) {
+      return i.where == schedule_item::part::step;
+    });
+    CHECK(steps <= 3);
+    CHECK(s.actions() - compromises - static_cast<std::size_t>(steps) <= 2);
     CHECK(compromises <= 1);
     if (compromises > 0)
       CHECK(count_type(s, "forge") > 0);
@@ -435,6 +439,65 @@ TEST_CASE("explore opens sessions of its own and reads others' with a stolen key
   }
 }
 
+TEST_CASE("explore opens channels of its own, signed with a stolen key, never in the key's "
+          "owner's name, and forges records when the answer crosses",
+          "[explore][insider][sessions][channels]") {
+  auto t = load_target(library("micropay/lossy-network.yaml"));
+  std::size_t dials = 0, hellos = 0, signed_stolen = 0, spoofed = 0, records = 0, talks = 0;
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    auto stolen = stolen_in(s);
+    for (const char* kind : {"micropay.dial", "micropay.hello"})
+      for (const auto* opener : forges_of(s, kind)) {
+        if (!opener->find("at"))
+          continue; // a forge of the action draws, on a packet it sees
+        ++(kind == std::string("micropay.dial") ? dials : hellos);
+        auto from = option(*opener, "from"), signer = field(*opener, "sign_with");
+        if (!signer.empty()) {
+          ++signed_stolen;
+          CHECK(stolen.count(signer)); // only a key the schedule stole…
+          CHECK(signer != from);       // …never in its owner's name
+          spoofed += from.empty() ? 0 : 1;
+          if (kind == std::string("micropay.dial")) { // the signer's own card, observed
+            const auto* card = opener->find("fields")->find("card");
+            REQUIRE(card);
+            CHECK(option(*card->find("observed"), "link") == signer + "->*");
+          }
+        }
+        // A pair the steps have talk (u_i pays u_i+1, chats with u_i+2), now and then.
+        auto to = option(*opener, "to");
+        if (!from.empty() && to.size() == 2 && from.size() == 2) {
+          auto d = (from[1] - to[1] + 6) % 6;
+          talks += (d == 1 || d == 2) ? 1 : 0;
+        }
+        CHECK(field(*opener, "time") ==
+              std::to_string(std::stoull(option(*opener, "at")) * 1000000));
+      }
+    for (const auto& i : s.items) {
+      if (i.type() != "forge")
+        continue;
+      const auto& f = options_of(i);
+      const auto* fields = f.find("fields");
+      const auto* key = fields ? fields->find("channel_key") : nullptr;
+      if (!key || !key->is_map() || option(*key, "matched") != "key_to_responder")
+        continue;
+      ++records; // a record in its own channel: keys read off the answer it sees
+      const auto* on = f.find("on");
+      REQUIRE(on);
+      auto answer = option(*on, "kind");
+      CHECK((answer == "micropay.answer" || answer == "micropay.welcome"));
+      CHECK(option(*fields->find("channel"), "matched") == "channel");
+      CHECK_FALSE(f.find("to")); // to the answer's sender
+    }
+  }
+  CHECK(dials > 10);
+  CHECK(hellos > 10);
+  CHECK(signed_stolen > 10);
+  CHECK(spoofed > 5);
+  CHECK(records > 10);
+  CHECK(talks > 5);
+}
+
 TEST_CASE("explore makes a peer the attacker controls give an insider's commands",
           "[explore][insider][insiders]") {
   auto t = load_target(library("micropay/lossy-network.yaml"));
@@ -488,6 +551,39 @@ TEST_CASE("explore makes a peer the attacker controls give an insider's commands
       for (const auto& i : drawn.items)
         CHECK(i.where != schedule_item::part::step);
     }
+  }
+}
+
+TEST_CASE("an insider client types another's phished card and guesses the code texted to it",
+          "[explore][insider][insiders]") {
+  auto t = load_target(library("ecommerce/lossy-network.yaml"));
+  std::size_t buys = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    for (const auto& i : s.items) {
+      if (i.where != schedule_item::part::step)
+        continue;
+      ++buys;
+      const auto& who = i.body.entries[1].key;
+      const auto* buy = i.body.entries[1].value.find("buy");
+      REQUIRE(buy);
+      auto card = option(*buy, "card");
+      // cNN's card is 4111 and NN in twelve digits: another client's, never its own.
+      CHECK(card.size() == 16);
+      CHECK(card.substr(0, 4) == "4111");
+      CHECK(std::stoi(card.substr(4)) != std::stoi(who.substr(1)));
+      CHECK(option(*buy, "expiry") == "12/29");
+      CHECK(option(*buy, "otp").size() == 6);
+      CHECK(option(*buy, "item") == "book"); // the catalogue: a public value
+    }
+  }
+  CHECK(buys > 20);
+  // Without phished credentials an insider knows no one's card: no such step.
+  t.loaded.explore.forge_values = {"matched", "observed", "extreme", "words", "keys"};
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    for (const auto& i : s.items)
+      CHECK(i.where != schedule_item::part::step);
   }
 }
 
@@ -553,17 +649,26 @@ TEST_CASE("an insider forge is built and played", "[explore][insider]") {
       seed = s;
   }
   REQUIRE(seed);
-  // A stolen key opens what was sealed for its owner: such a run is not held
-  // to secrecy; every other invariant is checked.
-  std::set<std::string> checked;
-  for (const auto& x : tree.find("expect")->items)
-    checked.insert(x.find("invariant")->scalar);
+  // A stolen key opens what its owner sent and was sent: such a run is held
+  // to secrecy beyond the stolen keys' owners (secrecy_of_others) instead of
+  // secrecy; every other invariant is checked.
+  auto invariants = [](const config_node& run) {
+    std::set<std::string> out;
+    for (const auto& x : run.find("expect")->items)
+      out.insert(x.find("invariant")->scalar);
+    return out;
+  };
+  auto checked = invariants(tree);
   CHECK_FALSE(checked.count("secrecy"));
+  CHECK(checked.count("secrecy_of_others"));
   CHECK(checked.count("no_unauthorised_order"));
   auto keyless = sched;
   keyless.items.erase(std::find_if(keyless.items.begin(), keyless.items.end(),
                                    [](const auto& i) { return i.type() == "compromise"; }));
-  CHECK(with_schedule(t, keyless, *seed).find("expect")->items.size() == checked.size() + 1);
+  auto plain = invariants(with_schedule(t, keyless, *seed));
+  CHECK(plain.size() == checked.size());
+  CHECK(plain.count("secrecy"));
+  CHECK_FALSE(plain.count("secrecy_of_others"));
 }
 
 TEST_CASE("a field copied from an observed packet taps that packet's link", "[explore][insider]") {
@@ -815,6 +920,33 @@ TEST_CASE("explore finds a payment from another's account, made by an insider pe
           "[explore][finds][insiders]") {
   finds("micropay/lossy-network.yaml", {"server.check_payer=false"}, "no_unauthorised_payment",
         200);
+}
+
+TEST_CASE("explore finds a peer's line read in a channel opened in another's name with a stolen "
+          "key, with the peer's channel binding off",
+          "[explore][finds][channels]") {
+  finds("micropay/lossy-network.yaml",
+        {"u0.bind_channels=false", "u1.bind_channels=false", "u2.bind_channels=false",
+         "u3.bind_channels=false", "u4.bind_channels=false", "u5.bind_channels=false"},
+        "secrecy_of_others", 300);
+}
+
+TEST_CASE("explore finds a name an insider registered before its owner, with the server's owner "
+          "check off",
+          "[explore][finds][insiders]") {
+  finds("micropay/lossy-network.yaml", {"server.check_owners=false"}, "chat_authentic", 100);
+}
+
+TEST_CASE("explore finds an order shipped after an attacker held it past the window, with the "
+          "OPD's freshness check off",
+          "[explore][finds]") {
+  finds("purchase/lossy-network.yaml", {"opd.check_freshness=false"}, "orders_fresh", 100);
+}
+
+TEST_CASE("explore finds a payment from a card an insider typed and a code it guessed, with the "
+          "bank's OTP check off",
+          "[explore][finds][insiders]") {
+  finds("ecommerce/lossy-network.yaml", {"bank.check_otp=false"}, "no_unauthorised_payment", 200);
 }
 
 TEST_CASE("explore finds the twice-processed order when the OPD's replay checks are off",
