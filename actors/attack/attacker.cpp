@@ -201,8 +201,10 @@ void attacker::compromise(const action& a, context& ctx) {
              {{"action", "compromise"}, {"reason", a.participant + " has no long-term key"}});
     return;
   }
-  if (!untainted_)
-    untainted_ = known_;
+  if (!without_stolen_) {
+    without_stolen_ = known_;
+    with_stolen_signatures_ = known_;
+  }
   known_.private_keys.insert_or_assign(a.participant, vault_.rsa->at(a.participant));
   // A participant that signs with another key (DSA) loses that one too.
   const crypto::signing_key* other = nullptr;
@@ -273,22 +275,27 @@ void attacker::learn_into(knowledge& k, const packet& p, bool secrets, context& 
       a(p, k, ctx.rng());
 }
 
-void attacker::learn_from(const packet& p, bool secrets, context& ctx) {
+void attacker::learn_from(const packet& p, bool secrets, context& ctx, bool wire_view,
+                          bool signature_view) {
   auto before = known_.secrets().size();
   learn_into(known_, p, secrets, ctx);
-  if (untainted_)
-    learn_into(*untainted_, p, secrets, ctx);
+  if (wire_view && without_stolen_)
+    learn_into(*without_stolen_, p, secrets, ctx);
+  if (signature_view && with_stolen_signatures_)
+    learn_into(*with_stolen_signatures_, p, secrets, ctx);
+  auto holds = [](const knowledge& k, const secret& s) {
+    const auto& all = k.secrets();
+    return std::any_of(all.begin(), all.end(),
+                       [&](const secret& x) { return x.what == s.what && x.value == s.value; });
+  };
   for (auto i = before; i < known_.secrets().size(); ++i) {
     const auto& s = known_.secrets()[i];
     std::vector<std::pair<std::string, std::string>> d = {
       {"what", s.what}, {"value", s.value}, {"source", s.source}};
-    if (untainted_) {
-      const auto& plain = untainted_->secrets();
-      bool wire = std::any_of(plain.begin(), plain.end(), [&](const secret& x) {
-        return x.what == s.what && x.value == s.value;
-      });
-      d.push_back({"by", wire ? "wire" : "stolen key"});
-    }
+    if (without_stolen_)
+      d.push_back({"by", holds(*without_stolen_, s)           ? "wire"
+                         : holds(*with_stolen_signatures_, s) ? "stolen signature"
+                                                              : "stolen key"});
     ctx.emit("SecretLearned", std::move(d));
   }
 }

@@ -50,7 +50,13 @@ private:
   void analyze(const packet& p, context& ctx);
   /// The keys (and, with `secrets`, the secrets) `p` gives it; its own
   /// forgeries give keys only: what it made up is no one's secret.
-  void learn_from(const packet& p, bool secrets, context& ctx);
+  /// Also into the views without stolen keys (wire) and with stolen
+  /// signatures, unless told not to: a packet it built from fields only a
+  /// stolen key gave it would teach a view what that view cannot know.
+  void learn_from(const packet& p, bool secrets, context& ctx, bool wire_view = true,
+                  bool signature_view = true);
+  /// Whether every field `a` copies reads the same with `k` as with known_.
+  bool copies_clean(const action& a, const packet* matched, const knowledge& k, context& ctx);
   /// What `p` gives with the knowledge `k` (learned into it).
   void learn_into(knowledge& k, const packet& p, bool secrets, context& ctx) const;
   /// Impersonate or substitute_key through the protocols' forgers.
@@ -58,10 +64,11 @@ private:
   /// `forge:` — builds a packet field by field from what it knows.
   void forge_message(const action& a, const packet* matched, context& ctx);
   /// Every field of `p` it can read now, through the kind's schema.
-  field_values read(const packet& p, context& ctx) const;
+  field_values read(const packet& p, context& ctx, const knowledge* with = nullptr) const;
   /// The value of one forged field, or why it cannot have it.
   crypto::result<std::string> resolve(const std::string& name, const field_source& src,
-                                      const packet* matched, context& ctx);
+                                      const packet* matched, context& ctx,
+                                      const knowledge* with = nullptr);
   void fill_defaults(const message_schema& s, const std::string& to, field_values& f,
                      context& ctx) const;
   const message_schema* schema_of(const std::string& kind) const;
@@ -75,10 +82,15 @@ private:
   const std::vector<forger>* forgers_;
   const std::vector<message_schema>* schemas_;
   knowledge known_;
-  /// From the first compromise on: what it would know had it stolen no key
-  /// (nor opened anything with one). A secret only known_ holds is one a
-  /// stolen key gave: SecretLearned says `by: stolen key`.
-  std::optional<knowledge> untainted_;
+  /// From the first compromise on, two views beside known_: what it would
+  /// know had it stolen no key (`without_stolen_`), and that plus what it
+  /// got by signing with a stolen key — the keys it chose in packets a
+  /// stolen key signed, and what they open (`with_stolen_signatures_`). A
+  /// secret the first holds it got by wire; one only the second holds, by a
+  /// stolen signature (posing as the key's owner); one only known_ holds, by
+  /// a stolen key opening what was sealed for its owner (SecretLearned `by`).
+  std::optional<knowledge> without_stolen_;
+  std::optional<knowledge> with_stolen_signatures_;
   std::vector<packet> recorded_;
   std::vector<std::uint64_t> matched_; ///< per action: packets it matched so far
   std::vector<packet> pending_;        ///< sends waiting for a timer

@@ -19,15 +19,16 @@ void attacker::fail(const char* action, const std::string& why, context& ctx) {
   ctx.emit("AttackActionFailed", {{"action", action}, {"reason", why}});
 }
 
-field_values attacker::read(const packet& p, context& ctx) const {
+field_values attacker::read(const packet& p, context& ctx, const knowledge* with) const {
   const auto* s = schema_of(p.kind);
   if (!s)
     return {};
-  return s->read(p.bytes, term_store{known_, dir_, ctx.rng()});
+  return s->read(p.bytes, term_store{with ? *with : known_, dir_, ctx.rng()});
 }
 
 crypto::result<std::string> attacker::resolve(const std::string& name, const field_source& src,
-                                              const packet* matched, context& ctx) {
+                                              const packet* matched, context& ctx,
+                                              const knowledge* with) {
   auto missing = [&](const std::string& why) {
     return crypto::make_error(crypto::errc::invalid_argument, why);
   };
@@ -62,7 +63,7 @@ crypto::result<std::string> attacker::resolve(const std::string& name, const fie
         return missing("no packet to answer");
       break;
   }
-  auto fields = read(*from, ctx);
+  auto fields = read(*from, ctx, with);
   auto v = fields.find(src.field);
   if (v != fields.end())
     return v->second;
@@ -107,20 +108,50 @@ void attacker::forge_message(const action& a, const packet* matched, context& ct
     return fail("forge", "cannot build " + a.kind + ": missing term: " + built.error().detail, ctx);
   // The keys it chose itself (an ephemeral secret, a fresh key it sealed
   // under) it knows from now on; keys that are someone's secret it had to
-  // know already to put them in.
+  // know already to put them in. What it would know without stolen keys
+  // gets only keys it chose, and only in a packet no stolen key signed:
+  // a channel that exists because a stolen key vouched for it is the key's.
+  bool stolen_signature = false;
   for (const auto& doc : s->fields)
-    if (doc.type == "symmetric_key" && doc.secret.empty() && !f[doc.name].empty())
-      if (auto key = crypto::from_hex(f[doc.name])) {
-        known_.learn_key(*key);
-        if (untainted_) // its own choice, whatever signed the packet
-          untainted_->learn_key(*key);
-      }
+    if (doc.type == "signer" && !f[doc.name].empty() && f[doc.name] != ctx.self())
+      stolen_signature = true;
+  for (const auto& doc : s->fields) {
+    if (doc.type != "symmetric_key" || !doc.secret.empty() || f[doc.name].empty())
+      continue;
+    auto key = crypto::from_hex(f[doc.name]);
+    if (!key)
+      continue;
+    known_.learn_key(*key);
+    auto src = a.fields.find(doc.name);
+    bool chosen = src == a.fields.end() || src->second.type == field_source::from::literal ||
+                  src->second.type == field_source::from::fresh;
+    if (!without_stolen_ || !chosen)
+      continue;
+    with_stolen_signatures_->learn_key(*key);
+    if (!stolen_signature)
+      without_stolen_->learn_key(*key);
+  }
   ctx.emit("AttackForged", {{"kind", a.kind}, {"link", from + "->" + to}});
   // What it sent it can read as any observer would (an answer it built
-  // gives it the channel keys, with the ephemeral secret it chose).
+  // gives it the channel keys, with the ephemeral secret it chose) — in the
+  // views without stolen keys only if it copied nothing a stolen key gave.
   packet own{0, from, to, a.kind, *built, ctx.self()};
-  learn_from(own, false, ctx);
+  bool wire = !without_stolen_ || copies_clean(a, matched, *without_stolen_, ctx);
+  bool signature = !without_stolen_ || copies_clean(a, matched, *with_stolen_signatures_, ctx);
+  learn_from(own, false, ctx, wire, signature);
   ctx.send_as(from, to, a.kind, std::move(*built));
+}
+
+bool attacker::copies_clean(const action& a, const packet* matched, const knowledge& k,
+                            context& ctx) {
+  for (const auto& [name, src] : a.fields) {
+    if (src.type != field_source::from::observed && src.type != field_source::from::matched)
+      continue;
+    auto mine = resolve(name, src, matched, ctx), theirs = resolve(name, src, matched, ctx, &k);
+    if (!mine || !theirs || *mine != *theirs)
+      return false;
+  }
+  return true;
 }
 
 } // namespace protobed::attack

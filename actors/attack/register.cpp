@@ -26,12 +26,12 @@ verdict secrecy(const run_facts& f) {
   return {false, first + (n > 1 ? " (and " + std::to_string(n - 1) + " more)" : std::string{})};
 }
 
-/// The participants whose keys an attacker was handed (its KeyCompromised
+/// The participants whose keys `attacker` was handed (its KeyCompromised
 /// events: the scenario's compromise actions).
-std::set<std::string> stolen_owners(const run_facts& f) {
+std::set<std::string> stolen_by(const run_facts& f, const std::string& attacker) {
   std::set<std::string> out;
   for (const auto& rec : f.records)
-    if (is_event(rec, "KeyCompromised"))
+    if (is_event(rec, "KeyCompromised") && who_of(rec) == attacker)
       out.insert(detail_of(rec, "owner"));
   return out;
 }
@@ -48,35 +48,49 @@ const trace_record* packet_named(const run_facts& f, const std::string& source) 
   return nullptr;
 }
 
-/// Secrecy where keys were stolen: a stolen key opens what was sealed for
-/// its owner, and what its owner sent and was sent — that is what a
-/// compromise is. Anything else the attacker learned is a hole: a secret it
-/// would have learned with no stolen key (`by: wire`: its own keys, those
-/// it chose, those it read without one) from a packet that, by the
-/// network's record, neither came from nor went to a participant whose key
-/// it holds.
+/// Whether a stolen key explains the secret: it opened what was sealed for
+/// its owner (`by: stolen key`), or the attacker posed as its owner with it
+/// (`by: stolen signature`) and the packet, by the network's record, went
+/// to or came from that owner. A secret it would have had with no stolen
+/// key (`by: wire`) is never explained, whoever the packet touched.
+bool stolen_key_explains(const run_facts& f, const trace_record& learned) {
+  auto by = detail_of(learned, "by");
+  if (by == "stolen key")
+    return true;
+  if (by != "stolen signature")
+    return false;
+  auto stolen = stolen_by(f, who_of(learned));
+  const auto* p = packet_named(f, detail_of(learned, "source"));
+  return p && (stolen.count((*p)["from"].get<std::string>()) ||
+               stolen.count((*p)["to"].get<std::string>()));
+}
+
+/// Secrecy where keys were stolen: what a stolen key opened, or what the
+/// attacker read posing as the key's owner in the owner's own traffic, is
+/// what a compromise is. Anything else is a hole (a peer that took a
+/// channel another's stolen key vouched for, a check that let a secret out
+/// with no key at all).
 verdict secrecy_of_others(const run_facts& f) {
-  auto stolen = stolen_owners(f);
   std::size_t excused = 0;
   for (std::size_t i = 0; i < f.records.size(); ++i) {
     const auto& rec = f.records[i];
     if (!is_event(rec, "SecretLearned"))
       continue;
-    const auto* p = packet_named(f, detail_of(rec, "source"));
-    if (detail_of(rec, "by") == "stolen key" ||
-        (p && (stolen.count((*p)["from"].get<std::string>()) ||
-               stolen.count((*p)["to"].get<std::string>())))) {
+    if (stolen_key_explains(f, rec)) {
       ++excused;
       continue;
     }
+    auto by = detail_of(rec, "by");
     return {false,
             rec["who"].get<std::string>() + " learned " + detail_of(rec, "what") + " " +
               detail_of(rec, "value") + " from " + detail_of(rec, "source") +
-              ", with no stolen key",
+              (by == "stolen signature" ? ", posing with a stolen key as someone the packet "
+                                          "neither came from nor went to"
+                                        : ", with no stolen key"),
             {i}};
   }
-  return {true, "no attacker learned a secret beyond the stolen keys' owners' (" +
-                  std::to_string(excused) + " of theirs)"};
+  return {true, "no attacker learned a secret its stolen keys do not explain (" +
+                  std::to_string(excused) + " they do)"};
 }
 
 protocol_info attacker_protocol() {
@@ -86,8 +100,8 @@ protocol_info attacker_protocol() {
   p.invariants = {
     {"secrecy", "no attacker learned a secret (card, OTP, key) in the clear", secrecy},
     {"secrecy_of_others",
-     "no attacker learned a secret that no stolen key gave it, from a packet neither from nor to a "
-     "participant whose key it stole",
+     "no attacker learned a secret its stolen keys do not explain: one sealed for a key's owner, "
+     "or read posing with the key in the owner's own traffic",
      secrecy_of_others}};
   return p;
 }

@@ -217,9 +217,6 @@ observation customer::observe() const {
   o.numbers["orders_unknown"] = unknown_;
   o.numbers["orders_failed"] = failed_;
   o.numbers["logged_in"] = logged_in_ ? 1 : 0;
-  // From the scenario, for the invariants: how far its clock is off.
-  o.numbers["clock_offset_ms"] =
-    std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.clock_offset).count();
   return o;
 }
 

@@ -213,7 +213,7 @@ std::any parse_customer(const option_reader& o, const directory& dir) {
   c.retries = static_cast<int>(o.integer_in("retries", 6, 0, 100));
   c.verify_receipts = o.flag("verify_receipts", true);
   c.carry_key = o.flag("carry_key", false);
-  c.clock_offset = o.duration("clock_offset", sim_time{});
+  c.clock_offset = o.signed_duration("clock_offset", sim_time{});
   auto scheme = o.str("signature", "rsa");
   if (scheme != "rsa" && scheme != "dsa")
     throw config_error(o.need("signature").pos, "signature must be rsa or dsa");

@@ -176,6 +176,18 @@ std::int64_t option_reader::integer_in(const std::string& name, std::int64_t fal
   return v;
 }
 
+sim_time option_reader::signed_duration(const std::string& name, sim_time fallback) const {
+  auto n = get(name);
+  if (!n)
+    return fallback;
+  if (n->is_scalar() && n->scalar.size() > 1 && n->scalar[0] == '-') {
+    auto behind = *n;
+    behind.scalar.erase(0, 1);
+    return -as_duration(behind, name);
+  }
+  return as_duration(*n, name);
+}
+
 sim_time option_reader::positive_duration(const std::string& name, sim_time fallback) const {
   auto d = duration(name, fallback);
   if (d.count() <= 0)

@@ -114,6 +114,8 @@ public:
                           std::int64_t hi) const;
   /// A duration that must be above 0.
   sim_time positive_duration(const std::string& name, sim_time fallback) const;
+  /// A duration that may be negative ("-20s": behind).
+  sim_time signed_duration(const std::string& name, sim_time fallback) const;
 
   const std::string& what() const {
     return what_;

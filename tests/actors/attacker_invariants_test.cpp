@@ -36,30 +36,33 @@ std::vector<trace_record> learned_from(const std::string& from, const std::strin
 
 } // namespace
 
-TEST_CASE("secrecy_of_others excuses what a stolen key opens, and nothing else",
+TEST_CASE("secrecy_of_others excuses what a stolen key explains, and nothing else",
           "[invariants][attacker]") {
-  // To or from the stolen key's owner: what a compromise is.
-  CHECK(check("secrecy_of_others", learned_from("u0", "u1")).held);
-  CHECK(check("secrecy_of_others", learned_from("u1", "u0")).held);
-  CHECK_FALSE(check("secrecy", learned_from("u1", "u0")).held); // plain secrecy: any secret
-  // Between two others: a hole (a channel the attacker got into), evidence the event.
-  auto v = check("secrecy_of_others", learned_from("u5", "u1"));
-  CHECK_FALSE(v.held);
-  CHECK(v.observed.find("packet 7 (micropay.chat u5->u1), with no stolen key") !=
-        std::string::npos);
+  auto with_by = [](std::vector<trace_record> recs, const char* by) {
+    recs[2]["details"]["by"] = by;
+    return recs;
+  };
+  // Opened with the stolen key (sealed for its owner, wherever it travels):
+  // what a compromise is.
+  CHECK(check("secrecy_of_others", with_by(learned_from("u5", "relay"), "stolen key")).held);
+  CHECK_FALSE(check("secrecy", with_by(learned_from("u5", "relay"), "stolen key")).held);
+  // Read posing as u0 with its key: excused in u0's own traffic only.
+  CHECK(check("secrecy_of_others", with_by(learned_from("u5", "u0"), "stolen signature")).held);
+  CHECK(check("secrecy_of_others", with_by(learned_from("u0", "u5"), "stolen signature")).held);
+  auto v = check("secrecy_of_others", with_by(learned_from("u5", "u1"), "stolen signature"));
+  CHECK_FALSE(v.held); // a peer took a channel u0's key vouched for, and sent u1's line in it
+  CHECK(v.observed.find("packet 7 (micropay.chat u5->u1), posing") != std::string::npos);
   CHECK(v.evidence == std::vector<std::size_t>{2});
   // The network's record decides, not the source's text: the packet went u5->u1.
-  auto lying = learned_from("u5", "u1");
+  auto lying = with_by(learned_from("u5", "u1"), "stolen signature");
   lying[2]["details"]["source"] = "packet 7 (micropay.chat u0->u1)";
   CHECK_FALSE(check("secrecy_of_others", lying).held);
-  // What only a stolen key opened (a key sealed for its owner, relayed by
-  // another): the attacker says so, and it is excused.
-  auto relayed = learned_from("u5", "relay");
-  CHECK_FALSE(check("secrecy_of_others", relayed).held);
-  relayed[2]["details"]["by"] = "stolen key";
-  CHECK(check("secrecy_of_others", relayed).held);
-  // No compromise: nothing is excused.
-  auto keyless = learned_from("u0", "u1");
-  keyless.erase(keyless.begin());
-  CHECK_FALSE(check("secrecy_of_others", keyless).held);
+  // Read with no stolen key: never excused, even in the owner's traffic.
+  CHECK_FALSE(check("secrecy_of_others", with_by(learned_from("u0", "u1"), "wire")).held);
+  CHECK_FALSE(
+    check("secrecy_of_others", learned_from("u0", "u1")).held); // no `by`: no compromise yet
+  // Another attacker's theft explains nothing of this one's.
+  auto eves = with_by(learned_from("u5", "u0"), "stolen signature");
+  eves[0]["who"] = "eve";
+  CHECK_FALSE(check("secrecy_of_others", eves).held);
 }
