@@ -45,3 +45,19 @@ TEST_CASE("the option reader rejects unknown and missing options", "[runtime][co
   map.entries.clear();
   CHECK_THROWS_AS(option_reader(map, "p", schema), config_error);
 }
+
+TEST_CASE("a signed duration may be behind, an ordinary one may not", "[runtime][config]") {
+  std::vector<option_doc> schema = {{"clock_offset", "duration", "0s", "how far off"}};
+  auto offset = [&](const std::string& text, bool may_be_behind) {
+    config_node map; // kept alive while the reader reads it
+    map.kind = config_node::type::map;
+    map.entries.push_back({"clock_offset", {2, 3}, config_node::make_scalar(text, {2, 17})});
+    option_reader r(map, "participant 'alice'", schema);
+    return may_be_behind ? r.signed_duration("clock_offset", 0s) : r.duration("clock_offset", 0s);
+  };
+  CHECK(offset("-20s", true) == -20s);
+  CHECK(offset("1500ms", true) == 1500ms);
+  CHECK_THROWS_AS(offset("-20s", false), config_error);
+  CHECK_THROWS_AS(offset("--20s", true), config_error);
+  CHECK_THROWS_AS(offset("-", true), config_error);
+}
