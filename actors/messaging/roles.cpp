@@ -167,6 +167,13 @@ role_info device_role() {
       {"count", "count", "1", "messages back to back (1..1000000)"}}},
   };
   r.parse = parse_device;
+  r.public_values = [](const std::any& config) { // phone numbers are there to be called
+    std::map<std::string, std::vector<std::string>> out;
+    const auto& phone = std::any_cast<const device_config&>(config).phone;
+    if (!phone.empty())
+      out["phone"].push_back(phone);
+    return out;
+  };
   r.phone = [](const std::any& c) { return std::any_cast<const device_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
     auto made = std::make_unique<device>(std::any_cast<device_config>(c), *s.long_term_key, s.dir);

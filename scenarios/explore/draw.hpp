@@ -175,7 +175,7 @@ struct account {
 /// default: fresh nonces, the attacker's signature, the recipient).
 std::optional<config_node> session_value(const context& c, dice& d, const account& a,
                                          const field_doc& f);
-/// `fields` with a drawn value for each other field of `kind`'s schema.
+/// `fields` with a drawn value for each field of `kind`'s schema it does not set.
 config_node fields_of(const context& c, dice& d, const account& a, const std::string& kind,
                       config_node fields);
 /// `forge: {kind, at, from, to, fields}` (`from` left out when empty).
@@ -195,6 +195,18 @@ struct channel_hops {
 std::vector<channel_hops> channels_in(const context& c);
 /// A channel of the attacker's own (channels.cpp).
 std::vector<schedule_item> own_channel(const context& c, dice& d, const channel_hops& h);
+
+/// An enrolment: an opener that enrols a key for a phone under a nonce its
+/// sender chooses (messaging's register), and the packet that finishes it on the same hop
+/// with that nonce and a texted code (confirm).
+struct enrolment_hops {
+  const hop_choice* opener = nullptr;
+  const hop_choice* finish = nullptr;
+};
+std::vector<enrolment_hops> enrolments_in(const context& c);
+/// An enrolment of the attacker's own in a known number, the code guessed
+/// (enrolments.cpp).
+std::vector<schedule_item> own_enrolment(const context& c, dice& d, const enrolment_hops& e);
 
 /// The sessions of its own the attacker opens, drawn from their own stream
 /// (sessions.cpp): for each, a forged opener and records forged in it.

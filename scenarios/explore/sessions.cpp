@@ -106,8 +106,9 @@ config_node fields_of(const context& c, dice& d, const account& a, const std::st
                       config_node fields) {
   if (const auto* schema = schema_of(c.s, kind))
     for (const auto& f : schema->fields)
-      if (auto v = session_value(c, d, a, f))
-        put(fields, f.name, std::move(*v));
+      if (!fields.find(f.name)) // what the caller set stays
+        if (auto v = session_value(c, d, a, f))
+          put(fields, f.name, std::move(*v));
   return fields;
 }
 
@@ -265,7 +266,8 @@ std::vector<schedule_item> draw_sessions(const context& c, std::uint64_t seed) {
     return out;
   auto hops = sessions_in(c);
   auto channels = channels_in(c);
-  if ((hops.empty() && channels.empty()) || c.people.empty())
+  auto enrolments = enrolments_in(c);
+  if ((hops.empty() && channels.empty() && enrolments.empty()) || c.people.empty())
     return out;
   dice d(seed, "explore.session");
   auto n = d.between(c.s.explore.min_sessions, c.s.explore.max_sessions);
@@ -275,6 +277,11 @@ std::vector<schedule_item> draw_sessions(const context& c, std::uint64_t seed) {
     if (!stolen_receivers(c, s).empty())
       readable.push_back(s);
   for (std::uint32_t i = 0; i < n; ++i) {
+    if (!enrolments.empty() && ((hops.empty() && channels.empty()) || d.chance(50))) {
+      auto items = own_enrolment(c, d, d.pick(enrolments));
+      out.insert(out.end(), items.begin(), items.end());
+      continue;
+    }
     if (!channels.empty() && (hops.empty() || d.chance(50))) {
       auto items = own_channel(c, d, d.pick(channels));
       out.insert(out.end(), items.begin(), items.end());

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/messaging/device.hpp"
 #include "scenarios/engine/checks.hpp"
 #include "scenarios/engine/director.hpp"
 #include "scenarios/engine/key_cache.hpp"
@@ -498,6 +499,43 @@ TEST_CASE("explore opens channels of its own, signed with a stolen key, never in
   CHECK(talks > 5);
 }
 
+TEST_CASE("explore enrols the attacker in a known number with a nonce it chose and a code it "
+          "guesses",
+          "[explore][insider][sessions][enrolments]") {
+  auto t = load_target(library("messaging/lossy-network.yaml"));
+  std::set<std::string> phones;
+  for (const auto& p : t.loaded.participants)
+    if (p.role->name == "messaging.device")
+      phones.insert(std::any_cast<const messaging::device_config&>(p.config).phone);
+  std::size_t enrolments = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    auto registers = forges_of(s, "messaging.register");
+    for (const auto* confirm : forges_of(s, "messaging.confirm")) {
+      if (!confirm->find("at"))
+        continue; // a forge of the action draws
+      ++enrolments;
+      auto opener = std::find_if(registers.begin(), registers.end(), [&](const config_node* r) {
+        return r->find("at") && field(*r, "nonce") == field(*confirm, "nonce");
+      });
+      INFO([&] {
+        std::string out;
+        for (const auto& line : described(s))
+          out += line + "\n";
+        return out;
+      }());
+      REQUIRE(opener != registers.end()); // the same nonce, chosen: a literal
+      CHECK(field(**opener, "nonce").size() == 32);
+      CHECK(field(**opener, "phone") == field(*confirm, "phone"));
+      CHECK(phones.count(field(*confirm, "phone"))); // a number anyone may call
+      CHECK(field(*confirm, "code").size() == 6);    // guessed
+      CHECK(std::stoul(option(*confirm, "at")) > std::stoul(option(**opener, "at")));
+      CHECK(option(*confirm, "from").empty()); // in its own name
+    }
+  }
+  CHECK(enrolments > 20);
+}
+
 TEST_CASE("explore makes a peer the attacker controls give an insider's commands",
           "[explore][insider][insiders]") {
   auto t = load_target(library("micropay/lossy-network.yaml"));
@@ -947,6 +985,12 @@ TEST_CASE("explore finds a payment from a card an insider typed and a code it gu
           "bank's OTP check off",
           "[explore][finds][insiders]") {
   finds("ecommerce/lossy-network.yaml", {"bank.check_otp=false"}, "no_unauthorised_payment", 200);
+}
+
+TEST_CASE("explore finds a message read by an attacker enrolled in its recipient's number, with "
+          "the relay's code check off",
+          "[explore][finds][enrolments]") {
+  finds("messaging/lossy-network.yaml", {"relay.check_codes=false"}, "secrecy", 100);
 }
 
 TEST_CASE("explore finds the twice-processed order when the OPD's replay checks are off",

@@ -1,0 +1,59 @@
+// Enrolments of the attacker's own. Where a packet enrols a key for a phone
+// under a nonce its sender chooses and a second one on the same hop finishes it with
+// the same nonce and a code texted to a phone (messaging's register, then
+// confirm), the attacker enrols itself: in a number anyone may know (a
+// participant's phone), a nonce it chose, and a code it guesses — the relay
+// texts the real one to the number's owner, never to the attacker.
+#include <cstdio>
+
+#include "scenarios/explore/draw.hpp"
+
+namespace protobed::explore::draw {
+
+namespace {
+
+/// A code the attacker guesses: six digits.
+std::string guess(dice& d) {
+  char code[8];
+  std::snprintf(code, sizeof(code), "%06u", d.between(0, 999999));
+  return code;
+}
+
+} // namespace
+
+std::vector<enrolment_hops> enrolments_in(const context& c) {
+  std::vector<enrolment_hops> out;
+  for (const auto& h : c.hops) {
+    const auto* opener = schema_of(c.s, h.kind);
+    if (!has_fields(opener, {"nonce", "phone", "public_key"}) || has_fields(opener, {"code"}) ||
+        opener->field("nonce")->fallback != "fresh")
+      continue;
+    for (const auto& f : c.hops)
+      if (f.from_role == h.from_role && f.to_role == h.to_role &&
+          has_fields(schema_of(c.s, f.kind), {"nonce", "phone", "code"}) && !h.receivers.empty())
+        out.push_back({&h, &f});
+  }
+  return out;
+}
+
+std::vector<schedule_item> own_enrolment(const context& c, dice& d, const enrolment_hops& e) {
+  auto phones = c.public_values.find("phone");
+  if (phones == c.public_values.end() || phones->second.empty())
+    return {};
+  account a{c.attacker, {}, {}, d.between(0, c.horizon_ms * 3 / 4)};
+  auto to = d.pick(e.opener->receivers);
+  auto base = map_node();
+  put(base, "phone", d.pick(phones->second));
+  put(base, "nonce", d.hex(schema_of(c.s, e.opener->kind)->field("nonce")->fresh_size()));
+  std::vector<schedule_item> out;
+  out.push_back(
+    action(forge(e.opener->kind, at(a.at_ms), "", to, fields_of(c, d, a, e.opener->kind, base))));
+  a.at_ms += d.between(200, 3000);
+  auto finish = base;
+  put(finish, "code", guess(d));
+  out.push_back(
+    action(forge(e.finish->kind, at(a.at_ms), "", to, fields_of(c, d, a, e.finish->kind, finish))));
+  return out;
+}
+
+} // namespace protobed::explore::draw
