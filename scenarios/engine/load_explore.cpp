@@ -14,7 +14,8 @@ const std::vector<option_doc> explore_schema = {
   {"fault_kinds", "list", "all",
    "faults it may draw: drop, delay, duplicate, reorder, corrupt, partition, offline, crash"},
   {"attacks", "list", "all",
-   "attacker actions it may draw: replay, tamper, drop, inject, forge, delay"},
+   "attacker actions it may draw: replay, tamper, drop, inject, forge, delay, impersonate, "
+   "substitute_key"},
   {"horizon", "duration", "last step + 10s", "faults start and actions fire before this"},
   {"max_probability", "0..1", "0.3", "highest chance a packet fault applies to a packet"},
   {"always_up", "list", "none", "participants never crashed, taken offline or cut off"},

@@ -74,7 +74,8 @@ struct explore_bounds {
   std::vector<std::string> fault_kinds = {"drop",    "delay",     "duplicate", "reorder",
                                           "corrupt", "partition", "offline",   "crash"};
   /// `attacks`: which attacker actions it may draw (default: all five).
-  std::vector<std::string> attacks = {"replay", "tamper", "drop", "inject", "forge", "delay"};
+  std::vector<std::string> attacks = {"replay", "tamper", "drop",        "inject",
+                                      "forge",  "delay",  "impersonate", "substitute_key"};
   /// `horizon`: faults start and actions fire before this (default: the
   /// last step + 10s).
   std::optional<sim_time> horizon;

@@ -46,6 +46,12 @@ public:
     }
     return out;
   }
+  /// A code someone guesses: six digits.
+  std::string code() {
+    char digits[8];
+    std::snprintf(digits, sizeof(digits), "%06u", between(0, 999999));
+    return digits;
+  }
   /// A probability in [0.01, max], two decimals.
   std::string probability(double max) {
     auto hundredths = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(max * 100));

@@ -4,22 +4,9 @@
 // confirm), the attacker enrols itself: in a number anyone may know (a
 // participant's phone), a nonce it chose, and a code it guesses — the relay
 // texts the real one to the number's owner, never to the attacker.
-#include <cstdio>
-
 #include "scenarios/explore/draw.hpp"
 
 namespace protobed::explore::draw {
-
-namespace {
-
-/// A code the attacker guesses: six digits.
-std::string guess(dice& d) {
-  char code[8];
-  std::snprintf(code, sizeof(code), "%06u", d.between(0, 999999));
-  return code;
-}
-
-} // namespace
 
 std::vector<enrolment_hops> enrolments_in(const context& c) {
   std::vector<enrolment_hops> out;
@@ -50,7 +37,7 @@ std::vector<schedule_item> own_enrolment(const context& c, dice& d, const enrolm
     action(forge(e.opener->kind, at(a.at_ms), "", to, fields_of(c, d, a, e.opener->kind, base))));
   a.at_ms += d.between(200, 3000);
   auto finish = base;
-  put(finish, "code", guess(d));
+  put(finish, "code", d.code());
   out.push_back(
     action(forge(e.finish->kind, at(a.at_ms), "", to, fields_of(c, d, a, e.finish->kind, finish))));
   return out;

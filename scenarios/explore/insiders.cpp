@@ -30,11 +30,8 @@ std::optional<std::string> with_knowledge(const context& c, dice& d, std::string
       return std::nullopt;
     text.replace(at, end - at + 1, d.pick(values->second));
   }
-  if (text.find("{guess}") != std::string::npos) {
-    char code[8];
-    std::snprintf(code, sizeof(code), "%06u", d.between(0, 999999));
-    text = replaced(text, "{guess}", code);
-  }
+  if (text.find("{guess}") != std::string::npos)
+    text = replaced(text, "{guess}", d.code());
   return text;
 }
 

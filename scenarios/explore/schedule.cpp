@@ -299,9 +299,43 @@ config_node forge_action(context& c, const hop_choice& h) {
   return a;
 }
 
+/// A protocol's own forgers (forger: impersonate, substitute_key), on one
+/// packet of the hop: an answer in its receiver's name, signed with the
+/// attacker's key or one it stole (never the receiver's own), now and then
+/// with an amount it chose;
+/// or the packet re-sealed with the attacker's key in it. A kind no forger
+/// takes fails the action (AttackActionFailed), harmlessly.
+config_node forger_action(context& c, const std::string& type, const hop_choice& h) {
+  auto a = match_of(c, h, false);
+  if (type == "substitute_key")
+    return a;
+  auto link = a.find("link")->scalar;
+  auto as = link.substr(link.find("->") + 2);
+  put(a, "as", as);
+  // Never signed with the key of the one it answers as: that is the owner
+  // itself (a stolen key opens the packet; the answer is the attacker's).
+  std::vector<std::string> keys;
+  for (const auto& p : c.stolen)
+    if (p != as)
+      keys.push_back(p);
+  if (!keys.empty() && c.d.chance(50))
+    put(a, "sign_with", c.d.pick(keys));
+  if (c.d.chance(50)) {
+    auto fields = map_node();
+    put(fields, "amount",
+        allows(c.s.explore.forge_values, "extreme") && c.d.chance(30)
+          ? c.d.pick(extreme_integers)
+          : std::to_string(c.d.between(1, 100)));
+    put(a, "fields", std::move(fields));
+  }
+  return a;
+}
+
 config_node attack_action(context& c, const std::string& type, const hop_choice& h) {
   if (type == "forge")
     return forge_action(c, h);
+  if (type == "impersonate" || type == "substitute_key")
+    return forger_action(c, type, h);
   if (type == "inject") {
     auto a = map_node();
     put(a, "at", c.d.ms(0, c.horizon_ms));
@@ -460,8 +494,9 @@ schedule draw_schedule(const scenario& s, std::uint64_t seed) {
   auto insiders = draw_insiders(c, seed);
   drawn.insert(drawn.end(), insiders.begin(), insiders.end());
   // Keys are handed over only to a schedule that forges: nothing else uses them.
-  bool forges = std::any_of(drawn.begin(), drawn.end(),
-                            [](const schedule_item& i) { return i.type() == "forge"; });
+  bool forges = std::any_of(drawn.begin(), drawn.end(), [](const schedule_item& i) {
+    return i.type() == "forge" || i.type() == "impersonate" || i.type() == "substitute_key";
+  });
   if (forges)
     out.items.insert(out.items.end(), stolen.begin(), stolen.end());
   out.items.insert(out.items.end(), drawn.begin(), drawn.end());

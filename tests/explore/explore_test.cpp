@@ -102,6 +102,8 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
     // At most two actions, and at most one key compromise besides, only in a
     // schedule that forges; an insider's 1–3 steps (insiders: 0..1) apart.
     auto compromises = count_type(s, "compromise");
+    auto forges =
+      count_type(s, "forge") + count_type(s, "impersonate") + count_type(s, "substitute_key");
     auto steps = std::count_if(s.items.begin(), s.items.end(), [](const schedule_item& i) {
       return i.where == schedule_item::part::step;
     });
@@ -109,7 +111,7 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
     CHECK(s.actions() - compromises - static_cast<std::size_t>(steps) <= 2);
     CHECK(compromises <= 1);
     if (compromises > 0)
-      CHECK(count_type(s, "forge") > 0);
+      CHECK(forges > 0);
     distinct.insert(described(s));
   }
   CHECK(distinct.size() > 30);
@@ -242,6 +244,8 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
   // with DSA (c1, c3, c5).
   auto t = load_target(library("purchase/lossy-network.yaml"));
   t.loaded.explore.max_sessions = 0; // sessions compose forges: their own test below
+  // The protocols' own forgers (impersonate, substitute_key): their own test below.
+  t.loaded.explore.attacks = {"replay", "tamper", "drop", "inject", "forge", "delay"};
   auto hops = hops_in(t.loaded);
   forge_traits seen;
   std::set<std::string> compromised, signed_as;
@@ -316,6 +320,42 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
     CHECK(with.items.size() - count_type(with, "compromise") == without.items.size());
     CHECK(with.faults() == without.faults());
   }
+}
+
+TEST_CASE("explore plays the protocols' own forgers, never answering as a participant with its "
+          "own stolen key",
+          "[explore][insider]") {
+  auto t = load_target(library("ecommerce/lossy-network.yaml"));
+  t.loaded.explore.attacks = {"impersonate", "substitute_key"};
+  t.loaded.explore.min_actions = 1;
+  std::size_t impersonations = 0, signed_stolen = 0, substitutions = 0, amounts = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    auto stolen = stolen_in(s);
+    CHECK(stolen.size() <= 1); // handed over: these actions forge
+    for (const auto& i : s.items) {
+      const auto& a = options_of(i);
+      if (i.type() == "substitute_key") {
+        ++substitutions;
+        CHECK_FALSE(a.find("as"));
+      }
+      if (i.type() != "impersonate")
+        continue;
+      ++impersonations;
+      auto link = option(a, "link");
+      CHECK(option(a, "as") == link.substr(link.find("->") + 2)); // the receiver
+      if (auto signer = option(a, "sign_with"); !signer.empty()) {
+        ++signed_stolen;
+        CHECK(stolen.count(signer));
+        CHECK(signer != option(a, "as"));
+      }
+      amounts += a.find("fields") ? 1 : 0;
+    }
+  }
+  CHECK(impersonations > 50);
+  CHECK(substitutions > 50);
+  CHECK(signed_stolen > 5);
+  CHECK(amounts > 20);
 }
 
 TEST_CASE("explore forges outcomes in the protocol's own words", "[explore][insider]") {
