@@ -25,16 +25,14 @@ bool in_channel(const message_schema* m) {
   return has_fields(m, {"channel", "channel_key", "seq"});
 }
 
-/// `{KEY: {link, kind, occurrence: 1, field}}`.
-config_node source(const char* key, const std::string& link, const std::string& kind,
-                   const std::string& field) {
+/// `{observed: {link, kind, occurrence: 1, field}}`.
+config_node observed(const std::string& link, const std::string& kind, const std::string& field) {
   auto src = map_node();
-  if (!link.empty())
-    put(src, "link", link);
+  put(src, "link", link);
   put(src, "kind", kind);
   put(src, "occurrence", "1");
   put(src, "field", field);
-  return one(key, std::move(src));
+  return one("observed", std::move(src));
 }
 
 config_node matched(const std::string& field) {
@@ -50,10 +48,9 @@ struct ends {
 };
 
 ends choose_ends(const context& c, dice& d, const hop_choice& opener) {
-  auto plays = [](const std::vector<std::string>& v, const std::string& n) { return allows(v, n); };
   std::vector<const context::talk*> pairs;
   for (const auto& t : c.talks)
-    if (plays(opener.receivers, t.who) && plays(opener.senders, t.to))
+    if (allows(opener.receivers, t.who) && allows(opener.senders, t.to))
       pairs.push_back(&t);
   ends e;
   if (!pairs.empty() && d.chance(60)) {
@@ -87,7 +84,7 @@ config_node opener_fields(const context& c, dice& d, const channel_hops& h, cons
     if (doc.name == "time")
       put(f, "time", std::to_string(std::uint64_t{e.at_ms} * 1000000));
     else if (doc.name == "card" && !signer.empty())
-      put(f, "card", source("observed", signer + "->*", h.opener->kind, "card"));
+      put(f, "card", observed(signer + "->*", h.opener->kind, "card"));
   }
   return f;
 }
