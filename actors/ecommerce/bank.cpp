@@ -228,6 +228,8 @@ observation bank::observe() const {
   for (const auto& [tid, records] : decisions_)
     decided += static_cast<std::int64_t>(records.size());
   o.numbers["decisions"] = decided;
+  promise_rate(o, "otp_issue_limit", cfg_.otp_issue_limit, bank_config{}.otp_issue_limit,
+               cfg_.otp_issue_window);
   return o;
 }
 

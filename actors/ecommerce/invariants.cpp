@@ -360,6 +360,18 @@ verdict purchases_complete(const run_facts& f) {
   return {true, observed};
 }
 
+/// No bank sends codes for one card (its OtpIssued, naming the account's
+/// holder: what it did) more often than it promises: its otp_issue_limit per
+/// otp_issue_window, or the protocol's 5 per hour where the scenario switched
+/// the limit off. Anyone who knows a card number can start purchases with it;
+/// each costs the holder an SMS.
+verdict sms_bounded(const run_facts& f) {
+  auto sent = rate_groups(f.records, "OtpIssued", "holder");
+  if (auto over = over_promised_rate(f, "otp_issue_limit", sent, "sent codes for the card of"))
+    return *over;
+  return {true, std::to_string(sent.size()) + " card(s) sent codes, none beyond its bank's rate"};
+}
+
 } // namespace
 
 std::vector<invariant_info> invariants() {
@@ -389,6 +401,11 @@ std::vector<invariant_info> invariants() {
     {"merchant_informed",
      "every merchant learns of (and ships) each payment made to it, and ships nothing unpaid",
      merchant_informed},
+    {"sms_bounded",
+     "no bank sends codes for one card more often than its otp_issue_limit per otp_issue_window "
+     "(the protocol's 5 per hour where a scenario switches the limit off): a flood of purchases "
+     "in a card's name does not flood its holder's phone",
+     sms_bounded},
   };
 }
 

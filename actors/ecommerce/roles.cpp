@@ -244,7 +244,8 @@ role_info client_role() {
                          {{"item", "{public.item}"},
                           {"card", "{other.card}"},
                           {"expiry", "{other.expiry}"},
-                          {"otp", "{guess}"}}}};
+                          {"otp", "{guess}"},
+                          {"count", "{count}"}}}};
   r.phone = [](const std::any& c) { return std::any_cast<const client_config&>(c).phone; };
   r.build = [](const std::any& c, const role_setup& s) -> std::unique_ptr<participant_core> {
     auto made = std::make_unique<client>(std::any_cast<client_config>(c), s.dir, s.setup_rng);

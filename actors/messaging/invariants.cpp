@@ -344,6 +344,17 @@ verdict receipts_truthful(const run_facts& f) {
                   std::to_string(passed_on) + " passed on by relays, each for a message shown"};
 }
 
+/// No relay texts codes to one phone (its CodeSent: what it did) more often
+/// than it promises: its code_issue_limit per code_issue_window, or the
+/// protocol's 5 per hour where the scenario switched the limit off. Anyone
+/// may enrol in any number; each enrolment costs its owner an SMS.
+verdict sms_bounded(const run_facts& f) {
+  auto sent = rate_groups(f.records, "CodeSent", "phone");
+  if (auto over = over_promised_rate(f, "code_issue_limit", sent, "texted codes to"))
+    return *over;
+  return {true, std::to_string(sent.size()) + " phone(s) texted codes, none beyond its relay's rate"};
+}
+
 } // namespace
 
 std::vector<invariant_info> invariants() {
@@ -366,6 +377,11 @@ std::vector<invariant_info> invariants() {
      "a receipt (a sender told \"delivered\", one a relay passed on) is only for a message its "
      "recipient showed",
      receipts_truthful},
+    {"sms_bounded",
+     "no relay texts codes to one phone more often than its code_issue_limit per "
+     "code_issue_window (the protocol's 5 per hour where a scenario switches the limit off): "
+     "enrolments in someone's number do not flood their phone",
+     sms_bounded},
   };
 }
 

@@ -140,7 +140,7 @@ private:
   /// Whether `phone` may be sent another code now, or why not (after an event).
   bool may_issue(const std::string& phone, context& ctx);
   bool make_room_for_enrolment(const std::string& phone, context& ctx);
-  void drop_expired_enrolments(const std::string& phone, sim_time now);
+  void drop_dead_enrolments(const std::string& phone, sim_time now);
   /// Counts a wrong code against the phone's budget; locks it when spent.
   void count_failure(const std::string& phone, context& ctx);
   /// Whether the phone is locked now; a lock past code_lock_time is lifted

@@ -101,11 +101,12 @@ bool relay::may_issue(const std::string& phone, context& ctx) {
   return false;
 }
 
-/// A phone has at most a few pending enrolments. Expired ones make room;
-/// with keep_pending_enrolments a live one is never displaced, so one more
-/// is refused (the relay cannot tell which is the owner's).
+/// A phone has at most a few pending enrolments. Dead ones (expired, or
+/// their code guessed wrong code_attempts times: nobody can finish them)
+/// make room; with keep_pending_enrolments a live one is never displaced, so
+/// one more is refused (the relay cannot tell which is the owner's).
 bool relay::make_room_for_enrolment(const std::string& phone, context& ctx) {
-  drop_expired_enrolments(phone, ctx.now());
+  drop_dead_enrolments(phone, ctx.now());
   if (!cfg_.keep_pending_enrolments || pending_order_[phone].size() < max_pending_per_phone)
     return true;
   ctx.emit("EnrolmentRejected", {{"phone", phone},
@@ -114,11 +115,12 @@ bool relay::make_room_for_enrolment(const std::string& phone, context& ctx) {
   return false;
 }
 
-void relay::drop_expired_enrolments(const std::string& phone, sim_time now) {
+void relay::drop_dead_enrolments(const std::string& phone, sim_time now) {
   auto& order = pending_order_[phone];
   for (auto i = order.begin(); i != order.end();) {
     auto reg = pending_.find({phone, *i});
-    if (reg == pending_.end() || reg->second.issued + cfg_.code.lifetime <= now) {
+    if (reg == pending_.end() || reg->second.issued + cfg_.code.lifetime <= now ||
+        reg->second.verifier.attempts_left() == 0) {
       if (reg != pending_.end())
         pending_.erase(reg);
       i = order.erase(i);

@@ -315,6 +315,39 @@ verdict login_accepted_once(const run_facts& f) {
   return {true, std::to_string(seen.size()) + " login(s) taken, each once"};
 }
 
+/// No OPD checks more wrong passwords for one account (its LoginRefused
+/// "wrong password": a guess it judged) between two logins of the account
+/// than it promises: max_failures per lock_time, or the protocol's 3 per
+/// lock_time where the scenario switched locking off. Each one judged is one
+/// more guess at the password by whoever sent it.
+verdict password_guesses_bounded(const run_facts& f) {
+  std::map<std::pair<std::string, std::string>, rate_group> open; // (OPD, customer)
+  std::vector<rate_group> runs; // wrong passwords between two logins
+  std::size_t judged = 0;
+  for (std::size_t i = 0; i < f.records.size(); ++i) {
+    const auto& rec = f.records[i];
+    std::pair<std::string, std::string> key{who_of(rec), detail_of(rec, "customer")};
+    if (is_event(rec, "LoggedIn") && !detail_of(rec, "session").empty()) {
+      if (auto g = open.find(key); g != open.end()) { // a login starts the count again
+        runs.push_back(std::move(g->second));
+        open.erase(g);
+      }
+    } else if (is_event(rec, "LoginRefused") && detail_of(rec, "reason") == "wrong password") {
+      ++judged;
+      auto& g = open[key];
+      g.who = key.first;
+      g.about = key.second;
+      g.records.push_back(i);
+    }
+  }
+  for (auto& [key, g] : open)
+    runs.push_back(std::move(g));
+  if (auto over = over_promised_rate(f, "max_failures", runs, "judged wrong passwords for"))
+    return *over;
+  return {true, std::to_string(judged) + " wrong password(s) judged, none beyond the rate "
+                                         "promised between two logins"};
+}
+
 } // namespace
 
 std::vector<invariant_info> invariants() {
@@ -344,6 +377,11 @@ std::vector<invariant_info> invariants() {
      "no OPD logs one login (its session) in twice: a login sent again is answered again, a "
      "replayed one never opens its session anew",
      login_accepted_once},
+    {"password_guesses_bounded",
+     "no OPD checks more wrong passwords for one account between two of its logins than "
+     "max_failures per lock_time (the protocol's 3 where a scenario switches locking off): a "
+     "guesser gets that many tries a lock_time, no more",
+     password_guesses_bounded},
   };
 }
 

@@ -107,7 +107,7 @@ void opd::on_login(const packet& p, context& ctx) {
     logins_[++work_] = {l->session, l->customer, false};
     return check_password(work_, cfg_.decoy_hash, l->password, ctx);
   }
-  auto& as = accounts_[l->customer];
+  auto& as = book_->accounts[l->customer];
   if (as.locked_until > sim_time{} && ctx.now() < as.locked_until)
     return refuse("account locked", "account locked");
   if (as.locked_until > sim_time{}) {
@@ -208,7 +208,7 @@ void opd::finish_login(std::uint64_t n, bool password_ok, context& ctx) {
     ctx.emit("LoginRefused", {{"customer", customer}, {"reason", "unknown customer"}});
     return answer_login(st, "wrong customer ID or password", ctx);
   }
-  auto& as = accounts_[customer];
+  auto& as = book_->accounts[customer];
   if (as.locked_until > sim_time{} && ctx.now() < as.locked_until) {
     ctx.emit("LoginRefused", {{"customer", customer}, {"reason", "account locked"}});
     return answer_login(st, "account locked", ctx);
@@ -276,6 +276,7 @@ observation opd::observe() const {
   o.texts["mail_server"] = cfg_.mail.server;
   o.numbers["freshness_ms"] =
     std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.freshness).count();
+  promise_rate(o, "max_failures", cfg_.max_failures, opd_config{}.max_failures, cfg_.lock_time);
   return o;
 }
 

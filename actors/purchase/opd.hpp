@@ -85,6 +85,13 @@ struct order_decision {
 
 /// The OPD's order book, as on its disk: the stock, every decision and the
 /// outbox of "order shipped" mails. Sessions are not in it: they are memory.
+/// An account's guard against password guessing: wrong passwords in a row
+/// and the lock they earned.
+struct account_state {
+  int failures = 0;
+  sim_time locked_until{};
+};
+
 struct order_book {
   order_book(const opd_config& cfg, crypto::rsa_private_key key, const directory& dir);
 
@@ -95,6 +102,9 @@ struct order_book {
   /// would still be fresh: after a restart that lost the sessions, a replayed
   /// login is refused, never logged in again.
   std::map<bytes, std::int64_t> logins;
+  /// Each account's wrong passwords in a row and its lock: kept with the
+  /// book, so that a restart does not give a guesser max_failures more tries.
+  std::map<std::string, account_state> accounts;
   /// When this book was opened (the OPD's first start with it); unset until then.
   std::optional<sim_time> opened;
   /// It was opened at a restart that lost the book before it (durable_orders
@@ -124,10 +134,6 @@ private:
     sim_time opened{};  ///< when its login arrived
     sim_time expires{}; ///< when a logged-in session ends
     bytes welcome;      ///< the answer to its login, sent again if the login comes again
-  };
-  struct account_state {
-    int failures = 0;
-    sim_time locked_until{};
   };
   /// An order between its arrival and its decision (its signature is being checked).
   struct arriving {
@@ -183,7 +189,6 @@ private:
   crypto::rsa_private_key key_;
   const directory& dir_;
   std::shared_ptr<order_book> book_;
-  std::map<std::string, account_state> accounts_;
   /// sender -> when its new logins that have not logged in arrived, within lock_time
   std::map<std::string, std::deque<sim_time>> unsuccessful_;
   std::unordered_map<bytes, session_state, crypto::bytes_hash> sessions_;

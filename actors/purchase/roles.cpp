@@ -186,8 +186,9 @@ role_info opd_role() {
      "lost the book"},
     {"check_stock", "bool", "true", "never ship more than is in stock"},
     {"durable_orders", "bool", "true",
-     "the order book (stock, every decision, the mail outbox) is on disk: a restart with state "
-     "lost keeps it, so stock is never recreated and numbers go on; off: it starts a new book"},
+     "the order book (stock, every decision, the mail outbox, wrong passwords and locks) is on "
+     "disk: a restart with state lost keeps it, so stock is never recreated, numbers go on and a "
+     "guesser gets no fresh tries; off: it starts a new book"},
     {"answer_unknown", "bool", "true",
      "answer an order signed before the OPD's book was opened (one a lost book may have "
      "shipped) as unknown; off: refuse it"},

@@ -107,4 +107,57 @@ sim_time time_of(const trace_record& rec) {
   return i == rec.end() || !i->is_number() ? sim_time{} : sim_time(i->get<std::int64_t>());
 }
 
+std::vector<std::size_t> over_rate(const std::vector<trace_record>& records,
+                                   const std::vector<std::size_t>& chosen, std::int64_t limit,
+                                   sim_time window) {
+  if (limit < 0)
+    return {};
+  auto n = static_cast<std::size_t>(limit);
+  for (std::size_t k = n; k < chosen.size(); ++k)
+    if (time_of(records[chosen[k]]) - time_of(records[chosen[k - n]]) < window)
+      return {chosen.begin() + static_cast<std::ptrdiff_t>(k - n),
+              chosen.begin() + static_cast<std::ptrdiff_t>(k + 1)};
+  return {};
+}
+
+std::vector<rate_group> rate_groups(const std::vector<trace_record>& records, const char* name,
+                                    const char* about) {
+  std::map<std::pair<std::string, std::string>, rate_group> by;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!is_event(records[i], name))
+      continue;
+    auto& g = by[{who_of(records[i]), detail_of(records[i], about)}];
+    g.who = who_of(records[i]);
+    g.about = detail_of(records[i], about);
+    g.records.push_back(i);
+  }
+  std::vector<rate_group> out;
+  for (auto& [key, g] : by)
+    out.push_back(std::move(g));
+  return out;
+}
+
+std::optional<verdict> over_promised_rate(const run_facts& f, const char* name,
+                                          const std::vector<rate_group>& groups,
+                                          const std::string& what) {
+  for (const auto& g : groups) {
+    auto limit = scenario_number(f, g.who, std::string("promised.") + name);
+    auto window_ms = scenario_number(f, g.who, std::string("promised.") + name + "_window_ms");
+    if (!limit || !window_ms)
+      continue;
+    auto window = std::chrono::duration_cast<sim_time>(std::chrono::milliseconds(*window_ms));
+    auto over = over_rate(f.records, g.records, *limit, window);
+    if (over.empty())
+      continue;
+    return verdict{false,
+            g.who + " " + what + " " + g.about + " " + std::to_string(over.size()) +
+              " times in " + format_duration(time_of(f.records[over.back()]) -
+                                             time_of(f.records[over.front()])) +
+              ": more than the " + std::to_string(*limit) + " per " + format_duration(window) +
+              " it promises",
+            over};
+  }
+  return std::nullopt;
+}
+
 } // namespace protobed

@@ -98,4 +98,30 @@ bool unreachable_at(const run_facts& f, const std::string& who, sim_time t);
 /// The time of a trace record.
 sim_time time_of(const trace_record& rec);
 
+// Rates: what a flood may cost.
+
+/// The records (indices into `records`, ascending in time) of the first
+/// `limit + 1` of `chosen` that fall inside one `window`, or none: at most
+/// `limit` of them in any window, the sliding count a rate limit keeps.
+std::vector<std::size_t> over_rate(const std::vector<trace_record>& records,
+                                   const std::vector<std::size_t>& chosen, std::int64_t limit,
+                                   sim_time window);
+/// Events counted against one rate: those of one participant (`who`, that
+/// promised the rate) about one thing (`about`: a card's holder, a phone).
+struct rate_group {
+  std::string who, about;
+  std::vector<std::size_t> records; ///< ascending
+};
+/// The events named `name`, grouped by who recorded them and their detail
+/// `about`.
+std::vector<rate_group> rate_groups(const std::vector<trace_record>& records, const char* name,
+                                    const char* about);
+/// A rate a role promises (`promised.NAME` and `promised.NAME_window_ms` in
+/// its observation before the first step), judged over each group: the
+/// failure naming the first group with more than the limit in one window
+/// ("WHO WHAT ABOUT 6 times in 4s: …"), or none.
+std::optional<verdict> over_promised_rate(const run_facts& f, const char* name,
+                                          const std::vector<rate_group>& groups,
+                                          const std::string& what);
+
 } // namespace protobed

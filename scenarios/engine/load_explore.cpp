@@ -28,6 +28,10 @@ const std::vector<option_doc> explore_schema = {
   {"insiders", "N or LO..HI", "0..1",
    "how many participants the attacker controls, made to give an insider's commands (a micropay "
    "peer paying from another's account)"},
+  {"floods", "N or LO..HI", "0..1",
+   "how many floods a schedule has: an insider command that can repeat (an e-commerce purchase "
+   "in a phished card's name) or an enrolment of the attacker's own in someone's number, 6 to 12 "
+   "times in a row (past the protocols' rate limits: 5 codes per hour)"},
   {"forge_as", "list", "all",
    "in whose name a forge goes: sender (of its kind), anyone, receiver (answering a packet)"},
   {"forge_values", "list", "all",
@@ -100,6 +104,8 @@ void load_explore(scenario& s, const config_node& node) {
     std::tie(b.min_sessions, b.max_sessions) = count_range(*n, "sessions");
   if (auto n = o.get("insiders"))
     std::tie(b.min_insiders, b.max_insiders) = count_range(*n, "insiders");
+  if (auto n = o.get("floods"))
+    std::tie(b.min_floods, b.max_floods) = count_range(*n, "floods");
   if (auto n = o.get("forge_as"))
     b.forge_as = names_from(*n, "forge_as", all.forge_as);
   if (auto n = o.get("forge_values"))

@@ -95,6 +95,10 @@ struct explore_bounds {
   /// insider_commands) besides its scripted steps.
   std::uint32_t min_insiders = 0;
   std::uint32_t max_insiders = 1;
+  /// Floods: an insider command that can repeat itself (`{count}`) or an
+  /// enrolment of the attacker's own, repeated flood_size times.
+  std::uint32_t min_floods = 0;
+  std::uint32_t max_floods = 1;
   /// `forge_as`: in whose name a forge may go: a participant playing its
   /// kind's sending role, any participant, or the receiver of the packet it
   /// answers (back to that packet's sender).

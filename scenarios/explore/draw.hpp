@@ -213,6 +213,10 @@ std::vector<enrolment_hops> enrolments_in(const context& c);
 /// An enrolment of the attacker's own in a known number, the code guessed
 /// (enrolments.cpp).
 std::vector<schedule_item> own_enrolment(const context& c, dice& d, const enrolment_hops& e);
+/// The same enrolment `times` times in a row in one number, each with a
+/// nonce of its own and three guesses at its code (a flood).
+std::vector<schedule_item> own_enrolments(const context& c, dice& d, const enrolment_hops& e,
+                                          std::uint32_t times);
 
 /// The sessions of its own the attacker opens, drawn from their own stream
 /// (sessions.cpp): for each, a forged opener and records forged in it.
@@ -221,5 +225,21 @@ std::vector<schedule_item> draw_sessions(const context& c, std::uint64_t seed);
 /// The insiders' steps, drawn from their own stream (insiders.cpp): a
 /// participant whose role lists insider commands gives 1–3 of them.
 std::vector<schedule_item> draw_insiders(const context& c, std::uint64_t seed);
+
+/// The floods, drawn from their own stream (floods.cpp): an insider command
+/// whose role lets it repeat itself (`{count}`), or an enrolment of the
+/// attacker's own, 6–12 times.
+std::vector<schedule_item> draw_floods(const context& c, std::uint64_t seed);
+
+/// An insider of the run and a victim of its role, or none (insiders.cpp).
+std::optional<std::pair<const participant_spec*, std::string>> insider_and_victim(const context& c,
+                                                                                   dice& d);
+/// `{at: T, INSIDER: {VERB: {ARG: VALUE…}}}` with the placeholders filled
+/// (`{count}` as `count`); nothing when the command needs what the attacker
+/// cannot have.
+std::optional<schedule_item> insider_step(const context& c, dice& d, const insider_command& cmd,
+                                          std::uint32_t at_ms, const std::string& self,
+                                          const std::string& other,
+                                          const std::string& count = "1");
 
 } // namespace protobed::explore::draw

@@ -43,4 +43,36 @@ std::vector<schedule_item> own_enrolment(const context& c, dice& d, const enrolm
   return out;
 }
 
+std::vector<schedule_item> own_enrolments(const context& c, dice& d, const enrolment_hops& e,
+                                          std::uint32_t times) {
+  std::vector<schedule_item> out;
+  auto phones = c.public_values.find("phone");
+  if (phones == c.public_values.end() || phones->second.empty() || times == 0)
+    return out;
+  auto phone = d.pick(phones->second); // one number, flooded
+  auto at_ms = d.between(0, c.horizon_ms * 3 / 4);
+  auto to = d.pick(e.opener->receivers);
+  auto nonce_size = schema_of(c.s, e.opener->kind)->field("nonce")->fresh_size();
+  for (std::uint32_t i = 0; i < times; ++i, at_ms += d.between(200, 3000)) {
+    account a{c.attacker, {}, {}, at_ms};
+    auto base = map_node();
+    put(base, "phone", phone);
+    put(base, "nonce", d.hex(nonce_size));
+    out.push_back(
+      action(forge(e.opener->kind, at(at_ms), "", to, fields_of(c, d, a, e.opener->kind, base))));
+    // Three guesses: a code guessed wrong that often is destroyed, and its
+    // pending enrolment with it, making room for the next.
+    auto guess_ms = at_ms;
+    for (int g = 0; g < 3; ++g) {
+      auto finish = base;
+      put(finish, "code", d.code());
+      guess_ms += d.between(100, 1000);
+      out.push_back(action(
+        forge(e.finish->kind, at(guess_ms), "", to, fields_of(c, d, a, e.finish->kind, finish))));
+    }
+    at_ms = guess_ms;
+  }
+  return out;
+}
+
 } // namespace protobed::explore::draw

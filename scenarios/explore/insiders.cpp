@@ -35,19 +35,23 @@ std::optional<std::string> with_knowledge(const context& c, dice& d, std::string
   return text;
 }
 
-/// `{at: T, INSIDER: {VERB: {ARG: VALUE…}}}`, the placeholders filled; nothing
-/// when the command needs what the attacker cannot have.
-std::optional<schedule_item> step(const context& c, dice& d, const insider_command& cmd,
-                                  std::uint32_t at_ms, const std::string& self,
-                                  const std::string& other) {
+} // namespace
+
+std::optional<schedule_item> insider_step(const context& c, dice& d, const insider_command& cmd,
+                                          std::uint32_t at_ms, const std::string& self,
+                                          const std::string& other, const std::string& count) {
   auto amount = allows(c.s.explore.forge_values, "extreme") && d.chance(30)
                   ? d.pick(extreme_integers)
                   : std::to_string(d.between(1, 60));
   auto args = map_node();
   for (const auto& [name, text] : cmd.args) {
+    if (text == "{count}" && count == "1")
+      continue; // once is the command's own way
     auto filled = with_knowledge(
       c, d,
-      replaced(replaced(replaced(text, "{self}", self), "{other}", other), "{amount}", amount),
+      replaced(
+        replaced(replaced(replaced(text, "{self}", self), "{other}", other), "{amount}", amount),
+        "{count}", count),
       other);
     if (!filled)
       return std::nullopt;
@@ -59,33 +63,45 @@ std::optional<schedule_item> step(const context& c, dice& d, const insider_comma
   return schedule_item{schedule_item::part::step, std::move(body)};
 }
 
-} // namespace
-
-std::vector<schedule_item> draw_insiders(const context& c, std::uint64_t seed) {
-  std::vector<schedule_item> out;
+std::optional<std::pair<const participant_spec*, std::string>> insider_and_victim(const context& c,
+                                                                                   dice& d) {
   std::vector<const participant_spec*> able;
   for (const auto& p : c.s.participants)
     if (!p.role->insider_commands.empty())
       able.push_back(&p);
-  if (able.empty() || c.s.explore.max_actions == 0) // actions: 0 is no attacker at all
+  if (able.empty())
+    return std::nullopt;
+  const auto* insider = d.pick(able);
+  std::vector<std::string> others;
+  for (const auto* p : able)
+    if (p->role == insider->role && p->name != insider->name)
+      others.push_back(p->name);
+  if (others.empty())
+    return std::nullopt;
+  return std::make_pair(insider, d.pick(others)); // one victim: its name in every command
+}
+
+std::vector<schedule_item> draw_insiders(const context& c, std::uint64_t seed) {
+  std::vector<schedule_item> out;
+  bool able = std::any_of(c.s.participants.begin(), c.s.participants.end(),
+                          [](const auto& p) { return !p.role->insider_commands.empty(); });
+  if (!able || c.s.explore.max_actions == 0) // actions: 0 is no attacker at all
     return out;
   dice d(seed, "explore.insider");
   auto n = d.between(c.s.explore.min_insiders, c.s.explore.max_insiders);
   for (std::uint32_t i = 0; i < n; ++i) {
-    const auto& insider = *d.pick(able);
-    std::vector<std::string> others;
-    for (const auto* p : able)
-      if (p->role == insider.role && p->name != insider.name)
-        others.push_back(p->name);
-    if (others.empty())
+    auto chosen = insider_and_victim(c, d);
+    if (!chosen)
       continue;
-    auto victim = d.pick(others); // one victim: its name in every command
+    const auto& insider = *chosen->first;
+    const auto& victim = chosen->second;
     // Now and then at the very start, racing the victim's own first steps
     // (a name claimed before its owner registers it).
     auto at_ms = d.chance(25) ? d.between(0, 300) : d.between(0, c.horizon_ms * 3 / 4);
     auto commands = d.between(1, 3);
     for (std::uint32_t k = 0; k < commands; ++k, at_ms += d.between(300, 3000))
-      if (auto s = step(c, d, d.pick(insider.role->insider_commands), at_ms, insider.name, victim))
+      if (auto s = insider_step(c, d, d.pick(insider.role->insider_commands), at_ms, insider.name,
+                                victim))
         out.push_back(std::move(*s));
   }
   return out;

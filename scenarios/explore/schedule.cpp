@@ -493,6 +493,8 @@ schedule draw_schedule(const scenario& s, std::uint64_t seed) {
   drawn.insert(drawn.end(), sessions.begin(), sessions.end());
   auto insiders = draw_insiders(c, seed);
   drawn.insert(drawn.end(), insiders.begin(), insiders.end());
+  auto floods = draw_floods(c, seed);
+  drawn.insert(drawn.end(), floods.begin(), floods.end());
   // Keys are handed over only to a schedule that forges: nothing else uses them.
   bool forges = std::any_of(drawn.begin(), drawn.end(), [](const schedule_item& i) {
     return i.type() == "forge" || i.type() == "impersonate" || i.type() == "substitute_key";

@@ -500,6 +500,22 @@ TEST_CASE("registration: codes per phone are rate limited, guesses budgeted, pen
     CHECK(for_nine(c.h, "EnrolmentRejected") == 1); // 4 pending at most, none displaced
     CHECK(c.h.last("relay", "EnrolmentRejected").at("reason") == "too-many-pending");
   }
+  SECTION("a pending enrolment whose code was guessed wrong code_attempts times makes room") {
+    relay_config rc;
+    rc.code_issue_limit = 0; // the sixth is refused for room, not for the rate
+    chat c({}, {}, rc);
+    auto relay_key = c.h.long_term_key("relay").public_key();
+    for (std::uint8_t n = 1; n <= 4; ++n)
+      c.h.inject(enrolment_for("+9", n, other), std::chrono::milliseconds(500 + n));
+    for (int g = 0; g < 3; ++g) // enrolment 1's code is dead after three wrong guesses
+      c.h.inject(guess_for("+9", 1, relay_key), std::chrono::milliseconds(600 + g));
+    c.h.inject(enrolment_for("+9", 5, other), 1s);
+    c.h.inject(enrolment_for("+9", 6, other), 1100ms); // four live again: refused
+    c.h.run();
+    CHECK(for_nine(c.h, "CodeSent") == 5);
+    CHECK(for_nine(c.h, "EnrolmentRejected") == 1);
+    CHECK(c.h.last("relay", "EnrolmentRejected").at("reason") == "too-many-pending");
+  }
   SECTION("at most code_issue_limit codes per window") {
     relay_config rc;
     rc.code.lifetime = 1s; // expired enrolments make room

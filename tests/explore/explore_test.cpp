@@ -100,14 +100,15 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
     auto s = draw_schedule(t.loaded, seed);
     CHECK(s.faults() <= 3);
     // At most two actions, and at most one key compromise besides, only in a
-    // schedule that forges; an insider's 1–3 steps (insiders: 0..1) apart.
+    // schedule that forges; an insider's 1–3 steps (insiders: 0..1) apart,
+    // and a flood's step (floods: 0..1) besides.
     auto compromises = count_type(s, "compromise");
     auto forges =
       count_type(s, "forge") + count_type(s, "impersonate") + count_type(s, "substitute_key");
     auto steps = std::count_if(s.items.begin(), s.items.end(), [](const schedule_item& i) {
       return i.where == schedule_item::part::step;
     });
-    CHECK(steps <= 3);
+    CHECK(steps <= 3 + 1);
     CHECK(s.actions() - compromises - static_cast<std::size_t>(steps) <= 2);
     CHECK(compromises <= 1);
     if (compromises > 0)
@@ -399,6 +400,7 @@ std::string field(const config_node& forge, const std::string& name) {
 TEST_CASE("explore opens sessions of its own and reads others' with a stolen key",
           "[explore][insider][sessions]") {
   auto t = load_target(library("purchase/lossy-network.yaml"));
+  t.loaded.explore.max_floods = 0; // a flood's guessed logins: in their own test
   std::map<std::string, std::string> password = {{"c0", "pw0"}, {"c1", "pw1"}, {"c2", "pw2"},
                                                  {"c3", "pw3"}, {"c4", "pw4"}, {"c5", "pw5"}};
   std::size_t own = 0, phished = 0, read = 0, mail = 0;
@@ -665,11 +667,105 @@ TEST_CASE("an insider client types another's phished card and guesses the code t
   }
 }
 
+namespace {
+
+/// The steps of `s` (an insider's commands, drawn).
+std::vector<const schedule_item*> steps_of(const schedule& s) {
+  std::vector<const schedule_item*> out;
+  for (const auto& i : s.items)
+    if (i.where == schedule_item::part::step)
+      out.push_back(&i);
+  return out;
+}
+
+/// The most forges of `kind` with a drawn time (`at`) whose field `by` has
+/// one value.
+std::size_t most_alike(const schedule& s, const std::string& kind, const std::string& by,
+                       const std::string& prefix = {}) {
+  std::map<std::string, std::size_t> n;
+  std::size_t most = 0;
+  for (const auto* f : forges_of(s, kind))
+    if (f->find("at") && field(*f, "password").rfind(prefix, 0) == 0)
+      most = std::max(most, ++n[field(*f, by)]);
+  return most;
+}
+
+} // namespace
+
+TEST_CASE("explore floods: an insider's purchase, enrolments in one number, logins with guessed "
+          "passwords, 6 to 12 times",
+          "[explore][floods]") {
+  SECTION("e-commerce: an insider's purchase with a phished card, count 6-12") {
+    auto t = load_target(library("ecommerce/lossy-network.yaml"));
+    std::size_t floods = 0;
+    for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+      auto s = draw_schedule(t.loaded, seed); // kept: steps_of points into it
+      for (const auto* i : steps_of(s)) {
+        const auto* buy = i->body.entries[1].value.find("buy");
+        REQUIRE(buy);
+        auto count = option(*buy, "count");
+        if (count.empty())
+          continue; // an insider's single purchase
+        ++floods;
+        CHECK(std::stoi(count) >= 6);
+        CHECK(std::stoi(count) <= 12);
+        CHECK(option(*buy, "card").size() == 16);
+      }
+    }
+    CHECK(floods > 10);
+    t.loaded.explore.max_floods = 0;
+    for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+      auto s = draw_schedule(t.loaded, seed);
+      for (const auto* i : steps_of(s))
+        CHECK(option(*i->body.entries[1].value.find("buy"), "count").empty());
+    }
+  }
+  SECTION("messaging: 6-12 enrolments in one number, each with three guesses") {
+    auto t = load_target(library("messaging/lossy-network.yaml"));
+    std::size_t floods = 0;
+    for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+      auto s = draw_schedule(t.loaded, seed);
+      auto most = most_alike(s, "messaging.register", "phone");
+      if (most < 6)
+        continue;
+      ++floods;
+      CHECK(most <= 12 + 2); // and a session's enrolment or two in the same number
+      CHECK(most_alike(s, "messaging.confirm", "phone") >= 3 * 6);
+      CHECK(most_alike(s, "messaging.confirm", "nonce") >= 3);
+    }
+    CHECK(floods > 10);
+    t.loaded.explore.max_floods = 0;
+    for (std::uint64_t seed = 1; seed <= 100; ++seed)
+      CHECK(most_alike(draw_schedule(t.loaded, seed), "messaging.register", "phone") < 6);
+  }
+  SECTION("purchase: 6-12 logins from the attacker in one account, passwords guessed") {
+    auto t = load_target(library("purchase/lossy-network.yaml"));
+    std::size_t floods = 0;
+    for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+      auto s = draw_schedule(t.loaded, seed);
+      auto most = most_alike(s, "purchase.login", "customer", "guess-");
+      if (most == 0)
+        continue;
+      ++floods;
+      CHECK(most >= 6);
+      CHECK(most <= 12);
+      for (const auto* f : forges_of(s, "purchase.login"))
+        if (field(*f, "password").rfind("guess-", 0) == 0)
+          CHECK(option(*f, "from").empty()); // from itself: the OPD throttles by sender
+    }
+    CHECK(floods > 10);
+    t.loaded.explore.max_floods = 0;
+    for (std::uint64_t seed = 1; seed <= 100; ++seed)
+      CHECK(most_alike(draw_schedule(t.loaded, seed), "purchase.login", "customer", "guess-") == 0);
+  }
+}
+
 TEST_CASE("the insider draws stay within their explore: bounds", "[explore][insider]") {
   auto t = load_target(library("purchase/lossy-network.yaml"));
   auto hops = hops_in(t.loaded);
   auto& b = t.loaded.explore;
   b.max_sessions = 0; // their bounds: in their own test
+  b.max_floods = 0;
   b.min_actions = 1;
   b.attacks = {"forge"};
   b.forge_as = {"sender"};
@@ -703,6 +799,7 @@ TEST_CASE("an insider forge is built and played", "[explore][insider]") {
   // builds and sends it: no AttackActionFailed.
   auto t = load_target(library("purchase/lossy-network.yaml"));
   t.loaded.explore.max_sessions = 0; // the forge drawn last is the one looked for
+  t.loaded.explore.max_floods = 0;
   std::optional<std::uint64_t> seed;
   schedule sched;
   config_node tree;
@@ -853,6 +950,8 @@ explore:
   CHECK(error_of("  forge_values: [extremes]\n").find("x.yaml:9:18: forge_values: unknown") == 0);
   CHECK(error_of("  sessions: 0..2\n  forge_values: [phished, matched]\n") == "no error");
   CHECK(error_of("  insiders: 1\n") == "no error");
+  CHECK(error_of("  floods: 0..2\n") == "no error");
+  CHECK(error_of("  floods: 1..21\n").find("x.yaml:9:11: floods must be N or LO..HI") == 0);
   CHECK(error_of("  insiders: -1\n").find("x.yaml:9:13: insiders must be N or LO..HI") == 0);
   CHECK(error_of("  sessions: two\n").find("x.yaml:9:13: sessions must be N or LO..HI") == 0);
   CHECK(error_of("  forge_as: []\n")
@@ -921,9 +1020,10 @@ namespace {
 
 /// Explores `rel` with `sets` switched off until the first failure of
 /// `invariant`; checks it was found within `within` seeds, shrunk to at most
-/// 3 faults and actions, and that its reproducer fails the same way.
+/// `at_most_items` faults and actions (3; a flood needs one more than the
+/// limit it passes), and that its reproducer fails the same way.
 void finds(const std::string& rel, const std::vector<std::string>& sets,
-           const std::string& invariant, std::uint64_t within) {
+           const std::string& invariant, std::uint64_t within, std::size_t at_most_items = 3) {
   std::vector<option_override> overrides;
   for (const auto& s : sets)
     overrides.push_back(*parse_override(s));
@@ -944,7 +1044,7 @@ void finds(const std::string& rel, const std::vector<std::string>& sets,
                       s += "  " + line + "\n";
                     return s;
                   }());
-  CHECK(small.minimal.items.size() <= 3);
+  CHECK(small.minimal.items.size() <= at_most_items);
   CHECK(shows(small.trial, invariant));
 
   // The reproducer is an ordinary scenario file: loaded from its text and
@@ -1031,6 +1131,25 @@ TEST_CASE("explore finds a message read by an attacker enrolled in its recipient
           "the relay's code check off",
           "[explore][finds][enrolments]") {
   finds("messaging/lossy-network.yaml", {"relay.check_codes=false"}, "secrecy", 100);
+}
+
+TEST_CASE("explore finds a card's phone flooded with codes by an insider's purchases, with the "
+          "bank's issue limit off",
+          "[explore][finds][floods]") {
+  finds("ecommerce/lossy-network.yaml", {"bank.otp_issue_limit=0"}, "sms_bounded", 50, 1);
+}
+
+TEST_CASE("explore finds a phone flooded with codes by enrolments in its number, with the relay's "
+          "issue limit off",
+          "[explore][finds][floods]") {
+  // Six enrolments, each with the guesses that free its slot: about twenty items.
+  finds("messaging/lossy-network.yaml", {"relay.code_issue_limit=0"}, "sms_bounded", 100, 24);
+}
+
+TEST_CASE("explore finds a password guessed more than three times a minute, with the OPD's "
+          "account lock off",
+          "[explore][finds][floods]") {
+  finds("purchase/lossy-network.yaml", {"opd.max_failures=0"}, "password_guesses_bounded", 50, 12);
 }
 
 TEST_CASE("explore finds the twice-processed order when the OPD's replay checks are off",
