@@ -91,6 +91,7 @@ void client::buy(const command& c, context& ctx) {
   pu.reply_key = ctx.rng().generate(reply_key_size);
   pu.reference = purchase_reference(pu.nonce);
   ctx.emit("PurchaseStarted", {{"purchase", std::to_string(pu.number)},
+                               {"reference", pu.reference},
                                {"item", pu.item},
                                {"agreed", pu.price ? std::to_string(*pu.price)
                                                    : "<=" + std::to_string(cfg_.max_amount)}});

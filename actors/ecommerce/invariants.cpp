@@ -372,6 +372,53 @@ verdict sms_bounded(const run_facts& f) {
   return {true, std::to_string(sent.size()) + " card(s) sent codes, none beyond its bank's rate"};
 }
 
+/// No bank texts two codes for one purchase (its OtpIssued events, per
+/// holder and the purchase's reference: what it did). A second code replaces
+/// the first, which its holder may be typing: a replayed request would have
+/// the right code refused.
+verdict one_code_per_purchase(const run_facts& f) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> issued;
+  for (std::size_t i = 0; i < f.records.size(); ++i) {
+    const auto& rec = f.records[i];
+    if (!is_event(rec, "OtpIssued"))
+      continue;
+    auto& seen = issued[{who_of(rec), detail_of(rec, "holder"), detail_of(rec, "reference")}];
+    seen.push_back(i);
+    if (seen.size() > 1)
+      return {false,
+              who_of(rec) + " texted " + detail_of(rec, "holder") + " a second code for purchase " +
+                detail_of(rec, "reference"),
+              seen};
+  }
+  return {true, std::to_string(issued.size()) + " purchase(s) texted a code, each one code"};
+}
+
+/// Every code a client took from an SMS (its OtpReceived: what it did) is
+/// for the purchase the SMS names: the reference of the purchase it took the
+/// code for (its PurchaseStarted) is the SMS's. A late or stray SMS used for
+/// another purchase is a code the bank will refuse, typed by an honest user.
+verdict codes_match_purchase(const run_facts& f) {
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::size_t>>
+    started; // (client, purchase) -> (reference, record)
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < f.records.size(); ++i) {
+    const auto& rec = f.records[i];
+    auto key = std::make_pair(who_of(rec), detail_of(rec, "purchase"));
+    if (is_event(rec, "PurchaseStarted"))
+      started[key] = {detail_of(rec, "reference"), i};
+    if (!is_event(rec, "OtpReceived"))
+      continue;
+    ++used;
+    auto p = started.find(key);
+    if (p != started.end() && p->second.first != detail_of(rec, "reference"))
+      return {false,
+              who_of(rec) + " took the code of an SMS for purchase " + detail_of(rec, "reference") +
+                " for its purchase " + key.second + " (" + p->second.first + ")",
+              {p->second.second, i}};
+  }
+  return {true, std::to_string(used) + " code(s) taken, each for the purchase its SMS named"};
+}
+
 } // namespace
 
 std::vector<invariant_info> invariants() {
@@ -406,6 +453,13 @@ std::vector<invariant_info> invariants() {
      "(the protocol's 5 per hour where a scenario switches the limit off): a flood of purchases "
      "in a card's name does not flood its holder's phone",
      sms_bounded},
+    {"one_code_per_purchase",
+     "no bank texts two codes for one purchase (holder and reference): a second would replace "
+     "the code its holder is typing",
+     one_code_per_purchase},
+    {"codes_match_purchase",
+     "every code a client takes from an SMS is for the purchase the SMS names (its reference)",
+     codes_match_purchase},
   };
 }
 

@@ -1139,6 +1139,21 @@ TEST_CASE("explore finds a card's phone flooded with codes by an insider's purch
   finds("ecommerce/lossy-network.yaml", {"bank.otp_issue_limit=0"}, "sms_bounded", 50, 1);
 }
 
+TEST_CASE("explore finds a second code texted for one purchase, with the bank's nonce check off",
+          "[explore][finds]") {
+  finds("ecommerce/lossy-network.yaml", {"bank.unique_nonces=false"}, "one_code_per_purchase",
+        50);
+}
+
+TEST_CASE("explore finds a client taking a stray SMS's code for its own purchase, with its "
+          "reference check off",
+          "[explore][finds][floods]") {
+  std::vector<std::string> off;
+  for (int i = 1; i <= 10; ++i)
+    off.push_back((i < 10 ? "c0" : "c") + std::to_string(i) + ".match_sms_reference=false");
+  finds("ecommerce/lossy-network.yaml", off, "codes_match_purchase", 50);
+}
+
 TEST_CASE("explore finds a phone flooded with codes by enrolments in its number, with the relay's "
           "issue limit off",
           "[explore][finds][floods]") {
