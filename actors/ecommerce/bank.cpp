@@ -228,8 +228,9 @@ observation bank::observe() const {
   for (const auto& [tid, records] : decisions_)
     decided += static_cast<std::int64_t>(records.size());
   o.numbers["decisions"] = decided;
-  promise_rate(o, "otp_issue_limit", cfg_.otp_issue_limit, bank_config{}.otp_issue_limit,
-               cfg_.otp_issue_window);
+  const bank_config defaults;
+  promise_rate(o, "otp_issue_limit", cfg_.otp_issue_limit, cfg_.otp_issue_window,
+               defaults.otp_issue_limit, defaults.otp_issue_window);
   return o;
 }
 

@@ -375,14 +375,21 @@ verdict sms_bounded(const run_facts& f) {
 /// No bank texts two codes for one purchase (its OtpIssued events, per
 /// holder and the purchase's reference: what it did). A second code replaces
 /// the first, which its holder may be typing: a replayed request would have
-/// the right code refused.
+/// the right code refused. A bank restarted with its state lost (a lost
+/// disk, which no protocol survives) is held to this only after the restart.
 verdict one_code_per_purchase(const run_facts& f) {
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> issued;
+  std::map<std::string, std::size_t> lost_at; // bank -> its last restart with state lost
   for (std::size_t i = 0; i < f.records.size(); ++i) {
     const auto& rec = f.records[i];
+    if (is_event(rec, "Restarted") && detail_of(rec, "state") == "lost")
+      lost_at[who_of(rec)] = i;
     if (!is_event(rec, "OtpIssued"))
       continue;
     auto& seen = issued[{who_of(rec), detail_of(rec, "holder"), detail_of(rec, "reference")}];
+    if (auto lost = lost_at.find(who_of(rec)); lost != lost_at.end() && !seen.empty() &&
+                                               lost->second > seen.back())
+      seen.clear(); // a bank that lost its disk cannot know what it texted before
     seen.push_back(i);
     if (seen.size() > 1)
       return {false,

@@ -360,8 +360,9 @@ observation relay::observe() const {
   o.numbers["mailbox_limit"] = cfg_.mailbox_limit;
   o.numbers["notices"] = notices;
   o.numbers["notice_limit"] = cfg_.notice_limit;
-  promise_rate(o, "code_issue_limit", cfg_.code_issue_limit, relay_config{}.code_issue_limit,
-               cfg_.code_issue_window);
+  const relay_config defaults;
+  promise_rate(o, "code_issue_limit", cfg_.code_issue_limit, cfg_.code_issue_window,
+               defaults.code_issue_limit, defaults.code_issue_window);
   o.numbers["answers"] = static_cast<std::int64_t>(accepted_.size());
   std::int64_t sessions = 0;
   for (const auto& [pair, marks] : sessions_)

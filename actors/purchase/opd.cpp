@@ -276,7 +276,9 @@ observation opd::observe() const {
   o.texts["mail_server"] = cfg_.mail.server;
   o.numbers["freshness_ms"] =
     std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.freshness).count();
-  promise_rate(o, "max_failures", cfg_.max_failures, opd_config{}.max_failures, cfg_.lock_time);
+  const opd_config defaults;
+  promise_rate(o, "max_failures", cfg_.max_failures, cfg_.lock_time, defaults.max_failures,
+               defaults.lock_time);
   return o;
 }
 
