@@ -3,7 +3,11 @@
 
 #include <cryptopp/scrypt.h>
 
+#include <atomic>
 #include <charconv>
+#include <map>
+#include <optional>
+#include <mutex>
 #include <vector>
 
 namespace protobed::crypto {
@@ -39,14 +43,45 @@ bool parse_number(std::string_view s, T& out) {
   return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
 }
 
-} // namespace
+/// Process-wide memo of scrypt results (see remember_scrypt).
+struct scrypt_memo {
+  std::mutex mutex;
+  std::atomic<std::size_t> capacity{0};
+  std::map<std::string, bytes> results;
 
-result<bytes> scrypt(byte_view password, byte_view salt, const scrypt_params& params,
+  static scrypt_memo& shared() {
+    static scrypt_memo m;
+    return m;
+  }
+
+  static std::string key(byte_view password, byte_view salt, const scrypt_params& params,
+                         std::size_t length) {
+    std::string k = std::to_string(params.n) + "/" + std::to_string(params.r) + "/" +
+                    std::to_string(params.p) + "/" + std::to_string(length) + "/" +
+                    std::to_string(salt.size()) + "/";
+    k.append(reinterpret_cast<const char*>(salt.data()), salt.size());
+    k.append(reinterpret_cast<const char*>(password.data()), password.size());
+    return k;
+  }
+
+  std::optional<bytes> find(const std::string& k) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = results.find(k);
+    return it == results.end() ? std::nullopt : std::optional<bytes>(it->second);
+  }
+
+  void keep(std::string k, const bytes& out) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (capacity == 0)
+      return;
+    if (results.size() >= capacity)
+      results.clear(); // simple and bounded: the hot entries come back at once
+    results.emplace(std::move(k), out);
+  }
+};
+
+result<bytes> derive(byte_view password, byte_view salt, const scrypt_params& params,
                      std::size_t length) {
-  if (params.n < 2 || (params.n & (params.n - 1)) != 0 || params.r == 0 || params.p == 0)
-    return make_error(errc::invalid_argument, "scrypt needs N a power of two > 1 and r, p >= 1");
-  if (length == 0)
-    return make_error(errc::invalid_argument, "scrypt output length must be > 0");
   bytes out(length);
   detail::timed_op timed(detail::op::password);
   try {
@@ -56,6 +91,33 @@ result<bytes> scrypt(byte_view password, byte_view salt, const scrypt_params& pa
   } catch (const CryptoPP::Exception& e) {
     return make_error(errc::invalid_argument, e.what());
   }
+  return out;
+}
+
+} // namespace
+
+void remember_scrypt(std::size_t capacity) {
+  auto& m = scrypt_memo::shared();
+  std::lock_guard<std::mutex> lock(m.mutex);
+  m.capacity = capacity;
+  m.results.clear();
+}
+
+result<bytes> scrypt(byte_view password, byte_view salt, const scrypt_params& params,
+                     std::size_t length) {
+  if (params.n < 2 || (params.n & (params.n - 1)) != 0 || params.r == 0 || params.p == 0)
+    return make_error(errc::invalid_argument, "scrypt needs N a power of two > 1 and r, p >= 1");
+  if (length == 0)
+    return make_error(errc::invalid_argument, "scrypt output length must be > 0");
+  auto& memo = scrypt_memo::shared();
+  if (memo.capacity == 0)
+    return derive(password, salt, params, length);
+  auto k = scrypt_memo::key(password, salt, params, length);
+  if (auto known = memo.find(k))
+    return *known;
+  auto out = derive(password, salt, params, length);
+  if (out)
+    memo.keep(std::move(k), *out);
   return out;
 }
 

@@ -21,6 +21,14 @@ struct scrypt_params {
 result<bytes> scrypt(byte_view password, byte_view salt, const scrypt_params& params,
                      std::size_t length);
 
+/// Remember up to `capacity` scrypt results in this process (0, the default,
+/// remembers none). scrypt is a pure function: a result remembered is the
+/// result computed, so nothing a caller sees changes but the time. For
+/// `protobed explore`, whose thousands of runs hash the same passwords with
+/// the same salts (the set-up's salts come from the key seed); never for
+/// `bench`, which measures what scrypt costs.
+void remember_scrypt(std::size_t capacity);
+
 /// A fresh 16-byte salt and a 32-byte hash, encoded as above.
 result<std::string> hash_password(rng& r, std::string_view password,
                                   const scrypt_params& params = {});

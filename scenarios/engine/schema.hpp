@@ -117,8 +117,9 @@ struct scenario {
   std::string name;
   std::string description;
   std::uint64_t seed = 1;
-  /// `key_seed:`: long-term and session keys come from this seed instead of
-  /// `seed` (so runs with different seeds share keys; explore sets it).
+  /// `key_seed:`: long-term and session keys, and the set-up's salts and key
+  /// pools, come from this seed instead of `seed` (so runs with different
+  /// seeds share them; explore sets it).
   std::optional<std::uint64_t> key_seed;
   bool real_mode = false;
   sim_time time_limit = std::chrono::hours(1);

@@ -106,7 +106,10 @@ void build_directory(const scenario& s, const world_options& o, world& w) {
 
 std::shared_ptr<core_slot> build_core(const scenario& s, const participant_spec& p,
                                       const world_options& o, world& w) {
-  auto setup_rng = stream(o, !o.real, "setup." + p.name);
+  // Set-up material (password salts, key pools) is key material: with a key
+  // seed it is the same in every run, as the keys are.
+  auto setup_rng = s.key_seed ? crypto::rng::deterministic(*s.key_seed, "setup." + p.name)
+                              : stream(o, !o.real, "setup." + p.name);
   role_setup setup{p.name,
                    w.dir,
                    std::nullopt,

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "crypto/counters.hpp"
 #include "crypto/password.hpp"
 #include "tests/support/vectors.hpp"
 
@@ -52,4 +53,31 @@ TEST_CASE("malformed or hostile stored hashes are errors, never matches", "[cryp
   CHECK(verify_password("x", "scrypt$1000$8$1$00$00").error().code == errc::invalid_argument);
   auto r = rng::deterministic(2, "pw");
   CHECK(hash_password(r, "x", scrypt_params{3, 8, 1}).error().code == errc::invalid_argument);
+}
+
+TEST_CASE("remembered scrypt results are the results, computed once each", "[crypto][scrypt]") {
+  auto r = rng::deterministic(3, "pw");
+  auto stored = hash_password(r, "hunter2", fast);
+  REQUIRE(stored);
+  remember_scrypt(2);
+  auto before = counted_ops();
+  for (int i = 0; i < 3; ++i) {
+    CHECK(*verify_password("hunter2", *stored));
+    CHECK_FALSE(*verify_password("hunter3", *stored));
+  }
+  // Two derivations (one per password), the other four remembered.
+  CHECK((counted_ops() - before).password_hashes == 2);
+  // Full at 2: a third result starts over, bounded.
+  CHECK_FALSE(*verify_password("hunter4", *stored));
+  CHECK(*verify_password("hunter2", *stored));
+  CHECK((counted_ops() - before).password_hashes == 4);
+  // The same bytes as a fresh derivation.
+  auto salt = bytes{1, 2, 3};
+  auto remembered = scrypt(bytes{9}, salt, fast, 32);
+  remember_scrypt(0);
+  CHECK(*scrypt(bytes{9}, salt, fast, 32) == *remembered);
+  before = counted_ops();
+  CHECK(*verify_password("hunter2", *stored));
+  CHECK(*verify_password("hunter2", *stored));
+  CHECK((counted_ops() - before).password_hashes == 2); // off again: each one computed
 }
