@@ -83,7 +83,11 @@ bool attacker::apply_actions(packet& out, sim_time& hold, context& ctx) {
         // The attacker answers in `as`'s name; the request goes no further.
         if (auto reply = forge(a, out, ctx)) {
           forward = false;
-          ctx.emit("AttackImpersonated", {{"as", a.as}, {"kind", reply->kind}, {"to", reply->to}});
+          ctx.emit("AttackImpersonated",
+                   {{"as", a.as},
+                    {"kind", reply->kind},
+                    {"to", reply->to},
+                    {"signed_with", a.sign_with.empty() ? "own" : a.sign_with}});
           ctx.send_as(reply->from, reply->to, reply->kind, std::move(reply->bytes));
         }
         break;

@@ -173,6 +173,8 @@ void client::on_sms(const packet& p, context& ctx) {
 std::optional<std::string> client::refuse_amount(const purchase& pu, std::int64_t quoted) const {
   if (!cfg_.check_amount)
     return std::nullopt;
+  if (quoted <= 0)
+    return "quoted " + std::to_string(quoted) + ", not a price";
   if (pu.price && quoted != *pu.price)
     return "quoted " + std::to_string(quoted) + ", agreed " + std::to_string(*pu.price);
   if (!pu.price && quoted > cfg_.max_amount)

@@ -3,6 +3,7 @@
 #include "actors/ecommerce/messages.hpp"
 #include "actors/ecommerce/sealing.hpp"
 #include "actors/runtime/directory.hpp"
+#include "actors/runtime/schema.hpp"
 #include "crypto/envelope.hpp"
 
 namespace protobed::ecommerce {
@@ -32,10 +33,11 @@ std::optional<packet> impersonate_merchant(const packet& p, const std::string& a
   if (!client_key)
     return std::nullopt;
   // The attacker does not know the catalogue: it quotes a price of 1 unless
-  // the script sets one.
-  std::int64_t amount = 1;
-  if (auto i = f.fields.find("amount"); i != f.fields.end())
-    amount = std::stoll(i->second);
+  // the script sets one (-2^63 .. 2^64-1, as any forged integer field).
+  field_reader fields(f.fields);
+  std::int64_t amount = fields.has("amount") ? fields.amount("amount") : 1;
+  if (fields.error())
+    return std::nullopt;
   tid_statement st{f.rng.generate(tid_size), req->item, amount, client_key->fingerprint(), as};
   auto signed_tid = sign_blob(f.rng, f.own_key, encode(st));
   if (!signed_tid)
@@ -68,7 +70,7 @@ std::optional<packet> substitute_session_key(const packet& p, forge_context& f) 
 } // namespace
 
 forger make_forger() {
-  return forger{impersonate_merchant, substitute_session_key};
+  return forger{impersonate_merchant, substitute_session_key, {kind::setup}};
 }
 
 } // namespace protobed::ecommerce

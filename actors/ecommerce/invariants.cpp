@@ -168,26 +168,45 @@ verdict outcome_agreement(const run_facts& f) {
 }
 
 /// Every tid a client accepted was issued by the merchant the scenario sends
-/// it to, for the session key the client itself made.
+/// it to, for the session key the client itself made — or answered in that
+/// merchant's name and signed with that merchant's own key, by an attacker
+/// the scenario handed the key (its impersonation, AttackImpersonated
+/// signed_with the merchant): whoever signs with a merchant's key is that
+/// merchant. One signed with any other key is never excused.
 verdict peer_authentication(const run_facts& f) {
-  std::set<std::tuple<std::string, std::string, std::string>> issued; // (merchant, tid, key)
-  std::size_t n = 0;
+  std::set<std::tuple<std::string, std::string, std::string>> issued;   // (merchant, tid, key)
+  std::map<std::pair<std::string, std::string>, std::size_t> as_itself; // (client, merchant)
+  std::size_t n = 0, from_stolen = 0;
   for (std::size_t i = 0; i < f.records.size(); ++i) {
     const auto& rec = f.records[i];
-    if (is_event(rec, "TidIssued")) {
+    if (is_event(rec, "AttackImpersonated") &&
+        detail_of(rec, "signed_with") == detail_of(rec, "as")) {
+      ++as_itself[{detail_of(rec, "to"), detail_of(rec, "as")}];
+    } else if (is_event(rec, "TidIssued")) {
       issued.emplace(who_of(rec), detail_of(rec, "tid"), detail_of(rec, "client_key"));
     } else if (is_event(rec, "SetupComplete")) {
       ++n;
       auto client = who_of(rec), tid = detail_of(rec, "tid");
       auto merchant = scenario_text(f, client, "merchant").value_or(detail_of(rec, "merchant"));
-      if (issued.count({merchant, tid, detail_of(rec, "client_key")}) == 0)
-        return {false,
-                client + " accepted tid " + short_tid(tid) + " that " + merchant +
-                  " never issued to its session key",
-                {i}};
+      if (issued.count({merchant, tid, detail_of(rec, "client_key")}) > 0)
+        continue;
+      if (auto& left = as_itself[{client, merchant}]; left > 0) {
+        --left;
+        ++from_stolen;
+        continue;
+      }
+      return {false,
+              client + " accepted tid " + short_tid(tid) + " that " + merchant +
+                " never issued to its session key",
+              {i}};
     }
   }
-  return {true, std::to_string(n) + " accepted transaction(s), each opened by its merchant"};
+  auto observed = std::to_string(n) + " accepted transaction(s), each opened by its merchant";
+  if (from_stolen > 0)
+    observed +=
+      " (" + std::to_string(from_stolen) +
+      " opened by an attacker signing with the merchant's stolen key: it is the merchant)";
+  return {true, observed};
 }
 
 /// What the run shows about who may resolve each tid and who asked.
@@ -387,8 +406,8 @@ verdict one_code_per_purchase(const run_facts& f) {
     if (!is_event(rec, "OtpIssued"))
       continue;
     auto& seen = issued[{who_of(rec), detail_of(rec, "holder"), detail_of(rec, "reference")}];
-    if (auto lost = lost_at.find(who_of(rec)); lost != lost_at.end() && !seen.empty() &&
-                                               lost->second > seen.back())
+    if (auto lost = lost_at.find(who_of(rec));
+        lost != lost_at.end() && !seen.empty() && lost->second > seen.back())
       seen.clear(); // a bank that lost its disk cannot know what it texted before
     seen.push_back(i);
     if (seen.size() > 1)
@@ -440,7 +459,9 @@ std::vector<invariant_info> invariants() {
      "every client's outcome for a tid agrees with the bank's last decision for that merchant's "
      "tid",
      outcome_agreement},
-    {"peer_authentication", "every tid a client accepted was issued by the merchant it names",
+    {"peer_authentication",
+     "every tid a client accepted was issued by the merchant it names (or signed with that "
+     "merchant's stolen key by an attacker answering as it: it is the merchant)",
      peer_authentication},
     {"only_payer_resolves",
      "a tid aborted by resolution was asked for by its payer or by the merchant that issued it "

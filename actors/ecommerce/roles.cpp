@@ -217,7 +217,7 @@ role_info client_role() {
     {"match_sms_reference", "bool", "true",
      "use an SMS code only for the purchase its reference names, and only once"},
     {"check_amount", "bool", "true",
-     "refuse a quoted amount other than the buy's price (or above max_amount)"},
+     "refuse a quoted amount other than the buy's price (or above max_amount, or not above 0)"},
     {"max_amount", "amount", "100000", "the most a purchase without a price may cost"},
   };
   r.commands = {

@@ -139,6 +139,10 @@ role_info device_role() {
     {"authenticate_first", "bool", "true",
      "check a message's MAC before acting on its sequence number (off: the seed's order)"},
   };
+  // An insider device: a registered user sending as much as it likes to
+  // another (explore's floods time it to land while the victim is offline).
+  r.insider_commands = {
+    {"send", {{"to", "{other}"}, {"text", "spam from {self}"}, {"count", "{count}"}}}};
   r.commands = {
     {"register",
      "register the phone and key with the relay (the SMS code confirms it)",

@@ -64,6 +64,8 @@ struct forger {
     impersonate;
   /// `p` with the public key it carries replaced by the attacker's own.
   std::function<std::optional<packet>(const packet& p, forge_context& f)> substitute_key;
+  /// The kinds `impersonate` answers (what explore's dishonest receiver draws on).
+  std::vector<std::string> answers = {};
 };
 
 std::string describe_source(const packet& p);

@@ -231,15 +231,20 @@ std::vector<schedule_item> draw_insiders(const context& c, std::uint64_t seed);
 /// attacker's own, 6–12 times.
 std::vector<schedule_item> draw_floods(const context& c, std::uint64_t seed);
 
+/// A dishonest receiver, drawn from its own stream (insiders.cpp): a
+/// participant whose key the attacker holds from the start answers a packet
+/// of a kind the protocol's forger answers, as itself, signed with its own
+/// key, quoting an amount it chose (15 % of the seeds where one may be).
+std::vector<schedule_item> draw_dishonest(const context& c, std::uint64_t seed);
+
 /// An insider of the run and a victim of its role, or none (insiders.cpp).
 std::optional<std::pair<const participant_spec*, std::string>> insider_and_victim(const context& c,
-                                                                                   dice& d);
+                                                                                  dice& d);
 /// `{at: T, INSIDER: {VERB: {ARG: VALUE…}}}` with the placeholders filled
 /// (`{count}` as `count`); nothing when the command needs what the attacker
 /// cannot have.
 std::optional<schedule_item> insider_step(const context& c, dice& d, const insider_command& cmd,
                                           std::uint32_t at_ms, const std::string& self,
-                                          const std::string& other,
-                                          const std::string& count = "1");
+                                          const std::string& other, const std::string& count = "1");
 
 } // namespace protobed::explore::draw

@@ -5,7 +5,9 @@
 // whose role lets it repeat itself (`{count}`: an e-commerce purchase in a
 // phished card's name, the code guessed), an enrolment of the attacker's own
 // in someone's number, or a login of its own in someone's account with a
-// guessed password.
+// guessed password. An insider's flood sent to a participant is, half of
+// the time, timed to land with the file's own traffic to it while it is
+// offline: a spammer filling a queue that holds another sender's messages.
 #include "scenarios/explore/draw.hpp"
 
 namespace protobed::explore::draw {
@@ -22,18 +24,84 @@ std::vector<const insider_command*> repeatable(const role_info& role) {
   return out;
 }
 
+/// Whether the command is sent to its victim (an argument is `{other}`).
+bool sent_to_victim(const insider_command& cmd) {
+  return std::any_of(cmd.args.begin(), cmd.args.end(),
+                     [](const auto& a) { return a.second == "{other}"; });
+}
+
+/// A flood timed to the file's own traffic: a participant the steps send to
+/// (the victim) goes offline before the step, and an insider of its role
+/// (not the step's sender) floods it 0–1 s after, until the victim is back
+/// 2–8 s later. The victim's queue then holds both senders' messages.
+struct spam_plan {
+  const participant_spec* insider = nullptr;
+  std::string victim;
+  std::uint32_t at_ms = 0;
+};
+
+std::optional<spam_plan> spam_while_offline(const context& c, dice& d) {
+  std::vector<spam_plan> plans;
+  for (const auto& t : c.talks) {
+    if (!allows(c.downable, t.to))
+      continue;
+    const participant_spec* victim = nullptr;
+    for (const auto& p : c.s.participants)
+      if (p.name == t.to)
+        victim = &p;
+    for (const auto& p : c.s.participants)
+      if (victim && p.role == victim->role && p.name != t.to && p.name != t.who &&
+          !repeatable(*p.role).empty())
+        plans.push_back({&p, t.to, t.at_ms});
+  }
+  if (plans.empty())
+    return std::nullopt;
+  return d.pick(plans);
+}
+
+schedule_item offline_fault(const std::string& who, std::uint32_t from_ms, std::uint32_t until_ms) {
+  auto f = map_node();
+  put(f, "participant", who);
+  put(f, "from", at(from_ms));
+  put(f, "until", at(until_ms));
+  return {schedule_item::part::fault, one("offline", std::move(f))};
+}
+
+/// Whether some participant's repeatable command is sent to its victim.
+bool may_spam(const context& c) {
+  for (const auto& p : c.s.participants)
+    for (const auto* cmd : repeatable(*p.role))
+      if (sent_to_victim(*cmd))
+        return !c.talks.empty();
+  return false;
+}
+
 std::vector<schedule_item> insider_flood(const context& c, dice& d, std::uint32_t times) {
   auto chosen = insider_and_victim(c, d);
   if (!chosen)
     return {};
-  auto commands = repeatable(*chosen->first->role);
+  spam_plan plan{chosen->first, chosen->second, d.between(0, c.horizon_ms * 3 / 4)};
+  auto spam = may_spam(c) && d.chance(50) ? spam_while_offline(c, d) : std::nullopt;
+  if (spam)
+    plan = *spam;
+  auto commands = repeatable(*plan.insider->role);
   if (commands.empty())
     return {};
-  auto step = insider_step(c, d, *d.pick(commands), d.between(0, c.horizon_ms * 3 / 4),
-                           chosen->first->name, chosen->second, std::to_string(times));
+  const auto& cmd = *d.pick(commands);
+  if (spam && !sent_to_victim(cmd))
+    spam.reset();
+  std::vector<schedule_item> out;
+  if (spam) {
+    auto down = plan.at_ms - std::min(plan.at_ms, d.between(0, 1000));
+    plan.at_ms += d.between(0, 1000);
+    out.push_back(offline_fault(plan.victim, down, plan.at_ms + d.between(2000, 8000)));
+  }
+  auto step =
+    insider_step(c, d, cmd, plan.at_ms, plan.insider->name, plan.victim, std::to_string(times));
   if (!step)
     return {};
-  return {std::move(*step)};
+  out.push_back(std::move(*step));
+  return out;
 }
 
 /// Openers of a session that carry a password (purchase's login).
@@ -86,14 +154,14 @@ std::vector<schedule_item> draw_floods(const context& c, std::uint64_t seed) {
   auto enrolments = forges ? enrolments_in(c) : std::vector<enrolment_hops>{};
   auto logins = forges ? logins_in(c) : std::vector<const hop_choice*>{};
   bool insiders = b.max_insiders > 0 && insiders_repeat(c);
-  // What may be flooded: 0 an enrolment, 1 a login, 2 an insider's command.
-  std::vector<int> kinds;
+  enum class flooded { enrolment, login, insider_command };
+  std::vector<flooded> kinds;
   if (!enrolments.empty())
-    kinds.push_back(0);
+    kinds.push_back(flooded::enrolment);
   if (!logins.empty())
-    kinds.push_back(1);
+    kinds.push_back(flooded::login);
   if (insiders)
-    kinds.push_back(2);
+    kinds.push_back(flooded::insider_command);
   if (kinds.empty())
     return out;
   dice d(seed, "explore.flood");
@@ -101,9 +169,9 @@ std::vector<schedule_item> draw_floods(const context& c, std::uint64_t seed) {
   for (std::uint32_t i = 0; i < n; ++i) {
     auto times = d.between(6, 12);
     auto kind = d.pick(kinds);
-    auto items = kind == 0   ? own_enrolments(c, d, d.pick(enrolments), times)
-                 : kind == 1 ? guessed_logins(c, d, *d.pick(logins), times)
-                             : insider_flood(c, d, times);
+    auto items = kind == flooded::enrolment ? own_enrolments(c, d, d.pick(enrolments), times)
+                 : kind == flooded::login   ? guessed_logins(c, d, *d.pick(logins), times)
+                                            : insider_flood(c, d, times);
     out.insert(out.end(), items.begin(), items.end());
   }
   return out;

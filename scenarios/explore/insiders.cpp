@@ -3,6 +3,8 @@
 // keys and channel, and the server answers what it sends. Explore makes one
 // give commands its role lists as an insider's (role_info::
 // insider_commands), with another participant of its role as the victim.
+// A dishonest receiver is an insider too: a participant whose key the
+// attacker holds from the start, answering as itself what it likes.
 #include "scenarios/explore/draw.hpp"
 
 namespace protobed::explore::draw {
@@ -47,12 +49,12 @@ std::optional<schedule_item> insider_step(const context& c, dice& d, const insid
   for (const auto& [name, text] : cmd.args) {
     if (text == "{count}" && count == "1")
       continue; // once is the command's own way
-    auto filled = with_knowledge(
-      c, d,
-      replaced(
-        replaced(replaced(replaced(text, "{self}", self), "{other}", other), "{amount}", amount),
-        "{count}", count),
-      other);
+    auto filled =
+      with_knowledge(c, d,
+                     replaced(replaced(replaced(replaced(text, "{self}", self), "{other}", other),
+                                       "{amount}", amount),
+                              "{count}", count),
+                     other);
     if (!filled)
       return std::nullopt;
     put(args, name, *filled);
@@ -64,7 +66,7 @@ std::optional<schedule_item> insider_step(const context& c, dice& d, const insid
 }
 
 std::optional<std::pair<const participant_spec*, std::string>> insider_and_victim(const context& c,
-                                                                                   dice& d) {
+                                                                                  dice& d) {
   std::vector<const participant_spec*> able;
   for (const auto& p : c.s.participants)
     if (!p.role->insider_commands.empty())
@@ -100,10 +102,49 @@ std::vector<schedule_item> draw_insiders(const context& c, std::uint64_t seed) {
     auto at_ms = d.chance(25) ? d.between(0, 300) : d.between(0, c.horizon_ms * 3 / 4);
     auto commands = d.between(1, 3);
     for (std::uint32_t k = 0; k < commands; ++k, at_ms += d.between(300, 3000))
-      if (auto s = insider_step(c, d, d.pick(insider.role->insider_commands), at_ms, insider.name,
-                                victim))
+      if (auto s =
+            insider_step(c, d, d.pick(insider.role->insider_commands), at_ms, insider.name, victim))
         out.push_back(std::move(*s));
   }
+  return out;
+}
+
+std::vector<schedule_item> draw_dishonest(const context& c, std::uint64_t seed) {
+  const auto& b = c.s.explore;
+  if (b.max_insiders == 0 || b.max_actions == 0 || !allows(b.attacks, "impersonate"))
+    return {};
+  std::vector<std::string> answered;
+  for (const auto& f : c.s.registry().forgers())
+    if (f.impersonate)
+      answered.insert(answered.end(), f.answers.begin(), f.answers.end());
+  std::vector<std::pair<const hop_choice*, std::string>> able; // (hop, its dishonest receiver)
+  for (const auto& h : c.hops)
+    if (allows(answered, h.kind) && !h.senders.empty())
+      for (const auto& r : h.receivers)
+        if (allows(c.key_holders, r))
+          able.emplace_back(&h, r);
+  dice d(seed, "explore.dishonest");
+  if (able.empty() || !d.chance(15))
+    return {};
+  const auto& [hop, who] = d.pick(able);
+  std::vector<schedule_item> out;
+  auto stolen = map_node();
+  put(stolen, "at", "0ms");
+  put(stolen, "participant", who);
+  out.push_back(action(one("compromise", std::move(stolen))));
+  auto a = map_node();
+  put(a, "link", d.pick(hop->senders) + "->" + who);
+  put(a, "kind", hop->kind);
+  if (d.chance(50))
+    put(a, "occurrence", std::to_string(d.between(1, 3)));
+  put(a, "as", who);
+  put(a, "sign_with", who);
+  auto fields = map_node();
+  put(fields, "amount",
+      allows(b.forge_values, "extreme") && d.chance(50) ? d.pick(extreme_integers)
+                                                        : std::to_string(d.between(1, 100)));
+  put(a, "fields", std::move(fields));
+  out.push_back(action(one("impersonate", std::move(a))));
   return out;
 }
 

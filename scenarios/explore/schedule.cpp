@@ -301,8 +301,7 @@ config_node forge_action(context& c, const hop_choice& h) {
 
 /// A protocol's own forgers (forger: impersonate, substitute_key), on one
 /// packet of the hop: an answer in its receiver's name, signed with the
-/// attacker's key or one it stole (never the receiver's own), now and then
-/// with an amount it chose;
+/// attacker's key or one it stole, now and then with an amount it chose;
 /// or the packet re-sealed with the attacker's key in it. A kind no forger
 /// takes fails the action (AttackActionFailed), harmlessly.
 config_node forger_action(context& c, const std::string& type, const hop_choice& h) {
@@ -312,13 +311,17 @@ config_node forger_action(context& c, const std::string& type, const hop_choice&
   auto link = a.find("link")->scalar;
   auto as = link.substr(link.find("->") + 2);
   put(a, "as", as);
-  // Never signed with the key of the one it answers as: that is the owner
-  // itself (a stolen key opens the packet; the answer is the attacker's).
   std::vector<std::string> keys;
   for (const auto& p : c.stolen)
     if (p != as)
       keys.push_back(p);
-  if (!keys.empty() && c.d.chance(50))
+  // Signed with the key of the one it answers as, now and then: with that
+  // key the attacker *is* the receiver — a dishonest merchant quoting what it
+  // likes — and what its peer accepts from it is the peer's own checks'
+  // business (a client's agreed price), not the protocol's authentication.
+  if (allows(c.stolen, as) && c.d.chance(40))
+    put(a, "sign_with", as);
+  else if (!keys.empty() && c.d.chance(50))
     put(a, "sign_with", c.d.pick(keys));
   if (c.d.chance(50)) {
     auto fields = map_node();
@@ -502,6 +505,18 @@ schedule draw_schedule(const scenario& s, std::uint64_t seed) {
   if (forges)
     out.items.insert(out.items.end(), stolen.begin(), stolen.end());
   out.items.insert(out.items.end(), drawn.begin(), drawn.end());
+  // A dishonest receiver brings its own compromise (the one of its key, if
+  // the schedule already has one, goes: a key is handed over once) and hands
+  // over no other key.
+  for (auto& i : draw_dishonest(c, seed)) {
+    auto compromised = [&](const schedule_item& o) {
+      return o.type() == "compromise" && i.type() == "compromise" &&
+             o.body.entries.front().value.find("participant")->scalar ==
+               i.body.entries.front().value.find("participant")->scalar;
+    };
+    if (std::none_of(out.items.begin(), out.items.end(), compromised))
+      out.items.push_back(std::move(i));
+  }
   return out;
 }
 

@@ -508,3 +508,30 @@ TEST_CASE("outcome_agreement compares a client with its own merchant's record of
   recs.back()["details"]["merchant"] = "";
   CHECK(test::check_invariant(inv, recs).held);
 }
+
+TEST_CASE("a client refuses a merchant's quote that is not a price or not what it agreed, "
+          "check_amount: false pays it",
+          "[ecommerce][client]") {
+  struct quote {
+    std::int64_t price;
+    std::map<std::string, std::string> buy;
+  };
+  // A dishonest merchant's catalogue: nothing, less than nothing, more than
+  // max_amount, and more than the price the client agreed to.
+  for (const auto& q :
+       {quote{0, {{"item", "book"}}}, quote{-5, {{"item", "book"}}}, quote{101, {{"item", "book"}}},
+        quote{30, {{"item", "book"}, {"price", "25"}}}}) {
+    INFO("quoted " << q.price);
+    for (bool check : {true, false}) {
+      ecommerce_world w;
+      w.shop_cfg.catalogue = {{"book", q.price}};
+      w.alice_cfg.max_amount = 100;
+      w.alice_cfg.check_amount = check;
+      w.build();
+      w.buy(q.buy);
+      w.h.run();
+      CHECK(w.h.count("alice", "AmountRefused") == (check ? 1 : 0));
+      CHECK(w.h.count("alice", "PaymentSent") == (check ? 0 : 1));
+    }
+  }
+}

@@ -36,8 +36,9 @@ std::vector<trace_record> codes_at(const std::vector<std::int64_t>& seconds,
   std::vector<trace_record> out;
   int n = 0;
   for (auto s : seconds)
-    out.push_back(event_record(
-      who, "OtpIssued", {{"holder", "alice"}, {"reference", "r" + std::to_string(++n)}}, s * second));
+    out.push_back(event_record(who, "OtpIssued",
+                               {{"holder", "alice"}, {"reference", "r" + std::to_string(++n)}},
+                               s * second));
   return out;
 }
 
@@ -78,11 +79,12 @@ TEST_CASE("password_guesses_bounded: more wrong passwords between two logins tha
   promise_rate(o, "max_failures", 0, 1ms, 3, 60s); // locking off: judged at 3 a minute
   std::map<std::string, observation> opd{{"opd", o}};
   auto wrong = [](std::int64_t s) {
-    return event_record("opd", "LoginRefused", {{"customer", "alice"}, {"reason", "wrong password"}},
-                        s * second);
+    return event_record("opd", "LoginRefused",
+                        {{"customer", "alice"}, {"reason", "wrong password"}}, s * second);
   };
   auto login = [](std::int64_t s) {
-    return event_record("opd", "LoggedIn", {{"customer", "alice"}, {"session", "ab12"}}, s * second);
+    return event_record("opd", "LoggedIn", {{"customer", "alice"}, {"session", "ab12"}},
+                        s * second);
   };
   CHECK(judge(all, "password_guesses_bounded", {wrong(1), wrong(2), wrong(3)}, opd).held);
   CHECK_FALSE(
@@ -91,10 +93,11 @@ TEST_CASE("password_guesses_bounded: more wrong passwords between two logins tha
   CHECK(judge(all, "password_guesses_bounded",
               {wrong(1), wrong(2), wrong(3), login(4), wrong(5), wrong(6), wrong(7)}, opd)
           .held);
-  CHECK(judge(all, "password_guesses_bounded", {wrong(1), wrong(2), wrong(3), wrong(63)}, opd).held);
+  CHECK(
+    judge(all, "password_guesses_bounded", {wrong(1), wrong(2), wrong(3), wrong(63)}, opd).held);
   // Other refusals are not guesses judged.
-  auto locked = event_record("opd", "LoginRefused", {{"customer", "alice"}, {"reason", "account locked"}},
-                             4 * second);
+  auto locked = event_record("opd", "LoginRefused",
+                             {{"customer", "alice"}, {"reason", "account locked"}}, 4 * second);
   CHECK(judge(all, "password_guesses_bounded", {wrong(1), wrong(2), wrong(3), locked}, opd).held);
 }
 
@@ -118,7 +121,8 @@ TEST_CASE("one_code_per_purchase: a second code for one purchase, unless the ban
 TEST_CASE("codes_match_purchase: a code taken for a purchase its SMS does not name",
           "[invariants]") {
   const auto& all = ecommerce::invariants();
-  auto started = event_record("alice", "PurchaseStarted", {{"purchase", "2"}, {"reference", "0b930b"}});
+  auto started =
+    event_record("alice", "PurchaseStarted", {{"purchase", "2"}, {"reference", "0b930b"}});
   auto taken = [](const char* ref) {
     return event_record("alice", "OtpReceived", {{"purchase", "2"}, {"reference", ref}});
   };
@@ -139,4 +143,33 @@ TEST_CASE("sms_bounded (messaging): more codes to one phone than the relay promi
   CHECK_FALSE(judge(all, "sms_bounded", sent, {{"relay", o}}).held);
   sent.pop_back();
   CHECK(judge(all, "sms_bounded", sent, {{"relay", o}}).held);
+}
+
+TEST_CASE("peer_authentication: a tid signed with the merchant's stolen key is the merchant's, "
+          "one signed with another key is not",
+          "[invariants][attacker]") {
+  const auto& all = ecommerce::invariants();
+  auto accepted = [](const std::string& signed_with) {
+    return std::vector<trace_record>{
+      event_record("mallory", "KeyCompromised", {{"owner", "shop"}, {"signs_with", "rsa_pss"}}),
+      event_record("mallory", "AttackImpersonated",
+                   {{"as", "shop"},
+                    {"kind", "ecommerce.setup_reply"},
+                    {"to", "alice"},
+                    {"signed_with", signed_with}}),
+      event_record("alice", "SetupComplete",
+                   {{"tid", "00ff"}, {"merchant", "shop"}, {"client_key", "k1"}})};
+  };
+  auto itself = judge(all, "peer_authentication", accepted("shop"));
+  CHECK(itself.held);
+  CHECK(itself.observed.find("1 opened by an attacker signing with the merchant's stolen key") !=
+        std::string::npos);
+  // The shop's key stolen, the tid signed with the attacker's own (a client
+  // that does not check signatures): not the shop's.
+  CHECK_FALSE(judge(all, "peer_authentication", accepted("own")).held);
+  // One impersonation excuses one tid, not a second.
+  auto twice = accepted("shop");
+  twice.push_back(event_record("alice", "SetupComplete",
+                               {{"tid", "01ff"}, {"merchant", "shop"}, {"client_key", "k1"}}));
+  CHECK_FALSE(judge(all, "peer_authentication", twice).held);
 }

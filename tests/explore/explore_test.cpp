@@ -101,7 +101,8 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
     CHECK(s.faults() <= 3);
     // At most two actions, and at most one key compromise besides, only in a
     // schedule that forges; an insider's 1–3 steps (insiders: 0..1) apart,
-    // and a flood's step (floods: 0..1) besides.
+    // a flood's step (floods: 0..1) and a dishonest merchant (its own
+    // compromise and one answer) besides.
     auto compromises = count_type(s, "compromise");
     auto forges =
       count_type(s, "forge") + count_type(s, "impersonate") + count_type(s, "substitute_key");
@@ -109,8 +110,8 @@ TEST_CASE("a schedule is a function of the seed, within the explore: bounds", "[
       return i.where == schedule_item::part::step;
     });
     CHECK(steps <= 3 + 1);
-    CHECK(s.actions() - compromises - static_cast<std::size_t>(steps) <= 2);
-    CHECK(compromises <= 1);
+    CHECK(s.actions() - compromises - static_cast<std::size_t>(steps) <= 2 + 1);
+    CHECK(compromises <= 2);
     if (compromises > 0)
       CHECK(forges > 0);
     distinct.insert(described(s));
@@ -323,17 +324,17 @@ TEST_CASE("explore draws insider forges: stolen keys, spoofed senders, answers, 
   }
 }
 
-TEST_CASE("explore plays the protocols' own forgers, never answering as a participant with its "
-          "own stolen key",
+TEST_CASE("explore plays the protocols' own forgers, answering as a participant with its own "
+          "key only when the attacker holds it",
           "[explore][insider]") {
   auto t = load_target(library("ecommerce/lossy-network.yaml"));
   t.loaded.explore.attacks = {"impersonate", "substitute_key"};
   t.loaded.explore.min_actions = 1;
-  std::size_t impersonations = 0, signed_stolen = 0, substitutions = 0, amounts = 0;
+  std::size_t impersonations = 0, signed_stolen = 0, substitutions = 0, amounts = 0, own = 0;
   for (std::uint64_t seed = 1; seed <= 200; ++seed) {
     auto s = draw_schedule(t.loaded, seed);
     auto stolen = stolen_in(s);
-    CHECK(stolen.size() <= 1); // handed over: these actions forge
+    CHECK(stolen.size() <= 2); // handed over: these actions forge (and a dishonest merchant)
     for (const auto& i : s.items) {
       const auto& a = options_of(i);
       if (i.type() == "substitute_key") {
@@ -348,7 +349,7 @@ TEST_CASE("explore plays the protocols' own forgers, never answering as a partic
       if (auto signer = option(a, "sign_with"); !signer.empty()) {
         ++signed_stolen;
         CHECK(stolen.count(signer));
-        CHECK(signer != option(a, "as"));
+        own += signer == option(a, "as") ? 1 : 0; // the attacker holds the receiver's key
       }
       amounts += a.find("fields") ? 1 : 0;
     }
@@ -356,7 +357,81 @@ TEST_CASE("explore plays the protocols' own forgers, never answering as a partic
   CHECK(impersonations > 50);
   CHECK(substitutions > 50);
   CHECK(signed_stolen > 5);
+  CHECK(own > 5);
+  CHECK(own < signed_stolen);
   CHECK(amounts > 20);
+}
+
+TEST_CASE("explore draws a dishonest merchant: its key the attacker's from the start, a setup "
+          "answered as itself with an amount it chose",
+          "[explore][insider]") {
+  auto t = load_target(library("ecommerce/lossy-network.yaml"));
+  // The shop's key stolen at the very start and a setup answered as the shop
+  // with the shop's key and an amount: the merchant is the attacker's.
+  auto dishonest = [](const schedule& s) {
+    bool from_start = false, answered = false;
+    for (const auto& i : s.items) {
+      const auto& a = options_of(i);
+      from_start |=
+        i.type() == "compromise" && option(a, "participant") == "shop" && option(a, "at") == "0ms";
+      answered |= i.type() == "impersonate" && option(a, "sign_with") == "shop" &&
+                  option(a, "as") == "shop" && option(a, "kind") == "ecommerce.setup" &&
+                  a.find("fields") && a.find("fields")->find("amount");
+    }
+    return from_start && answered;
+  };
+  std::size_t n = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed)
+    n += dishonest(draw_schedule(t.loaded, seed)) ? 1 : 0;
+  CHECK(n > 12); // 15 % of the seeds
+  CHECK(n < 60);
+  t.loaded.explore.max_insiders = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed)
+    CHECK_FALSE(dishonest(draw_schedule(t.loaded, seed)));
+}
+
+TEST_CASE("explore times a device's spam to land while its victim is offline, with another "
+          "sender's messages",
+          "[explore][insider]") {
+  auto t = load_target(library("messaging/lossy-network.yaml"));
+  t.loaded.explore.min_floods = 1;
+  // The file's sends at 60 s: d01 to d02, …, d06 to d01.
+  auto sender_to = [](const std::string& victim) {
+    auto n = victim.back() - '0';
+    return "d0" + std::to_string(n == 1 ? 6 : n - 1);
+  };
+  std::size_t spams = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    auto s = draw_schedule(t.loaded, seed);
+    for (const auto& i : s.items) {
+      if (i.where != schedule_item::part::step)
+        continue;
+      for (const auto& e : i.body.entries) {
+        const auto* send = e.key == "at" ? nullptr : e.value.find("send");
+        if (!send || option(*send, "count").empty())
+          continue; // a flood's send has a count (6-12); an insider's one message has none
+        auto victim = option(*send, "to");
+        CHECK(e.key != victim);
+        CHECK(std::stoul(option(*send, "count")) >= 6);
+        // Half of them: the victim offline from 0–1 s before the file's
+        // sends at 60 s (not from the file's sender to it), the spam 0–1 s after.
+        auto at = std::stoul(option(i.body, "at"));
+        if (at < 60000 || at > 61000)
+          continue;
+        ++spams;
+        CHECK(e.key != sender_to(victim));
+        bool offline = false;
+        for (const auto& f : s.items)
+          if (f.type() == "offline" && option(options_of(f), "participant") == victim) {
+            auto from = std::stoul(option(options_of(f), "from"));
+            offline |= from >= 59000 && from <= at &&
+                       std::stoul(option(options_of(f), "until")) >= at + 2000;
+          }
+        CHECK(offline);
+      }
+    }
+  }
+  CHECK(spams > 10);
 }
 
 TEST_CASE("explore forges outcomes in the protocol's own words", "[explore][insider]") {
@@ -1141,8 +1216,7 @@ TEST_CASE("explore finds a card's phone flooded with codes by an insider's purch
 
 TEST_CASE("explore finds a second code texted for one purchase, with the bank's nonce check off",
           "[explore][finds]") {
-  finds("ecommerce/lossy-network.yaml", {"bank.unique_nonces=false"}, "one_code_per_purchase",
-        50);
+  finds("ecommerce/lossy-network.yaml", {"bank.unique_nonces=false"}, "one_code_per_purchase", 50);
 }
 
 TEST_CASE("explore finds a client taking a stray SMS's code for its own purchase, with its "
@@ -1152,6 +1226,23 @@ TEST_CASE("explore finds a client taking a stray SMS's code for its own purchase
   for (int i = 1; i <= 10; ++i)
     off.push_back((i < 10 ? "c0" : "c") + std::to_string(i) + ".match_sms_reference=false");
   finds("ecommerce/lossy-network.yaml", off, "codes_match_purchase", 50);
+}
+
+TEST_CASE("explore finds a client paying a dishonest merchant's quote above its max_amount, with "
+          "its amount check off",
+          "[explore][finds][insiders]") {
+  std::vector<std::string> off;
+  for (int i = 1; i <= 10; ++i)
+    off.push_back((i < 10 ? "c0" : "c") + std::to_string(i) + ".check_amount=false");
+  // The shop's key the attacker's from the start, one setup answered with it.
+  finds("ecommerce/lossy-network.yaml", off, "paid_as_agreed", 50, 2);
+}
+
+TEST_CASE("explore finds a spammer's flood evicting another sender's messages to an offline "
+          "device, with the relay's fair eviction off",
+          "[explore][finds][floods]") {
+  // The victim offline around the file's sends at 60 s and the spam after them.
+  finds("messaging/lossy-network.yaml", {"relay.fair_eviction=false"}, "queue_bound", 200, 2);
 }
 
 TEST_CASE("explore finds a phone flooded with codes by enrolments in its number, with the relay's "
