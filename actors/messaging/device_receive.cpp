@@ -214,11 +214,17 @@ bool device::explained_gap(const delivery& d, const envelope& e, const in_sessio
   }
   if (missing == explained) {
     if (missing)
-      ctx.emit("GapExplained", {{"from", from}, {"evicted", std::to_string(missing)}});
+      ctx.emit("GapExplained", {{"from", from},
+                                {"evicted", std::to_string(missing)},
+                                {"after", std::to_string(s.next_seq)},
+                                {"seq", std::to_string(seq)}});
     return true;
   }
   if (!cfg_.check_gaps) {
-    ctx.emit("GapAccepted", {{"from", from}, {"missing", std::to_string(missing)}});
+    ctx.emit("GapAccepted", {{"from", from},
+                             {"missing", std::to_string(missing)},
+                             {"after", std::to_string(s.next_seq)},
+                             {"seq", std::to_string(seq)}});
     return true;
   }
   ctx.emit("GapRefused", {{"from", from},

@@ -129,6 +129,10 @@ void device::retry_head(context& ctx) {
                             {"message", std::to_string(m.number)},
                             {"msg", m.msg},
                             {"reason", "the relay did not answer"}});
+    // The session goes with it: its next number would follow a gap no
+    // eviction notice explains, and the recipient would refuse that message
+    // and every later one of the session. The next message opens a new one.
+    out_sessions_.erase(m.to);
     outbox_.pop_front();
     return pump(ctx);
   }

@@ -1,7 +1,9 @@
 // The invariants that judge a rate a role promises (sms_bounded,
-// password_guesses_bounded) and the two about codes (one_code_per_purchase,
-// codes_match_purchase): each shown holding on one trace and breaking on the
-// trace that differs by the thing it is about.
+// password_guesses_bounded), the two about codes (one_code_per_purchase,
+// codes_match_purchase), and those that take a fact from the attacker's or
+// the relay's record rather than the participant judged (peer_authentication,
+// gaps_explained): each shown holding on one trace and breaking on the trace
+// that differs by the thing it is about.
 #include <catch2/catch.hpp>
 
 #include "actors/ecommerce/invariants.hpp"
@@ -172,4 +174,43 @@ TEST_CASE("peer_authentication: a tid signed with the merchant's stolen key is t
   twice.push_back(event_record("alice", "SetupComplete",
                                {{"tid", "01ff"}, {"merchant", "shop"}, {"client_key", "k1"}}));
   CHECK_FALSE(judge(all, "peer_authentication", twice).held);
+}
+
+TEST_CASE("gaps_explained: a gap shown past is one the relay's evictions made, not the device's "
+          "notices",
+          "[invariants][messaging]") {
+  const auto& all = messaging::invariants();
+  std::map<std::string, observation> phones;
+  phones["alice"].texts["phone"] = "+1";
+  phones["bob"].texts["phone"] = "+2";
+  phones["carol"].texts["phone"] = "+3";
+  auto evicted = [](const std::string& from, const std::string& seq) {
+    return event_record("relay", "QueueEvicted",
+                        {{"msg", "m" + seq}, {"from", from}, {"for", "+2"}, {"seq", seq}});
+  };
+  auto gap = [](const char* name, const char* count) {
+    return event_record("bob", name,
+                        {{"from", "alice"},
+                         {name == std::string("GapAccepted") ? "missing" : "evicted", count},
+                         {"after", "1"},
+                         {"seq", "3"}});
+  };
+  // Messages 1 and 2 of alice's evicted for bob: his gap before 3 is the relay's.
+  CHECK(judge(all, "gaps_explained",
+              {evicted("+1", "1"), evicted("+1", "2"), gap("GapExplained", "2")}, phones)
+          .held);
+  // Only one of them evicted: the notice he read for the other was not the relay's.
+  CHECK_FALSE(
+    judge(all, "gaps_explained", {evicted("+1", "1"), gap("GapExplained", "2")}, phones).held);
+  // Another sender's evictions explain nothing of alice's.
+  CHECK_FALSE(judge(all, "gaps_explained",
+                    {evicted("+3", "1"), evicted("+3", "2"), gap("GapExplained", "2")}, phones)
+                .held);
+  // A gap shown with no notice (check_gaps off): its user never learns of
+  // it, though the relay did evict both.
+  auto accepted = judge(all, "gaps_explained",
+                        {evicted("+1", "1"), evicted("+1", "2"), gap("GapAccepted", "2")}, phones);
+  CHECK_FALSE(accepted.held);
+  CHECK(accepted.observed == "bob showed alice's message 3 after 2 missing from 1, told of none "
+                             "of them (a relay evicted 2)");
 }
