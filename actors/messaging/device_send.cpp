@@ -129,10 +129,11 @@ void device::retry_head(context& ctx) {
                             {"message", std::to_string(m.number)},
                             {"msg", m.msg},
                             {"reason", "the relay did not answer"}});
-    // The session goes with it: its next number would follow a gap no
-    // eviction notice explains, and the recipient would refuse that message
-    // and every later one of the session. The next message opens a new one.
-    out_sessions_.erase(m.to);
+    // The session goes on: its next number follows a gap no eviction notice
+    // explains, and the recipient refuses that message and every later one
+    // of the session (an open finding, docs/protocols/messaging.md). Ending
+    // the session here instead lets a copy of this message, delayed past the
+    // give-up, be shown after the next session's messages: out of order.
     outbox_.pop_front();
     return pump(ctx);
   }

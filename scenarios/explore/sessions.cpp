@@ -99,7 +99,11 @@ std::optional<config_node> session_value(const context& c, dice& d, const accoun
     return scalar_node(v->second);
   if (!f.secret.empty())
     return std::nullopt; // a secret it does not know: left empty
-  return scalar_node(d.chance(80) || c.people.empty() ? a.who : d.pick(c.people));
+  // Now and then someone else's name — not in an opener its signer vouches
+  // for: a name there with a stolen key of that name is that participant
+  // (the mail hello's sender).
+  bool own = d.chance(80);
+  return scalar_node(own || c.people.empty() || !a.no_signer.empty() ? a.who : d.pick(c.people));
 }
 
 config_node fields_of(const context& c, dice& d, const account& a, const std::string& kind,
