@@ -30,16 +30,17 @@ bool sent_to_victim(const insider_command& cmd) {
                      [](const auto& a) { return a.second == "{other}"; });
 }
 
-/// A flood timed to the file's own traffic: a participant the steps send to
-/// (the victim) goes offline before the step, and an insider of its role
-/// (not the step's sender) floods it 0–1 s after, until the victim is back
-/// 2–8 s later. The victim's queue then holds both senders' messages.
+/// Who floods whom, and when.
 struct spam_plan {
   const participant_spec* insider = nullptr;
   std::string victim;
   std::uint32_t at_ms = 0;
 };
 
+/// A flood timed to the file's own traffic: a participant the steps send to
+/// (the victim) goes offline before the step, and an insider of its role
+/// (not the step's sender) floods it 0–1 s after, until the victim is back
+/// 2–8 s later. The victim's queue then holds both senders' messages.
 std::optional<spam_plan> spam_while_offline(const context& c, dice& d) {
   std::vector<spam_plan> plans;
   for (const auto& t : c.talks) {
