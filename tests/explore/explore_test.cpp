@@ -1500,3 +1500,25 @@ TEST_CASE("a reproducer is replayed once as run plays it before it is written",
   CHECK(broken.shows("invalid-schedule"));
   std::filesystem::remove_all(r.dir);
 }
+
+TEST_CASE("explore never opens a signed session in a participant's name with that participant's "
+          "stolen key",
+          "[explore][sessions]") {
+  // Both factors of one participant (the mail hello's sender and its
+  // signature) would be that participant itself, not a hole.
+  auto t = load_target(library("purchase/lossy-network.yaml"));
+  t.loaded.explore.min_sessions = 1;
+  std::size_t signed_openers = 0;
+  for (std::uint64_t seed = 1; seed <= 300; ++seed)
+    for (const auto& i : draw_schedule(t.loaded, seed).items) {
+      if (i.type() != "forge" || option(options_of(i), "kind") != "mail.hello")
+        continue;
+      const auto* fields = options_of(i).find("fields");
+      auto signer = fields ? option(*fields, "sign_with") : std::string{};
+      if (signer.empty())
+        continue;
+      ++signed_openers;
+      CHECK(option(*fields, "sender") != signer);
+    }
+  CHECK(signed_openers > 10);
+}
