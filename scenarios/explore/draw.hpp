@@ -166,6 +166,15 @@ inline const std::vector<std::string> extreme_integers = {"0",
                                                           "-9223372036854775808",
                                                           "18446744073709551615"};
 
+/// An integer lo..hi as text, or `percent` of the time (where `forge_values`
+/// allow extremes) one of extreme_integers: a drawn amount.
+inline std::string amount_or_extreme(const context& c, dice& d, std::uint32_t percent,
+                                     std::uint32_t lo, std::uint32_t hi) {
+  return allows(c.s.explore.forge_values, "extreme") && d.chance(percent)
+           ? d.pick(extreme_integers)
+           : std::to_string(d.between(lo, hi));
+}
+
 /// One forged session's choices: whose account it is in, what it knows of
 /// it, and whose key it must not sign with (never both factors of one
 /// participant: its password or session secret *and* its key — that is no

@@ -42,9 +42,7 @@ std::optional<std::string> with_knowledge(const context& c, dice& d, std::string
 std::optional<schedule_item> insider_step(const context& c, dice& d, const insider_command& cmd,
                                           std::uint32_t at_ms, const std::string& self,
                                           const std::string& other, const std::string& count) {
-  auto amount = allows(c.s.explore.forge_values, "extreme") && d.chance(30)
-                  ? d.pick(extreme_integers)
-                  : std::to_string(d.between(1, 60));
+  auto amount = amount_or_extreme(c, d, 30, 1, 60);
   auto args = map_node();
   for (const auto& [name, text] : cmd.args) {
     if (text == "{count}" && count == "1")
@@ -140,9 +138,7 @@ std::vector<schedule_item> draw_dishonest(const context& c, std::uint64_t seed) 
   put(a, "as", who);
   put(a, "sign_with", who);
   auto fields = map_node();
-  put(fields, "amount",
-      allows(b.forge_values, "extreme") && d.chance(50) ? d.pick(extreme_integers)
-                                                        : std::to_string(d.between(1, 100)));
+  put(fields, "amount", amount_or_extreme(c, d, 50, 1, 100));
   put(a, "fields", std::move(fields));
   out.push_back(action(one("impersonate", std::move(a))));
   return out;

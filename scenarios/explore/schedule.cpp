@@ -325,10 +325,7 @@ config_node forger_action(context& c, const std::string& type, const hop_choice&
     put(a, "sign_with", c.d.pick(keys));
   if (c.d.chance(50)) {
     auto fields = map_node();
-    put(fields, "amount",
-        allows(c.s.explore.forge_values, "extreme") && c.d.chance(30)
-          ? c.d.pick(extreme_integers)
-          : std::to_string(c.d.between(1, 100)));
+    put(fields, "amount", draw::amount_or_extreme(c, c.d, 30, 1, 100));
     put(a, "fields", std::move(fields));
   }
   return a;
